@@ -1,0 +1,83 @@
+package dev.fuseflow.schemas.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates FuseFlow's topics where they are missing and reports those that differ from their spec. */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+
+    public TopicProvisioner(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** What {@link #ensure} did: topics it created and problems with topics that existed. */
+    public record Report(List<String> created, List<String> mismatches) {
+    }
+
+    /** Creates each missing topic; an existing topic with fewer partitions than specified is a mismatch. */
+    public Report ensure(Collection<TopicSpec> specs) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> created = new ArrayList<>();
+            for (TopicSpec spec : specs) {
+                if (!existing.contains(spec.name())) {
+                    create(spec);
+                    created.add(spec.name());
+                }
+            }
+            List<String> mismatches = checkPartitions(specs, existing);
+            mismatches.forEach(m -> LOG.warn("Topic mismatch: {}", m));
+            if (!created.isEmpty()) {
+                LOG.info("Created topics {}", created);
+            }
+            return new Report(created, mismatches);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot list or create topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            throw new InterruptException("Interrupted while creating topics", e);
+        }
+    }
+
+    private void create(TopicSpec spec) throws ExecutionException, InterruptedException {
+        try {
+            admin.createTopics(List.of(spec.toNewTopic())).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            // Another instance created it between our list and our create: that is the goal.
+        }
+    }
+
+    private List<String> checkPartitions(Collection<TopicSpec> specs, Set<String> existedBefore)
+            throws ExecutionException, InterruptedException {
+        List<String> names = specs.stream().map(TopicSpec::name).filter(existedBefore::contains).toList();
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        List<String> mismatches = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            TopicDescription description = descriptions.get(spec.name());
+            if (description != null && description.partitions().size() < spec.partitions()) {
+                mismatches.add(spec.name() + " has " + description.partitions().size() + " partitions, the spec asks for "
+                        + spec.partitions() + "; raise them with kafka-topics --alter if the key distribution allows");
+            }
+        }
+        return mismatches;
+    }
+}
