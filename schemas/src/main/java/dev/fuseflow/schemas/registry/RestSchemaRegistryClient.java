@@ -12,9 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.avro.Schema;
@@ -77,7 +79,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return cachedSchema;
         }
         JsonNode answer = send("fetch schema id " + id, null, "GET", "/schemas/ids/" + id, null);
-        Schema schema = parse(answer.path("schema").asText(), "schema id " + id);
+        Schema schema = parseWithReferences(answer, "schema id " + id);
         Schema previous = schemasById.putIfAbsent(id, schema);
         return previous != null ? previous : schema;
     }
@@ -87,7 +89,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode answer = send("fetch the latest version", subject, "GET",
                 "/subjects/" + encode(subject) + "/versions/latest", null);
         int id = answer.path("id").asInt();
-        Schema schema = schemasById.computeIfAbsent(id, i -> parse(answer.path("schema").asText(), "subject " + subject));
+        Schema schema = schemasById.computeIfAbsent(id, i -> parseWithReferences(answer, "subject " + subject));
         return new RegisteredSchema(subject, id, answer.path("version").asInt(), schema);
     }
 
@@ -165,9 +167,35 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return json.createObjectNode().put("compatibility", level.name()).toString();
     }
 
-    private static Schema parse(String schema, String what) {
+    /**
+     * Parses a schema answer, first parsing the schemas it references (Confluent schema
+     * references: named types another subject defines, as Apicurio's serializer registers them).
+     */
+    private Schema parseWithReferences(JsonNode answer, String what) {
+        Schema.Parser parser = new Schema.Parser();
+        parseReferences(answer.path("references"), parser, new HashSet<>(), what);
+        return parse(parser, answer.path("schema").asText(), what);
+    }
+
+    private void parseReferences(JsonNode references, Schema.Parser parser, Set<String> parsed, String what) {
+        for (JsonNode reference : references) {
+            String subject = reference.path("subject").asText();
+            String version = reference.path("version").asText("latest");
+            if (!parsed.add(subject + "/" + version)) {
+                continue;
+            }
+            JsonNode referenced = send("fetch referenced schema '" + reference.path("name").asText() + "'", subject, "GET",
+                    "/subjects/" + encode(subject) + "/versions/" + encode(version), null);
+            parseReferences(referenced.path("references"), parser, parsed, what);
+            if (!parser.getTypes().containsKey(reference.path("name").asText())) {
+                parse(parser, referenced.path("schema").asText(), what + " (reference " + subject + " v" + version + ")");
+            }
+        }
+    }
+
+    private static Schema parse(Schema.Parser parser, String schema, String what) {
         try {
-            return new Schema.Parser().parse(schema);
+            return parser.parse(schema);
         } catch (RuntimeException e) {
             throw new SchemaRegistryException("The registry returned an unparsable Avro schema for " + what + ": "
                     + e.getMessage(), null, 200, 0, e);

@@ -148,6 +148,18 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void schemaReferencesAreFetchedAndParsedFirst() {
+        answer(200, "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Outer\\\",\\\"namespace\\\":\\\"x\\\","
+                + "\\\"fields\\\":[{\\\"name\\\":\\\"inner\\\",\\\"type\\\":\\\"x.Inner\\\"}]}\","
+                + "\"references\":[{\"name\":\"x.Inner\",\"subject\":\"x.Inner\",\"version\":1}]}");
+        answer(200, "{\"subject\":\"x.Inner\",\"version\":1,\"id\":1,\"schema\":\"{\\\"type\\\":\\\"record\\\","
+                + "\\\"name\\\":\\\"Inner\\\",\\\"namespace\\\":\\\"x\\\",\\\"fields\\\":[]}\"}");
+        org.apache.avro.Schema outer = client(Map.of()).schemaById(2);
+        assertThat(outer.getField("inner").schema().getFullName()).isEqualTo("x.Inner");
+        assertThat(requests).containsExactly("GET /schemas/ids/2", "GET /subjects/x.Inner/versions/1");
+    }
+
+    @Test
     void subjectsAreUrlEncoded() {
         answer(200, "{\"compatibilityLevel\":\"FULL\"}");
         assertThat(client(Map.of()).compatibility("my topic/value")).isEqualTo(CompatibilityLevel.FULL);
