@@ -1,0 +1,37 @@
+package dev.fuseflow.local;
+
+import dev.fuseflow.embedded.BrokerMode;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of the local stack, validated at start.
+ *
+ * @param dataDir      broker logs, registry database and the endpoints file live here
+ * @param brokerMode   in-process (default) or child-process
+ * @param kafkaPort    client port of the broker; 0 picks a free one
+ * @param registryPort HTTP port of the Schema Registry; 0 picks a free one
+ * @param reset        delete the data dir first, for a clean start
+ */
+public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPort, int registryPort, boolean reset) {
+
+    public LocalStackConfig {
+        Objects.requireNonNull(dataDir, "data dir must be set (--data-dir or FUSEFLOW_DATA_DIR)");
+        Objects.requireNonNull(brokerMode, "broker mode must be set");
+        if (brokerMode == BrokerMode.CONTAINER || brokerMode == BrokerMode.AUTO) {
+            throw new IllegalArgumentException("the local stack runs the broker in-process or as a child process; got "
+                    + brokerMode + " (containers belong to deploy/compose)");
+        }
+        requirePort("kafka port (--kafka-port, FUSEFLOW_KAFKA_PORT)", kafkaPort);
+        requirePort("registry port (--registry-port, FUSEFLOW_REGISTRY_PORT)", registryPort);
+        if (kafkaPort != 0 && kafkaPort == registryPort) {
+            throw new IllegalArgumentException("kafka port and registry port must differ, both are " + kafkaPort);
+        }
+    }
+
+    private static void requirePort(String what, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(what + " must be 0 (any free port) or 1-65535, got " + port);
+        }
+    }
+}
