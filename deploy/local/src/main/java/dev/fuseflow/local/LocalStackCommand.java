@@ -67,6 +67,8 @@ public final class LocalStackCommand implements Callable<Integer> {
                 })
                 .execute(args);
         // The in-process broker leaves non-daemon threads behind; exit explicitly.
+        // checkstyle:off: Regexp
         System.exit(exitCode);
+        // checkstyle:on: Regexp
     }
 }

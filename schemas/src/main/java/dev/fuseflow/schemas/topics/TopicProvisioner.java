@@ -34,8 +34,7 @@ public final class TopicProvisioner {
             Set<String> existing = admin.listTopics().names().get();
             List<String> created = new ArrayList<>();
             for (TopicSpec spec : specs) {
-                if (!existing.contains(spec.name())) {
-                    create(spec);
+                if (!existing.contains(spec.name()) && create(spec)) {
                     created.add(spec.name());
                 }
             }
@@ -52,14 +51,16 @@ public final class TopicProvisioner {
         }
     }
 
-    private void create(TopicSpec spec) throws ExecutionException, InterruptedException {
+    /** True if this call created the topic, false if it existed (listing lags creation slightly). */
+    private boolean create(TopicSpec spec) throws ExecutionException, InterruptedException {
         try {
             admin.createTopics(List.of(spec.toNewTopic())).all().get();
+            return true;
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
             }
-            // Another instance created it between our list and our create: that is the goal.
+            throw e;
         }
     }
 

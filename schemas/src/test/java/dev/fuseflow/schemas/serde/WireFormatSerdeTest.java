@@ -164,7 +164,8 @@ class WireFormatSerdeTest {
         byte[] generation = serializer().serialize(TOPIC, SampleRecords.generation(1));
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, generation))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("Found dev.fuseflow.schemas.avro.GenerationEvent, expecting dev.fuseflow.schemas.avro.PreferenceSample");
+                .hasMessageContaining("Found dev.fuseflow.schemas.avro.GenerationEvent,")
+                .hasMessageContaining("expecting dev.fuseflow.schemas.avro.PreferenceSample");
     }
 
     @Test

@@ -16,7 +16,9 @@ public final class RegistryLauncher {
 
     public static void main(String[] args) throws ReflectiveOperationException {
         // Quarkus stops gracefully on System.exit through its own shutdown hook.
+        // checkstyle:off: Regexp
         ParentWatch.start(() -> System.exit(0));
+        // checkstyle:on: Regexp
         Method main = Class.forName(APICURIO_MAIN).getMethod("main", String[].class);
         main.invoke(null, (Object) args);
     }
