@@ -1,6 +1,6 @@
 package dev.fuseflow.embedded.kafka;
 
-import dev.fuseflow.embedded.process.ChildProcesses;
+import dev.fuseflow.embedded.process.ChildJvm;
 import dev.fuseflow.embedded.process.FreePorts;
 import dev.fuseflow.embedded.process.JavaCommand;
 import java.io.IOException;
@@ -24,14 +24,11 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcessKafkaBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final KafkaBrokerConfig config;
-    private final Path propertiesFile;
+    private final ChildJvm jvm;
     private final String bootstrapServers;
-    private Process process;
 
-    private ChildProcessKafkaBroker(KafkaBrokerConfig config, Path propertiesFile, String bootstrapServers) {
-        this.config = config;
-        this.propertiesFile = propertiesFile;
+    private ChildProcessKafkaBroker(ChildJvm jvm, String bootstrapServers) {
+        this.jvm = jvm;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -48,51 +45,37 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
-        ChildProcessKafkaBroker broker = new ChildProcessKafkaBroker(fixed, file, "127.0.0.1:" + fixed.port());
+        List<String> command = JavaCommand.of(JavaCommand.currentClasspath(), fixed.jvmOptions(), Map.of(),
+                ChildBrokerMain.class.getName(), List.of(file.toString()));
+        String bootstrap = "127.0.0.1:" + fixed.port();
+        ChildProcessKafkaBroker broker = new ChildProcessKafkaBroker(
+                new ChildJvm("Kafka broker at " + bootstrap, command, fixed.dataDir(), fixed.dataDir().resolve("broker.log")),
+                bootstrap);
         broker.restart();
         return broker;
     }
 
     /** Starts the broker process again after {@link #kill()} or {@link #close()}. */
-    public synchronized void restart() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException("Broker at " + bootstrapServers + " is still running (pid " + process.pid() + ")");
-        }
+    public void restart() {
         long started = System.nanoTime();
-        List<String> command = JavaCommand.of(JavaCommand.currentClasspath(), config.jvmOptions(), Map.of(),
-                ChildBrokerMain.class.getName(), List.of(propertiesFile.toString()));
-        Path log = config.dataDir().resolve("broker.log");
-        try {
-            process = ChildProcesses.track(new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the broker JVM: " + command, e);
-        }
-        Process current = process;
-        BrokerReadiness.await(bootstrapServers, START_TIMEOUT, current::isAlive);
-        LOG.info("Kafka broker (child pid {}) ready at {} in {} ms; log {}", current.pid(), bootstrapServers,
-                (System.nanoTime() - started) / 1_000_000, log);
+        Process process = jvm.start();
+        BrokerReadiness.await(bootstrapServers, START_TIMEOUT, process::isAlive);
+        LOG.info("Kafka broker (child pid {}) ready at {} in {} ms; log {}", process.pid(), bootstrapServers,
+                (System.nanoTime() - started) / 1_000_000, jvm.log());
     }
 
     /** SIGKILL: the broker dies at once, as in a crash. Its data dir stays. */
-    public synchronized void kill() {
-        if (process != null) {
-            ChildProcesses.kill(process);
-        }
+    public void kill() {
+        jvm.kill();
     }
 
     /** The process id of the running broker JVM. */
-    public synchronized long pid() {
-        if (process == null || !process.isAlive()) {
-            throw new IllegalStateException("Broker at " + bootstrapServers + " is not running");
-        }
-        return process.pid();
+    public long pid() {
+        return jvm.pid();
     }
 
-    public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
+    public boolean isAlive() {
+        return jvm.isAlive();
     }
 
     @Override
@@ -101,9 +84,7 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
     }
 
     @Override
-    public synchronized void close() {
-        if (process != null) {
-            ChildProcesses.stop(process);
-        }
+    public void close() {
+        jvm.stop();
     }
 }

@@ -1,6 +1,6 @@
 package dev.fuseflow.embedded.registry;
 
-import dev.fuseflow.embedded.process.ChildProcesses;
+import dev.fuseflow.embedded.process.ChildJvm;
 import dev.fuseflow.embedded.process.FreePorts;
 import dev.fuseflow.embedded.process.JavaCommand;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +35,17 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
+    private final ChildJvm jvm;
 
     private ApicurioRegistry(RegistryConfig config, int port, int managementPort) {
         this.config = config;
         this.port = port;
         this.managementPort = managementPort;
+        List<String> command = JavaCommand.of(
+                JavaCommand.classpath(List.of(launcherLocation(), ApicurioDistribution.runnerJar())),
+                config.jvmOptions(), systemProperties(), RegistryLauncher.class.getName(), List.of());
+        this.jvm = new ChildJvm("Schema Registry on port " + port, command, config.dataDir(),
+                config.dataDir().resolve("registry.log"));
     }
 
     /** Starts the registry, waits until it answers and sets the configured compatibility level. */
@@ -53,30 +57,13 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** Starts the registry process again after {@link #kill()} or {@link #close()}. */
-    public synchronized void restart() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException("Registry at " + confluentApiUrl() + " is still running");
-        }
+    public void restart() {
         long started = System.nanoTime();
-        Path runnerJar = ApicurioDistribution.runnerJar();
-        Path log = config.dataDir().resolve("registry.log");
-        List<String> command = JavaCommand.of(
-                JavaCommand.classpath(List.of(launcherLocation(), runnerJar)),
-                config.jvmOptions(), systemProperties(), RegistryLauncher.class.getName(), List.of());
-        try {
-            Files.createDirectories(config.dataDir());
-            process = ChildProcesses.track(new ProcessBuilder(command)
-                    .directory(config.dataDir().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the registry JVM: " + command, e);
-        }
-        awaitReady();
+        Process process = jvm.start();
+        awaitReady(process);
         setCompatibility(config.compatibility());
         LOG.info("Schema Registry (Apicurio, child pid {}) ready at {} in {} ms; log {}", process.pid(),
-                confluentApiUrl(), (System.nanoTime() - started) / 1_000_000, log);
+                confluentApiUrl(), (System.nanoTime() - started) / 1_000_000, jvm.log());
     }
 
     /** Base URL of the Confluent-compatible API, the value for {@code schema.registry.url}. */
@@ -90,21 +77,17 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** SIGKILL, as in a crash. The database stays in the data dir. */
-    public synchronized void kill() {
-        if (process != null) {
-            ChildProcesses.kill(process);
-        }
+    public void kill() {
+        jvm.kill();
     }
 
-    public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
+    public boolean isAlive() {
+        return jvm.isAlive();
     }
 
     @Override
-    public synchronized void close() {
-        if (process != null) {
-            ChildProcesses.stop(process);
-        }
+    public void close() {
+        jvm.stop();
     }
 
     private Map<String, String> systemProperties() {
@@ -125,13 +108,13 @@ public final class ApicurioRegistry implements AutoCloseable {
         return p;
     }
 
-    private void awaitReady() {
+    private void awaitReady(Process process) {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         Exception last = null;
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Registry JVM exited with " + process.exitValue()
-                        + " while starting; see " + config.dataDir().resolve("registry.log"));
+                        + " while starting; see " + jvm.log());
             }
             try {
                 HttpResponse<String> response = http.send(request("/subjects").GET().build(),
