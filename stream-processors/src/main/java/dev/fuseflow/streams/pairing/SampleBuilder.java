@@ -1,0 +1,123 @@
+package dev.fuseflow.streams.pairing;
+
+import dev.fuseflow.schemas.avro.Evidence;
+import dev.fuseflow.schemas.avro.FeedbackEvent;
+import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.avro.ModelRole;
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.avro.SourceResponse;
+import dev.fuseflow.schemas.avro.TargetResponse;
+import dev.fuseflow.streams.scoring.Comparison;
+import dev.fuseflow.streams.scoring.ResponseScore;
+import dev.fuseflow.streams.scoring.ResponseScorer;
+import dev.fuseflow.streams.scoring.ScoringPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One prompt's generations and feedback in, its WRPO sample out (if it has one): scoring,
+ * staleness filter, selection, weight, deterministic id. Pure: the same sets of events give the
+ * same sample, byte for byte, in any order.
+ */
+public final class SampleBuilder {
+
+    private final ScoringPolicy scoring;
+    private final ResponseScorer scorer;
+    private final WeightPolicy weights;
+    private final EmissionPolicy emission;
+
+    public SampleBuilder(ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission) {
+        this.scoring = scoring;
+        this.scorer = new ResponseScorer(scoring);
+        this.weights = weights;
+        this.emission = emission;
+    }
+
+    /**
+     * @param newestPublished newest PUBLISHED version per target model name (from model-versions)
+     */
+    public Optional<PreferenceSample> build(String promptId, Collection<GenerationEvent> generations,
+                                            Collection<FeedbackEvent> feedback, Map<String, Long> newestPublished) {
+        Set<String> ids = generations.stream().map(GenerationEvent::getEventId).collect(Collectors.toSet());
+        List<FeedbackEvent> feedbackList = List.copyOf(feedback);
+        Map<String, ResponseScore> scores = scorer.score(ids, feedbackList);
+        List<Candidate> sources = new ArrayList<>();
+        List<Candidate> targets = new ArrayList<>();
+        for (GenerationEvent generation : generations) {
+            ResponseScore score = scores.get(generation.getEventId());
+            if (score == null) {
+                continue;
+            }
+            if (generation.getModel().getRole() == ModelRole.SOURCE) {
+                sources.add(new Candidate(generation, score));
+            } else if (!isStale(generation, newestPublished)) {
+                targets.add(new Candidate(generation, score));
+            }
+        }
+        return SampleSelector.select(sources, targets, emission.minRewardGap())
+                .map(selection -> toSample(promptId, selection, ResponseScorer.comparisons(ids, feedbackList), feedbackList));
+    }
+
+    /** True for a TARGET response more than maxVersionLag versions behind the newest published one. */
+    public boolean isStale(GenerationEvent generation, Map<String, Long> newestPublished) {
+        Long newest = newestPublished.get(generation.getModel().getName());
+        Long version = generation.getModel().getTargetVersion();
+        return newest != null && version != null && version < newest - emission.maxVersionLag();
+    }
+
+    private PreferenceSample toSample(String promptId, Selection selection, List<Comparison> comparisons,
+                                      List<FeedbackEvent> feedback) {
+        List<Candidate> chosen = List.of(selection.sourceChosen(), selection.targetChosen(), selection.targetRejected());
+        SortedSet<String> feedbackIds = new TreeSet<>();
+        SortedSet<String> givers = new TreeSet<>();
+        chosen.forEach(c -> {
+            feedbackIds.addAll(c.score().feedbackIds());
+            givers.addAll(c.score().givers());
+        });
+        double agreement = Agreement.between(selection.targetChosen().score(), selection.targetRejected().score(), comparisons);
+        double gap = selection.rewardGap();
+        Evidence evidence = Evidence.newBuilder()
+                .setSignalCount(feedbackIds.size())
+                .setDistinctGivers(givers.size())
+                .setAgreement(agreement)
+                .setRewardGap(gap)
+                .setFeedbackEventIds(List.copyOf(feedbackIds))
+                .setScoringPolicy(scoring.describe())
+                .build();
+        GenerationEvent targetChosen = selection.targetChosen().generation();
+        return PreferenceSample.newBuilder()
+                .setSampleId(SampleIds.of(promptId, selection, List.copyOf(feedbackIds)))
+                .setPromptId(promptId)
+                .setPrompt(targetChosen.getPrompt())
+                .setSourceChosen(new SourceResponse(selection.sourceChosen().generationId(),
+                        selection.sourceChosen().generation().getResponse(),
+                        selection.sourceChosen().generation().getModel().getName(), selection.sourceChosen().reward()))
+                .setTargetChosen(target(selection.targetChosen()))
+                .setTargetRejected(target(selection.targetRejected()))
+                .setWeight(weights.weight(feedbackIds.size(), agreement, gap))
+                .setEvidence(evidence)
+                .setCreatedAt(latest(chosen, feedback, feedbackIds))
+                .build();
+    }
+
+    private static TargetResponse target(Candidate candidate) {
+        return new TargetResponse(candidate.generationId(), candidate.generation().getResponse(),
+                candidate.generation().getModel().getTargetVersion(), candidate.reward());
+    }
+
+    /** The newest event time among the evidence: deterministic, unlike the wall clock. */
+    private static Instant latest(List<Candidate> chosen, List<FeedbackEvent> feedback, Set<String> usedFeedback) {
+        return Stream.concat(chosen.stream().map(c -> c.generation().getCreatedAt()),
+                        feedback.stream().filter(f -> usedFeedback.contains(f.getEventId())).map(FeedbackEvent::getCreatedAt))
+                .max(Instant::compareTo).orElseThrow();
+    }
+}
