@@ -1,0 +1,147 @@
+package dev.fuseflow.streams.deadletter;
+
+import dev.fuseflow.schemas.avro.DeadLetter;
+import dev.fuseflow.schemas.avro.DeadLetterHeader;
+import dev.fuseflow.schemas.avro.DeadLetterReason;
+import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.streams.validation.InvalidEventException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka Streams' three error hooks in one place: a record that cannot be deserialized, processed
+ * or produced becomes a DeadLetter (original key, value and headers, source coordinates,
+ * processor node, task, reason, message) that Streams writes to the dead-letter topic in the same
+ * transaction, and processing resumes. Nothing is dropped and nothing stops the application.
+ *
+ * <p>Configured from the Streams properties: {@link #DLQ_TOPIC}, the serde's registry settings and,
+ * optionally, a Micrometer registry under {@link #METER_REGISTRY}.
+ */
+public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler,
+        ProductionExceptionHandler {
+
+    public static final String DLQ_TOPIC = "fuseflow.dlq.topic";
+    public static final String METER_REGISTRY = "fuseflow.meter.registry";
+    public static final String STAGE_PREFIX = "stream-processors/";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    private String topic;
+    private KafkaAvroSerializer<DeadLetter> serializer;
+    private MeterRegistry meters;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        topic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC), DLQ_TOPIC + " must name the dead-letter topic");
+        serializer = new KafkaAvroSerializer<>();
+        serializer.configure(configs, false);
+        Object registry = configs.get(METER_REGISTRY);
+        meters = registry instanceof MeterRegistry m ? m : Metrics.globalRegistry;
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                                                Exception exception) {
+        return DeserializationExceptionHandler.Response.resume(deadLetter(context, "deserialize",
+                DeadLetterReason.DESERIALIZATION_FAILED, "the value cannot be read as the topic's Avro contract: "
+                        + exception.getMessage(), exception));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (exception instanceof InvalidEventException invalid) {
+            return ProcessingExceptionHandler.Response.resume(deadLetter(context, context.processorNodeId(), invalid.reason(),
+                    invalid.getMessage(), null));
+        }
+        LOG.error("Processing failed at {} for {}-{}@{}; dead-lettering the record", context.processorNodeId(), context.topic(),
+                context.partition(), context.offset(), exception);
+        return ProcessingExceptionHandler.Response.resume(deadLetter(context, context.processorNodeId(),
+                DeadLetterReason.PROCESSING_FAILED, "processing failed: " + exception, exception));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                                           Exception exception) {
+        String problem = exception instanceof RecordTooLargeException
+                ? "the output record for '" + record.topic() + "' is too large for the broker (" + size(record) + " bytes)"
+                : "the output record for '" + record.topic() + "' could not be written: " + exception;
+        return ProductionExceptionHandler.Response.resume(deadLetter(context, "produce", DeadLetterReason.PRODUCTION_FAILED,
+                problem, exception));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
+                                                                        Exception exception, SerializationExceptionOrigin origin) {
+        return ProductionExceptionHandler.Response.resume(deadLetter(context, "serialize", DeadLetterReason.PRODUCTION_FAILED,
+                "the output " + origin.name().toLowerCase(java.util.Locale.ROOT) + " for '" + record.topic()
+                        + "' could not be serialized: " + exception.getMessage(), exception));
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String step, DeadLetterReason reason,
+                                                           String message, Exception exception) {
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setOriginalKey(wrap(context.sourceRawKey()))
+                .setOriginalValue(wrap(context.sourceRawValue()))
+                .setOriginalHeaders(headers(context.headers()))
+                .setSourceTopic(context.topic())
+                .setSourcePartition(context.partition() < 0 ? null : context.partition())
+                .setSourceOffset(context.offset() < 0 ? null : context.offset())
+                .setSourceTimestamp(context.timestamp() < 0 ? null : Instant.ofEpochMilli(context.timestamp()))
+                .setStage(STAGE_PREFIX + step)
+                .setReason(reason)
+                .setMessage(message)
+                .setProcessorNode(context.processorNodeId())
+                .setTaskId(context.taskId() == null ? null : context.taskId().toString())
+                .setExceptionClass(exception == null ? null : exception.getClass().getName())
+                .setExceptionMessage(exception == null ? null : causes(exception))
+                .setFailedAt(Instant.now())
+                .build();
+        meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", reason.name()).increment();
+        LOG.debug("Dead letter {} from {}-{}@{}: {}", reason, context.topic(), context.partition(), context.offset(), message);
+        return List.of(new ProducerRecord<>(topic, null, context.sourceRawKey(), serializer.serialize(topic, letter)));
+    }
+
+    private static ByteBuffer wrap(byte[] bytes) {
+        return bytes == null ? null : ByteBuffer.wrap(bytes);
+    }
+
+    private static List<DeadLetterHeader> headers(Headers headers) {
+        List<DeadLetterHeader> out = new ArrayList<>();
+        if (headers != null) {
+            for (Header h : headers) {
+                out.add(new DeadLetterHeader(h.key(), wrap(h.value())));
+            }
+        }
+        return out;
+    }
+
+    private static String causes(Throwable exception) {
+        StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
+        for (Throwable cause = exception.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return text.toString();
+    }
+
+    private static int size(ProducerRecord<byte[], byte[]> record) {
+        return (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+    }
+}

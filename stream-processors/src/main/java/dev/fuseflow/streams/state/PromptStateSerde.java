@@ -1,0 +1,113 @@
+package dev.fuseflow.streams.state;
+
+import dev.fuseflow.schemas.avro.FeedbackEvent;
+import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.serde.GeneratedClassTrust;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Store format of {@link PromptState}: a format version byte, then Avro binary of the events with
+ * the contracts' own schemas, and the bookkeeping fields. The store is internal to this
+ * application, so it needs no registry; the version byte lets a later release read old state.
+ * Hand-written because the state combines two contract records with fields of its own and Avro
+ * has no container for that short of a new schema that would copy the contracts.
+ */
+public final class PromptStateSerde implements Serde<PromptState> {
+
+    static final byte FORMAT_VERSION = 1;
+
+    private final SpecificDatumWriter<GenerationEvent> generationWriter;
+    private final SpecificDatumWriter<FeedbackEvent> feedbackWriter;
+    private final SpecificDatumReader<GenerationEvent> generationReader;
+    private final SpecificDatumReader<FeedbackEvent> feedbackReader;
+
+    public PromptStateSerde() {
+        GeneratedClassTrust.install();
+        generationWriter = new SpecificDatumWriter<>(GenerationEvent.class);
+        feedbackWriter = new SpecificDatumWriter<>(FeedbackEvent.class);
+        generationReader = new SpecificDatumReader<>(GenerationEvent.class);
+        feedbackReader = new SpecificDatumReader<>(FeedbackEvent.class);
+    }
+
+    @Override
+    public Serializer<PromptState> serializer() {
+        return (topic, state) -> state == null ? null : encode(state);
+    }
+
+    @Override
+    public Deserializer<PromptState> deserializer() {
+        return (topic, bytes) -> bytes == null ? null : decode(topic, bytes);
+    }
+
+    byte[] encode(PromptState state) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        out.write(FORMAT_VERSION);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            encoder.writeArrayStart();
+            encoder.setItemCount(state.generations().size());
+            for (GenerationEvent g : state.generations()) {
+                encoder.startItem();
+                generationWriter.write(g, encoder);
+            }
+            encoder.writeArrayEnd();
+            encoder.writeArrayStart();
+            encoder.setItemCount(state.storedFeedback().size());
+            for (StoredFeedback f : state.storedFeedback()) {
+                encoder.startItem();
+                feedbackWriter.write(f.event(), encoder);
+                encoder.writeInt(f.partition());
+                encoder.writeLong(f.offset());
+                encoder.writeLong(f.timestamp());
+            }
+            encoder.writeArrayEnd();
+            encoder.writeString(state.lastEmittedSampleId().orElse(""));
+            encoder.writeLong(state.lastActivityMs());
+            encoder.flush();
+        } catch (IOException e) {
+            throw new SerializationException("Cannot encode prompt state", e);
+        }
+        return out.toByteArray();
+    }
+
+    PromptState decode(String topic, byte[] bytes) {
+        if (bytes.length == 0 || bytes[0] != FORMAT_VERSION) {
+            throw new SerializationException("Prompt state in '" + topic + "' has format version "
+                    + (bytes.length == 0 ? "none" : bytes[0]) + "; this release reads version " + FORMAT_VERSION);
+        }
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
+        try {
+            List<GenerationEvent> generations = new ArrayList<>();
+            for (long n = decoder.readArrayStart(); n > 0; n = decoder.arrayNext()) {
+                for (long i = 0; i < n; i++) {
+                    generations.add(generationReader.read(null, decoder));
+                }
+            }
+            List<StoredFeedback> feedback = new ArrayList<>();
+            for (long n = decoder.readArrayStart(); n > 0; n = decoder.arrayNext()) {
+                for (long i = 0; i < n; i++) {
+                    feedback.add(new StoredFeedback(feedbackReader.read(null, decoder), decoder.readInt(),
+                            decoder.readLong(), decoder.readLong()));
+                }
+            }
+            String lastEmitted = decoder.readString();
+            long lastActivity = decoder.readLong();
+            return new PromptState(generations, feedback, lastEmitted.isEmpty() ? null : lastEmitted, lastActivity);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot decode prompt state from '" + topic + "' (" + bytes.length + " bytes)", e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.fuseflow.streams.topology;
+
+import dev.fuseflow.schemas.avro.DeadLetter;
+import dev.fuseflow.schemas.avro.FeedbackEvent;
+import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.serde.SpecificAvroSerde;
+import dev.fuseflow.streams.state.PromptStateSerde;
+import dev.fuseflow.streams.validation.EventValidator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The topology, as Kafka's own examples build theirs: names of every node and store are
+ * constants the tests share.
+ *
+ * <pre>
+ *   generations-source ─▶ validate-generation ─┐
+ *                                              ├─▶ collect-and-emit ─▶ preferences-sink
+ *   feedback-source ───▶ validate-feedback ────┘    (prompt-state,     └▶ dead-letters-sink
+ *                                                    expired-prompts)
+ *   model-versions-source ─▶ track-published-versions (global store published-versions)
+ * </pre>
+ *
+ * Both inputs are keyed by prompt id and co-partitioned, so a prompt's events meet in one task.
+ * Invalid and undeserializable records leave through the DeadLetterHandler, which Streams calls
+ * with the original bytes.
+ */
+public final class PreferenceTopology {
+
+    public static final String GENERATIONS_SOURCE = "generations-source";
+    public static final String FEEDBACK_SOURCE = "feedback-source";
+    public static final String MODEL_VERSIONS_SOURCE = "model-versions-source";
+    public static final String VALIDATE_GENERATION = "validate-generation";
+    public static final String VALIDATE_FEEDBACK = "validate-feedback";
+    public static final String AGGREGATOR = "collect-and-emit";
+    public static final String VERSIONS_TRACKER = "track-published-versions";
+    public static final String PREFERENCES_SINK = "preferences-sink";
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    public static final String PROMPT_STATE_STORE = "prompt-state";
+    public static final String EXPIRED_PROMPTS_STORE = "expired-prompts";
+    public static final String PUBLISHED_VERSIONS_STORE = "published-versions";
+
+    private PreferenceTopology() {
+    }
+
+    /**
+     * @param serdeConfig the Avro serdes' settings ({@code schema.registry.url} and friends)
+     */
+    public static Topology build(TopologySettings settings, Map<String, ?> serdeConfig, MeterRegistry meters) {
+        Serde<GenerationEvent> generations = serde(GenerationEvent.class, serdeConfig);
+        Serde<FeedbackEvent> feedback = serde(FeedbackEvent.class, serdeConfig);
+        Serde<PreferenceSample> preferences = serde(PreferenceSample.class, serdeConfig);
+        Serde<DeadLetter> deadLetters = serde(DeadLetter.class, serdeConfig);
+        Serde<ModelVersion> modelVersions = serde(ModelVersion.class, serdeConfig);
+        EventValidator validator = new EventValidator(settings.maxTextBytes());
+        Serializer<FeedbackEvent> feedbackSerializer = feedback.serializer();
+
+        Topology topology = new Topology();
+        topology.addSource(GENERATIONS_SOURCE, Serdes.String().deserializer(), generations.deserializer(),
+                settings.topics().generations().name());
+        topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), feedback.deserializer(),
+                settings.topics().feedback().name());
+        topology.addProcessor(VALIDATE_GENERATION, () -> new ValidateProcessor<GenerationEvent>(validator::requireValid),
+                GENERATIONS_SOURCE);
+        topology.addProcessor(VALIDATE_FEEDBACK, () -> new ValidateProcessor<FeedbackEvent>(validator::requireValid),
+                FEEDBACK_SOURCE);
+        topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, meters),
+                VALIDATE_GENERATION, VALIDATE_FEEDBACK);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPT_STATE_STORE),
+                Serdes.String(), new PromptStateSerde()), AGGREGATOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRED_PROMPTS_STORE),
+                Serdes.String(), Serdes.Long()), AGGREGATOR);
+        topology.addSink(PREFERENCES_SINK, settings.topics().preferences().name(), Serdes.String().serializer(),
+                preferences.serializer(), AGGREGATOR);
+        topology.addSink(DEAD_LETTERS_SINK, settings.topics().deadLetters().name(), Serdes.String().serializer(),
+                deadLetters.serializer(), AGGREGATOR);
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PUBLISHED_VERSIONS_STORE),
+                        Serdes.String(), Serdes.Long()).withLoggingDisabled(),
+                MODEL_VERSIONS_SOURCE, Serdes.String().deserializer(), modelVersions.deserializer(),
+                settings.topics().modelVersions().name(), VERSIONS_TRACKER, PublishedVersionsTracker::new);
+        return topology;
+    }
+
+    private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, Map<String, ?> config) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(config, false);
+        return serde;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.fuseflow.streams.topology;
+
+import dev.fuseflow.schemas.avro.DeadLetter;
+import dev.fuseflow.schemas.avro.DeadLetterReason;
+import dev.fuseflow.schemas.avro.FeedbackEvent;
+import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.avro.PairwiseChoice;
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.streams.deadletter.DeadLetterHandler;
+import dev.fuseflow.streams.pairing.SampleBuilder;
+import dev.fuseflow.streams.state.PromptState;
+import dev.fuseflow.streams.state.StoredFeedback;
+import dev.fuseflow.streams.validation.InvalidEventException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Collects each prompt's generations and feedback in the prompt-state store and emits its WRPO
+ * sample whenever the evidence changes it. A wall-clock punctuator sweeps the store: feedback
+ * whose response never arrived within the reference window is dead-lettered, prompts idle for
+ * the inactivity window are forgotten (and later events for them dead-lettered as LATE), and
+ * prompts whose sample changed without a new event of their own (a newer published target
+ * version made responses stale) are re-evaluated. Decisions use stream time, never the wall clock,
+ * so reprocessing makes the same decisions.
+ */
+final class PromptAggregator implements Processor<String, Object, String, Object> {
+
+    private final TopologySettings settings;
+    private final SampleBuilder samples;
+    private final Serializer<FeedbackEvent> feedbackSerializer;
+    private final MeterRegistry meters;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, PromptState> prompts;
+    private KeyValueStore<String, Long> expired;
+    private KeyValueStore<String, Long> newestPublished;
+
+    PromptAggregator(TopologySettings settings, Serializer<FeedbackEvent> feedbackSerializer, MeterRegistry meters) {
+        this.settings = settings;
+        this.samples = new SampleBuilder(settings.scoring(), settings.weights(), settings.emission());
+        this.feedbackSerializer = feedbackSerializer;
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        prompts = context.getStateStore(PreferenceTopology.PROMPT_STATE_STORE);
+        expired = context.getStateStore(PreferenceTopology.EXPIRED_PROMPTS_STORE);
+        newestPublished = context.getStateStore(PreferenceTopology.PUBLISHED_VERSIONS_STORE);
+        Gauge.builder("fuseflow_prompt_state_entries", prompts, KeyValueStore::approximateNumEntries)
+                .tag("task", context.taskId().toString()).register(meters);
+        context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        String promptId = record.key();
+        rejectIfExpired(promptId, record);
+        PromptState state = Optional.ofNullable(prompts.get(promptId)).orElseGet(PromptState::new);
+        if (!remember(state, record)) {
+            return;
+        }
+        state.touch(record.timestamp());
+        emitIfChanged(promptId, state, record.timestamp());
+        prompts.put(promptId, state);
+    }
+
+    private void rejectIfExpired(String promptId, Record<String, Object> record) {
+        Long expiredAt = expired.get(promptId);
+        if (expiredAt != null) {
+            meters.counter("fuseflow_late_events", "kind", kind(record.value())).increment();
+            throw new InvalidEventException(DeadLetterReason.LATE, "prompt '" + promptId + "' was forgotten at stream time "
+                    + Instant.ofEpochMilli(expiredAt) + " after " + settings.inactivityWindow() + " without events; this "
+                    + kind(record.value()) + " arrived late");
+        }
+    }
+
+    /** Adds the event to the state; false for a duplicate (a producer retry), which changes nothing. */
+    private boolean remember(PromptState state, Record<String, Object> record) {
+        meters.counter("fuseflow_input_events", "kind", kind(record.value())).increment();
+        if (record.value() instanceof GenerationEvent generation) {
+            return state.add(generation);
+        }
+        FeedbackEvent feedback = (FeedbackEvent) record.value();
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        return state.add(new StoredFeedback(feedback, source.partition(), source.offset(), record.timestamp()));
+    }
+
+    private void emitIfChanged(String promptId, PromptState state, long timestamp) {
+        Map<String, Long> published = publishedVersions(state);
+        Optional<PreferenceSample> sample = samples.build(promptId, state.generations(), state.feedback(), published);
+        if (sample.isEmpty() || sample.get().getSampleId().equals(state.lastEmittedSampleId().orElse(null))) {
+            return;
+        }
+        state.emitted(sample.get().getSampleId());
+        context.forward(new Record<String, Object>(promptId, sample.get(), timestamp), PreferenceTopology.PREFERENCES_SINK);
+        meters.counter("fuseflow_samples_emitted").increment();
+        meters.timer("fuseflow_event_to_sample_latency").record(Math.max(0, System.currentTimeMillis() - timestamp),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private Map<String, Long> publishedVersions(PromptState state) {
+        Map<String, Long> published = new HashMap<>();
+        for (GenerationEvent g : state.generations()) {
+            String model = g.getModel().getName();
+            Long newest = newestPublished.get(model);
+            if (newest != null) {
+                published.put(model, newest);
+            }
+        }
+        return published;
+    }
+
+    /** The punctuator: unknown references, inactivity expiry, late re-evaluation. */
+    private void sweep(long wallClockMs) {
+        long now = context.currentStreamTimeMs();
+        List<KeyValue<String, PromptState>> changed = new ArrayList<>();
+        List<String> forgotten = new ArrayList<>();
+        try (KeyValueIterator<String, PromptState> all = prompts.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, PromptState> entry = all.next();
+                PromptState state = entry.value;
+                if (state.lastActivityMs() < now - settings.inactivityWindow().toMillis()) {
+                    deadLetterUnresolved(entry.key, state.removeFeedback(f -> true).stream()
+                            .filter(f -> !references(state, f)).toList());
+                    forgotten.add(entry.key);
+                    continue;
+                }
+                List<StoredFeedback> orphans = state.removeFeedback(f -> !references(state, f)
+                        && f.timestamp() < now - settings.referenceWindow().toMillis());
+                deadLetterUnresolved(entry.key, orphans);
+                String before = state.lastEmittedSampleId().orElse(null);
+                emitIfChanged(entry.key, state, now);
+                if (!orphans.isEmpty() || !Objects.equals(before, state.lastEmittedSampleId().orElse(null))) {
+                    changed.add(KeyValue.pair(entry.key, state));
+                }
+            }
+        }
+        changed.forEach(kv -> prompts.put(kv.key, kv.value));
+        forgotten.forEach(promptId -> {
+            prompts.delete(promptId);
+            expired.put(promptId, now);
+        });
+        forgetExpiredMarkers(now);
+    }
+
+    /** True when every response the feedback names has arrived. */
+    private static boolean references(PromptState state, StoredFeedback stored) {
+        FeedbackEvent f = stored.event();
+        if (f.getSignal() instanceof PairwiseChoice choice) {
+            return state.hasGeneration(choice.getPreferredGenerationId()) && state.hasGeneration(choice.getOtherGenerationId());
+        }
+        return state.hasGeneration(f.getGenerationId());
+    }
+
+    private void deadLetterUnresolved(String promptId, List<StoredFeedback> unresolved) {
+        for (StoredFeedback stored : unresolved) {
+            FeedbackEvent f = stored.event();
+            String missing = f.getSignal() instanceof PairwiseChoice c
+                    ? "'" + c.getPreferredGenerationId() + "' and '" + c.getOtherGenerationId() + "'"
+                    : "'" + f.getGenerationId() + "'";
+            DeadLetter letter = DeadLetter.newBuilder()
+                    .setOriginalKey(ByteBuffer.wrap(promptId.getBytes(StandardCharsets.UTF_8)))
+                    .setOriginalValue(ByteBuffer.wrap(feedbackSerializer.serialize(settings.topics().feedback().name(), f)))
+                    .setSourceTopic(settings.topics().feedback().name())
+                    .setSourcePartition(stored.partition())
+                    .setSourceOffset(stored.offset())
+                    .setSourceTimestamp(Instant.ofEpochMilli(stored.timestamp()))
+                    .setStage(DeadLetterHandler.STAGE_PREFIX + PreferenceTopology.AGGREGATOR)
+                    .setReason(DeadLetterReason.UNKNOWN_REFERENCE)
+                    .setMessage("feedback " + f.getEventId() + " names response " + missing + " of prompt '" + promptId
+                            + "', which did not arrive within " + settings.referenceWindow())
+                    .setProcessorNode(PreferenceTopology.AGGREGATOR)
+                    .setTaskId(context.taskId().toString())
+                    .setFailedAt(Instant.ofEpochMilli(context.currentStreamTimeMs()))
+                    .build();
+            context.forward(new Record<String, Object>(promptId, letter, stored.timestamp()), PreferenceTopology.DEAD_LETTERS_SINK);
+            meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", letter.getReason().name()).increment();
+        }
+    }
+
+    private void forgetExpiredMarkers(long now) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = expired.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value < now - settings.inactivityWindow().toMillis()) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(expired::delete);
+    }
+
+    private static String kind(Object value) {
+        return value instanceof GenerationEvent ? "generation" : "feedback";
+    }
+}

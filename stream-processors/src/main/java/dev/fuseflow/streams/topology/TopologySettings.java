@@ -1,0 +1,55 @@
+package dev.fuseflow.streams.topology;
+
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.streams.pairing.EmissionPolicy;
+import dev.fuseflow.streams.pairing.WeightPolicy;
+import dev.fuseflow.streams.scoring.ScoringPolicy;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the topology decides with, validated at start.
+ *
+ * @param topics              topic names
+ * @param scoring             how signals become rewards
+ * @param weights             how evidence becomes a sample weight
+ * @param emission            when a prompt yields a sample
+ * @param maxTextBytes        largest prompt or response accepted, in UTF-8 bytes
+ * @param referenceWindow     feedback naming a response that has not arrived within this time (stream
+ *                            time) is dead-lettered as UNKNOWN_REFERENCE
+ * @param inactivityWindow    a prompt without new events for this long (stream time) is forgotten;
+ *                            events for it afterwards are dead-lettered as LATE for as long again
+ * @param punctuationInterval how often (wall clock) the store is swept for the two windows
+ */
+public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission,
+                               int maxTextBytes, Duration referenceWindow, Duration inactivityWindow,
+                               Duration punctuationInterval) {
+
+    public TopologySettings {
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(scoring, "scoring");
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(emission, "emission");
+        if (maxTextBytes < 1) {
+            throw new IllegalArgumentException("max text size must be at least 1 byte, got " + maxTextBytes);
+        }
+        requirePositive("reference window", referenceWindow);
+        requirePositive("inactivity window", inactivityWindow);
+        requirePositive("punctuation interval", punctuationInterval);
+        if (inactivityWindow.compareTo(referenceWindow) < 0) {
+            throw new IllegalArgumentException("inactivity window " + inactivityWindow + " must not be shorter than the reference window "
+                    + referenceWindow + ": a prompt would be forgotten while it still waits for a response");
+        }
+    }
+
+    public static TopologySettings defaults(FuseFlowTopics topics) {
+        return new TopologySettings(topics, ScoringPolicy.DEFAULT, WeightPolicy.DEFAULT, EmissionPolicy.DEFAULT, 64 * 1024,
+                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofSeconds(5));
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.fuseflow.streams.validation;
+
+import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.ChatRole;
+import dev.fuseflow.schemas.avro.DeadLetterReason;
+import dev.fuseflow.schemas.avro.FeedbackEvent;
+import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.avro.GiverKind;
+import dev.fuseflow.schemas.avro.ModelRole;
+import dev.fuseflow.schemas.avro.PairwiseChoice;
+import dev.fuseflow.schemas.avro.Rating;
+import dev.fuseflow.schemas.avro.RewardScore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The contract rules a record must meet before it may influence a sample. Each violation names
+ * the field and the problem; the first one found is reported.
+ */
+public final class EventValidator {
+
+    private final int maxTextBytes;
+
+    /** @param maxTextBytes largest response, and largest prompt (all messages), in UTF-8 bytes */
+    public EventValidator(int maxTextBytes) {
+        if (maxTextBytes < 1) {
+            throw new IllegalArgumentException("maximum text size must be at least 1 byte, got " + maxTextBytes);
+        }
+        this.maxTextBytes = maxTextBytes;
+    }
+
+    public record Violation(DeadLetterReason reason, String message) {
+        InvalidEventException asException() {
+            return new InvalidEventException(reason, message);
+        }
+    }
+
+    /** Throws {@link InvalidEventException} for the first violation. */
+    public void requireValid(String key, GenerationEvent generation) {
+        check(key, generation).ifPresent(v -> {
+            throw v.asException();
+        });
+    }
+
+    /** Throws {@link InvalidEventException} for the first violation. */
+    public void requireValid(String key, FeedbackEvent feedback) {
+        check(key, feedback).ifPresent(v -> {
+            throw v.asException();
+        });
+    }
+
+    public Optional<Violation> check(String key, GenerationEvent g) {
+        if (g == null) {
+            return violation(DeadLetterReason.MISSING_FIELD, "the record has no value (a tombstone); a GenerationEvent was expected");
+        }
+        return first(
+                ids(key, g.getEventId(), g.getPromptId()),
+                prompt(g.getPrompt()),
+                blank("response", g.getResponse()),
+                tooLarge("response", utf8Length(g.getResponse())),
+                blank("model.name", g.getModel().getName()),
+                model(g));
+    }
+
+    public Optional<Violation> check(String key, FeedbackEvent f) {
+        if (f == null) {
+            return violation(DeadLetterReason.MISSING_FIELD, "the record has no value (a tombstone); a FeedbackEvent was expected");
+        }
+        return first(
+                ids(key, f.getEventId(), f.getPromptId()),
+                blank("generationId", f.getGenerationId()),
+                f.getGiver().getKind() == GiverKind.UNKNOWN
+                        ? violation(DeadLetterReason.INVALID_VALUE, "giver.kind is UNKNOWN: a kind this version does not know")
+                        : Optional.empty(),
+                signal(f));
+    }
+
+    private Optional<Violation> ids(String key, String eventId, String promptId) {
+        return first(
+                blank("eventId", eventId),
+                blank("promptId", promptId),
+                key == null
+                        ? violation(DeadLetterReason.MISSING_FIELD, "the record key is missing; it must be the promptId")
+                        : Optional.empty(),
+                key != null && !key.equals(promptId)
+                        ? violation(DeadLetterReason.INVALID_VALUE, "the record key '" + key + "' differs from promptId '" + promptId
+                        + "'; producers must key by promptId")
+                        : Optional.empty());
+    }
+
+    private Optional<Violation> prompt(List<ChatMessage> prompt) {
+        if (prompt.isEmpty()) {
+            return violation(DeadLetterReason.BLANK_FIELD, "prompt is empty: it needs at least one message");
+        }
+        long bytes = 0;
+        for (int i = 0; i < prompt.size(); i++) {
+            ChatMessage message = prompt.get(i);
+            if (message.getRole() == ChatRole.UNKNOWN) {
+                return violation(DeadLetterReason.INVALID_VALUE, "prompt[" + i + "].role is UNKNOWN: a role this version does not know");
+            }
+            Optional<Violation> blank = blank("prompt[" + i + "].content", message.getContent());
+            if (blank.isPresent()) {
+                return blank;
+            }
+            bytes += utf8Length(message.getContent());
+        }
+        return tooLarge("prompt", bytes);
+    }
+
+    private static Optional<Violation> model(GenerationEvent g) {
+        ModelRole role = g.getModel().getRole();
+        Long version = g.getModel().getTargetVersion();
+        if (role == ModelRole.UNKNOWN) {
+            return violation(DeadLetterReason.INVALID_VALUE, "model.role is UNKNOWN: it must be SOURCE or TARGET");
+        }
+        if (role == ModelRole.TARGET && version == null) {
+            return violation(DeadLetterReason.MISSING_FIELD, "model.targetVersion is required when model.role is TARGET");
+        }
+        if (version != null && version < 0) {
+            return violation(DeadLetterReason.INVALID_VALUE, "model.targetVersion must be >= 0, got " + version);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> signal(FeedbackEvent f) {
+        Object signal = f.getSignal();
+        if (signal instanceof RewardScore score) {
+            return first(finite("signal.score", score.getScore()), blank("signal.scorer", score.getScorer()));
+        }
+        if (signal instanceof Rating rating) {
+            return rating(rating);
+        }
+        if (signal instanceof PairwiseChoice choice) {
+            return pairwise(f.getGenerationId(), choice);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> rating(Rating r) {
+        Optional<Violation> nonFinite = first(finite("signal.value", r.getValue()), finite("signal.scaleMin", r.getScaleMin()),
+                finite("signal.scaleMax", r.getScaleMax()));
+        if (nonFinite.isPresent()) {
+            return nonFinite;
+        }
+        if (r.getScaleMax() <= r.getScaleMin()) {
+            return violation(DeadLetterReason.INVALID_VALUE, "signal.scaleMax " + r.getScaleMax() + " must exceed signal.scaleMin "
+                    + r.getScaleMin());
+        }
+        if (r.getValue() < r.getScaleMin() || r.getValue() > r.getScaleMax()) {
+            return violation(DeadLetterReason.OUT_OF_RANGE, "signal.value " + r.getValue() + " lies outside the rating scale ["
+                    + r.getScaleMin() + ", " + r.getScaleMax() + "]");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Violation> pairwise(String generationId, PairwiseChoice c) {
+        Optional<Violation> blank = first(blank("signal.preferredGenerationId", c.getPreferredGenerationId()),
+                blank("signal.otherGenerationId", c.getOtherGenerationId()));
+        if (blank.isPresent()) {
+            return blank;
+        }
+        if (c.getPreferredGenerationId().equals(c.getOtherGenerationId())) {
+            return violation(DeadLetterReason.INVALID_VALUE, "signal.preferredGenerationId and signal.otherGenerationId are both '"
+                    + c.getOtherGenerationId() + "': a choice needs two responses");
+        }
+        if (!generationId.equals(c.getPreferredGenerationId())) {
+            return violation(DeadLetterReason.INVALID_VALUE, "generationId '" + generationId
+                    + "' must name the preferred response '" + c.getPreferredGenerationId() + "' of a pairwise choice");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Violation> tooLarge(String field, long bytes) {
+        return bytes > maxTextBytes
+                ? violation(DeadLetterReason.TOO_LARGE, field + " has " + bytes + " bytes, above the limit of " + maxTextBytes)
+                : Optional.empty();
+    }
+
+    private static Optional<Violation> blank(String field, String value) {
+        return value == null || value.isBlank()
+                ? violation(DeadLetterReason.BLANK_FIELD, field + " is " + (value == null ? "missing" : "blank"))
+                : Optional.empty();
+    }
+
+    private static Optional<Violation> finite(String field, double value) {
+        return Double.isFinite(value)
+                ? Optional.empty()
+                : violation(DeadLetterReason.NON_FINITE_NUMBER, field + " is " + value + "; it must be a finite number");
+    }
+
+    private static Optional<Violation> violation(DeadLetterReason reason, String message) {
+        return Optional.of(new Violation(reason, message));
+    }
+
+    @SafeVarargs
+    private static Optional<Violation> first(Optional<Violation>... checks) {
+        for (Optional<Violation> check : checks) {
+            if (check.isPresent()) {
+                return check;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long utf8Length(String text) {
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}
