@@ -202,7 +202,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         List<String> old = new ArrayList<>();
         try (KeyValueIterator<String, Long> all = expired.all()) {
             all.forEachRemaining(kv -> {
-                if (kv.value < now - settings.inactivityWindow().toMillis()) {
+                if (kv.value < now - settings.lateRetention().toMillis()) {
                     old.add(kv.key);
                 }
             });

@@ -17,13 +17,14 @@ import java.util.Objects;
  * @param maxTextBytes        largest prompt or response accepted, in UTF-8 bytes
  * @param referenceWindow     feedback naming a response that has not arrived within this time (stream
  *                            time) is dead-lettered as UNKNOWN_REFERENCE
- * @param inactivityWindow    a prompt without new events for this long (stream time) is forgotten;
- *                            events for it afterwards are dead-lettered as LATE for as long again
+ * @param inactivityWindow    a prompt without new events for this long (stream time) is forgotten
+ * @param lateRetention       how long (stream time) a forgotten prompt is remembered, so that events
+ *                            for it are dead-lettered as LATE instead of starting it afresh
  * @param punctuationInterval how often (wall clock) the store is swept for the two windows
  */
 public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission,
                                int maxTextBytes, Duration referenceWindow, Duration inactivityWindow,
-                               Duration punctuationInterval) {
+                               Duration lateRetention, Duration punctuationInterval) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -35,6 +36,7 @@ public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, Wei
         }
         requirePositive("reference window", referenceWindow);
         requirePositive("inactivity window", inactivityWindow);
+        requirePositive("late retention", lateRetention);
         requirePositive("punctuation interval", punctuationInterval);
         if (inactivityWindow.compareTo(referenceWindow) < 0) {
             throw new IllegalArgumentException("inactivity window " + inactivityWindow + " must not be shorter than the reference window "
@@ -44,7 +46,7 @@ public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, Wei
 
     public static TopologySettings defaults(FuseFlowTopics topics) {
         return new TopologySettings(topics, ScoringPolicy.DEFAULT, WeightPolicy.DEFAULT, EmissionPolicy.DEFAULT, 64 * 1024,
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofSeconds(5));
+                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5));
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -57,7 +57,7 @@ class PreferenceTopologyTest {
     void start() {
         TopologySettings settings = new TopologySettings(TOPICS, dev.fuseflow.streams.scoring.ScoringPolicy.DEFAULT,
                 dev.fuseflow.streams.pairing.WeightPolicy.DEFAULT, dev.fuseflow.streams.pairing.EmissionPolicy.DEFAULT, 1000,
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofSeconds(5));
+                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -1,0 +1,66 @@
+package dev.fuseflow.streams.app;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * {@code /metrics} (Prometheus text format, from Micrometer) and {@code /health} (200 while the
+ * application processes, 503 with its state otherwise). The JDK's HTTP server suffices for two
+ * read-only endpoints, as in Micrometer's own Prometheus examples.
+ */
+public final class OpsHttpServer implements AutoCloseable {
+
+    /** Health of the service: healthy or not, and a one-line description. */
+    public record Health(boolean healthy, String description) {
+    }
+
+    private final HttpServer server;
+
+    private OpsHttpServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Binds {@code port} (0: any free port) on all interfaces and serves until closed. */
+    public static OpsHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot bind the metrics port " + port + " (fuseflow.metrics.port): " + e.getMessage(), e);
+        }
+        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                registry.scrape()));
+        server.createContext("/health", exchange -> {
+            Health h = health.get();
+            respond(exchange, h.healthy() ? 200 : 503, "application/json",
+                    "{\"status\":\"" + (h.healthy() ? "UP" : "DOWN") + "\",\"detail\":\"" + h.description() + "\"}");
+        });
+        server.start();
+        return new OpsHttpServer(server);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
