@@ -22,6 +22,10 @@ public final class StreamProcessorCommand implements Callable<Integer> {
     @Option(names = {"-s", "--set"}, description = "key=value, overrides file and environment (repeatable).")
     Map<String, String> overrides = new HashMap<>();
 
+    @Option(names = "--exit-when-parent-exits", hidden = true,
+            description = "Stop when stdin closes: for a supervising process (tests) that may die without cleaning up.")
+    boolean exitWhenParentExits;
+
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = Settings.load(StreamProcessorConfig.DEFAULTS, Optional.ofNullable(configFile), System.getenv(),
@@ -32,8 +36,29 @@ public final class StreamProcessorCommand implements Callable<Integer> {
             app.close();
             stopped.countDown();
         }, "stream-processors-shutdown"));
+        if (exitWhenParentExits) {
+            watchStdin();
+        }
         stopped.await();
         return 0;
+    }
+
+    /** The parent keeps our stdin open and never writes; end of file means it is gone. */
+    private static void watchStdin() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // Nothing is ever written; keep reading until end of file.
+                }
+            } catch (java.io.IOException e) {
+                // A broken pipe means the same as end of file.
+            }
+            // checkstyle:off: Regexp
+            System.exit(0);
+            // checkstyle:on: Regexp
+        }, "parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     public static void main(String[] args) {

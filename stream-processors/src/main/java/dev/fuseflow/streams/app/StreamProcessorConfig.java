@@ -56,6 +56,12 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
         d.put("fuseflow.streams.commit-interval", "100ms");
         d.put("fuseflow.streams.replication-factor", "-1");
         d.put("fuseflow.metrics.port", "9404");
+        FuseFlowTopics topics = FuseFlowTopics.defaults();
+        d.put("fuseflow.topics.generations.name", topics.generations().name());
+        d.put("fuseflow.topics.feedback.name", topics.feedback().name());
+        d.put("fuseflow.topics.preferences.name", topics.preferences().name());
+        d.put("fuseflow.topics.dlq.name", topics.deadLetters().name());
+        d.put("fuseflow.topics.model-versions.name", topics.modelVersions().name());
         d.put("fuseflow.scoring.weight.reward-model", "1.0");
         d.put("fuseflow.scoring.weight.rating", "1.0");
         d.put("fuseflow.scoring.weight.thumbs", "1.0");

@@ -74,8 +74,14 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     @Override
     public void process(Record<String, Object> record) {
         String promptId = record.key();
+        PromptState known = prompts.get(promptId);
+        if (known != null && isInactive(known, context.currentStreamTimeMs())) {
+            // Decide on stream time here too, so that the outcome never depends on when the sweep ran.
+            forget(promptId, known, context.currentStreamTimeMs());
+            known = null;
+        }
         rejectIfExpired(promptId, record);
-        PromptState state = Optional.ofNullable(prompts.get(promptId)).orElseGet(PromptState::new);
+        PromptState state = Optional.ofNullable(known).orElseGet(PromptState::new);
         if (!remember(state, record)) {
             return;
         }
@@ -134,15 +140,13 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private void sweep(long wallClockMs) {
         long now = context.currentStreamTimeMs();
         List<KeyValue<String, PromptState>> changed = new ArrayList<>();
-        List<String> forgotten = new ArrayList<>();
+        List<KeyValue<String, PromptState>> forgotten = new ArrayList<>();
         try (KeyValueIterator<String, PromptState> all = prompts.all()) {
             while (all.hasNext()) {
                 KeyValue<String, PromptState> entry = all.next();
                 PromptState state = entry.value;
-                if (state.lastActivityMs() < now - settings.inactivityWindow().toMillis()) {
-                    deadLetterUnresolved(entry.key, state.removeFeedback(f -> true).stream()
-                            .filter(f -> !references(state, f)).toList());
-                    forgotten.add(entry.key);
+                if (isInactive(state, now)) {
+                    forgotten.add(entry);
                     continue;
                 }
                 List<StoredFeedback> orphans = state.removeFeedback(f -> !references(state, f)
@@ -156,11 +160,19 @@ final class PromptAggregator implements Processor<String, Object, String, Object
             }
         }
         changed.forEach(kv -> prompts.put(kv.key, kv.value));
-        forgotten.forEach(promptId -> {
-            prompts.delete(promptId);
-            expired.put(promptId, now);
-        });
+        forgotten.forEach(kv -> forget(kv.key, kv.value, now));
         forgetExpiredMarkers(now);
+    }
+
+    private boolean isInactive(PromptState state, long streamTimeMs) {
+        return state.lastActivityMs() < streamTimeMs - settings.inactivityWindow().toMillis();
+    }
+
+    /** Drops an idle prompt: its unresolved feedback is dead-lettered, a marker makes later events LATE. */
+    private void forget(String promptId, PromptState state, long now) {
+        deadLetterUnresolved(promptId, state.removeFeedback(f -> !references(state, f)));
+        prompts.delete(promptId);
+        expired.put(promptId, now);
     }
 
     /** True when every response the feedback names has arrived. */

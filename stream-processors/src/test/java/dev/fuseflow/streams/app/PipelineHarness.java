@@ -56,6 +56,8 @@ final class PipelineHarness {
         s.put("fuseflow.windows.reference", WINDOW.toMillis() + "ms");
         s.put("fuseflow.windows.inactivity", WINDOW.toMillis() + "ms");
         s.put("fuseflow.windows.punctuation-interval", "500ms");
+        // A restarted instance waits for its dead predecessor's session to time out: keep that short.
+        s.put("kafka.consumer.session.timeout.ms", "6000");
         for (var topic : topics.all()) {
             String kind = topic.name().substring(topic.name().indexOf("fuseflow.") + "fuseflow.".length(), topic.name().lastIndexOf(".v1"));
             s.put("fuseflow.topics." + kind + ".name", topic.name());
@@ -88,7 +90,7 @@ final class PipelineHarness {
 
     /** Reads committed records of a topic until {@code done} holds for what was read, or the timeout. */
     <T> List<ConsumerRecord<String, T>> readUntil(String topic, Class<T> type, Predicate<List<ConsumerRecord<String, T>>> done,
-                                                  Duration timeout) {
+                                                  Duration timeout, Duration settle) {
         KafkaAvroDeserializer<T> deserializer = new KafkaAvroDeserializer<>(type);
         deserializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
         List<ConsumerRecord<String, T>> records = new ArrayList<>();
@@ -103,8 +105,8 @@ final class PipelineHarness {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             // A short extra read catches anything that should not be there (duplicates, strays).
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
+            long settled = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < settled) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
@@ -112,10 +114,17 @@ final class PipelineHarness {
     }
 
     List<ConsumerRecord<String, PreferenceSample>> samples(int expected, Duration timeout) {
-        return readUntil(topics.preferences().name(), PreferenceSample.class, r -> r.size() >= expected, timeout);
+        return readUntil(topics.preferences().name(), PreferenceSample.class, r -> r.size() >= expected, timeout,
+                Duration.ofSeconds(2));
+    }
+
+    /** Returns as soon as {@code atLeast} samples are out, without the settling read. */
+    int awaitSamples(int atLeast, Duration timeout) {
+        return readUntil(topics.preferences().name(), PreferenceSample.class, r -> r.size() >= atLeast, timeout, Duration.ZERO)
+                .size();
     }
 
     List<ConsumerRecord<String, DeadLetter>> deadLetters(long expected, Duration timeout) {
-        return readUntil(topics.deadLetters().name(), DeadLetter.class, r -> r.size() >= expected, timeout);
+        return readUntil(topics.deadLetters().name(), DeadLetter.class, r -> r.size() >= expected, timeout, Duration.ofSeconds(2));
     }
 }

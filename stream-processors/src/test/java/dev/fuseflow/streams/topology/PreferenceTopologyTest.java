@@ -231,6 +231,18 @@ class PreferenceTopologyTest {
     }
 
     @Test
+    void lateIsDecidedOnStreamTimeEvenBeforeTheSweepRuns() {
+        send(reward("p10", "p10-f0", "p10-missing", 0.1));
+        generations.pipeInput("p10", source("p10", "p10-s", "m"), T0);
+
+        feedback.pipeInput("p10", reward("p10", "p10-late", "p10-s", 1.0), T0.plus(Duration.ofHours(2)));
+
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertThat(letters).extracting(DeadLetter::getReason)
+                .containsExactly(DeadLetterReason.UNKNOWN_REFERENCE, DeadLetterReason.LATE);
+    }
+
+    @Test
     void targetResponsesOfStaleVersionsAreExcluded() {
         modelVersions.pipeInput("target", ModelVersion.newBuilder().setModelName("target").setVersion(9L)
                 .setArtifactUri("file:///m/9").setArtifactSha256("00").setTrainerStep(1L).setSamplesTrained(1L)
