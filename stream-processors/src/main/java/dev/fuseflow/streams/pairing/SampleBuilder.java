@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -43,10 +44,26 @@ public final class SampleBuilder {
     }
 
     /**
+     * A decided sample: its id is known at once, the record is only built when someone needs it
+     * (a sample that was already emitted is not rebuilt).
+     */
+    public record Decision(String sampleId, Supplier<PreferenceSample> sample) {
+    }
+
+    /**
      * @param newestPublished newest PUBLISHED version per target model name (from model-versions)
      */
     public Optional<PreferenceSample> build(String promptId, Collection<GenerationEvent> generations,
                                             Collection<FeedbackEvent> feedback, Map<String, Long> newestPublished) {
+        return decide(promptId, generations, feedback, newestPublished).map(d -> d.sample().get());
+    }
+
+    /** Like {@link #build}, with the record built lazily. */
+    public Optional<Decision> decide(String promptId, Collection<GenerationEvent> generations,
+                                     Collection<FeedbackEvent> feedback, Map<String, Long> newestPublished) {
+        if (!enoughResponses(generations, newestPublished) || feedback.isEmpty()) {
+            return Optional.empty();
+        }
         Set<String> ids = generations.stream().map(GenerationEvent::getEventId).collect(Collectors.toSet());
         List<FeedbackEvent> feedbackList = List.copyOf(feedback);
         Map<String, ResponseScore> scores = scorer.score(ids, feedbackList);
@@ -63,8 +80,34 @@ public final class SampleBuilder {
                 targets.add(new Candidate(generation, score));
             }
         }
-        return SampleSelector.select(sources, targets, emission.minRewardGap())
-                .map(selection -> toSample(promptId, selection, ResponseScorer.comparisons(ids, feedbackList), feedbackList));
+        return SampleSelector.select(sources, targets, emission.minRewardGap()).map(selection -> {
+            List<String> feedbackIds = usedFeedback(selection);
+            String sampleId = SampleIds.of(promptId, selection, feedbackIds);
+            return new Decision(sampleId, () -> toSample(promptId, sampleId, selection, feedbackIds,
+                    ResponseScorer.comparisons(ids, feedbackList), feedbackList));
+        });
+    }
+
+    private static List<String> usedFeedback(Selection selection) {
+        SortedSet<String> ids = new TreeSet<>();
+        ids.addAll(selection.sourceChosen().score().feedbackIds());
+        ids.addAll(selection.targetChosen().score().feedbackIds());
+        ids.addAll(selection.targetRejected().score().feedbackIds());
+        return List.copyOf(ids);
+    }
+
+    /** A cheap necessary condition, checked before any scoring: one source and two fresh target responses. */
+    private boolean enoughResponses(Collection<GenerationEvent> generations, Map<String, Long> newestPublished) {
+        int sources = 0;
+        int targets = 0;
+        for (GenerationEvent g : generations) {
+            if (g.getModel().getRole() == ModelRole.SOURCE) {
+                sources++;
+            } else if (!isStale(g, newestPublished)) {
+                targets++;
+            }
+        }
+        return sources >= 1 && targets >= 2;
     }
 
     /** True for a TARGET response more than maxVersionLag versions behind the newest published one. */
@@ -74,15 +117,11 @@ public final class SampleBuilder {
         return newest != null && version != null && version < newest - emission.maxVersionLag();
     }
 
-    private PreferenceSample toSample(String promptId, Selection selection, List<Comparison> comparisons,
-                                      List<FeedbackEvent> feedback) {
+    private PreferenceSample toSample(String promptId, String sampleId, Selection selection, List<String> feedbackIds,
+                                      List<Comparison> comparisons, List<FeedbackEvent> feedback) {
         List<Candidate> chosen = List.of(selection.sourceChosen(), selection.targetChosen(), selection.targetRejected());
-        SortedSet<String> feedbackIds = new TreeSet<>();
         SortedSet<String> givers = new TreeSet<>();
-        chosen.forEach(c -> {
-            feedbackIds.addAll(c.score().feedbackIds());
-            givers.addAll(c.score().givers());
-        });
+        chosen.forEach(c -> givers.addAll(c.score().givers()));
         double agreement = Agreement.between(selection.targetChosen().score(), selection.targetRejected().score(), comparisons);
         double gap = selection.rewardGap();
         Evidence evidence = Evidence.newBuilder()
@@ -95,7 +134,7 @@ public final class SampleBuilder {
                 .build();
         GenerationEvent targetChosen = selection.targetChosen().generation();
         return PreferenceSample.newBuilder()
-                .setSampleId(SampleIds.of(promptId, selection, List.copyOf(feedbackIds)))
+                .setSampleId(sampleId)
                 .setPromptId(promptId)
                 .setPrompt(targetChosen.getPrompt())
                 .setSourceChosen(new SourceResponse(selection.sourceChosen().generationId(),
@@ -105,7 +144,7 @@ public final class SampleBuilder {
                 .setTargetRejected(target(selection.targetRejected()))
                 .setWeight(weights.weight(feedbackIds.size(), agreement, gap))
                 .setEvidence(evidence)
-                .setCreatedAt(latest(chosen, feedback, feedbackIds))
+                .setCreatedAt(latest(chosen, feedback, Set.copyOf(feedbackIds)))
                 .build();
     }
 

@@ -4,7 +4,9 @@ import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything the topology remembers about one prompt: its responses, their feedback, what it emitted. */
@@ -14,6 +16,8 @@ public final class PromptState {
     private final List<StoredFeedback> feedback;
     private String lastEmittedSampleId;
     private long lastActivityMs;
+    /** Each event's Avro encoding, made once, so that writing the state back costs copies, not encodes. */
+    private final Map<Object, byte[]> encoded = new IdentityHashMap<>();
 
     public PromptState() {
         this(new ArrayList<>(), new ArrayList<>(), null, Long.MIN_VALUE);
@@ -54,6 +58,7 @@ public final class PromptState {
     public List<StoredFeedback> removeFeedback(java.util.function.Predicate<StoredFeedback> test) {
         List<StoredFeedback> removed = feedback.stream().filter(test).toList();
         feedback.removeAll(removed);
+        removed.forEach(f -> encoded.remove(f.event()));
         return removed;
     }
 
@@ -83,5 +88,10 @@ public final class PromptState {
 
     public long lastActivityMs() {
         return lastActivityMs;
+    }
+
+    /** The event's encoding, made by {@code encoder} on first use and remembered while the state lives. */
+    byte[] encoding(Object event, java.util.function.Function<Object, byte[]> encoder) {
+        return encoded.computeIfAbsent(event, encoder);
     }
 }

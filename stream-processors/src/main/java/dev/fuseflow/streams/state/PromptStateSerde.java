@@ -61,14 +61,14 @@ public final class PromptStateSerde implements Serde<PromptState> {
             encoder.setItemCount(state.generations().size());
             for (GenerationEvent g : state.generations()) {
                 encoder.startItem();
-                generationWriter.write(g, encoder);
+                encoder.writeFixed(state.encoding(g, e -> avro(generationWriter, (GenerationEvent) e)));
             }
             encoder.writeArrayEnd();
             encoder.writeArrayStart();
             encoder.setItemCount(state.storedFeedback().size());
             for (StoredFeedback f : state.storedFeedback()) {
                 encoder.startItem();
-                feedbackWriter.write(f.event(), encoder);
+                encoder.writeFixed(state.encoding(f.event(), e -> avro(feedbackWriter, (FeedbackEvent) e)));
                 encoder.writeInt(f.partition());
                 encoder.writeLong(f.offset());
                 encoder.writeLong(f.timestamp());
@@ -79,6 +79,18 @@ public final class PromptStateSerde implements Serde<PromptState> {
             encoder.flush();
         } catch (IOException e) {
             throw new SerializationException("Cannot encode prompt state", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static <T> byte[] avro(SpecificDatumWriter<T> writer, T event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writer.write(event, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new SerializationException("Cannot encode " + event.getClass().getSimpleName() + " for the prompt state", e);
         }
         return out.toByteArray();
     }

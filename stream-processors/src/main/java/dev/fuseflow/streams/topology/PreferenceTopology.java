@@ -74,10 +74,11 @@ public final class PreferenceTopology {
                 FEEDBACK_SOURCE);
         topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, meters),
                 VALIDATE_GENERATION, VALIDATE_FEEDBACK);
+        // Caching folds a prompt's many writes between two commits into one changelog record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPT_STATE_STORE),
-                Serdes.String(), new PromptStateSerde()), AGGREGATOR);
+                Serdes.String(), new PromptStateSerde()).withCachingEnabled(), AGGREGATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRED_PROMPTS_STORE),
-                Serdes.String(), Serdes.Long()), AGGREGATOR);
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), AGGREGATOR);
         topology.addSink(PREFERENCES_SINK, settings.topics().preferences().name(), Serdes.String().serializer(),
                 preferences.serializer(), AGGREGATOR);
         topology.addSink(DEAD_LETTERS_SINK, settings.topics().deadLetters().name(), Serdes.String().serializer(),

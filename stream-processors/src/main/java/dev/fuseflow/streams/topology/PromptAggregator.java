@@ -11,13 +11,16 @@ import dev.fuseflow.streams.pairing.SampleBuilder;
 import dev.fuseflow.streams.state.PromptState;
 import dev.fuseflow.streams.state.StoredFeedback;
 import dev.fuseflow.streams.validation.InvalidEventException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,11 +47,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class PromptAggregator implements Processor<String, Object, String, Object> {
 
+    /**
+     * Decoded states of the prompts seen last: a prompt's events tend to come together, and
+     * decoding its whole state for every event was the topology's largest cost. The store stays
+     * the truth; this task is its only writer, and the map is emptied whenever the task starts.
+     */
+    private static final int RECENT_PROMPTS = 10_000;
+
     private final TopologySettings settings;
     private final SampleBuilder samples;
     private final Serializer<FeedbackEvent> feedbackSerializer;
     private final MeterRegistry meters;
+    private final Map<String, PromptState> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PromptState> eldest) {
+            return size() > RECENT_PROMPTS;
+        }
+    };
     private ProcessorContext<String, Object> context;
+    private Counter samplesEmitted;
+    private Timer eventToSample;
+    private Map<String, Counter> inputEvents;
+    private Map<String, Long> publishedAtLastSweep = Map.of();
     private KeyValueStore<String, PromptState> prompts;
     private KeyValueStore<String, Long> expired;
     private KeyValueStore<String, Long> newestPublished;
@@ -69,12 +91,17 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         Gauge.builder("fuseflow_prompt_state_entries", prompts, KeyValueStore::approximateNumEntries)
                 .tag("task", context.taskId().toString()).register(meters);
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        recent.clear();
+        samplesEmitted = meters.counter("fuseflow_samples_emitted");
+        eventToSample = meters.timer("fuseflow_event_to_sample_latency");
+        inputEvents = Map.of("generation", meters.counter("fuseflow_input_events", "kind", "generation"),
+                "feedback", meters.counter("fuseflow_input_events", "kind", "feedback"));
     }
 
     @Override
     public void process(Record<String, Object> record) {
         String promptId = record.key();
-        PromptState known = prompts.get(promptId);
+        PromptState known = recent.containsKey(promptId) ? recent.get(promptId) : prompts.get(promptId);
         if (known != null && isInactive(known, context.currentStreamTimeMs())) {
             // Decide on stream time here too, so that the outcome never depends on when the sweep ran.
             forget(promptId, known, context.currentStreamTimeMs());
@@ -87,7 +114,12 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         }
         state.touch(record.timestamp());
         emitIfChanged(promptId, state, record.timestamp());
+        put(promptId, state);
+    }
+
+    private void put(String promptId, PromptState state) {
         prompts.put(promptId, state);
+        recent.put(promptId, state);
     }
 
     private void rejectIfExpired(String promptId, Record<String, Object> record) {
@@ -102,7 +134,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
 
     /** Adds the event to the state; false for a duplicate (a producer retry), which changes nothing. */
     private boolean remember(PromptState state, Record<String, Object> record) {
-        meters.counter("fuseflow_input_events", "kind", kind(record.value())).increment();
+        inputEvents.get(kind(record.value())).increment();
         if (record.value() instanceof GenerationEvent generation) {
             return state.add(generation);
         }
@@ -113,15 +145,15 @@ final class PromptAggregator implements Processor<String, Object, String, Object
 
     private void emitIfChanged(String promptId, PromptState state, long timestamp) {
         Map<String, Long> published = publishedVersions(state);
-        Optional<PreferenceSample> sample = samples.build(promptId, state.generations(), state.feedback(), published);
-        if (sample.isEmpty() || sample.get().getSampleId().equals(state.lastEmittedSampleId().orElse(null))) {
+        Optional<SampleBuilder.Decision> decision = samples.decide(promptId, state.generations(), state.feedback(), published);
+        if (decision.isEmpty() || decision.get().sampleId().equals(state.lastEmittedSampleId().orElse(null))) {
             return;
         }
-        state.emitted(sample.get().getSampleId());
-        context.forward(new Record<String, Object>(promptId, sample.get(), timestamp), PreferenceTopology.PREFERENCES_SINK);
-        meters.counter("fuseflow_samples_emitted").increment();
-        meters.timer("fuseflow_event_to_sample_latency").record(Math.max(0, System.currentTimeMillis() - timestamp),
-                TimeUnit.MILLISECONDS);
+        PreferenceSample sample = decision.get().sample().get();
+        state.emitted(sample.getSampleId());
+        context.forward(new Record<String, Object>(promptId, sample, timestamp), PreferenceTopology.PREFERENCES_SINK);
+        samplesEmitted.increment();
+        eventToSample.record(Math.max(0, System.currentTimeMillis() - timestamp), TimeUnit.MILLISECONDS);
     }
 
     private Map<String, Long> publishedVersions(PromptState state) {
@@ -136,9 +168,21 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         return published;
     }
 
+    private Map<String, Long> allPublishedVersions() {
+        Map<String, Long> all = new HashMap<>();
+        try (KeyValueIterator<String, Long> versions = newestPublished.all()) {
+            versions.forEachRemaining(kv -> all.put(kv.key, kv.value));
+        }
+        return all;
+    }
+
     /** The punctuator: unknown references, inactivity expiry, late re-evaluation. */
     private void sweep(long wallClockMs) {
         long now = context.currentStreamTimeMs();
+        Map<String, Long> published = allPublishedVersions();
+        // A prompt's sample can change without an event of its own only when a newer version made responses stale.
+        boolean versionsChanged = !published.equals(publishedAtLastSweep);
+        publishedAtLastSweep = published;
         List<KeyValue<String, PromptState>> changed = new ArrayList<>();
         List<KeyValue<String, PromptState>> forgotten = new ArrayList<>();
         try (KeyValueIterator<String, PromptState> all = prompts.all()) {
@@ -153,13 +197,15 @@ final class PromptAggregator implements Processor<String, Object, String, Object
                         && f.timestamp() < now - settings.referenceWindow().toMillis());
                 deadLetterUnresolved(entry.key, orphans);
                 String before = state.lastEmittedSampleId().orElse(null);
-                emitIfChanged(entry.key, state, now);
+                if (versionsChanged) {
+                    emitIfChanged(entry.key, state, now);
+                }
                 if (!orphans.isEmpty() || !Objects.equals(before, state.lastEmittedSampleId().orElse(null))) {
                     changed.add(KeyValue.pair(entry.key, state));
                 }
             }
         }
-        changed.forEach(kv -> prompts.put(kv.key, kv.value));
+        changed.forEach(kv -> put(kv.key, kv.value));
         forgotten.forEach(kv -> forget(kv.key, kv.value, now));
         forgetExpiredMarkers(now);
     }
@@ -172,6 +218,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private void forget(String promptId, PromptState state, long now) {
         deadLetterUnresolved(promptId, state.removeFeedback(f -> !references(state, f)));
         prompts.delete(promptId);
+        recent.remove(promptId);
         expired.put(promptId, now);
     }
 
