@@ -3,6 +3,7 @@ package dev.fuseflow.local;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.registry.RegistryConfig;
+import dev.fuseflow.schemas.config.Settings;
 import dev.fuseflow.schemas.registry.RegistryClientConfig;
 import dev.fuseflow.schemas.registry.RestSchemaRegistryClient;
 import dev.fuseflow.schemas.registry.SchemaRegistryClient;
@@ -10,12 +11,15 @@ import dev.fuseflow.schemas.serde.SubjectNameStrategy;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.topics.TopicProvisioner;
 import dev.fuseflow.schemas.topics.TopicSpec;
+import dev.fuseflow.streams.app.StreamProcessorApp;
+import dev.fuseflow.streams.app.StreamProcessorConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -26,7 +30,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * FuseFlow on one machine: a real broker and registry, FuseFlow's topics created and its value
- * schemas registered. Later stages (stream processors, trainer, demo app) join this stack.
+ * schemas registered, and the stream processors turning feedback into preference samples. Later
+ * stages (trainer, demo app) join this stack.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -36,11 +41,14 @@ public final class LocalStack implements AutoCloseable {
     private final EmbeddedStack stack;
     private final FuseFlowTopics topics;
     private final Map<String, Integer> schemaIds;
+    private final StreamProcessorApp streamProcessors;
 
-    private LocalStack(EmbeddedStack stack, FuseFlowTopics topics, Map<String, Integer> schemaIds) {
+    private LocalStack(EmbeddedStack stack, FuseFlowTopics topics, Map<String, Integer> schemaIds,
+                       StreamProcessorApp streamProcessors) {
         this.stack = stack;
         this.topics = topics;
         this.schemaIds = schemaIds;
+        this.streamProcessors = streamProcessors;
     }
 
     public static LocalStack start(LocalStackConfig config) {
@@ -57,13 +65,24 @@ public final class LocalStack implements AutoCloseable {
                 new TopicProvisioner(admin).ensure(topics.all());
             }
             Map<String, Integer> ids = registerValueSchemas(stack, topics);
-            LocalStack local = new LocalStack(stack, topics, ids);
+            StreamProcessorApp streams = StreamProcessorApp.start(streamProcessorConfig(config, stack));
+            LocalStack local = new LocalStack(stack, topics, ids, streams);
             local.writeEndpoints(config.dataDir().resolve(ENDPOINTS_FILE));
             return local;
         } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
+    }
+
+    /** The stream processors on their defaults, pointed at this stack, keeping their state in the data dir. */
+    private static StreamProcessorConfig streamProcessorConfig(LocalStackConfig config, EmbeddedStack stack) {
+        Map<String, String> settings = new HashMap<>(StreamProcessorConfig.DEFAULTS);
+        settings.put("bootstrap.servers", stack.bootstrapServers());
+        settings.put("schema.registry.url", stack.schemaRegistryUrl());
+        settings.put("fuseflow.streams.state-dir", config.dataDir().resolve("stream-processors").toString());
+        settings.put("fuseflow.metrics.port", String.valueOf(config.streamsMetricsPort()));
+        return StreamProcessorConfig.from(Settings.of(settings));
     }
 
     private static Map<String, Integer> registerValueSchemas(EmbeddedStack stack, FuseFlowTopics topics) {
@@ -109,6 +128,8 @@ public final class LocalStack implements AutoCloseable {
                     topic.valueType().getSimpleName()));
         }
         text.append("  subjects          ").append(schemaIds).append('\n');
+        text.append("  stream processors generations + feedback -> preferences (+ dlq); metrics http://127.0.0.1:")
+                .append(streamProcessors.metricsPort()).append("/metrics, health /health\n");
         text.append("Stop with Ctrl-C; data stays in the data dir (use --reset for a clean start).");
         return text.toString();
     }
@@ -124,9 +145,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    public StreamProcessorApp streamProcessors() {
+        return streamProcessors;
+    }
+
     @Override
     public void close() {
-        stack.close();
+        try {
+            streamProcessors.close();
+        } finally {
+            stack.close();
+        }
     }
 
     private static void deleteRecursively(Path dir) {

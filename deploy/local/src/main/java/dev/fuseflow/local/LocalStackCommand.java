@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "fuseflow-local", mixinStandardHelpOptions = true,
         description = "Runs FuseFlow on this machine: a real Kafka broker (KRaft) and Schema Registry,"
-                + " FuseFlow's topics and schemas.",
+                + " FuseFlow's topics and schemas, and the stream processors.",
         defaultValueProvider = CommandLine.PropertiesDefaultProvider.class)
 public final class LocalStackCommand implements Callable<Integer> {
 
@@ -35,6 +35,10 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "Schema Registry port, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
+    @Option(names = "--streams-metrics-port", defaultValue = "${FUSEFLOW_STREAMS_METRICS_PORT:-9404}",
+            description = "Prometheus port of the stream processors, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int streamsMetricsPort;
+
     @Option(names = "--reset", description = "Delete the data dir before starting.")
     boolean reset;
 
@@ -43,7 +47,8 @@ public final class LocalStackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LocalStackConfig config = new LocalStackConfig(dataDir, BrokerMode.parse(brokerMode), kafkaPort, registryPort, reset);
+        LocalStackConfig config = new LocalStackConfig(dataDir, BrokerMode.parse(brokerMode), kafkaPort, registryPort,
+                streamsMetricsPort, reset);
         LocalStack stack = LocalStack.start(config);
         System.out.println(stack.describe());
         if (exitWhenReady) {

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param brokerMode   in-process (default) or child-process
  * @param kafkaPort    client port of the broker; 0 picks a free one
  * @param registryPort HTTP port of the Schema Registry; 0 picks a free one
+ * @param streamsMetricsPort Prometheus port of the stream processors; 0 picks a free one
  * @param reset        delete the data dir first, for a clean start
  */
-public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPort, int registryPort, boolean reset) {
+public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPort, int registryPort, int streamsMetricsPort,
+                               boolean reset) {
 
     public LocalStackConfig {
         Objects.requireNonNull(dataDir, "data dir must be set (--data-dir or FUSEFLOW_DATA_DIR)");
@@ -24,6 +26,7 @@ public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPor
         }
         requirePort("kafka port (--kafka-port, FUSEFLOW_KAFKA_PORT)", kafkaPort);
         requirePort("registry port (--registry-port, FUSEFLOW_REGISTRY_PORT)", registryPort);
+        requirePort("stream-processor metrics port (--streams-metrics-port, FUSEFLOW_STREAMS_METRICS_PORT)", streamsMetricsPort);
         if (kafkaPort != 0 && kafkaPort == registryPort) {
             throw new IllegalArgumentException("kafka port and registry port must differ, both are " + kafkaPort);
         }
