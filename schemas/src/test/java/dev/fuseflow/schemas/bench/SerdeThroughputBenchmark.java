@@ -32,7 +32,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * the same JVM, so they share JIT state and machine noise, and the ratio is the median of the
  * per-round ratios. Registry caches are warm after the first record: no side touches a network.
  *
- * <p>Run: {@code mvn -B -q -Pbench -pl schemas -am verify -DskipTests} (see README).
+ * <p>Run: {@code mvn -B -q -Pbench-serde -pl schemas -am verify -DskipTests} (see README).
  */
 public final class SerdeThroughputBenchmark {
 
