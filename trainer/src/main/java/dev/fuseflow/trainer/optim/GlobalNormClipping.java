@@ -1,0 +1,43 @@
+package dev.fuseflow.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import java.util.List;
+
+/**
+ * Scales all gradients together so that their joint L2 norm is at most {@code maxNorm}, as
+ * PyTorch's {@code clip_grad_norm_} does. Written here because DJL's {@code optClipGrad} clamps each
+ * element to {@code [-c, c]} on one side only (PLATFORM.md), which changes gradient directions.
+ */
+public final class GlobalNormClipping {
+
+    private GlobalNormClipping() {
+    }
+
+    /**
+     * Clips in place and returns the norm before clipping (the {@code grad_norm} metric). A
+     * non-finite norm is returned as is and nothing is scaled: the caller must skip the update.
+     */
+    public static double clip(List<NDArray> gradients, double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("maximum gradient norm must be > 0, got " + maxNorm);
+        }
+        double squared = 0;
+        // The intermediates land in each gradient's (root) manager: the scope closes them at once.
+        try (NDScope scope = new NDScope()) {
+            for (NDArray g : gradients) {
+                squared += g.toType(DataType.FLOAT64, false).square().sum().getDouble();
+            }
+        }
+        double norm = Math.sqrt(squared);
+        if (!Double.isFinite(norm) || norm <= maxNorm) {
+            return norm;
+        }
+        double scale = maxNorm / (norm + 1e-6);
+        for (NDArray g : gradients) {
+            g.muli(scale);
+        }
+        return norm;
+    }
+}
