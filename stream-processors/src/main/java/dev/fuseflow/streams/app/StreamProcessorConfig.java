@@ -79,6 +79,8 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
         d.put("fuseflow.windows.reference", "10m");
         d.put("fuseflow.windows.inactivity", "1h");
         d.put("fuseflow.windows.late-retention", "1d");
+        d.put("fuseflow.limits.max-events-per-prompt", "200");
+        d.put("fuseflow.limits.max-output-bytes", "900000");
         d.put("fuseflow.windows.punctuation-interval", "5s");
         return Map.copyOf(d);
     }
@@ -95,7 +97,8 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
                 new EmissionPolicy(s.decimal("fuseflow.emission.min-reward-gap"), s.integer("fuseflow.emission.max-version-lag")),
                 s.integer("fuseflow.validation.max-text-bytes"),
                 s.duration("fuseflow.windows.reference"), s.duration("fuseflow.windows.inactivity"),
-                s.duration("fuseflow.windows.late-retention"), s.duration("fuseflow.windows.punctuation-interval"));
+                s.duration("fuseflow.windows.late-retention"), s.duration("fuseflow.windows.punctuation-interval"),
+                s.integer("fuseflow.limits.max-events-per-prompt"), s.integer("fuseflow.limits.max-output-bytes"));
         Map<String, String> serde = new LinkedHashMap<>(s.withPrefix("serde."));
         serde.put("schema.registry.url", s.string("schema.registry.url"));
         return new StreamProcessorConfig(s.string("fuseflow.streams.application-id"), s.string("bootstrap.servers"),

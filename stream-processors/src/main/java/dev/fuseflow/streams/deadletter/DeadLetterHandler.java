@@ -10,14 +10,19 @@ import io.micrometer.core.instrument.Metrics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -47,9 +52,12 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private String topic;
     private KafkaAvroSerializer<DeadLetter> serializer;
     private MeterRegistry meters;
+    private Map<String, Object> producerConfig;
+    private KafkaProducer<byte[], byte[]> ownProducer;
 
     @Override
     public void configure(Map<String, ?> configs) {
+        producerConfig = ownProducerConfig(configs);
         topic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC), DLQ_TOPIC + " must name the dead-letter topic");
         serializer = new KafkaAvroSerializer<>();
         serializer.configure(configs, false);
@@ -77,14 +85,48 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 DeadLetterReason.PROCESSING_FAILED, "processing failed: " + exception, exception));
     }
 
+    /**
+     * Called on the producer's network thread when the broker refused a record. Handing dead
+     * letters back to Streams here would make that thread send them itself, and it blocks waiting
+     * for metadata only it can fetch (seen: the transaction stalled for max.block.ms). So this
+     * dead letter goes through a producer of its own: at least once, outside the transaction.
+     */
     @Override
     public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                                            Exception exception) {
         String problem = exception instanceof RecordTooLargeException
                 ? "the output record for '" + record.topic() + "' is too large for the broker (" + size(record) + " bytes)"
                 : "the output record for '" + record.topic() + "' could not be written: " + exception;
-        return ProductionExceptionHandler.Response.resume(deadLetter(context, "produce", DeadLetterReason.PRODUCTION_FAILED,
-                problem, exception));
+        ownProducer().send(deadLetter(context, "produce", DeadLetterReason.PRODUCTION_FAILED, problem, exception).get(0),
+                (metadata, failure) -> {
+                    if (failure != null) {
+                        LOG.error("Could not dead-letter a refused output record from {}-{}@{}: {}", context.topic(),
+                                context.partition(), context.offset(), failure.toString());
+                    }
+                });
+        return ProductionExceptionHandler.Response.resume();
+    }
+
+    private synchronized KafkaProducer<byte[], byte[]> ownProducer() {
+        if (ownProducer == null) {
+            ownProducer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return ownProducer;
+    }
+
+    /** The Streams application's connection and security settings, for a plain idempotent producer. */
+    private static Map<String, Object> ownProducerConfig(Map<String, ?> configs) {
+        Map<String, Object> config = new HashMap<>();
+        Set<String> producerKeys = ProducerConfig.configNames();
+        configs.forEach((key, value) -> {
+            if (producerKeys.contains(key) && !key.startsWith("transactional") && !key.endsWith("serializer")) {
+                config.put(key, value);
+            }
+        });
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "fuseflow-dead-letters-" + System.identityHashCode(config));
+        return config;
     }
 
     @Override

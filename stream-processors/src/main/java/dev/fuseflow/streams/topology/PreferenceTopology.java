@@ -72,7 +72,8 @@ public final class PreferenceTopology {
                 GENERATIONS_SOURCE);
         topology.addProcessor(VALIDATE_FEEDBACK, () -> new ValidateProcessor<FeedbackEvent>(validator::requireValid),
                 FEEDBACK_SOURCE);
-        topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, meters),
+        Serializer<PreferenceSample> sampleSerializer = preferences.serializer();
+        topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, sampleSerializer, meters),
                 VALIDATE_GENERATION, VALIDATE_FEEDBACK);
         // Caching folds a prompt's many writes between two commits into one changelog record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPT_STATE_STORE),

@@ -57,6 +57,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private final TopologySettings settings;
     private final SampleBuilder samples;
     private final Serializer<FeedbackEvent> feedbackSerializer;
+    private final Serializer<PreferenceSample> sampleSerializer;
     private final MeterRegistry meters;
     private final Map<String, PromptState> recent = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -75,8 +76,10 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private KeyValueStore<String, Long> expired;
     private KeyValueStore<String, Long> newestPublished;
 
-    PromptAggregator(TopologySettings settings, Serializer<FeedbackEvent> feedbackSerializer, MeterRegistry meters) {
+    PromptAggregator(TopologySettings settings, Serializer<FeedbackEvent> feedbackSerializer,
+                     Serializer<PreferenceSample> sampleSerializer, MeterRegistry meters) {
         this.settings = settings;
+        this.sampleSerializer = sampleSerializer;
         this.samples = new SampleBuilder(settings.scoring(), settings.weights(), settings.emission());
         this.feedbackSerializer = feedbackSerializer;
         this.meters = meters;
@@ -135,6 +138,11 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     /** Adds the event to the state; false for a duplicate (a producer retry), which changes nothing. */
     private boolean remember(PromptState state, Record<String, Object> record) {
         inputEvents.get(kind(record.value())).increment();
+        int held = state.generations().size() + state.storedFeedback().size();
+        if (held >= settings.maxEventsPerPrompt()) {
+            throw new InvalidEventException(DeadLetterReason.TOO_LARGE, "prompt '" + record.key() + "' already holds " + held
+                    + " events, the limit (fuseflow.limits.max-events-per-prompt); this " + kind(record.value()) + " is not kept");
+        }
         if (record.value() instanceof GenerationEvent generation) {
             return state.add(generation);
         }
@@ -151,6 +159,12 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         }
         PreferenceSample sample = decision.get().sample().get();
         state.emitted(sample.getSampleId());
+        String preferencesTopic = settings.topics().preferences().name();
+        int size = sampleSerializer.serialize(preferencesTopic, sample).length;
+        if (size > settings.maxOutputBytes()) {
+            deadLetterOversized(promptId, sample, size);
+            return;
+        }
         context.forward(new Record<String, Object>(promptId, sample, timestamp), PreferenceTopology.PREFERENCES_SINK);
         samplesEmitted.increment();
         eventToSample.record(Math.max(0, System.currentTimeMillis() - timestamp), TimeUnit.MILLISECONDS);
@@ -255,6 +269,26 @@ final class PromptAggregator implements Processor<String, Object, String, Object
             context.forward(new Record<String, Object>(promptId, letter, stored.timestamp()), PreferenceTopology.DEAD_LETTERS_SINK);
             meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", letter.getReason().name()).increment();
         }
+    }
+
+    /** A sample the broker would refuse: recorded as a dead letter (without the sample) instead of sent. */
+    private void deadLetterOversized(String promptId, PreferenceSample sample, int size) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setOriginalKey(ByteBuffer.wrap(promptId.getBytes(StandardCharsets.UTF_8)))
+                .setSourceTopic(source == null ? null : source.topic())
+                .setSourcePartition(source == null ? null : source.partition())
+                .setSourceOffset(source == null ? null : source.offset())
+                .setStage(DeadLetterHandler.STAGE_PREFIX + PreferenceTopology.AGGREGATOR)
+                .setReason(DeadLetterReason.TOO_LARGE)
+                .setMessage("sample " + sample.getSampleId() + " of prompt '" + promptId + "' has " + size
+                        + " bytes, above fuseflow.limits.max-output-bytes " + settings.maxOutputBytes() + "; it was not sent")
+                .setProcessorNode(PreferenceTopology.AGGREGATOR)
+                .setTaskId(context.taskId().toString())
+                .setFailedAt(Instant.ofEpochMilli(context.currentStreamTimeMs()))
+                .build();
+        context.forward(new Record<String, Object>(promptId, letter, context.currentStreamTimeMs()), PreferenceTopology.DEAD_LETTERS_SINK);
+        meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", letter.getReason().name()).increment();
     }
 
     private void forgetExpiredMarkers(long now) {

@@ -21,10 +21,16 @@ import java.util.Objects;
  * @param lateRetention       how long (stream time) a forgotten prompt is remembered, so that events
  *                            for it are dead-lettered as LATE instead of starting it afresh
  * @param punctuationInterval how often (wall clock) the store is swept for the two windows
+ * @param maxEventsPerPrompt  events a prompt may hold; more are dead-lettered as TOO_LARGE, so that
+ *                            its state always fits in one changelog record
+ * @param maxOutputBytes      largest serialized sample; a larger one is dead-lettered as TOO_LARGE
+ *                            instead of being sent, because a record the broker refuses would abort
+ *                            the transaction again on every retry
  */
 public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission,
                                int maxTextBytes, Duration referenceWindow, Duration inactivityWindow,
-                               Duration lateRetention, Duration punctuationInterval) {
+                               Duration lateRetention, Duration punctuationInterval, int maxEventsPerPrompt,
+                               int maxOutputBytes) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -38,6 +44,13 @@ public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, Wei
         requirePositive("inactivity window", inactivityWindow);
         requirePositive("late retention", lateRetention);
         requirePositive("punctuation interval", punctuationInterval);
+        if (maxEventsPerPrompt < 3) {
+            throw new IllegalArgumentException("max events per prompt must be at least 3 (a sample needs three responses), got "
+                    + maxEventsPerPrompt);
+        }
+        if (maxOutputBytes < 1024) {
+            throw new IllegalArgumentException("max output bytes must be at least 1024, got " + maxOutputBytes);
+        }
         if (inactivityWindow.compareTo(referenceWindow) < 0) {
             throw new IllegalArgumentException("inactivity window " + inactivityWindow + " must not be shorter than the reference window "
                     + referenceWindow + ": a prompt would be forgotten while it still waits for a response");
@@ -46,7 +59,7 @@ public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, Wei
 
     public static TopologySettings defaults(FuseFlowTopics topics) {
         return new TopologySettings(topics, ScoringPolicy.DEFAULT, WeightPolicy.DEFAULT, EmissionPolicy.DEFAULT, 64 * 1024,
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5));
+                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5), 200, 900_000);
     }
 
     private static void requirePositive(String name, Duration value) {

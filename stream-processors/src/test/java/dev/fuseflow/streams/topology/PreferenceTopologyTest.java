@@ -57,7 +57,7 @@ class PreferenceTopologyTest {
     void start() {
         TopologySettings settings = new TopologySettings(TOPICS, dev.fuseflow.streams.scoring.ScoringPolicy.DEFAULT,
                 dev.fuseflow.streams.pairing.WeightPolicy.DEFAULT, dev.fuseflow.streams.pairing.EmissionPolicy.DEFAULT, 1000,
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5));
+                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5), 20, 2_000);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -240,6 +240,33 @@ class PreferenceTopologyTest {
         List<DeadLetter> letters = deadLetters.readValuesToList();
         assertThat(letters).extracting(DeadLetter::getReason)
                 .containsExactly(DeadLetterReason.UNKNOWN_REFERENCE, DeadLetterReason.LATE);
+    }
+
+    @Test
+    void aPromptHoldsAtMostTheEventLimit() {
+        for (int i = 0; i < 25; i++) {
+            send(reward("p11", "p11-f" + i, "p11-g", 0.1));
+        }
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertThat(letters).hasSize(5).allSatisfy(l -> {
+            assertThat(l.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+            assertThat(l.getMessage()).contains("already holds 20 events");
+        });
+    }
+
+    @Test
+    void aSampleTooLargeToSendIsDeadLetteredInsteadAndTheRestFlows() {
+        List<SpecificRecord> big = onePrompt("p12");
+        ((GenerationEvent) big.get(1)).setResponse("x".repeat(900));
+        ((GenerationEvent) big.get(2)).setResponse("y".repeat(900));
+        big.forEach(this::send);
+        onePrompt("p13").forEach(this::send);
+
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+        assertThat(letter.getMessage()).contains("of prompt 'p12'").contains("above fuseflow.limits.max-output-bytes 2000");
+        assertThat(letter.getSourceTopic()).isEqualTo(TOPICS.feedback().name());
+        assertThat(preferences.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p13");
     }
 
     @Test
