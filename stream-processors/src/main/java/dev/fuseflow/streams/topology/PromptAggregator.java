@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,7 +41,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * whose response never arrived within the reference window is dead-lettered, prompts idle for
  * the inactivity window are forgotten (and later events for them dead-lettered as LATE), and
  * prompts whose sample changed without a new event of their own (a newer published target
- * version made responses stale) are re-evaluated. Decisions use stream time, never the wall clock,
+ * version made responses stale) are re-evaluated. An in-memory {@link PromptIndex} tells the sweep
+ * which prompts to look at, so it does not decode the whole store every time. Decisions use stream time, never the wall clock,
  * so reprocessing makes the same decisions.
  */
 final class PromptAggregator implements Processor<String, Object, String, Object> {
@@ -72,6 +72,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private Timer eventToSample;
     private Map<String, Counter> inputEvents;
     private Map<String, Long> publishedAtLastSweep = Map.of();
+    private final PromptIndex index = new PromptIndex();
     private KeyValueStore<String, PromptState> prompts;
     private KeyValueStore<String, Long> expired;
     private KeyValueStore<String, Long> newestPublished;
@@ -95,6 +96,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
                 .tag("task", context.taskId().toString()).register(meters);
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
         recent.clear();
+        rebuildIndex();
         samplesEmitted = meters.counter("fuseflow_samples_emitted");
         eventToSample = meters.timer("fuseflow_event_to_sample_latency");
         inputEvents = Map.of("generation", meters.counter("fuseflow_input_events", "kind", "generation"),
@@ -104,7 +106,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     @Override
     public void process(Record<String, Object> record) {
         String promptId = record.key();
-        PromptState known = recent.containsKey(promptId) ? recent.get(promptId) : prompts.get(promptId);
+        PromptState known = current(promptId);
         if (known != null && isInactive(known, context.currentStreamTimeMs())) {
             // Decide on stream time here too, so that the outcome never depends on when the sweep ran.
             forget(promptId, known, context.currentStreamTimeMs());
@@ -123,6 +125,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private void put(String promptId, PromptState state) {
         prompts.put(promptId, state);
         recent.put(promptId, state);
+        indexState(promptId, state);
     }
 
     private void rejectIfExpired(String promptId, Record<String, Object> record) {
@@ -197,31 +200,53 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         // A prompt's sample can change without an event of its own only when a newer version made responses stale.
         boolean versionsChanged = !published.equals(publishedAtLastSweep);
         publishedAtLastSweep = published;
-        List<KeyValue<String, PromptState>> changed = new ArrayList<>();
-        List<KeyValue<String, PromptState>> forgotten = new ArrayList<>();
-        try (KeyValueIterator<String, PromptState> all = prompts.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, PromptState> entry = all.next();
-                PromptState state = entry.value;
-                if (isInactive(state, now)) {
-                    forgotten.add(entry);
-                    continue;
-                }
-                List<StoredFeedback> orphans = state.removeFeedback(f -> !references(state, f)
-                        && f.timestamp() < now - settings.referenceWindow().toMillis());
-                deadLetterUnresolved(entry.key, orphans);
-                String before = state.lastEmittedSampleId().orElse(null);
-                if (versionsChanged) {
-                    emitIfChanged(entry.key, state, now);
-                }
-                if (!orphans.isEmpty() || !Objects.equals(before, state.lastEmittedSampleId().orElse(null))) {
-                    changed.add(KeyValue.pair(entry.key, state));
-                }
-            }
+        Iterable<String> due = versionsChanged ? index.all()
+                : index.due(now - settings.inactivityWindow().toMillis(), now - settings.referenceWindow().toMillis());
+        for (String promptId : due) {
+            sweepOne(promptId, now, versionsChanged);
         }
-        changed.forEach(kv -> put(kv.key, kv.value));
-        forgotten.forEach(kv -> forget(kv.key, kv.value, now));
         forgetExpiredMarkers(now);
+    }
+
+    private void sweepOne(String promptId, long now, boolean reevaluate) {
+        PromptState state = current(promptId);
+        if (state == null) {
+            index.remove(promptId);
+            return;
+        }
+        if (isInactive(state, now)) {
+            forget(promptId, state, now);
+            return;
+        }
+        List<StoredFeedback> orphans = state.removeFeedback(f -> !references(state, f)
+                && f.timestamp() < now - settings.referenceWindow().toMillis());
+        deadLetterUnresolved(promptId, orphans);
+        String before = state.lastEmittedSampleId().orElse(null);
+        if (reevaluate) {
+            emitIfChanged(promptId, state, now);
+        }
+        if (!orphans.isEmpty() || !Objects.equals(before, state.lastEmittedSampleId().orElse(null))) {
+            put(promptId, state);
+        }
+    }
+
+    private PromptState current(String promptId) {
+        PromptState cached = recent.get(promptId);
+        return cached != null ? cached : prompts.get(promptId);
+    }
+
+    /** After a restore the index is empty: one pass over the store fills it. */
+    private void rebuildIndex() {
+        index.clear();
+        try (KeyValueIterator<String, PromptState> all = prompts.all()) {
+            all.forEachRemaining(kv -> indexState(kv.key, kv.value));
+        }
+    }
+
+    private void indexState(String promptId, PromptState state) {
+        long oldestUnresolved = state.storedFeedback().stream().filter(f -> !references(state, f))
+                .mapToLong(StoredFeedback::timestamp).min().orElse(Long.MAX_VALUE);
+        index.update(promptId, state.lastActivityMs(), oldestUnresolved);
     }
 
     private boolean isInactive(PromptState state, long streamTimeMs) {
@@ -233,6 +258,7 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         deadLetterUnresolved(promptId, state.removeFeedback(f -> !references(state, f)));
         prompts.delete(promptId);
         recent.remove(promptId);
+        index.remove(promptId);
         expired.put(promptId, now);
     }
 
