@@ -272,48 +272,48 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     }
 
     private void deadLetterUnresolved(String promptId, List<StoredFeedback> unresolved) {
+        String feedbackTopic = settings.topics().feedback().name();
         for (StoredFeedback stored : unresolved) {
             FeedbackEvent f = stored.event();
             String missing = f.getSignal() instanceof PairwiseChoice c
                     ? "'" + c.getPreferredGenerationId() + "' and '" + c.getOtherGenerationId() + "'"
                     : "'" + f.getGenerationId() + "'";
-            DeadLetter letter = DeadLetter.newBuilder()
-                    .setOriginalKey(ByteBuffer.wrap(promptId.getBytes(StandardCharsets.UTF_8)))
-                    .setOriginalValue(ByteBuffer.wrap(feedbackSerializer.serialize(settings.topics().feedback().name(), f)))
-                    .setSourceTopic(settings.topics().feedback().name())
+            sendDeadLetter(promptId, stored.timestamp(), deadLetter(promptId, DeadLetterReason.UNKNOWN_REFERENCE,
+                    "feedback " + f.getEventId() + " names response " + missing + " of prompt '" + promptId
+                            + "', which did not arrive within " + settings.referenceWindow())
+                    .setOriginalValue(ByteBuffer.wrap(feedbackSerializer.serialize(feedbackTopic, f)))
+                    .setSourceTopic(feedbackTopic)
                     .setSourcePartition(stored.partition())
                     .setSourceOffset(stored.offset())
-                    .setSourceTimestamp(Instant.ofEpochMilli(stored.timestamp()))
-                    .setStage(DeadLetterHandler.STAGE_PREFIX + PreferenceTopology.AGGREGATOR)
-                    .setReason(DeadLetterReason.UNKNOWN_REFERENCE)
-                    .setMessage("feedback " + f.getEventId() + " names response " + missing + " of prompt '" + promptId
-                            + "', which did not arrive within " + settings.referenceWindow())
-                    .setProcessorNode(PreferenceTopology.AGGREGATOR)
-                    .setTaskId(context.taskId().toString())
-                    .setFailedAt(Instant.ofEpochMilli(context.currentStreamTimeMs()))
-                    .build();
-            context.forward(new Record<String, Object>(promptId, letter, stored.timestamp()), PreferenceTopology.DEAD_LETTERS_SINK);
-            meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", letter.getReason().name()).increment();
+                    .setSourceTimestamp(Instant.ofEpochMilli(stored.timestamp())));
         }
     }
 
     /** A sample the broker would refuse: recorded as a dead letter (without the sample) instead of sent. */
     private void deadLetterOversized(String promptId, PreferenceSample sample, int size) {
-        RecordMetadata source = context.recordMetadata().orElse(null);
-        DeadLetter letter = DeadLetter.newBuilder()
+        DeadLetter.Builder letter = deadLetter(promptId, DeadLetterReason.TOO_LARGE, "sample " + sample.getSampleId()
+                + " of prompt '" + promptId + "' has " + size + " bytes, above fuseflow.limits.max-output-bytes "
+                + settings.maxOutputBytes() + "; it was not sent");
+        context.recordMetadata().ifPresent(source -> letter.setSourceTopic(source.topic()).setSourcePartition(source.partition())
+                .setSourceOffset(source.offset()));
+        sendDeadLetter(promptId, context.currentStreamTimeMs(), letter);
+    }
+
+    /** The fields every dead letter this processor writes itself shares. */
+    private DeadLetter.Builder deadLetter(String promptId, DeadLetterReason reason, String message) {
+        return DeadLetter.newBuilder()
                 .setOriginalKey(ByteBuffer.wrap(promptId.getBytes(StandardCharsets.UTF_8)))
-                .setSourceTopic(source == null ? null : source.topic())
-                .setSourcePartition(source == null ? null : source.partition())
-                .setSourceOffset(source == null ? null : source.offset())
                 .setStage(DeadLetterHandler.STAGE_PREFIX + PreferenceTopology.AGGREGATOR)
-                .setReason(DeadLetterReason.TOO_LARGE)
-                .setMessage("sample " + sample.getSampleId() + " of prompt '" + promptId + "' has " + size
-                        + " bytes, above fuseflow.limits.max-output-bytes " + settings.maxOutputBytes() + "; it was not sent")
+                .setReason(reason)
+                .setMessage(message)
                 .setProcessorNode(PreferenceTopology.AGGREGATOR)
                 .setTaskId(context.taskId().toString())
-                .setFailedAt(Instant.ofEpochMilli(context.currentStreamTimeMs()))
-                .build();
-        context.forward(new Record<String, Object>(promptId, letter, context.currentStreamTimeMs()), PreferenceTopology.DEAD_LETTERS_SINK);
+                .setFailedAt(Instant.ofEpochMilli(context.currentStreamTimeMs()));
+    }
+
+    private void sendDeadLetter(String promptId, long timestamp, DeadLetter.Builder builder) {
+        DeadLetter letter = builder.build();
+        context.forward(new Record<String, Object>(promptId, letter, timestamp), PreferenceTopology.DEAD_LETTERS_SINK);
         meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", letter.getReason().name()).increment();
     }
 
