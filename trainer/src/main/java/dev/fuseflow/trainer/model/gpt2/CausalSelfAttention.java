@@ -1,0 +1,59 @@
+package dev.fuseflow.trainer.model.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Multi-head causal self-attention: one fused projection to q, k, v ({@code c_attn}), scaled dot
+ * products with an additive bias that hides future and padding positions, and the output
+ * projection ({@code c_proj}). Inputs: x (B, T, C) and the bias (B, 1, T, T).
+ */
+final class CausalSelfAttention extends AbstractBlock {
+
+    private final Gpt2Config config;
+    private final Linear cAttn;
+    private final Linear cProj;
+
+    CausalSelfAttention(Gpt2Config config) {
+        this.config = config;
+        this.cAttn = addChildBlock("c_attn", Linear.builder().setUnits(3L * config.nEmbd()).build());
+        this.cProj = addChildBlock("c_proj", Linear.builder().setUnits(config.nEmbd()).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray bias = inputs.get(1);
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int nh = config.nHead();
+        int hs = config.headSize();
+        NDList qkv = cAttn.forward(ps, new NDList(x), training).singletonOrThrow().split(3, 2);    // 3 x (B, T, C)
+        NDArray q = qkv.get(0).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
+        NDArray k = qkv.get(1).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
+        NDArray v = qkv.get(2).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hs)).add(bias);        // (B, nh, T, T)
+        // Softmax in float32 at least: the bias is a large negative number.
+        NDArray weights = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
+        NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());      // (B, T, C)
+        return cProj.forward(ps, new NDList(y), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        cAttn.initialize(manager, dataType, inputShapes[0]);
+        cProj.initialize(manager, dataType, inputShapes[0]);
+    }
+}

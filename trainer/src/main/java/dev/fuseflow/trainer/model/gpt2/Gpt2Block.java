@@ -1,0 +1,54 @@
+package dev.fuseflow.trainer.model.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** One pre-norm decoder layer: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. Inputs: x, attention bias. */
+final class Gpt2Block extends AbstractBlock {
+
+    private final LayerNorm ln1;
+    private final CausalSelfAttention attn;
+    private final LayerNorm ln2;
+    private final Gpt2Mlp mlp;
+
+    Gpt2Block(Gpt2Config config) {
+        ln1 = addChildBlock("ln_1", LayerNorm.builder().axis(2).optEpsilon(config.layerNormEpsilon()).build());
+        attn = addChildBlock("attn", new CausalSelfAttention(config));
+        ln2 = addChildBlock("ln_2", LayerNorm.builder().axis(2).optEpsilon(config.layerNormEpsilon()).build());
+        mlp = addChildBlock("mlp", new Gpt2Mlp(config));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray bias = inputs.get(1);
+        NDArray residual = x;
+        NDArray h = ln1.forward(ps, new NDList(x), training).singletonOrThrow();
+        h = attn.forward(ps, new NDList(h, bias), training).singletonOrThrow();
+        x = residual.add(h);
+        residual = x;
+        h = ln2.forward(ps, new NDList(x), training).singletonOrThrow();
+        h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
+        return new NDList(residual.add(h));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        ln1.initialize(manager, dataType, inputShapes[0]);
+        attn.initialize(manager, dataType, inputShapes);
+        ln2.initialize(manager, dataType, inputShapes[0]);
+        mlp.initialize(manager, dataType, inputShapes[0]);
+    }
+}

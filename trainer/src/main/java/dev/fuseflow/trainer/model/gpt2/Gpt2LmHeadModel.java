@@ -1,0 +1,95 @@
+package dev.fuseflow.trainer.model.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GPT-2 as a causal language model: token embedding ({@code wte}) plus learned positions
+ * ({@code wpe}), {@code n_layer} decoder blocks ({@code h.i}), a final LayerNorm ({@code ln_f}) and
+ * a head tied to {@code wte}. Inputs: token ids (B, T) and an attention mask (B, T) with 1 for real
+ * tokens and 0 for padding, left or right. Output: logits (B, T, V).
+ */
+public final class Gpt2LmHeadModel extends AbstractBlock {
+
+    /** Large enough to zero a softmax weight, small enough to stay finite in float16. */
+    private static final float MASKED = -1e4f;
+
+    private final Gpt2Config config;
+    private final Parameter wte;
+    private final Parameter wpe;
+    private final List<Gpt2Block> blocks = new ArrayList<>();
+    private final LayerNorm lnF;
+
+    public Gpt2LmHeadModel(Gpt2Config config) {
+        this.config = config;
+        wte = addParameter(Parameter.builder().setName("wte").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.nEmbd())).optInitializer(new NormalInitializer(0.02f)).build());
+        wpe = addParameter(Parameter.builder().setName("wpe").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.nPositions(), config.nEmbd())).optInitializer(new NormalInitializer(0.01f)).build());
+        for (int i = 0; i < config.nLayer(); i++) {
+            blocks.add(addChildBlock("h." + i, new Gpt2Block(config)));
+        }
+        lnF = addChildBlock("ln_f", LayerNorm.builder().axis(2).optEpsilon(config.layerNormEpsilon()).build());
+    }
+
+    public Gpt2Config config() {
+        return config;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.get(0);
+        NDArray mask = inputs.get(1);
+        NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training);                   // (V, C)
+        NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training);                // (P, C)
+        // Positions count real tokens only, so a left-padded row starts at position 0 like HF does.
+        NDArray positions = mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);       // (B, T)
+        NDArray x = tokenEmbeddings.get(tokens.toType(DataType.INT64, false))
+                .add(positionEmbeddings.get(positions));                                             // (B, T, C)
+        NDArray bias = attentionBias(mask, x.getDataType());                                        // (B, 1, T, T)
+        for (Gpt2Block block : blocks) {
+            x = block.forward(ps, new NDList(x, bias), training).singletonOrThrow();
+        }
+        x = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
+        return new NDList(x.matMul(tokenEmbeddings.transpose()));                                   // (B, T, V)
+    }
+
+    /** 0 where query i may look at key j (j <= i and j is a real token), MASKED elsewhere. */
+    static NDArray attentionBias(NDArray mask, DataType dataType) {
+        long t = mask.getShape().get(1);
+        NDManager manager = mask.getManager();
+        NDArray index = manager.arange(t);
+        NDArray causal = index.expandDims(0).lte(index.expandDims(1)).toType(DataType.FLOAT32, false); // (T, T): j <= i
+        NDArray keys = mask.toType(DataType.FLOAT32, false).expandDims(1).expandDims(1);          // (B, 1, 1, T)
+        NDArray allowed = causal.expandDims(0).expandDims(0).mul(keys);                           // (B, 1, T, T)
+        return allowed.sub(1).mul(-MASKED).toType(dataType, false);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape tokens = inputShapes[0];
+        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape tokens = inputShapes[0];
+        Shape hidden = new Shape(tokens.get(0), tokens.get(1), config.nEmbd());
+        Shape bias = new Shape(tokens.get(0), 1, tokens.get(1), tokens.get(1));
+        for (Gpt2Block block : blocks) {
+            block.initialize(manager, dataType, hidden, bias);
+        }
+        lnF.initialize(manager, dataType, hidden);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.fuseflow.trainer.model.gpt2;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** The feed-forward block: {@code c_fc} to 4C, GELU (tanh form, GPT-2's "gelu_new"), {@code c_proj} back to C. */
+final class Gpt2Mlp extends AbstractBlock {
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    private final Gpt2Config config;
+    private final Linear cFc;
+    private final Linear cProj;
+
+    Gpt2Mlp(Gpt2Config config) {
+        this.config = config;
+        this.cFc = addChildBlock("c_fc", Linear.builder().setUnits(4L * config.nEmbd()).build());
+        this.cProj = addChildBlock("c_proj", Linear.builder().setUnits(config.nEmbd()).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray h = cFc.forward(ps, inputs, training).singletonOrThrow();     // (B, T, 4C)
+        return cProj.forward(ps, new NDList(geluNew(h)), training);             // (B, T, C)
+    }
+
+    /** 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). */
+    static NDArray geluNew(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
+        return x.mul(0.5).mul(inner.tanh().add(1));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        cFc.initialize(manager, dataType, x);
+        cProj.initialize(manager, dataType, new Shape(x.get(0), x.get(1), 4L * config.nEmbd()));
+    }
+}
