@@ -29,11 +29,13 @@ public final class ResponseLogps {
      */
     public static Result of(NDArray logits, NDArray tokenIds, NDArray responseMask) {
         long length = logits.getShape().get(1);
-        // Log-softmax in float32 even when the model computes in float16: small probabilities matter here.
-        NDArray logProbs = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);                 // (B, T, V)
+        // Log-softmax in the logits' own type: DJL 0.36's toType cuts the autograd graph (measured for
+        // every pair of float16/32/64), so an up-cast here would silently stop training. Mixed
+        // precision must therefore hand over float32 logits (ResponseLogpsTest pins the behaviour).
+        NDArray logProbs = logits.logSoftmax(-1);                                                  // (B, T, V)
         NDArray predicting = logProbs.get(":, :{}, :", length - 1);                                 // (B, T-1, V)
         NDArray next = tokenIds.get(":, 1:").toType(DataType.INT64, false).expandDims(-1);          // (B, T-1, 1)
-        NDArray mask = responseMask.get(":, 1:").toType(DataType.FLOAT32, false).stopGradient();    // (B, T-1)
+        NDArray mask = responseMask.get(":, 1:").toType(logits.getDataType(), false).stopGradient(); // (B, T-1)
         NDArray scored = predicting.gather(next, -1).squeeze(-1).mul(mask);                         // (B, T-1)
         return new Result(scored.sum(new int[] {1}), mask.sum(new int[] {1}), scored);
     }

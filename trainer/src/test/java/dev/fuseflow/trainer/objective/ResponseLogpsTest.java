@@ -93,6 +93,23 @@ class ResponseLogpsTest {
         assertThat(after).isEqualTo(before);
     }
 
+    /**
+     * Pins the DJL 0.36 behaviour ResponseLogps works around: a dtype cast through toType leaves
+     * the autograd graph. If a DJL upgrade changes this, the float32 log-softmax can come back.
+     */
+    @Test
+    void djlTypeCastsCutTheGraphSoLogpsStayInTheLogitsType() {
+        NDArray wide = manager.create(new double[] {1, 2, 3});
+        wide.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray cast = wide.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> collector.backward(cast))
+                    .hasMessageContaining("does not require grad");
+        }
+        assertThat(ResponseLogps.of(logitsArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false),
+                manager.create(tokens), manager.create(mask)).logps().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT64);
+    }
+
     @Test
     void gradientIsOneHotMinusSoftmaxAtScoredPositions() {
         NDArray input = logitsArray();

@@ -40,8 +40,8 @@ final class CausalSelfAttention extends AbstractBlock {
         NDArray k = qkv.get(1).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
         NDArray v = qkv.get(2).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hs)).add(bias);        // (B, nh, T, T)
-        // Softmax in float32 at least: the bias is a large negative number.
-        NDArray weights = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
+        // In the model's own type: DJL 0.36's toType cuts the autograd graph, so no float32 detour here.
+        NDArray weights = scores.softmax(-1);                                                     // (B, nh, T, T)
         NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());      // (B, T, C)
         return cProj.forward(ps, new NDList(y), training);
     }
