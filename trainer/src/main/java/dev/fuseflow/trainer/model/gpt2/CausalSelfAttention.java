@@ -46,6 +46,11 @@ final class CausalSelfAttention extends AbstractBlock {
         return cProj.forward(ps, new NDList(y), training);
     }
 
+    void huggingFaceParameters(String prefix, HuggingFaceNames names) {
+        names.conv1d(prefix + "c_attn", cAttn);
+        names.conv1d(prefix + "c_proj", cProj);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};

@@ -39,6 +39,13 @@ final class Gpt2Block extends AbstractBlock {
         return new NDList(residual.add(h));
     }
 
+    void huggingFaceParameters(String prefix, HuggingFaceNames names) {
+        names.layerNorm(prefix + "ln_1", ln1);
+        attn.huggingFaceParameters(prefix + "attn.", names);
+        names.layerNorm(prefix + "ln_2", ln2);
+        mlp.huggingFaceParameters(prefix + "mlp.", names);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};

@@ -47,6 +47,18 @@ public final class Gpt2LmHeadModel extends AbstractBlock {
         return config;
     }
 
+    /** Every parameter under its Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...). */
+    public HuggingFaceNames huggingFaceParameters() {
+        HuggingFaceNames names = new HuggingFaceNames();
+        names.plain("transformer.wte.weight", wte);
+        names.plain("transformer.wpe.weight", wpe);
+        for (int i = 0; i < blocks.size(); i++) {
+            blocks.get(i).huggingFaceParameters("transformer.h." + i + ".", names);
+        }
+        names.layerNorm("transformer.ln_f", lnF);
+        return names;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.get(0);

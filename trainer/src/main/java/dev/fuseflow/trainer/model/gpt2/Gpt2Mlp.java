@@ -37,6 +37,12 @@ final class Gpt2Mlp extends AbstractBlock {
         return x.mul(0.5).mul(inner.tanh().add(1));
     }
 
+    /** Hugging Face names of this block's parameters under {@code prefix} (e.g. {@code transformer.h.0.mlp.}). */
+    void huggingFaceParameters(String prefix, HuggingFaceNames names) {
+        names.conv1d(prefix + "c_fc", cFc);
+        names.conv1d(prefix + "c_proj", cProj);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};
