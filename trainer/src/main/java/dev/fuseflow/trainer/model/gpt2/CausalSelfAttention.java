@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
 
 /**
  * Multi-head causal self-attention: one fused projection to q, k, v ({@code c_attn}), scaled dot

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
 
 /** One pre-norm decoder layer: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. Inputs: x, attention bias. */
 final class Gpt2Block extends AbstractBlock {

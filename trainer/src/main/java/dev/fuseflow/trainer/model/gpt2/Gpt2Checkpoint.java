@@ -1,21 +1,15 @@
 package dev.fuseflow.trainer.model.gpt2;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fuseflow.trainer.format.SafeTensors;
-import dev.fuseflow.trainer.format.ShardedCheckpoint;
-import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.HuggingFaceWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A GPT-2 model folder in the Hugging Face layout: {@code config.json} and {@code model.safetensors}
@@ -45,39 +39,14 @@ public final class Gpt2Checkpoint {
         Gpt2Config config = readConfig(modelDir);
         Gpt2LmHeadModel model = new Gpt2LmHeadModel(config);
         model.initialize(manager, dataType, new Shape(1, 1), new Shape(1, 1));
-        Map<String, Tensor> tensors = ShardedCheckpoint.read(modelDir);
-        for (Map.Entry<String, HuggingFaceNames.Entry> e : model.huggingFaceParameters().entries().entrySet()) {
-            Tensor tensor = tensors.get(e.getKey());
-            if (tensor == null) {
-                throw new IllegalArgumentException(modelDir + " lacks tensor '" + e.getKey() + "'");
-            }
-            NDArray target = e.getValue().parameter().getArray();
-            NDArray source = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
-            if (e.getValue().transposed()) {
-                source = source.transpose();
-            }
-            if (!source.getShape().equals(target.getShape())) {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(tensor.shape())
-                        + ", the model expects " + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
-            }
-            source.toType(target.getDataType(), false).copyTo(target);
-        }
+        HuggingFaceWeights.load(model.huggingFaceParameters(), modelDir, manager);
         return model;
     }
 
     /** Writes config.json and model.safetensors (float32) that transformers' GPT2LMHeadModel loads as is. */
     public static void save(Gpt2LmHeadModel model, Path modelDir) throws IOException {
         Files.createDirectories(modelDir);
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, HuggingFaceNames.Entry> e : model.huggingFaceParameters().entries().entrySet()) {
-            NDArray array = e.getValue().parameter().getArray();
-            if (e.getValue().transposed()) {
-                array = array.transpose();
-            }
-            float[] values = array.toType(DataType.FLOAT32, true).toFloatArray();
-            tensors.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), values));
-        }
-        SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), tensors, Map.of("format", "pt"));
+        HuggingFaceWeights.save(model.huggingFaceParameters(), modelDir);
         Gpt2Config c = model.config();
         ObjectNode config = JSON.createObjectNode();
         config.putArray("architectures").add("GPT2LMHeadModel");

@@ -11,6 +11,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.AttentionMasks;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +23,6 @@ import java.util.List;
  * tokens and 0 for padding, left or right. Output: logits (B, T, V).
  */
 public final class Gpt2LmHeadModel extends AbstractBlock {
-
-    /** Large enough to zero a softmax weight, small enough to stay finite in float16. */
-    private static final float MASKED = -1e4f;
 
     private final Gpt2Config config;
     private final Parameter wte;
@@ -65,27 +64,15 @@ public final class Gpt2LmHeadModel extends AbstractBlock {
         NDArray mask = inputs.get(1);
         NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training);                   // (V, C)
         NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training);                // (P, C)
-        // Positions count real tokens only, so a left-padded row starts at position 0 like HF does.
-        NDArray positions = mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);       // (B, T)
+        NDArray positions = AttentionMasks.positions(mask);                                         // (B, T)
         NDArray x = tokenEmbeddings.get(tokens.toType(DataType.INT64, false))
                 .add(positionEmbeddings.get(positions));                                             // (B, T, C)
-        NDArray bias = attentionBias(mask, x.getDataType());                                        // (B, 1, T, T)
+        NDArray bias = AttentionMasks.bias(mask, x.getDataType());                                  // (B, 1, T, T)
         for (Gpt2Block block : blocks) {
             x = block.forward(ps, new NDList(x, bias), training).singletonOrThrow();
         }
         x = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
         return new NDList(x.matMul(tokenEmbeddings.transpose()));                                   // (B, T, V)
-    }
-
-    /** 0 where query i may look at key j (j <= i and j is a real token), MASKED elsewhere. */
-    static NDArray attentionBias(NDArray mask, DataType dataType) {
-        long t = mask.getShape().get(1);
-        NDManager manager = mask.getManager();
-        NDArray index = manager.arange(t);
-        NDArray causal = index.expandDims(0).lte(index.expandDims(1)).toType(DataType.FLOAT32, false); // (T, T): j <= i
-        NDArray keys = mask.toType(DataType.FLOAT32, false).expandDims(1).expandDims(1);          // (B, 1, 1, T)
-        NDArray allowed = causal.expandDims(0).expandDims(0).mul(keys);                           // (B, 1, T, T)
-        return allowed.sub(1).mul(-MASKED).toType(dataType, false);
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
 
 /** The feed-forward block: {@code c_fc} to 4C, GELU (tanh form, GPT-2's "gelu_new"), {@code c_proj} back to C. */
 final class Gpt2Mlp extends AbstractBlock {

@@ -1,4 +1,4 @@
-package dev.fuseflow.trainer.model.gpt2;
+package dev.fuseflow.trainer.model;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The model's parameters under their Hugging Face names, and whether the checkpoint stores each
- * one transposed: GPT-2's {@code Conv1D} keeps weights as (in, out) where a DJL {@code Linear}
- * keeps (out, in).
+ * A model's parameters under their Hugging Face names, and whether the checkpoint stores each one
+ * transposed (GPT-2's {@code Conv1D} keeps weights as (in, out) where a DJL {@code Linear} keeps
+ * (out, in); Llama's {@code nn.Linear} matches DJL).
  */
 public final class HuggingFaceNames {
 
@@ -19,16 +19,25 @@ public final class HuggingFaceNames {
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    void plain(String name, Parameter parameter) {
+    public void plain(String name, Parameter parameter) {
         entries.put(name, new Entry(parameter, false));
     }
 
-    void conv1d(String prefix, Block linear) {
+    /** GPT-2's Conv1D: weight stored (in, out), with a bias. */
+    public void conv1d(String prefix, Block linear) {
         entries.put(prefix + ".weight", new Entry(linear.getParameters().get("weight"), true));
         entries.put(prefix + ".bias", new Entry(linear.getParameters().get("bias"), false));
     }
 
-    void layerNorm(String prefix, Block norm) {
+    /** PyTorch's nn.Linear, stored as DJL stores it; the bias only when the layer has one. */
+    public void linear(String prefix, Block linear) {
+        entries.put(prefix + ".weight", new Entry(linear.getParameters().get("weight"), false));
+        if (linear.getParameters().contains("bias")) {
+            entries.put(prefix + ".bias", new Entry(linear.getParameters().get("bias"), false));
+        }
+    }
+
+    public void layerNorm(String prefix, Block norm) {
         entries.put(prefix + ".weight", new Entry(norm.getParameters().get("gamma"), false));
         entries.put(prefix + ".bias", new Entry(norm.getParameters().get("beta"), false));
     }

@@ -1,0 +1,31 @@
+package dev.fuseflow.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/** Causal-and-padding attention bias and mask-aware positions, shared by every architecture. */
+public final class AttentionMasks {
+
+    /** Large enough to zero a softmax weight, small enough to stay finite in float16. */
+    static final float MASKED = -1e4f;
+
+    private AttentionMasks() {
+    }
+
+    /** 0 where query i may look at key j (j <= i and j is a real token), MASKED elsewhere; shape (B, 1, T, T). */
+    public static NDArray bias(NDArray mask, DataType dataType) {
+        long t = mask.getShape().get(1);
+        NDManager manager = mask.getManager();
+        NDArray index = manager.arange(t);
+        NDArray causal = index.expandDims(0).lte(index.expandDims(1)).toType(DataType.FLOAT32, false);  // (T, T): j <= i
+        NDArray keys = mask.toType(DataType.FLOAT32, false).expandDims(1).expandDims(1);               // (B, 1, 1, T)
+        NDArray allowed = causal.expandDims(0).expandDims(0).mul(keys);                                // (B, 1, T, T)
+        return allowed.sub(1).mul(-MASKED).toType(dataType, false);
+    }
+
+    /** Positions that count real tokens only, so a left-padded row starts at 0 as Hugging Face's do; (B, T). */
+    public static NDArray positions(NDArray mask) {
+        return mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);
+    }
+}

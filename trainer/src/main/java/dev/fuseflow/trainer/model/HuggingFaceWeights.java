@@ -1,0 +1,56 @@
+package dev.fuseflow.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.format.SafeTensors;
+import dev.fuseflow.trainer.format.ShardedCheckpoint;
+import dev.fuseflow.trainer.format.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Copies weights name for name between a model and a Hugging Face folder (single file or shards). */
+public final class HuggingFaceWeights {
+
+    private HuggingFaceWeights() {
+    }
+
+    /** Fills every named parameter from the folder's tensors, widening f16/bf16 on disk to the model's type. */
+    public static void load(HuggingFaceNames names, Path modelDir, NDManager manager) throws IOException {
+        Map<String, Tensor> tensors = ShardedCheckpoint.read(modelDir);
+        for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
+            Tensor tensor = tensors.get(e.getKey());
+            if (tensor == null) {
+                throw new IllegalArgumentException(modelDir + " lacks tensor '" + e.getKey() + "'");
+            }
+            NDArray target = e.getValue().parameter().getArray();
+            NDArray source = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
+            if (e.getValue().transposed()) {
+                source = source.transpose();
+            }
+            if (!source.getShape().equals(target.getShape())) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(tensor.shape())
+                        + ", the model expects " + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
+            }
+            source.toType(target.getDataType(), false).copyTo(target);
+        }
+    }
+
+    /** Writes every named parameter as float32 to {@code model.safetensors}. */
+    public static void save(HuggingFaceNames names, Path modelDir) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
+            NDArray array = e.getValue().parameter().getArray();
+            if (e.getValue().transposed()) {
+                array = array.transpose();
+            }
+            float[] values = array.toType(DataType.FLOAT32, true).toFloatArray();
+            tensors.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), values));
+        }
+        SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), tensors, Map.of("format", "pt"));
+    }
+}
