@@ -1,0 +1,92 @@
+package dev.fuseflow.trainer.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
+
+/**
+ * Grouped-query attention with rotary positions: {@code q_proj} to nh heads, {@code k_proj} and
+ * {@code v_proj} to nkv heads each shared by nh / nkv query heads, {@code o_proj} back. No biases.
+ * Inputs: x (B, T, C), bias (B, 1, T, T), cos and sin (B, 1, T, d).
+ */
+final class LlamaAttention extends AbstractBlock {
+
+    private final LlamaConfig config;
+    private final Linear qProj;
+    private final Linear kProj;
+    private final Linear vProj;
+    private final Linear oProj;
+
+    LlamaAttention(LlamaConfig config) {
+        this.config = config;
+        int d = config.headDim();
+        qProj = addChildBlock("q_proj", Linear.builder().setUnits((long) config.numAttentionHeads() * d).optBias(false).build());
+        kProj = addChildBlock("k_proj", Linear.builder().setUnits((long) config.numKeyValueHeads() * d).optBias(false).build());
+        vProj = addChildBlock("v_proj", Linear.builder().setUnits((long) config.numKeyValueHeads() * d).optBias(false).build());
+        oProj = addChildBlock("o_proj", Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int d = config.headDim();
+        int nh = config.numAttentionHeads();
+        int nkv = config.numKeyValueHeads();
+        NDArray q = heads(qProj, ps, x, nh, training);                                            // (B, nh, T, d)
+        NDArray k = heads(kProj, ps, x, nkv, training);                                           // (B, nkv, T, d)
+        NDArray v = heads(vProj, ps, x, nkv, training);                                           // (B, nkv, T, d)
+        q = RotaryEmbedding.apply(q, inputs.get(2), inputs.get(3));
+        k = RotaryEmbedding.apply(k, inputs.get(2), inputs.get(3));
+        k = shareAcrossGroups(k, b, t);                                                            // (B, nh, T, d)
+        v = shareAcrossGroups(v, b, t);                                                            // (B, nh, T, d)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(d)).add(inputs.get(1)); // (B, nh, T, T)
+        NDArray y = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
+        return oProj.forward(ps, new NDList(y), training);
+    }
+
+    private static NDArray heads(Linear projection, ParameterStore ps, NDArray x, int count, boolean training) {
+        NDArray projected = projection.forward(ps, new NDList(x), training).singletonOrThrow();   // (B, T, count*d)
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        return projected.reshape(b, t, count, -1).transpose(0, 2, 1, 3);                         // (B, count, T, d)
+    }
+
+    /** Each key/value head repeated for its group of query heads, in Hugging Face's order (repeat_kv). */
+    private NDArray shareAcrossGroups(NDArray kv, long b, long t) {
+        if (config.groups() == 1) {
+            return kv;
+        }
+        return kv.expandDims(2).repeat(2, config.groups())                                       // (B, nkv, g, T, d)
+                .reshape(b, config.numAttentionHeads(), t, config.headDim());
+    }
+
+    void huggingFaceParameters(String prefix, HuggingFaceNames names) {
+        names.linear(prefix + "q_proj", qProj);
+        names.linear(prefix + "k_proj", kProj);
+        names.linear(prefix + "v_proj", vProj);
+        names.linear(prefix + "o_proj", oProj);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        qProj.initialize(manager, dataType, x);
+        kProj.initialize(manager, dataType, x);
+        vProj.initialize(manager, dataType, x);
+        oProj.initialize(manager, dataType, new Shape(x.get(0), x.get(1), (long) config.numAttentionHeads() * config.headDim()));
+    }
+}

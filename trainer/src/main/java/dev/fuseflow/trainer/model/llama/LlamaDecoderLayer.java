@@ -1,0 +1,60 @@
+package dev.fuseflow.trainer.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
+
+/** {@code x + attn(input_layernorm(x))}, then {@code x + mlp(post_attention_layernorm(x))}. Inputs: x, bias, cos, sin. */
+final class LlamaDecoderLayer extends AbstractBlock {
+
+    private final RmsNorm inputLayernorm;
+    private final LlamaAttention selfAttn;
+    private final RmsNorm postAttentionLayernorm;
+    private final LlamaMlp mlp;
+
+    LlamaDecoderLayer(LlamaConfig config) {
+        inputLayernorm = addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        selfAttn = addChildBlock("self_attn", new LlamaAttention(config));
+        postAttentionLayernorm = addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        mlp = addChildBlock("mlp", new LlamaMlp(config));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray residual = x;
+        NDArray h = inputLayernorm.forward(ps, new NDList(x), training).singletonOrThrow();
+        h = selfAttn.forward(ps, new NDList(h, inputs.get(1), inputs.get(2), inputs.get(3)), training).singletonOrThrow();
+        x = residual.add(h);
+        residual = x;
+        h = postAttentionLayernorm.forward(ps, new NDList(x), training).singletonOrThrow();
+        h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
+        return new NDList(residual.add(h));
+    }
+
+    void huggingFaceParameters(String prefix, HuggingFaceNames names) {
+        names.plain(prefix + "input_layernorm.weight", inputLayernorm.weight());
+        selfAttn.huggingFaceParameters(prefix + "self_attn.", names);
+        names.plain(prefix + "post_attention_layernorm.weight", postAttentionLayernorm.weight());
+        mlp.huggingFaceParameters(prefix + "mlp.", names);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        inputLayernorm.initialize(manager, dataType, inputShapes[0]);
+        selfAttn.initialize(manager, dataType, inputShapes);
+        postAttentionLayernorm.initialize(manager, dataType, inputShapes[0]);
+        mlp.initialize(manager, dataType, inputShapes[0]);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.fuseflow.trainer.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.AttentionMasks;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Llama as a causal language model: {@code embed_tokens}, decoder layers with rotary positions and
+ * grouped-query attention, a final RMSNorm ({@code norm}) and an untied {@code lm_head}. Inputs:
+ * token ids (B, T) and attention mask (B, T); output logits (B, T, V).
+ */
+public final class LlamaForCausalLm extends AbstractBlock {
+
+    private final LlamaConfig config;
+    private final Parameter embedTokens;
+    private final List<LlamaDecoderLayer> layers = new ArrayList<>();
+    private final RmsNorm norm;
+    private final Linear lmHead;
+
+    public LlamaForCausalLm(LlamaConfig config) {
+        this.config = config;
+        embedTokens = addParameter(Parameter.builder().setName("embed_tokens").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.hiddenSize())).optInitializer(new NormalInitializer(0.02f)).build());
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            layers.add(addChildBlock("layers." + i, new LlamaDecoderLayer(config)));
+        }
+        norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        lmHead = addChildBlock("lm_head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.get(0);
+        NDArray mask = inputs.get(1);
+        NDArray x = ps.getValue(embedTokens, tokens.getDevice(), training)
+                .get(tokens.toType(DataType.INT64, false));                                          // (B, T, C)
+        NDArray bias = AttentionMasks.bias(mask, x.getDataType());                                  // (B, 1, T, T)
+        NDList cosSin = RotaryEmbedding.cosSin(AttentionMasks.positions(mask), config.headDim(), config.ropeTheta(),
+                x.getDataType());                                                                    // 2 x (B, 1, T, d)
+        for (LlamaDecoderLayer layer : layers) {
+            x = layer.forward(ps, new NDList(x, bias, cosSin.get(0), cosSin.get(1)), training).singletonOrThrow();
+        }
+        x = norm.forward(ps, new NDList(x), training).singletonOrThrow();
+        return lmHead.forward(ps, new NDList(x), training);                                          // (B, T, V)
+    }
+
+    /** Every parameter under its Hugging Face name ({@code model.layers.0.self_attn.q_proj.weight}, ...). */
+    public HuggingFaceNames huggingFaceParameters() {
+        HuggingFaceNames names = new HuggingFaceNames();
+        names.plain("model.embed_tokens.weight", embedTokens);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).huggingFaceParameters("model.layers." + i + ".", names);
+        }
+        names.plain("model.norm.weight", norm.weight());
+        names.linear("lm_head", lmHead);
+        return names;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape tokens = inputShapes[0];
+        return new Shape[] {new Shape(tokens.get(0), tokens.get(1), config.vocabSize())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape tokens = inputShapes[0];
+        long b = tokens.get(0);
+        long t = tokens.get(1);
+        Shape hidden = new Shape(b, t, config.hiddenSize());
+        Shape rotary = new Shape(b, 1, t, config.headDim());
+        for (LlamaDecoderLayer layer : layers) {
+            layer.initialize(manager, dataType, hidden, new Shape(b, 1, t, t), rotary, rotary);
+        }
+        norm.initialize(manager, dataType, hidden);
+        lmHead.initialize(manager, dataType, hidden);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.fuseflow.trainer.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.HuggingFaceNames;
+
+/** SwiGLU feed-forward: {@code down_proj(silu(gate_proj(x)) * up_proj(x))}, no biases. */
+final class LlamaMlp extends AbstractBlock {
+
+    private final LlamaConfig config;
+    private final Linear gateProj;
+    private final Linear upProj;
+    private final Linear downProj;
+
+    LlamaMlp(LlamaConfig config) {
+        this.config = config;
+        gateProj = addChildBlock("gate_proj", Linear.builder().setUnits(config.intermediateSize()).optBias(false).build());
+        upProj = addChildBlock("up_proj", Linear.builder().setUnits(config.intermediateSize()).optBias(false).build());
+        downProj = addChildBlock("down_proj", Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray gate = gateProj.forward(ps, inputs, training).singletonOrThrow();           // (B, T, I)
+        NDArray up = upProj.forward(ps, inputs, training).singletonOrThrow();               // (B, T, I)
+        NDArray silu = gate.mul(Activation.sigmoid(gate));                                  // silu(x) = x * sigmoid(x)
+        return downProj.forward(ps, new NDList(silu.mul(up)), training);                    // (B, T, C)
+    }
+
+    void huggingFaceParameters(String prefix, HuggingFaceNames names) {
+        names.linear(prefix + "gate_proj", gateProj);
+        names.linear(prefix + "up_proj", upProj);
+        names.linear(prefix + "down_proj", downProj);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        gateProj.initialize(manager, dataType, x);
+        upProj.initialize(manager, dataType, x);
+        downProj.initialize(manager, dataType, new Shape(x.get(0), x.get(1), config.intermediateSize()));
+    }
+}

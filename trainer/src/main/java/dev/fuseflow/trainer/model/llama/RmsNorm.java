@@ -1,0 +1,39 @@
+package dev.fuseflow.trainer.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+
+/** RMSNorm: {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
+final class RmsNorm extends AbstractBlock {
+
+    private final float eps;
+    private final Parameter weight;
+
+    RmsNorm(int size, float eps) {
+        this.eps = eps;
+        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(size)).optInitializer(new ConstantInitializer(1f)).build());
+    }
+
+    Parameter weight() {
+        return weight;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();                                           // (B, T, C)
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt();             // (B, T, 1)
+        return new NDList(x.div(rms).mul(ps.getValue(weight, x.getDevice(), training)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+}
