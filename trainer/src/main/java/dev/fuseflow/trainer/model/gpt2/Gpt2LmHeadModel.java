@@ -65,14 +65,21 @@ public final class Gpt2LmHeadModel extends AbstractBlock {
         NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training);                   // (V, C)
         NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training);                // (P, C)
         NDArray positions = AttentionMasks.positions(mask);                                         // (B, T)
-        NDArray x = tokenEmbeddings.get(tokens.toType(DataType.INT64, false))
-                .add(positionEmbeddings.get(positions));                                             // (B, T, C)
+        // A result lands in the manager of its first operand; ops that start from a weight would
+        // leave their results in the model's manager for good, so they move to the input's.
+        NDArray tokenVectors = stepLocal(tokenEmbeddings.get(tokens.toType(DataType.INT64, false)), tokens);   // (B, T, C)
+        NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(positions), tokens));                   // (B, T, C)
         NDArray bias = AttentionMasks.bias(mask, x.getDataType());                                  // (B, 1, T, T)
         for (Gpt2Block block : blocks) {
             x = block.forward(ps, new NDList(x, bias), training).singletonOrThrow();
         }
         x = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
-        return new NDList(x.matMul(tokenEmbeddings.transpose()));                                   // (B, T, V)
+        return new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens)));               // (B, T, V)
+    }
+
+    private static NDArray stepLocal(NDArray result, NDArray input) {
+        result.attach(input.getManager());
+        return result;
     }
 
     @Override

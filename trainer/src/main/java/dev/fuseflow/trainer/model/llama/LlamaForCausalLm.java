@@ -50,6 +50,8 @@ public final class LlamaForCausalLm extends AbstractBlock {
         NDArray mask = inputs.get(1);
         NDArray x = ps.getValue(embedTokens, tokens.getDevice(), training)
                 .get(tokens.toType(DataType.INT64, false));                                          // (B, T, C)
+        // Started from a weight, the lookup landed in the model's manager: move it to the input's.
+        x.attach(tokens.getManager());
         NDArray bias = AttentionMasks.bias(mask, x.getDataType());                                  // (B, 1, T, T)
         NDList cosSin = RotaryEmbedding.cosSin(AttentionMasks.positions(mask), config.headDim(), config.ropeTheta(),
                 x.getDataType());                                                                    // 2 x (B, 1, T, d)

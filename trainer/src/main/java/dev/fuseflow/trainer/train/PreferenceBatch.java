@@ -1,0 +1,18 @@
+package dev.fuseflow.trainer.train;
+
+/**
+ * A tokenized micro-batch of WRPO samples, as plain arrays so that it can be built on a
+ * background thread without touching the engine. Each of y_ws, y_wt and y_l is a (B, T) matrix
+ * of token ids (prompt, response, padding), its attention mask (1 real, 0 padding) and its
+ * response mask (1 for response tokens).
+ */
+public record PreferenceBatch(Sequences sourceChosen, Sequences targetChosen, Sequences rejected, double[] weights) {
+
+    /** Token ids, attention mask and response mask of B sequences of length T. */
+    public record Sequences(long[][] tokens, long[][] attention, long[][] response) {
+    }
+
+    public int size() {
+        return weights.length;
+    }
+}
