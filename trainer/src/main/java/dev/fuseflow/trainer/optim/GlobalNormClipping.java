@@ -1,7 +1,6 @@
 package dev.fuseflow.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.List;
 
@@ -24,10 +23,10 @@ public final class GlobalNormClipping {
             throw new IllegalArgumentException("maximum gradient norm must be > 0, got " + maxNorm);
         }
         double squared = 0;
-        // The intermediates land in each gradient's (root) manager: the scope closes them at once.
-        try (NDScope scope = new NDScope()) {
-            for (NDArray g : gradients) {
-                squared += g.toType(DataType.FLOAT64, false).square().sum().getDouble();
+        for (NDArray g : gradients) {
+            // The intermediates land in the gradient's (root) manager: closed here at once.
+            try (NDArray wide = g.toType(DataType.FLOAT64, true); NDArray square = wide.square(); NDArray sum = square.sum()) {
+                squared += sum.getDouble();
             }
         }
         double norm = Math.sqrt(squared);

@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -106,5 +107,29 @@ class WrpoStepTest {
         assertThat(next.applied()).isTrue();
         assertThat(next.loss()).isFinite();
         assertThat(next.gradNorm()).isFinite();
+    }
+
+    /** DJL users report native leaks; 2,000 steps must not grow the process after warm-up. */
+    @Test
+    void residentMemoryStaysFlatOverTwoThousandSteps() throws IOException {
+        WrpoStep step = new WrpoStep(policy, reference, manager, new CosineWarmupSchedule(1e-3, 1e-4, 10, 2_000), 1.0);
+        PreferenceBatch batch = batch(new Random(3), 4);
+        for (int i = 0; i < 200; i++) {
+            step.apply(batch, 0.1, 0.5);
+        }
+        System.gc();
+        long afterWarmup = residentKb();
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(step.apply(batch, 0.1, 0.5).loss()).isFinite();
+        }
+        System.gc();
+        long growthKb = residentKb() - afterWarmup;
+        System.out.printf("RSS after warm-up %d KiB, growth over 2,000 steps %d KiB%n", afterWarmup, growthKb);
+        assertThat(growthKb).isLessThan(16 * 1024);
+    }
+
+    private static long residentKb() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
     }
 }
