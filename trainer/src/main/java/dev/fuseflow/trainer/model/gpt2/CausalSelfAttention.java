@@ -5,18 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /**
  * Multi-head causal self-attention: one fused projection to q, k, v ({@code c_attn}), scaled dot
  * products with an additive bias that hides future and padding positions, and the output
  * projection ({@code c_proj}). Inputs: x (B, T, C) and the bias (B, 1, T, T).
  */
-final class CausalSelfAttention extends AbstractBlock {
+final class CausalSelfAttention extends ShapePreservingBlock {
 
     private final Gpt2Config config;
     private final Linear cAttn;
@@ -50,11 +50,6 @@ final class CausalSelfAttention extends AbstractBlock {
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {
         names.conv1d(prefix + "c_attn", cAttn);
         names.conv1d(prefix + "c_proj", cProj);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

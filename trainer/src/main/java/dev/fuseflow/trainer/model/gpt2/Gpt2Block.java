@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** One pre-norm decoder layer: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. Inputs: x, attention bias. */
-final class Gpt2Block extends AbstractBlock {
+final class Gpt2Block extends ShapePreservingBlock {
 
     private final LayerNorm ln1;
     private final CausalSelfAttention attn;
@@ -45,11 +45,6 @@ final class Gpt2Block extends AbstractBlock {
         attn.huggingFaceParameters(prefix + "attn.", names);
         names.layerNorm(prefix + "ln_2", ln2);
         mlp.huggingFaceParameters(prefix + "mlp.", names);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

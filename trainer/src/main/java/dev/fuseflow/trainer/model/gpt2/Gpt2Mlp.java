@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** The feed-forward block: {@code c_fc} to 4C, GELU (tanh form, GPT-2's "gelu_new"), {@code c_proj} back to C. */
-final class Gpt2Mlp extends AbstractBlock {
+final class Gpt2Mlp extends ShapePreservingBlock {
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -42,11 +42,6 @@ final class Gpt2Mlp extends AbstractBlock {
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {
         names.conv1d(prefix + "c_fc", cFc);
         names.conv1d(prefix + "c_proj", cProj);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -5,18 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /**
  * Grouped-query attention with rotary positions: {@code q_proj} to nh heads, {@code k_proj} and
  * {@code v_proj} to nkv heads each shared by nh / nkv query heads, {@code o_proj} back. No biases.
  * Inputs: x (B, T, C), bias (B, 1, T, T), cos and sin (B, 1, T, d).
  */
-final class LlamaAttention extends AbstractBlock {
+final class LlamaAttention extends ShapePreservingBlock {
 
     private final LlamaConfig config;
     private final Linear qProj;
@@ -74,11 +74,6 @@ final class LlamaAttention extends AbstractBlock {
         names.linear(prefix + "k_proj", kProj);
         names.linear(prefix + "v_proj", vProj);
         names.linear(prefix + "o_proj", oProj);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** {@code x + attn(input_layernorm(x))}, then {@code x + mlp(post_attention_layernorm(x))}. Inputs: x, bias, cos, sin. */
-final class LlamaDecoderLayer extends AbstractBlock {
+final class LlamaDecoderLayer extends ShapePreservingBlock {
 
     private final RmsNorm inputLayernorm;
     private final LlamaAttention selfAttn;
@@ -43,11 +43,6 @@ final class LlamaDecoderLayer extends AbstractBlock {
         selfAttn.huggingFaceParameters(prefix + "self_attn.", names);
         names.plain(prefix + "post_attention_layernorm.weight", postAttentionLayernorm.weight());
         mlp.huggingFaceParameters(prefix + "mlp.", names);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -5,15 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** SwiGLU feed-forward: {@code down_proj(silu(gate_proj(x)) * up_proj(x))}, no biases. */
-final class LlamaMlp extends AbstractBlock {
+final class LlamaMlp extends ShapePreservingBlock {
 
     private final LlamaConfig config;
     private final Linear gateProj;
@@ -39,11 +39,6 @@ final class LlamaMlp extends AbstractBlock {
         names.linear(prefix + "gate_proj", gateProj);
         names.linear(prefix + "up_proj", upProj);
         names.linear(prefix + "down_proj", downProj);
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 
     @Override

@@ -3,14 +3,14 @@ package dev.fuseflow.trainer.model.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** RMSNorm: {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
-final class RmsNorm extends AbstractBlock {
+final class RmsNorm extends ShapePreservingBlock {
 
     private final float eps;
     private final Parameter weight;
@@ -32,8 +32,4 @@ final class RmsNorm extends AbstractBlock {
         return new NDList(x.div(rms).mul(ps.getValue(weight, x.getDevice(), training)));
     }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
 }
