@@ -1,0 +1,47 @@
+package dev.fuseflow.trainer.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.fuseflow.schemas.avro.ChatMessage;
+import java.util.List;
+
+/**
+ * Turns (prompt, response) pairs into the token ids and response mask the objectives need,
+ * through a Hugging Face {@code tokenizer.json} and a chat template. Prompt and response are
+ * encoded separately, so the boundary between them is exact whatever the tokenizer merges.
+ */
+public final class PromptResponseEncoder implements AutoCloseable {
+
+    /** Token ids of prompt then response, and for each a 1 where the token belongs to the response. */
+    public record Encoded(long[] tokens, long[] responseMask) {
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final ChatTemplate template;
+
+    public PromptResponseEncoder(HuggingFaceTokenizer tokenizer, ChatTemplate template) {
+        this.tokenizer = tokenizer;
+        this.template = template;
+    }
+
+    public Encoded encode(List<ChatMessage> prompt, String response) {
+        long[] promptIds = tokenizer.encode(template.prompt(prompt), false, false).getIds();
+        long[] responseIds = tokenizer.encode(template.response(response), false, false).getIds();
+        long[] tokens = new long[promptIds.length + responseIds.length];
+        long[] mask = new long[tokens.length];
+        System.arraycopy(promptIds, 0, tokens, 0, promptIds.length);
+        System.arraycopy(responseIds, 0, tokens, promptIds.length, responseIds.length);
+        for (int i = promptIds.length; i < tokens.length; i++) {
+            mask[i] = 1;
+        }
+        return new Encoded(tokens, mask);
+    }
+
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, false);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
