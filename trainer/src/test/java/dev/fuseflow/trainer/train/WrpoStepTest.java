@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +108,37 @@ class WrpoStepTest {
         assertThat(next.applied()).isTrue();
         assertThat(next.loss()).isFinite();
         assertThat(next.gradNorm()).isFinite();
+    }
+
+    @Test
+    void twoAccumulatedHalvesUpdateLikeTheWholeBatch() throws IOException {
+        PreferenceBatch whole = batch(new Random(9), 4);
+        float[] oneBatch = updatedWeights(1, List.of(whole));
+        float[] twoHalves = updatedWeights(2, List.of(half(whole, 0), half(whole, 2)));
+        assertThat(twoHalves).usingComparatorWithPrecision(1e-6f).containsExactly(oneBatch);
+        assertThat(oneBatch).isNotEqualTo(policy.getParameters().get(0).getValue().getArray().toFloatArray());
+    }
+
+    /** The first parameter after one optimizer update from the shared starting point. */
+    private float[] updatedWeights(int accumulation, List<PreferenceBatch> microBatches) throws IOException {
+        Gpt2LmHeadModel model = Gpt2Checkpoint.load(dir, manager, DataType.FLOAT32);
+        WrpoStep step = new WrpoStep(model, reference, manager, new CosineWarmupSchedule(1e-2, 1e-3, 1, 10), 100.0, accumulation);
+        WrpoStep.Outcome last = null;
+        for (PreferenceBatch micro : microBatches) {
+            last = step.apply(micro, 0.4, 0.5);
+        }
+        assertThat(last.applied()).isTrue();
+        return model.getParameters().get(0).getValue().getArray().toFloatArray();
+    }
+
+    private static PreferenceBatch half(PreferenceBatch batch, int from) {
+        return new PreferenceBatch(rows(batch.sourceChosen(), from), rows(batch.targetChosen(), from), rows(batch.rejected(), from),
+                Arrays.copyOfRange(batch.weights(), from, from + 2));
+    }
+
+    private static PreferenceBatch.Sequences rows(PreferenceBatch.Sequences s, int from) {
+        return new PreferenceBatch.Sequences(Arrays.copyOfRange(s.tokens(), from, from + 2),
+                Arrays.copyOfRange(s.attention(), from, from + 2), Arrays.copyOfRange(s.response(), from, from + 2));
     }
 
     /** Bit for bit with one intra-op thread (the build's setting); with more, CPU kernels may reorder sums. */
