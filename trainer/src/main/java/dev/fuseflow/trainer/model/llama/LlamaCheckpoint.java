@@ -5,8 +5,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.model.HuggingFaceWeights;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A Llama model folder in the Hugging Face layout: {@code config.json} and safetensors weights. */
@@ -35,6 +37,33 @@ public final class LlamaCheckpoint {
     private static double ropeTheta(JsonNode config) {
         JsonNode theta = config.has("rope_theta") ? config.path("rope_theta") : config.path("rope_parameters").path("rope_theta");
         return theta.asDouble(10_000);
+    }
+
+    /** Writes config.json and model.safetensors (float32) that transformers' LlamaForCausalLM loads as is. */
+    public static void save(LlamaForCausalLm model, Path modelDir) throws IOException {
+        Files.createDirectories(modelDir);
+        HuggingFaceWeights.save(model.huggingFaceParameters(), modelDir);
+        LlamaConfig c = model.config();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = json.createObjectNode();
+        config.putArray("architectures").add("LlamaForCausalLM");
+        config.put("model_type", "llama");
+        config.put("vocab_size", c.vocabSize());
+        config.put("hidden_size", c.hiddenSize());
+        config.put("intermediate_size", c.intermediateSize());
+        config.put("num_hidden_layers", c.numHiddenLayers());
+        config.put("num_attention_heads", c.numAttentionHeads());
+        config.put("num_key_value_heads", c.numKeyValueHeads());
+        config.put("head_dim", c.headDim());
+        config.put("rms_norm_eps", c.rmsNormEps());
+        config.put("rope_theta", c.ropeTheta());
+        config.put("max_position_embeddings", c.maxPositionEmbeddings());
+        config.put("hidden_act", "silu");
+        config.put("attention_bias", false);
+        config.put("mlp_bias", false);
+        config.put("tie_word_embeddings", false);
+        config.put("torch_dtype", "float32");
+        json.writerWithDefaultPrettyPrinter().writeValue(modelDir.resolve("config.json").toFile(), config);
     }
 
     public static LlamaForCausalLm load(Path modelDir, NDManager manager, DataType dataType) throws IOException {

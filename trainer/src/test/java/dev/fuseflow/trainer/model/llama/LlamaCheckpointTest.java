@@ -1,0 +1,66 @@
+package dev.fuseflow.trainer.model.llama;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LlamaCheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private NDManager manager;
+
+    @BeforeEach
+    void manager() {
+        Engine.getEngine("PyTorch").setRandomSeed(13);
+        manager = NDManager.newBaseManager("PyTorch");
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private float[] logits(LlamaForCausalLm model) {
+        NDArray tokens = manager.create(new long[][] {{3, 1, 4, 1, 5}, {0, 9, 2, 6, 5}});
+        NDArray mask = manager.create(new long[][] {{1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}});
+        return model.forward(new ParameterStore(manager, false), new NDList(tokens, mask), false).singletonOrThrow().toFloatArray();
+    }
+
+    @Test
+    void saveLoadSaveIsBitForBitAndKeepsTheConfig() throws Exception {
+        LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(17, 16, 24, 2, 4, 2, 1e-6f, 10_000, 32));
+        model.initialize(manager, DataType.FLOAT32, new Shape(2, 5), new Shape(2, 5));
+        LlamaCheckpoint.save(model, dir.resolve("a"));
+
+        LlamaForCausalLm loaded = LlamaCheckpoint.load(dir.resolve("a"), manager, DataType.FLOAT32);
+        LlamaCheckpoint.save(loaded, dir.resolve("b"));
+
+        assertThat(logits(loaded)).containsExactly(logits(model));
+        assertThat(loaded.config()).isEqualTo(model.config());
+        assertThat(Files.readAllBytes(dir.resolve("b/model.safetensors")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("a/model.safetensors")));
+    }
+
+    @Test
+    void configRulesNameTheFields() {
+        assertThatThrownBy(() -> new LlamaConfig(17, 16, 24, 2, 4, 3, 1e-6f, 10_000, 32))
+                .hasMessage("num_attention_heads 4 is not divisible by num_key_value_heads 3");
+        assertThatThrownBy(() -> new LlamaConfig(17, 18, 24, 2, 6, 2, 1e-6f, 10_000, 32))
+                .hasMessage("head size 3 must be even for rotary embeddings");
+    }
+}
