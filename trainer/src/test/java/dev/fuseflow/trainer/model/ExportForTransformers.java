@@ -1,0 +1,56 @@
+package dev.fuseflow.trainer.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.format.SafeTensors;
+import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
+import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
+import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
+import dev.fuseflow.trainer.model.llama.LlamaCheckpoint;
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The other direction of the parity check: FuseFlow writes a GPT-2 and a Llama folder plus its own
+ * logits; {@code src/test/python/check_fuseflow_export.py}, run where transformers is installed,
+ * loads the folders with {@code AutoModelForCausalLM.from_pretrained} and compares. Usage:
+ * {@code java -cp <test classpath> dev.fuseflow.trainer.model.ExportForTransformers OUT_DIR}.
+ */
+public final class ExportForTransformers {
+
+    private ExportForTransformers() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        Engine.getEngine("PyTorch").setRandomSeed(21);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Gpt2LmHeadModel gpt2 = new Gpt2LmHeadModel(new Gpt2Config(37, 32, 16, 2, 4, 1e-5f));
+            gpt2.initialize(manager, DataType.FLOAT32, new Shape(2, 8), new Shape(2, 8));
+            Gpt2Checkpoint.save(gpt2, out.resolve("gpt2-fuseflow"));
+            writeLogits(gpt2, manager, out.resolve("gpt2-fuseflow/fuseflow-logits.safetensors"));
+
+            LlamaForCausalLm llama = new LlamaForCausalLm(new LlamaConfig(41, 16, 40, 2, 4, 2, 1e-6f, 10_000, 32));
+            llama.initialize(manager, DataType.FLOAT32, new Shape(2, 8), new Shape(2, 8));
+            LlamaCheckpoint.save(llama, out.resolve("llama-fuseflow"));
+            writeLogits(llama, manager, out.resolve("llama-fuseflow/fuseflow-logits.safetensors"));
+        }
+    }
+
+    private static void writeLogits(Block model, NDManager manager, Path file) throws Exception {
+        long[][] tokens = {{5, 9, 2, 33, 7, 1, 0, 0}, {0, 0, 4, 8, 15, 16, 23, 36}};
+        long[][] mask = {{1, 1, 1, 1, 1, 1, 0, 0}, {0, 0, 1, 1, 1, 1, 1, 1}};
+        NDArray logits = model.forward(new ParameterStore(manager, false),
+                new NDList(manager.create(tokens), manager.create(mask)), false).singletonOrThrow();
+        SafeTensors.write(file, Map.of("logits", Tensor.ofFloats(logits.getShape().getShape(), logits.toFloatArray())), Map.of());
+    }
+}
