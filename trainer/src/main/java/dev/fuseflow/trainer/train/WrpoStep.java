@@ -4,21 +4,14 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.Pair;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.ResponseLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
-import dev.fuseflow.trainer.optim.GlobalNormClipping;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One WRPO optimizer update: reference log-probs without gradients, policy forward and backward,
@@ -39,14 +32,8 @@ public final class WrpoStep {
     private final Block policy;
     private final Block reference;
     private final NDManager manager;
-    private final Optimizer optimizer;
-    private final double maxGradNorm;
-    private final List<Pair<String, Parameter>> parameters;
     private final ParameterStore store;
-    private final int accumulation;
-    private int pendingMicroBatches;
-    private boolean pendingFinite = true;
-    private long skipped;
+    private final GuardedUpdate update;
 
     public WrpoStep(Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm) {
         this(policy, reference, manager, schedule, maxGradNorm, 1);
@@ -59,75 +46,34 @@ public final class WrpoStep {
      */
     public WrpoStep(Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm,
                     int accumulation) {
-        if (accumulation < 1) {
-            throw new IllegalArgumentException("gradient accumulation must be at least 1 micro-batch, got " + accumulation);
-        }
-        this.accumulation = accumulation;
         this.policy = policy;
         this.reference = reference;
         this.manager = manager;
-        this.optimizer = Optimizer.adamW().optLearningRateTracker(new ScheduleTracker(schedule)).optWeightDecays(0f)
-                .optClipGrad(Float.MAX_VALUE).build();
-        this.maxGradNorm = maxGradNorm;
-        this.parameters = new ArrayList<>(policy.getParameters().stream().toList());
         this.store = new ParameterStore(manager, false);
+        this.update = new GuardedUpdate(policy.getParameters().values(), schedule, maxGradNorm, accumulation);
         reference.freezeParameters(true);
     }
 
     public long skippedUpdates() {
-        return skipped;
+        return update.skippedUpdates();
     }
 
     public Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         try (NDManager step = manager.newSubManager()) {
+            PreferenceLogps referenceLogps = logps(reference, batch, step, false);
+            NDArray weights = step.create(batch.weights()).toType(referenceLogps.sourceChosen().getDataType(), false);
             WrpoLoss.Result result;
-            double loss;
-            double chosen;
-            double rejected;
-            double accuracy;
-            {
-                PreferenceLogps referenceLogps = logps(reference, batch, step, false);
-                NDArray weights = step.create(batch.weights()).toType(referenceLogps.sourceChosen().getDataType(), false);
-                try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
-                    result = WrpoLoss.compute(logps(policy, batch, step, true), referenceLogps, weights, alpha, beta);
-                    // Gradients of successive micro-batches add up until the update.
-                    collector.backward(accumulation == 1 ? result.loss() : result.loss().div(accumulation));
-                }
-                loss = scalar(result.loss());
-                chosen = scalar(result.chosenReward().mean());
-                rejected = scalar(result.rejectedReward().mean());
-                accuracy = scalar(result.chosenReward().gt(result.rejectedReward()).sum()) / batch.size();
+            try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+                result = WrpoLoss.compute(logps(policy, batch, step, true), referenceLogps, weights, alpha, beta);
+                // Gradients of successive micro-batches add up until the update.
+                collector.backward(update.accumulation() == 1 ? result.loss() : result.loss().div(update.accumulation()));
             }
-            pendingFinite &= Double.isFinite(loss);
-            if (++pendingMicroBatches < accumulation) {
-                return new Outcome(false, loss, Double.NaN, chosen, rejected, accuracy);
-            }
-            pendingMicroBatches = 0;
-            // getGradient() returns a new handle of the root manager on each call: closed below, or
-            // 2,000 steps grow the process by ~140 MB (measured; DJL's own ParameterStore path grew by
-            // 135 MB in the same loop). AdamW's update zeroes the gradients itself.
-            List<NDArray> gradients = new ArrayList<>();
-            for (Pair<String, Parameter> p : parameters) {
-                gradients.add(p.getValue().getArray().getGradient());
-            }
-            double norm = GlobalNormClipping.clip(gradients, maxGradNorm);
-            boolean finite = pendingFinite && Double.isFinite(norm);
-            pendingFinite = true;
-            if (finite) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    Parameter p = parameters.get(i).getValue();
-                    optimizer.update(p.getId(), p.getArray(), gradients.get(i));
-                }
-            } else {
-                skipped++;
-                // No update zeroed them: do it here, in place (g - g would keep a NaN; copyTo into a
-                // gradient handle and then closing it corrupts the heap in DJL 0.36).
-                for (NDArray g : gradients) {
-                    g.set(new NDIndex("..."), 0);
-                }
-            }
-            gradients.forEach(NDArray::close);
-            return new Outcome(finite, loss, norm, chosen, rejected, accuracy);
+            double loss = scalar(result.loss());
+            double chosen = scalar(result.chosenReward().mean());
+            double rejected = scalar(result.rejectedReward().mean());
+            double accuracy = scalar(result.chosenReward().gt(result.rejectedReward()).sum()) / batch.size();
+            GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));
+            return new Outcome(done.applied(), loss, done.gradNorm(), chosen, rejected, accuracy);
         }
     }
 

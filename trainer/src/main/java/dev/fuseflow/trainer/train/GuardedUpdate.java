@@ -1,0 +1,91 @@
+package dev.fuseflow.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import dev.fuseflow.trainer.optim.GlobalNormClipping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The part of a training step after backward, shared by every objective: gradients of
+ * {@code accumulation} micro-batches add up, then they are clipped to a global norm and AdamW
+ * applies them on the cosine schedule, unless a loss or the norm was not finite, in which case
+ * the update is skipped and the gradients are cleared.
+ */
+final class GuardedUpdate {
+
+    private final List<Parameter> parameters;
+    private final Optimizer optimizer;
+    private final double maxGradNorm;
+    private final int accumulation;
+    private int pendingMicroBatches;
+    private boolean pendingFinite = true;
+    private long skipped;
+
+    GuardedUpdate(List<Parameter> parameters, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
+        if (accumulation < 1) {
+            throw new IllegalArgumentException("gradient accumulation must be at least 1 micro-batch, got " + accumulation);
+        }
+        this.parameters = List.copyOf(parameters);
+        this.optimizer = Optimizer.adamW().optLearningRateTracker(new ScheduleTracker(schedule)).optWeightDecays(0f)
+                .optClipGrad(Float.MAX_VALUE).build();
+        this.maxGradNorm = maxGradNorm;
+        this.accumulation = accumulation;
+    }
+
+    int accumulation() {
+        return accumulation;
+    }
+
+    long skippedUpdates() {
+        return skipped;
+    }
+
+    /** The result of one optimizer update: applied or skipped, and the gradient norm before clipping. */
+    record Update(boolean applied, double gradNorm) {
+    }
+
+    /**
+     * To call after each micro-batch's backward; returns the update when this micro-batch ended
+     * an accumulation cycle, empty otherwise.
+     */
+    Optional<Update> afterBackward(double loss) {
+        pendingFinite &= Double.isFinite(loss);
+        if (++pendingMicroBatches < accumulation) {
+            return Optional.empty();
+        }
+        pendingMicroBatches = 0;
+        boolean lossesFinite = pendingFinite;
+        pendingFinite = true;
+        // getGradient() returns a new handle of the root manager on each call: closed below, or
+        // 2,000 steps grow the process by ~140 MB (measured; DJL's own ParameterStore path grew by
+        // 135 MB in the same loop). AdamW's update zeroes the gradients itself.
+        List<NDArray> gradients = new ArrayList<>();
+        for (Parameter p : parameters) {
+            gradients.add(p.getArray().getGradient());
+        }
+        try {
+            double norm = GlobalNormClipping.clip(gradients, maxGradNorm);
+            boolean finite = lossesFinite && Double.isFinite(norm);
+            if (finite) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    optimizer.update(parameters.get(i).getId(), parameters.get(i).getArray(), gradients.get(i));
+                }
+            } else {
+                skipped++;
+                // No update zeroed them: do it here, in place (g - g would keep a NaN; copyTo into a
+                // gradient handle and then closing it corrupts the heap in DJL 0.36).
+                for (NDArray g : gradients) {
+                    g.set(new NDIndex("..."), 0);
+                }
+            }
+            return Optional.of(new Update(finite, norm));
+        } finally {
+            gradients.forEach(NDArray::close);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.fuseflow.trainer.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.objective.ResponseLogps;
+import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+
+/**
+ * One SFT update on y_ws, the paper's bootstrap stage before WRPO: the mean negative
+ * log-likelihood of the response tokens over the whole micro-batch (SftLoss), then the same
+ * guarded AdamW update as WRPO.
+ */
+public final class SftStep {
+
+    /** What one call did: the loss, whether it ended with an update, the gradient norm then. */
+    public record Outcome(boolean applied, double loss, double gradNorm, long responseTokens) {
+    }
+
+    private final Block model;
+    private final NDManager manager;
+    private final ParameterStore store;
+    private final GuardedUpdate update;
+
+    public SftStep(Block model, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
+        this.model = model;
+        this.manager = manager;
+        this.store = new ParameterStore(manager, false);
+        this.update = new GuardedUpdate(model.getParameters().values(), schedule, maxGradNorm, accumulation);
+    }
+
+    public long skippedUpdates() {
+        return update.skippedUpdates();
+    }
+
+    /** Trains on the sequences' responses (for the bootstrap stage: the batch's y_ws). */
+    public Outcome apply(PreferenceBatch.Sequences sequences) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray tokens = step.create(sequences.tokens());
+            NDArray loss;
+            ResponseLogps.Result scored;
+            try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+                NDArray logits = model.forward(store, new NDList(tokens, step.create(sequences.attention())), true)
+                        .singletonOrThrow();
+                scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
+                // SftLoss over the whole micro-batch: -sum(response token log-probs) / response tokens.
+                loss = scored.logps().sum().neg().div(scored.tokens().sum());
+                collector.backward(update.accumulation() == 1 ? loss : loss.div(update.accumulation()));
+            }
+            double value = loss.toType(DataType.FLOAT64, false).getDouble();
+            long tokensScored = (long) scored.tokens().sum().toType(DataType.FLOAT64, false).getDouble();
+            GuardedUpdate.Update done = update.afterBackward(value).orElse(new GuardedUpdate.Update(false, Double.NaN));
+            return new Outcome(done.applied(), value, done.gradNorm(), tokensScored);
+        }
+    }
+}
