@@ -1,0 +1,113 @@
+package dev.fuseflow.trainer.sampling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BatchGeneratorTest {
+
+    private static final LlamaConfig TINY = new LlamaConfig(23, 16, 24, 2, 4, 2, 1e-6f, 10_000, 32);
+    private static final long PAD = 0;
+    private static final long NO_EOS = -1;
+
+    private NDManager manager;
+    private LlamaForCausalLm model;
+
+    @BeforeEach
+    void build() {
+        Engine.getEngine("PyTorch").setRandomSeed(3);
+        manager = NDManager.newBaseManager("PyTorch");
+        model = new LlamaForCausalLm(TINY);
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private List<long[]> generate(List<long[]> prompts, SamplingConfig config, long eos) {
+        return new BatchGenerator(model, TINY.maxPositionEmbeddings(), PAD, eos).generate(manager, prompts, config);
+    }
+
+    /** The reference: greedy decoding of one unpadded prompt, written out step by step. */
+    private long[] greedyByHand(long[] prompt, int newTokens) {
+        long[] sequence = prompt.clone();
+        for (int i = 0; i < newTokens; i++) {
+            long[] mask = new long[sequence.length];
+            Arrays.fill(mask, 1);
+            float[] logits = model.forward(new ParameterStore(manager, false),
+                    new NDList(manager.create(new long[][] {sequence}), manager.create(new long[][] {mask})), false)
+                    .singletonOrThrow().get(0).get(sequence.length - 1).toFloatArray();
+            sequence = Arrays.copyOf(sequence, sequence.length + 1);
+            sequence[sequence.length - 1] = NextTokenSampler.argmax(logits);
+        }
+        return Arrays.copyOfRange(sequence, prompt.length, sequence.length);
+    }
+
+    @Test
+    void greedyBatchOfLeftPaddedPromptsMatchesEachPromptDecodedAlone() {
+        List<long[]> prompts = List.of(new long[] {1, 5, 9, 2, 7, 4}, new long[] {1, 3}, new long[] {1, 8, 8, 6});
+        List<long[]> batched = generate(prompts, SamplingConfig.greedy(6), NO_EOS);
+        for (int row = 0; row < prompts.size(); row++) {
+            assertThat(batched.get(row)).as("row %d", row).containsExactly(greedyByHand(prompts.get(row), 6));
+        }
+    }
+
+    @Test
+    void aRowStopsAtEosWhileTheOthersGoOn() {
+        List<long[]> prompts = List.of(new long[] {1, 5, 9}, new long[] {1, 3, 12, 4});
+        long firstTokenOfRowZero = generate(prompts, SamplingConfig.greedy(1), NO_EOS).get(0)[0];
+        List<long[]> greedy = generate(prompts, SamplingConfig.greedy(5), NO_EOS);
+        List<long[]> stopped = generate(prompts, SamplingConfig.greedy(5), firstTokenOfRowZero);
+
+        assertThat(stopped.get(0)).containsExactly(firstTokenOfRowZero);
+        long[] expectedRowOne = greedy.get(1);
+        for (int i = 0; i < expectedRowOne.length; i++) {
+            if (expectedRowOne[i] == firstTokenOfRowZero) {
+                expectedRowOne = Arrays.copyOf(expectedRowOne, i + 1);
+                break;
+            }
+        }
+        assertThat(stopped.get(1)).containsExactly(expectedRowOne);
+        assertThat(greedy.get(0)).hasSize(5);
+    }
+
+    @Test
+    void seededSamplingIsReproducibleAndIndependentOfTheOtherRows() {
+        SamplingConfig config = new SamplingConfig(3.0, 0, 1, 8, 1234);
+        long[] prompt = {1, 5, 9};
+        List<long[]> first = generate(List.of(prompt, new long[] {1, 2}), config, NO_EOS);
+        List<long[]> again = generate(List.of(prompt, new long[] {1, 7, 7, 7, 7}), config, NO_EOS);
+        List<long[]> otherSeed = generate(List.of(prompt), new SamplingConfig(3.0, 0, 1, 8, 99), NO_EOS);
+
+        assertThat(again.get(0)).containsExactly(first.get(0));
+        assertThat(otherSeed.get(0)).isNotEqualTo(first.get(0));
+        List<Long> distinct = new ArrayList<>();
+        Arrays.stream(first.get(0)).distinct().forEach(distinct::add);
+        assertThat(distinct).as("temperature 3 on a random model spreads over the vocabulary").hasSizeGreaterThan(2);
+    }
+
+    @Test
+    void refusesToRunPastTheContextLength() {
+        assertThatThrownBy(() -> generate(List.of(new long[30]), SamplingConfig.greedy(5), NO_EOS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("context length 32").hasMessageContaining("maxNewTokens (5)");
+        assertThatThrownBy(() -> generate(List.of(new long[] {1}, new long[0]), SamplingConfig.greedy(2), NO_EOS))
+                .hasMessageContaining("prompts[1]");
+    }
+}
