@@ -24,6 +24,18 @@ public final class AttentionMasks {
         return allowed.sub(1).mul(-MASKED).toType(dataType, false);
     }
 
+    /** The rows of {@link #bias} for the last {@code queries} tokens only (a KV-cache step); shape (B, 1, N, T). */
+    public static NDArray bias(NDArray mask, DataType dataType, long queries) {
+        NDArray full = bias(mask, dataType);
+        return queries == mask.getShape().get(1) ? full : full.get(":, :, {}:, :", mask.getShape().get(1) - queries);
+    }
+
+    /** {@link #positions} of the last {@code queries} tokens only; shape (B, N). */
+    public static NDArray positions(NDArray mask, long queries) {
+        NDArray all = positions(mask);
+        return queries == mask.getShape().get(1) ? all : all.get(":, {}:", mask.getShape().get(1) - queries);
+    }
+
     /** Positions that count real tokens only, so a left-padded row starts at 0 as Hugging Face's do; (B, T). */
     public static NDArray positions(NDArray mask) {
         return mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);

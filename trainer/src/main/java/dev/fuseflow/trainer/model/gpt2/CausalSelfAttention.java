@@ -14,7 +14,8 @@ import dev.fuseflow.trainer.model.ShapePreservingBlock;
 /**
  * Multi-head causal self-attention: one fused projection to q, k, v ({@code c_attn}), scaled dot
  * products with an additive bias that hides future and padding positions, and the output
- * projection ({@code c_proj}). Inputs: x (B, T, C) and the bias (B, 1, T, T).
+ * projection ({@code c_proj}). Inputs: x (B, T, C) and the bias (B, 1, T, S), and with a KV cache
+ * the past keys and values (B, nh, S - T, hs); then the output is followed by the keys and values (B, nh, S, hs).
  */
 final class CausalSelfAttention extends ShapePreservingBlock {
 
@@ -40,11 +41,17 @@ final class CausalSelfAttention extends ShapePreservingBlock {
         NDArray q = qkv.get(0).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
         NDArray k = qkv.get(1).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
         NDArray v = qkv.get(2).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hs)).add(bias);        // (B, nh, T, T)
+        boolean cached = inputs.size() > 2;
+        if (cached) {
+            k = inputs.get(2).concat(k, 2);                                                       // (B, nh, S, hs)
+            v = inputs.get(3).concat(v, 2);                                                       // (B, nh, S, hs)
+        }
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hs)).add(bias);        // (B, nh, T, S)
         // In the model's own type: DJL 0.36's toType cuts the autograd graph, so no float32 detour here.
-        NDArray weights = scores.softmax(-1);                                                     // (B, nh, T, T)
+        NDArray weights = scores.softmax(-1);                                                     // (B, nh, T, S)
         NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());      // (B, T, C)
-        return cProj.forward(ps, new NDList(y), training);
+        NDList output = cProj.forward(ps, new NDList(y), training);
+        return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

@@ -11,7 +11,10 @@ import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
-/** One pre-norm decoder layer: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. Inputs: x, attention bias. */
+/**
+ * One pre-norm decoder layer: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. Inputs: x,
+ * attention bias, and with a KV cache the past keys and values, which come back extended after x.
+ */
 final class Gpt2Block extends ShapePreservingBlock {
 
     private final LayerNorm ln1;
@@ -32,12 +35,16 @@ final class Gpt2Block extends ShapePreservingBlock {
         NDArray bias = inputs.get(1);
         NDArray residual = x;
         NDArray h = ln1.forward(ps, new NDList(x), training).singletonOrThrow();
-        h = attn.forward(ps, new NDList(h, bias), training).singletonOrThrow();
-        x = residual.add(h);
+        NDList attention = inputs.subNDList(1);
+        attention.add(0, h);
+        NDList attended = attn.forward(ps, attention, training);
+        x = residual.add(attended.get(0));
         residual = x;
         h = ln2.forward(ps, new NDList(x), training).singletonOrThrow();
         h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
-        return new NDList(residual.add(h));
+        NDList output = new NDList(residual.add(h));
+        output.addAll(attended.subNDList(1));                                                     // keys and values, if cached
+        return output;
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

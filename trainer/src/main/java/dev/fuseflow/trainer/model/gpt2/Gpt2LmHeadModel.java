@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.AttentionMasks;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,10 @@ import java.util.List;
  * GPT-2 as a causal language model: token embedding ({@code wte}) plus learned positions
  * ({@code wpe}), {@code n_layer} decoder blocks ({@code h.i}), a final LayerNorm ({@code ln_f}) and
  * a head tied to {@code wte}. Inputs: token ids (B, T) and an attention mask (B, T) with 1 for real
- * tokens and 0 for padding, left or right. Output: logits (B, T, V).
+ * tokens and 0 for padding, left or right. Output: logits (B, T, V). With a KV cache, see
+ * {@link CausalLanguageModel}.
  */
-public final class Gpt2LmHeadModel extends AbstractBlock {
+public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLanguageModel {
 
     private final Gpt2Config config;
     private final Parameter wte;
@@ -46,6 +48,21 @@ public final class Gpt2LmHeadModel extends AbstractBlock {
         return config;
     }
 
+    @Override
+    public int contextLength() {
+        return config.nPositions();
+    }
+
+    @Override
+    public NDList emptyKvCache(NDManager manager, long batch) {
+        DataType type = wte.getArray().getDataType();
+        NDList cache = new NDList();
+        for (int i = 0; i < 2 * blocks.size(); i++) {
+            cache.add(manager.zeros(new Shape(batch, config.nHead(), 0, config.headSize()), type));
+        }
+        return cache;
+    }
+
     /** Every parameter under its Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...). */
     public HuggingFaceNames huggingFaceParameters() {
         HuggingFaceNames names = new HuggingFaceNames();
@@ -60,21 +77,33 @@ public final class Gpt2LmHeadModel extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.get(0);
-        NDArray mask = inputs.get(1);
+        NDArray tokens = inputs.get(0);                                                              // (B, T)
+        NDArray mask = inputs.get(1);                                                                // (B, S): past + T
+        NDList past = inputs.subNDList(2);                                                           // keys, values per layer
+        long fresh = tokens.getShape().get(1);
         NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training);                   // (V, C)
         NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training);                // (P, C)
-        NDArray positions = AttentionMasks.positions(mask);                                         // (B, T)
+        NDArray positions = AttentionMasks.positions(mask, fresh);                                  // (B, T)
         // A result lands in the manager of its first operand; ops that start from a weight would
         // leave their results in the model's manager for good, so they move to the input's.
         NDArray tokenVectors = stepLocal(tokenEmbeddings.get(tokens.toType(DataType.INT64, false)), tokens);   // (B, T, C)
         NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(positions), tokens));                   // (B, T, C)
-        NDArray bias = AttentionMasks.bias(mask, x.getDataType());                                  // (B, 1, T, T)
-        for (Gpt2Block block : blocks) {
-            x = block.forward(ps, new NDList(x, bias), training).singletonOrThrow();
+        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh);                            // (B, 1, T, S)
+        NDList present = new NDList();
+        for (int i = 0; i < blocks.size(); i++) {
+            NDList blockInputs = new NDList(x, bias);
+            if (!past.isEmpty()) {
+                blockInputs.add(past.get(2 * i));
+                blockInputs.add(past.get(2 * i + 1));
+            }
+            NDList blockOutput = blocks.get(i).forward(ps, blockInputs, training);
+            x = blockOutput.get(0);
+            present.addAll(blockOutput.subNDList(1));
         }
         x = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
-        return new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens)));               // (B, T, V)
+        NDList output = new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens)));        // (B, T, V)
+        output.addAll(present);
+        return output;
     }
 
     private static NDArray stepLocal(NDArray result, NDArray input) {

@@ -14,7 +14,8 @@ import dev.fuseflow.trainer.model.ShapePreservingBlock;
 /**
  * Grouped-query attention with rotary positions: {@code q_proj} to nh heads, {@code k_proj} and
  * {@code v_proj} to nkv heads each shared by nh / nkv query heads, {@code o_proj} back. No biases.
- * Inputs: x (B, T, C), bias (B, 1, T, T), cos and sin (B, 1, T, d).
+ * Inputs: x (B, T, C), bias (B, 1, T, S), cos and sin (B, 1, T, d), and with a KV cache the past
+ * keys and values (B, nkv, S - T, d); then the output is followed by the keys and values (B, nkv, S, d).
  */
 final class LlamaAttention extends ShapePreservingBlock {
 
@@ -46,11 +47,17 @@ final class LlamaAttention extends ShapePreservingBlock {
         NDArray v = heads(vProj, ps, x, nkv, training);                                           // (B, nkv, T, d)
         q = RotaryEmbedding.apply(q, inputs.get(2), inputs.get(3));
         k = RotaryEmbedding.apply(k, inputs.get(2), inputs.get(3));
-        k = shareAcrossGroups(k, b, t);                                                            // (B, nh, T, d)
-        v = shareAcrossGroups(v, b, t);                                                            // (B, nh, T, d)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(d)).add(inputs.get(1)); // (B, nh, T, T)
-        NDArray y = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
-        return oProj.forward(ps, new NDList(y), training);
+        boolean cached = inputs.size() > 4;
+        if (cached) {
+            k = inputs.get(4).concat(k, 2);                                                       // (B, nkv, S, d)
+            v = inputs.get(5).concat(v, 2);                                                       // (B, nkv, S, d)
+        }
+        NDArray keys = shareAcrossGroups(k, b);                                                   // (B, nh, S, d)
+        NDArray values = shareAcrossGroups(v, b);                                                 // (B, nh, S, d)
+        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).div(Math.sqrt(d)).add(inputs.get(1)); // (B, nh, T, S)
+        NDArray y = scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
+        NDList output = oProj.forward(ps, new NDList(y), training);
+        return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
     }
 
     private static NDArray heads(Linear projection, ParameterStore ps, NDArray x, int count, boolean training) {
@@ -61,12 +68,12 @@ final class LlamaAttention extends ShapePreservingBlock {
     }
 
     /** Each key/value head repeated for its group of query heads, in Hugging Face's order (repeat_kv). */
-    private NDArray shareAcrossGroups(NDArray kv, long b, long t) {
+    private NDArray shareAcrossGroups(NDArray kv, long b) {
         if (config.groups() == 1) {
             return kv;
         }
         return kv.expandDims(2).repeat(2, config.groups())                                       // (B, nkv, g, T, d)
-                .reshape(b, config.numAttentionHeads(), t, config.headDim());
+                .reshape(b, config.numAttentionHeads(), kv.getShape().get(2), config.headDim());
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

@@ -10,7 +10,10 @@ import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
-/** {@code x + attn(input_layernorm(x))}, then {@code x + mlp(post_attention_layernorm(x))}. Inputs: x, bias, cos, sin. */
+/**
+ * {@code x + attn(input_layernorm(x))}, then {@code x + mlp(post_attention_layernorm(x))}. Inputs: x,
+ * bias, cos, sin, and with a KV cache the past keys and values, which come back extended after x.
+ */
 final class LlamaDecoderLayer extends ShapePreservingBlock {
 
     private final RmsNorm inputLayernorm;
@@ -30,12 +33,16 @@ final class LlamaDecoderLayer extends ShapePreservingBlock {
         NDArray x = inputs.get(0);
         NDArray residual = x;
         NDArray h = inputLayernorm.forward(ps, new NDList(x), training).singletonOrThrow();
-        h = selfAttn.forward(ps, new NDList(h, inputs.get(1), inputs.get(2), inputs.get(3)), training).singletonOrThrow();
-        x = residual.add(h);
+        NDList attention = inputs.subNDList(1);
+        attention.add(0, h);
+        NDList attended = selfAttn.forward(ps, attention, training);
+        x = residual.add(attended.get(0));
         residual = x;
         h = postAttentionLayernorm.forward(ps, new NDList(x), training).singletonOrThrow();
         h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
-        return new NDList(residual.add(h));
+        NDList output = new NDList(residual.add(h));
+        output.addAll(attended.subNDList(1));                                                     // keys and values, if cached
+        return output;
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.AttentionMasks;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,10 @@ import java.util.List;
 /**
  * Llama as a causal language model: {@code embed_tokens}, decoder layers with rotary positions and
  * grouped-query attention, a final RMSNorm ({@code norm}) and an untied {@code lm_head}. Inputs:
- * token ids (B, T) and attention mask (B, T); output logits (B, T, V).
+ * token ids (B, T) and attention mask (B, T); output logits (B, T, V). With a KV cache, see
+ * {@link CausalLanguageModel}.
  */
-public final class LlamaForCausalLm extends AbstractBlock {
+public final class LlamaForCausalLm extends AbstractBlock implements CausalLanguageModel {
 
     private final LlamaConfig config;
     private final Parameter embedTokens;
@@ -45,21 +47,48 @@ public final class LlamaForCausalLm extends AbstractBlock {
     }
 
     @Override
+    public int contextLength() {
+        return config.maxPositionEmbeddings();
+    }
+
+    @Override
+    public NDList emptyKvCache(NDManager manager, long batch) {
+        DataType type = embedTokens.getArray().getDataType();
+        NDList cache = new NDList();
+        for (int i = 0; i < 2 * layers.size(); i++) {
+            cache.add(manager.zeros(new Shape(batch, config.numKeyValueHeads(), 0, config.headDim()), type));
+        }
+        return cache;
+    }
+
+    @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.get(0);
-        NDArray mask = inputs.get(1);
+        NDArray tokens = inputs.get(0);                                                              // (B, T)
+        NDArray mask = inputs.get(1);                                                                // (B, S): past + T
+        NDList past = inputs.subNDList(2);                                                           // keys, values per layer
+        long fresh = tokens.getShape().get(1);
         NDArray x = ps.getValue(embedTokens, tokens.getDevice(), training)
                 .get(tokens.toType(DataType.INT64, false));                                          // (B, T, C)
         // Started from a weight, the lookup landed in the model's manager: move it to the input's.
         x.attach(tokens.getManager());
-        NDArray bias = AttentionMasks.bias(mask, x.getDataType());                                  // (B, 1, T, T)
-        NDList cosSin = RotaryEmbedding.cosSin(AttentionMasks.positions(mask), config.headDim(), config.ropeTheta(),
+        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh);                            // (B, 1, T, S)
+        NDList cosSin = RotaryEmbedding.cosSin(AttentionMasks.positions(mask, fresh), config.headDim(), config.ropeTheta(),
                 x.getDataType());                                                                    // 2 x (B, 1, T, d)
-        for (LlamaDecoderLayer layer : layers) {
-            x = layer.forward(ps, new NDList(x, bias, cosSin.get(0), cosSin.get(1)), training).singletonOrThrow();
+        NDList present = new NDList();
+        for (int i = 0; i < layers.size(); i++) {
+            NDList layerInputs = new NDList(x, bias, cosSin.get(0), cosSin.get(1));
+            if (!past.isEmpty()) {
+                layerInputs.add(past.get(2 * i));
+                layerInputs.add(past.get(2 * i + 1));
+            }
+            NDList layerOutput = layers.get(i).forward(ps, layerInputs, training);
+            x = layerOutput.get(0);
+            present.addAll(layerOutput.subNDList(1));
         }
         x = norm.forward(ps, new NDList(x), training).singletonOrThrow();
-        return lmHead.forward(ps, new NDList(x), training);                                          // (B, T, V)
+        NDList output = lmHead.forward(ps, new NDList(x), training);                                // (B, T, V)
+        output.addAll(present);
+        return output;
     }
 
     /** Every parameter under its Hugging Face name ({@code model.layers.0.self_attn.q_proj.weight}, ...). */

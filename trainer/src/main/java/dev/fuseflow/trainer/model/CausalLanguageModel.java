@@ -1,0 +1,21 @@
+package dev.fuseflow.trainer.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+
+/**
+ * What generation needs from an architecture. The forward pass takes (token ids (B, T), attention
+ * mask (B, T)) and returns logits (B, T, V). With a KV cache it takes (new token ids (B, N),
+ * attention mask over past and new tokens (B, P + N), then the keys and values of every layer) and
+ * returns (logits of the new tokens (B, N, V), then the keys and values extended by N), as Hugging
+ * Face's {@code past_key_values} do.
+ */
+public interface CausalLanguageModel extends Block {
+
+    /** Positions the model can address ({@code n_positions}, {@code max_position_embeddings}). */
+    int contextLength();
+
+    /** Keys and values of no tokens yet, one pair per layer, each (B, kv heads, 0, head size), in the weights' type. */
+    NDList emptyKvCache(NDManager manager, long batch);
+}
