@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.ResponseLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import java.util.Map;
 
 /**
  * One WRPO optimizer update: reference log-probs without gradients, policy forward and backward,
@@ -23,10 +24,11 @@ public final class WrpoStep {
 
     /**
      * What one call did, for metrics and logs: {@code applied} when it ended an accumulation cycle
-     * with an optimizer update ({@code gradNorm} is NaN for the other micro-batches).
+     * with an optimizer update ({@code gradNorm} is NaN for the other micro-batches); {@code metrics}
+     * holds every figure of {@link WrpoMetrics} for this micro-batch.
      */
     public record Outcome(boolean applied, double loss, double gradNorm, double chosenReward, double rejectedReward,
-                          double accuracy) {
+                          double accuracy, Map<String, Double> metrics) {
     }
 
     private final Block policy;
@@ -63,17 +65,18 @@ public final class WrpoStep {
             PreferenceLogps referenceLogps = logps(reference, batch, step, false);
             NDArray weights = step.create(batch.weights()).toType(referenceLogps.sourceChosen().getDataType(), false);
             WrpoLoss.Result result;
+            PreferenceLogps policyLogps;
             try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
-                result = WrpoLoss.compute(logps(policy, batch, step, true), referenceLogps, weights, alpha, beta);
+                policyLogps = logps(policy, batch, step, true);
+                result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
                 collector.backward(update.accumulation() == 1 ? result.loss() : result.loss().div(update.accumulation()));
             }
             double loss = scalar(result.loss());
-            double chosen = scalar(result.chosenReward().mean());
-            double rejected = scalar(result.rejectedReward().mean());
-            double accuracy = scalar(result.chosenReward().gt(result.rejectedReward()).sum()) / batch.size();
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));
-            return new Outcome(done.applied(), loss, done.gradNorm(), chosen, rejected, accuracy);
+            Map<String, Double> metrics = WrpoMetrics.of(result, policyLogps, batch, alpha, done.gradNorm());
+            return new Outcome(done.applied(), loss, done.gradNorm(), metrics.get("rewards/chosen"), metrics.get("rewards/rejected"),
+                    metrics.get("rewards/accuracies"), metrics);
         }
     }
 

@@ -1,0 +1,67 @@
+package dev.fuseflow.trainer.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Collects metric values per step and draws them as PNG line charts with XChart, one file per
+ * chart (loss, reward margin, accuracy by default), each chart holding one or more series. NaN
+ * values (a metric a step did not produce) are left out of the line.
+ */
+public final class TrainingCurves {
+
+    /** A PNG to draw: file name (without .png), title, and the metric names plotted together. */
+    public record Chart(String file, String title, List<String> metrics) {
+    }
+
+    public static final List<Chart> WRPO_CHARTS = List.of(
+            new Chart("loss", "WRPO loss", List.of("loss")),
+            new Chart("reward-margin", "Reward margin (beta-scaled)", List.of("rewards/margins", "rewards/chosen", "rewards/rejected")),
+            new Chart("accuracy", "Preference accuracy", List.of("rewards/accuracies", "rewards/source_accuracies",
+                    "rewards/target_accuracies")));
+
+    private final Map<String, List<double[]>> points = new LinkedHashMap<>();
+
+    public void record(long step, Map<String, Double> metrics) {
+        metrics.forEach((name, value) -> {
+            if (!Double.isNaN(value)) {
+                points.computeIfAbsent(name, n -> new ArrayList<>()).add(new double[] {step, value});
+            }
+        });
+    }
+
+    /** Writes one PNG per chart that has at least one point; returns the files written. */
+    public List<Path> write(Path directory, List<Chart> charts) throws IOException {
+        Files.createDirectories(directory);
+        List<Path> written = new ArrayList<>();
+        for (Chart chart : charts) {
+            XYChart xy = new XYChartBuilder().width(800).height(500).title(chart.title()).xAxisTitle("step").build();
+            boolean any = false;
+            for (String metric : chart.metrics()) {
+                List<double[]> series = points.get(metric);
+                if (series == null) {
+                    continue;
+                }
+                double[] steps = series.stream().mapToDouble(p -> p[0]).toArray();
+                double[] values = series.stream().mapToDouble(p -> p[1]).toArray();
+                xy.addSeries(metric, steps, values).setMarker(SeriesMarkers.NONE);
+                any = true;
+            }
+            if (any) {
+                Path file = directory.resolve(chart.file() + ".png");
+                BitmapEncoder.saveBitmap(xy, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+                written.add(file);
+            }
+        }
+        return written;
+    }
+}
