@@ -13,6 +13,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.DecoderStack;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +56,7 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
 
     @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
-        DataType type = wte.getArray().getDataType();
-        NDList cache = new NDList();
-        for (int i = 0; i < 2 * blocks.size(); i++) {
-            cache.add(manager.zeros(new Shape(batch, config.nHead(), 0, config.headSize()), type));
-        }
-        return cache;
+        return DecoderStack.emptyCache(manager, blocks.size(), batch, config.nHead(), config.headSize(), wte.getArray().getDataType());
     }
 
     /** Every parameter under its Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...). */
@@ -89,20 +85,10 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
         NDArray tokenVectors = stepLocal(tokenEmbeddings.get(tokens.toType(DataType.INT64, false)), tokens);   // (B, T, C)
         NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(positions), tokens));                   // (B, T, C)
         NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh);                            // (B, 1, T, S)
-        NDList present = new NDList();
-        for (int i = 0; i < blocks.size(); i++) {
-            NDList blockInputs = new NDList(x, bias);
-            if (!past.isEmpty()) {
-                blockInputs.add(past.get(2 * i));
-                blockInputs.add(past.get(2 * i + 1));
-            }
-            NDList blockOutput = blocks.get(i).forward(ps, blockInputs, training);
-            x = blockOutput.get(0);
-            present.addAll(blockOutput.subNDList(1));
-        }
-        x = lnF.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDList decoded = DecoderStack.run(blocks, ps, x, new NDList(bias), past, training);
+        x = lnF.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
         NDList output = new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens)));        // (B, T, V)
-        output.addAll(present);
+        output.addAll(decoded.subNDList(1));                                                         // keys, values if cached
         return output;
     }
 

@@ -13,6 +13,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.DecoderStack;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,12 +54,8 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
 
     @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
-        DataType type = embedTokens.getArray().getDataType();
-        NDList cache = new NDList();
-        for (int i = 0; i < 2 * layers.size(); i++) {
-            cache.add(manager.zeros(new Shape(batch, config.numKeyValueHeads(), 0, config.headDim()), type));
-        }
-        return cache;
+        return DecoderStack.emptyCache(manager, layers.size(), batch, config.numKeyValueHeads(), config.headDim(),
+                embedTokens.getArray().getDataType());
     }
 
     @Override
@@ -74,20 +71,10 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
         NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh);                            // (B, 1, T, S)
         NDList cosSin = RotaryEmbedding.cosSin(AttentionMasks.positions(mask, fresh), config.headDim(), config.ropeTheta(),
                 x.getDataType());                                                                    // 2 x (B, 1, T, d)
-        NDList present = new NDList();
-        for (int i = 0; i < layers.size(); i++) {
-            NDList layerInputs = new NDList(x, bias, cosSin.get(0), cosSin.get(1));
-            if (!past.isEmpty()) {
-                layerInputs.add(past.get(2 * i));
-                layerInputs.add(past.get(2 * i + 1));
-            }
-            NDList layerOutput = layers.get(i).forward(ps, layerInputs, training);
-            x = layerOutput.get(0);
-            present.addAll(layerOutput.subNDList(1));
-        }
-        x = norm.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDList decoded = DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), past, training);
+        x = norm.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
         NDList output = lmHead.forward(ps, new NDList(x), training);                                // (B, T, V)
-        output.addAll(present);
+        output.addAll(decoded.subNDList(1));                                                         // keys, values if cached
         return output;
     }
 

@@ -1,0 +1,52 @@
+package dev.fuseflow.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+
+/** The loop over decoder layers that every architecture shares, KV cache included. */
+public final class DecoderStack {
+
+    private DecoderStack() {
+    }
+
+    /**
+     * Runs x through the layers in order. Each layer gets x, then {@code shared} (masks, rotary
+     * tables), then its own past keys and values when {@code past} is not empty.
+     *
+     * @return the last hidden states, followed by every layer's extended keys and values when cached
+     */
+    public static NDList run(List<? extends Block> layers, ParameterStore ps, NDArray x, NDList shared, NDList past,
+                             boolean training) {
+        NDList present = new NDList();
+        NDArray hidden = x;
+        for (int i = 0; i < layers.size(); i++) {
+            NDList layerInputs = new NDList(hidden);
+            layerInputs.addAll(shared);
+            if (!past.isEmpty()) {
+                layerInputs.add(past.get(2 * i));
+                layerInputs.add(past.get(2 * i + 1));
+            }
+            NDList layerOutput = layers.get(i).forward(ps, layerInputs, training);
+            hidden = layerOutput.get(0);
+            present.addAll(layerOutput.subNDList(1));
+        }
+        NDList output = new NDList(hidden);
+        output.addAll(present);
+        return output;
+    }
+
+    /** Keys and values of no tokens, one pair per layer, each (B, heads, 0, head size). */
+    public static NDList emptyCache(NDManager manager, int layers, long batch, int heads, int headSize, DataType type) {
+        NDList cache = new NDList();
+        for (int i = 0; i < 2 * layers; i++) {
+            cache.add(manager.zeros(new Shape(batch, heads, 0, headSize), type));
+        }
+        return cache;
+    }
+}
