@@ -1,5 +1,6 @@
 package dev.fuseflow.schemas.topics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class TopicProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     private final Admin admin;
 
@@ -38,6 +41,7 @@ public final class TopicProvisioner {
                     created.add(spec.name());
                 }
             }
+            awaitLeaders(created);
             List<String> mismatches = checkPartitions(specs, existing);
             mismatches.forEach(m -> LOG.warn("Topic mismatch: {}", m));
             if (!created.isEmpty()) {
@@ -48,6 +52,37 @@ public final class TopicProvisioner {
             throw new IllegalStateException("Cannot list or create topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             throw new InterruptException("Interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until every created topic has a leader for each partition in the broker's metadata.
+     * createTopics returns once the controller has committed the topic; the brokers' metadata
+     * caches follow a little later, and a Kafka Streams global store started in that gap fails with
+     * "no partitions available" (seen in CI on a loaded 2-core machine).
+     */
+    private void awaitLeaders(List<String> created) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + METADATA_TIMEOUT.toNanos();
+        for (String topic : created) {
+            while (!hasLeaders(topic)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Topic " + topic + " was created but has no leader for every partition after "
+                            + METADATA_TIMEOUT.toSeconds() + " s; check the brokers' logs");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private boolean hasLeaders(String topic) throws InterruptedException, ExecutionException {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return !description.partitions().isEmpty() && description.partitions().stream().allMatch(p -> p.leader() != null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 
