@@ -41,6 +41,27 @@ public final class DecoderStack {
         return output;
     }
 
+    /**
+     * One pre-norm decoder layer, the wiring GPT-2 and Llama share: {@code x + attention(norm(x))},
+     * then {@code x + mlp(norm(x))}. {@code inputs} is x followed by what the attention takes (masks,
+     * rotary tables, past keys and values); the attention's extra outputs (extended keys and
+     * values, if cached) come back after x.
+     */
+    public static NDList preNormLayer(ParameterStore ps, NDList inputs, boolean training, Block attentionNorm, Block attention,
+                                      Block mlpNorm, Block mlp) {
+        NDArray x = inputs.get(0);
+        NDArray h = attentionNorm.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDList attentionInputs = inputs.subNDList(1);
+        attentionInputs.add(0, h);
+        NDList attended = attention.forward(ps, attentionInputs, training);
+        x = x.add(attended.get(0));
+        h = mlpNorm.forward(ps, new NDList(x), training).singletonOrThrow();
+        h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
+        NDList output = new NDList(x.add(h));
+        output.addAll(attended.subNDList(1));                                                     // keys and values, if cached
+        return output;
+    }
+
     /** Keys and values of no tokens, one pair per layer, each (B, heads, 0, head size). */
     public static NDList emptyCache(NDManager manager, int layers, long batch, int heads, int headSize, DataType type) {
         NDList cache = new NDList();

@@ -1,6 +1,5 @@
 package dev.fuseflow.trainer.model.gpt2;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.DecoderStack;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
@@ -31,20 +31,7 @@ final class Gpt2Block extends ShapePreservingBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray bias = inputs.get(1);
-        NDArray residual = x;
-        NDArray h = ln1.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDList attention = inputs.subNDList(1);
-        attention.add(0, h);
-        NDList attended = attn.forward(ps, attention, training);
-        x = residual.add(attended.get(0));
-        residual = x;
-        h = ln2.forward(ps, new NDList(x), training).singletonOrThrow();
-        h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
-        NDList output = new NDList(residual.add(h));
-        output.addAll(attended.subNDList(1));                                                     // keys and values, if cached
-        return output;
+        return DecoderStack.preNormLayer(ps, inputs, training, ln1, attn, ln2, mlp);
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

@@ -1,12 +1,12 @@
 package dev.fuseflow.trainer.model.llama;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.DecoderStack;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
@@ -30,19 +30,7 @@ final class LlamaDecoderLayer extends ShapePreservingBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray residual = x;
-        NDArray h = inputLayernorm.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDList attention = inputs.subNDList(1);
-        attention.add(0, h);
-        NDList attended = selfAttn.forward(ps, attention, training);
-        x = residual.add(attended.get(0));
-        residual = x;
-        h = postAttentionLayernorm.forward(ps, new NDList(x), training).singletonOrThrow();
-        h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
-        NDList output = new NDList(residual.add(h));
-        output.addAll(attended.subNDList(1));                                                     // keys and values, if cached
-        return output;
+        return DecoderStack.preNormLayer(ps, inputs, training, inputLayernorm, selfAttn, postAttentionLayernorm, mlp);
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {
