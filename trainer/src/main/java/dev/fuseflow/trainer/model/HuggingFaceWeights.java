@@ -28,15 +28,18 @@ public final class HuggingFaceWeights {
                 throw new IllegalArgumentException(modelDir + " lacks tensor '" + e.getKey() + "'");
             }
             NDArray target = e.getValue().parameter().getArray();
-            NDArray source = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
-            if (e.getValue().transposed()) {
-                source = source.transpose();
+            // The copies are closed with the scratch manager: a long-running trainer loads and saves often.
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray source = scratch.create(tensor.toFloats(), new Shape(tensor.shape()));
+                if (e.getValue().transposed()) {
+                    source = source.transpose();
+                }
+                if (!source.getShape().equals(target.getShape())) {
+                    throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(tensor.shape())
+                            + ", the model expects " + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
+                }
+                source.toType(target.getDataType(), false).copyTo(target);
             }
-            if (!source.getShape().equals(target.getShape())) {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(tensor.shape())
-                        + ", the model expects " + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
-            }
-            source.toType(target.getDataType(), false).copyTo(target);
         }
     }
 
@@ -44,12 +47,15 @@ public final class HuggingFaceWeights {
     public static void save(HuggingFaceNames names, Path modelDir) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
-            NDArray array = e.getValue().parameter().getArray();
-            if (e.getValue().transposed()) {
-                array = array.transpose();
+            NDArray parameter = e.getValue().parameter().getArray();
+            try (NDManager scratch = parameter.getManager().newSubManager()) {
+                NDArray array = parameter.toType(DataType.FLOAT32, true);
+                array.attach(scratch);
+                if (e.getValue().transposed()) {
+                    array = array.transpose();
+                }
+                tensors.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), array.toFloatArray()));
             }
-            float[] values = array.toType(DataType.FLOAT32, true).toFloatArray();
-            tensors.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), values));
         }
         SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), tensors, Map.of("format", "pt"));
     }

@@ -2,8 +2,10 @@ package dev.fuseflow.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.optimizer.Optimizer;
+import ai.djl.nn.ParameterList;
+import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.optim.GlobalNormClipping;
 import java.util.ArrayList;
@@ -18,27 +20,35 @@ import java.util.Optional;
  */
 final class GuardedUpdate {
 
+    private final List<String> names;
     private final List<Parameter> parameters;
-    private final Optimizer optimizer;
+    private final CosineWarmupSchedule schedule;
+    private final AdamW optimizer;
     private final double maxGradNorm;
     private final int accumulation;
     private int pendingMicroBatches;
     private boolean pendingFinite = true;
     private long skipped;
 
-    GuardedUpdate(List<Parameter> parameters, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
-        if (accumulation < 1) {
-            throw new IllegalArgumentException("gradient accumulation must be at least 1 micro-batch, got " + accumulation);
-        }
-        this.parameters = List.copyOf(parameters);
-        this.optimizer = Optimizer.adamW().optLearningRateTracker(new ScheduleTracker(schedule)).optWeightDecays(0f)
-                .optClipGrad(Float.MAX_VALUE).build();
-        this.maxGradNorm = maxGradNorm;
-        this.accumulation = accumulation;
+    /**
+     * @param parameters the trained weights under their block paths, which name them in the
+     *                   optimizer state of a checkpoint
+     */
+    GuardedUpdate(ParameterList parameters, NDManager manager, UpdateSettings settings) {
+        this.names = List.copyOf(parameters.keys());
+        this.parameters = List.copyOf(parameters.values());
+        this.schedule = settings.schedule();
+        this.optimizer = new AdamW(settings.adam(), manager);
+        this.maxGradNorm = settings.maxGradNorm();
+        this.accumulation = settings.accumulation();
     }
 
     int accumulation() {
         return accumulation;
+    }
+
+    AdamW optimizer() {
+        return optimizer;
     }
 
     long skippedUpdates() {
@@ -63,7 +73,7 @@ final class GuardedUpdate {
         pendingFinite = true;
         // getGradient() returns a new handle of the root manager on each call: closed below, or
         // 2,000 steps grow the process by ~140 MB (measured; DJL's own ParameterStore path grew by
-        // 135 MB in the same loop). AdamW's update zeroes the gradients itself.
+        // 135 MB in the same loop).
         List<NDArray> gradients = new ArrayList<>();
         for (Parameter p : parameters) {
             gradients.add(p.getArray().getGradient());
@@ -72,16 +82,15 @@ final class GuardedUpdate {
             double norm = GlobalNormClipping.clip(gradients, maxGradNorm);
             boolean finite = lossesFinite && Double.isFinite(norm);
             if (finite) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    optimizer.update(parameters.get(i).getId(), parameters.get(i).getArray(), gradients.get(i));
-                }
+                List<NDArray> weights = parameters.stream().map(Parameter::getArray).toList();
+                optimizer.update(names, weights, gradients, schedule.learningRate(optimizer.step()));
             } else {
                 skipped++;
-                // No update zeroed them: do it here, in place (g - g would keep a NaN; copyTo into a
-                // gradient handle and then closing it corrupts the heap in DJL 0.36).
-                for (NDArray g : gradients) {
-                    g.set(new NDIndex("..."), 0);
-                }
+            }
+            // Gradients add up until cleared: in place (g - g would keep a NaN; copyTo into a
+            // gradient handle and then closing it corrupts the heap in DJL 0.36).
+            for (NDArray g : gradients) {
+                g.set(new NDIndex("..."), 0);
             }
             return Optional.of(new Update(finite, norm));
         } finally {

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.ResponseLogps;
+import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 
 /**
@@ -28,10 +29,19 @@ public final class SftStep {
     private final GuardedUpdate update;
 
     public SftStep(Block model, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
+        this(model, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, maxGradNorm, accumulation));
+    }
+
+    public SftStep(Block model, NDManager manager, UpdateSettings settings) {
         this.model = model;
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
-        this.update = new GuardedUpdate(model.getParameters().values(), schedule, maxGradNorm, accumulation);
+        this.update = new GuardedUpdate(model.getParameters(), manager, settings);
+    }
+
+    /** The optimizer, whose state a checkpoint saves and restores. */
+    public AdamW optimizer() {
+        return update.optimizer();
     }
 
     public long skippedUpdates() {

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.ResponseLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
+import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.util.Map;
 
@@ -38,22 +39,25 @@ public final class WrpoStep {
     private final GuardedUpdate update;
 
     public WrpoStep(Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm) {
-        this(policy, reference, manager, schedule, maxGradNorm, 1);
+        this(policy, reference, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, maxGradNorm, 1));
     }
 
     /**
-     * @param accumulation micro-batches per optimizer update; each micro-batch's loss is divided by
-     *                     it, so with equal-size micro-batches and unit weights the update equals one
-     *                     of the whole batch
+     * With {@code accumulation} micro-batches per update, each micro-batch's loss is divided by it,
+     * so with equal-size micro-batches and unit weights the update equals one of the whole batch.
      */
-    public WrpoStep(Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm,
-                    int accumulation) {
+    public WrpoStep(Block policy, Block reference, NDManager manager, UpdateSettings settings) {
         this.policy = policy;
         this.reference = reference;
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
-        this.update = new GuardedUpdate(policy.getParameters().values(), schedule, maxGradNorm, accumulation);
+        this.update = new GuardedUpdate(policy.getParameters(), manager, settings);
         reference.freezeParameters(true);
+    }
+
+    /** The optimizer, whose state a checkpoint saves and restores. */
+    public AdamW optimizer() {
+        return update.optimizer();
     }
 
     public long skippedUpdates() {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
+import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,7 +123,8 @@ class WrpoStepTest {
     /** The first parameter after one optimizer update from the shared starting point. */
     private float[] updatedWeights(int accumulation, List<PreferenceBatch> microBatches) throws IOException {
         Gpt2LmHeadModel model = Gpt2Checkpoint.load(dir, manager, DataType.FLOAT32);
-        WrpoStep step = new WrpoStep(model, reference, manager, new CosineWarmupSchedule(1e-2, 1e-3, 1, 10), 100.0, accumulation);
+        WrpoStep step = new WrpoStep(model, reference, manager,
+                new UpdateSettings(new CosineWarmupSchedule(1e-2, 1e-3, 1, 10), AdamW.Settings.PYTORCH, 100.0, accumulation));
         WrpoStep.Outcome last = null;
         for (PreferenceBatch micro : microBatches) {
             last = step.apply(micro, 0.4, 0.5);

@@ -1,0 +1,140 @@
+package dev.fuseflow.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.format.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter) with decoupled weight decay, as PyTorch's {@code torch.optim.AdamW}
+ * computes it:
+ *
+ * <pre>
+ *   m = beta1 * m + (1 - beta1) * g
+ *   v = beta2 * v + (1 - beta2) * g^2
+ *   w = w * (1 - lr * weightDecay) - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ * </pre>
+ *
+ * Written here rather than taken from DJL because DJL's Adam keeps its moments in private fields:
+ * a trainer that must resume exactly from a checkpoint needs to save and restore them
+ * ({@link #state()}, {@link #restore}). The moments are float32 whatever the weights' type, so
+ * they can serve as the state of fp32 master weights.
+ */
+public final class AdamW {
+
+    /** PyTorch's defaults. */
+    public record Settings(double beta1, double beta2, double epsilon, double weightDecay) {
+
+        public static final Settings PYTORCH = new Settings(0.9, 0.999, 1e-8, 0.0);
+
+        public Settings {
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("AdamW betas must lie in [0, 1), got " + beta1 + " and " + beta2);
+            }
+            if (!(epsilon > 0) || !(weightDecay >= 0)) {
+                throw new IllegalArgumentException("AdamW needs epsilon > 0 and weight decay >= 0, got " + epsilon + " and "
+                        + weightDecay);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final NDManager manager;
+    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    private long step;
+
+    /** @param manager owns the moments; it must outlive the optimizer */
+    public AdamW(Settings settings, NDManager manager) {
+        this.settings = settings;
+        this.manager = manager;
+    }
+
+    /** Updates applied so far (t in the bias corrections). */
+    public long step() {
+        return step;
+    }
+
+    /**
+     * One update of every weight from its gradient, in place. {@code names} identify the weights
+     * in the state; the three lists are parallel.
+     */
+    public void update(List<String> names, List<NDArray> weights, List<NDArray> gradients, double learningRate) {
+        step++;
+        double correction1 = 1 - Math.pow(settings.beta1(), step);
+        double correction2 = 1 - Math.pow(settings.beta2(), step);
+        for (int i = 0; i < weights.size(); i++) {
+            update(names.get(i), weights.get(i), gradients.get(i), learningRate, correction1, correction2);
+        }
+    }
+
+    private void update(String name, NDArray weight, NDArray gradient, double learningRate, double correction1,
+                        double correction2) {
+        NDArray m = firstMoments.computeIfAbsent(name, k -> zeros(weight));
+        NDArray v = secondMoments.computeIfAbsent(name, k -> zeros(weight));
+        // Every temporary is created in a scratch manager: results of an operation land in the first
+        // operand's manager, which for the moments is the long-lived one.
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray g = gradient.toType(DataType.FLOAT32, true);
+            g.attach(scratch);
+            NDArray gScaled = g.mul(1 - settings.beta1());
+            gScaled.attach(scratch);
+            m.muli(settings.beta1()).addi(gScaled);
+            NDArray gSquared = g.square();
+            gSquared.attach(scratch);
+            v.muli(settings.beta2()).addi(gSquared.muli(1 - settings.beta2()));
+            NDArray denominator = v.div(correction2);
+            denominator.attach(scratch);
+            denominator.powi(0.5).addi(settings.epsilon());
+            NDArray step = m.div(correction1);
+            step.attach(scratch);
+            step.divi(denominator).muli(learningRate);
+            if (settings.weightDecay() > 0) {
+                weight.muli(1 - learningRate * settings.weightDecay());
+            }
+            NDArray typed = step.toType(weight.getDataType(), false);
+            typed.attach(scratch);
+            weight.subi(typed);
+        }
+    }
+
+    private NDArray zeros(NDArray like) {
+        return manager.zeros(like.getShape(), DataType.FLOAT32, like.getDevice());
+    }
+
+    /** The moments under {@code m.<name>} and {@code v.<name>}, for a checkpoint; still owned by the optimizer. */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> state = new LinkedHashMap<>();
+        firstMoments.forEach((name, m) -> state.put("m." + name, m));
+        secondMoments.forEach((name, v) -> state.put("v." + name, v));
+        return state;
+    }
+
+    /** Continues from a checkpoint: the moments of {@link #state()} (copied) and the update count. */
+    public void restore(Map<String, Tensor> moments, long completedSteps) {
+        close();
+        moments.forEach((key, tensor) -> {
+            NDArray array = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
+            if (key.startsWith("m.")) {
+                firstMoments.put(key.substring(2), array);
+            } else if (key.startsWith("v.")) {
+                secondMoments.put(key.substring(2), array);
+            } else {
+                throw new IllegalArgumentException("optimizer state entry '" + key + "' is neither m.<name> nor v.<name>");
+            }
+        });
+        this.step = completedSteps;
+    }
+
+    /** Frees the moments. */
+    public void close() {
+        firstMoments.values().forEach(NDArray::close);
+        secondMoments.values().forEach(NDArray::close);
+        firstMoments.clear();
+        secondMoments.clear();
+    }
+}
