@@ -29,6 +29,9 @@ public final class TrainingCurves {
             new Chart("accuracy", "Preference accuracy", List.of("rewards/accuracies", "rewards/source_accuracies",
                     "rewards/target_accuracies")));
 
+    /** The SFT stage's curve. */
+    public static final List<Chart> SFT_CHARTS = List.of(new Chart("sft-loss", "SFT loss (mean token NLL of y_ws)", List.of("loss")));
+
     private final Map<String, List<double[]>> points = new LinkedHashMap<>();
 
     public void record(long step, Map<String, Double> metrics) {

@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.tokenizer;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import java.util.List;
 
@@ -22,6 +23,14 @@ public record ChatTemplate(String systemHeader, String userHeader, String assist
     public static final ChatTemplate LLAMA_3 = new ChatTemplate(
             "<|start_header_id|>system<|end_header_id|>\n\n", "<|start_header_id|>user<|end_header_id|>\n\n",
             "<|start_header_id|>assistant<|end_header_id|>\n\n", "<|eot_id|>");
+
+    /**
+     * The template a tokenizer was made for: Llama 3's when {@code <|start_header_id|>} is one of
+     * its tokens, FuseFlow's otherwise.
+     */
+    public static ChatTemplate forTokenizer(HuggingFaceTokenizer tokenizer) {
+        return tokenizer.encode("<|start_header_id|>", false, false).getIds().length == 1 ? LLAMA_3 : FUSEFLOW;
+    }
 
     /** The prompt text, ending with the assistant header so that generation continues as the assistant. */
     public String prompt(List<ChatMessage> messages) {

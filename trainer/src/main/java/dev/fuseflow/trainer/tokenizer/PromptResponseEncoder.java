@@ -24,8 +24,8 @@ public final class PromptResponseEncoder implements AutoCloseable {
     }
 
     public Encoded encode(List<ChatMessage> prompt, String response) {
-        long[] promptIds = tokenizer.encode(template.prompt(prompt), false, false).getIds();
-        long[] responseIds = tokenizer.encode(template.response(response), false, false).getIds();
+        long[] promptIds = promptIds(prompt);
+        long[] responseIds = responseIds(response);
         long[] tokens = new long[promptIds.length + responseIds.length];
         long[] mask = new long[tokens.length];
         System.arraycopy(promptIds, 0, tokens, 0, promptIds.length);
@@ -34,6 +34,16 @@ public final class PromptResponseEncoder implements AutoCloseable {
             mask[i] = 1;
         }
         return new Encoded(tokens, mask);
+    }
+
+    /** The prompt through the chat template, ending with the assistant header. */
+    public long[] promptIds(List<ChatMessage> prompt) {
+        return tokenizer.encode(template.prompt(prompt), false, false).getIds();
+    }
+
+    /** The response with its end-of-turn marker. */
+    public long[] responseIds(String response) {
+        return tokenizer.encode(template.response(response), false, false).getIds();
     }
 
     public String decode(long[] ids) {

@@ -68,6 +68,19 @@ final class GuardedUpdate {
         if (++pendingMicroBatches < accumulation) {
             return Optional.empty();
         }
+        return Optional.of(finishCycle());
+    }
+
+    /**
+     * Ends a cycle cut short (the end of an epoch or a stage): the micro-batches accumulated so far
+     * update the weights, their losses having been divided by the full accumulation. Empty when
+     * nothing was pending.
+     */
+    Optional<Update> flush() {
+        return pendingMicroBatches == 0 ? Optional.empty() : Optional.of(finishCycle());
+    }
+
+    private Update finishCycle() {
         pendingMicroBatches = 0;
         boolean lossesFinite = pendingFinite;
         pendingFinite = true;
@@ -92,7 +105,7 @@ final class GuardedUpdate {
             for (NDArray g : gradients) {
                 g.set(new NDIndex("..."), 0);
             }
-            return Optional.of(new Update(finite, norm));
+            return new Update(finite, norm);
         } finally {
             gradients.forEach(NDArray::close);
         }

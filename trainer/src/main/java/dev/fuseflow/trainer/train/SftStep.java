@@ -17,7 +17,7 @@ import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
  * log-likelihood of the response tokens over the whole micro-batch (SftLoss), then the same
  * guarded AdamW update as WRPO.
  */
-public final class SftStep {
+public final class SftStep implements OptimizerStep {
 
     /** What one call did: the loss, whether it ended with an update, the gradient norm then. */
     public record Outcome(boolean applied, double loss, double gradNorm, long responseTokens) {
@@ -39,11 +39,17 @@ public final class SftStep {
         this.update = new GuardedUpdate(model.getParameters(), manager, settings);
     }
 
-    /** The optimizer, whose state a checkpoint saves and restores. */
+    @Override
+    public boolean flushPending() {
+        return update.flush().map(GuardedUpdate.Update::applied).orElse(false);
+    }
+
+    @Override
     public AdamW optimizer() {
         return update.optimizer();
     }
 
+    @Override
     public long skippedUpdates() {
         return update.skippedUpdates();
     }

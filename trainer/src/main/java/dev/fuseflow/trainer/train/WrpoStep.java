@@ -2,14 +2,12 @@ package dev.fuseflow.trainer.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
-import dev.fuseflow.trainer.objective.ResponseLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
@@ -21,7 +19,7 @@ import java.util.Map;
  * are not finite. Every array of the step lives in a sub-manager closed at its end (DJL's
  * per-step memory discipline); the loss is read back every step.
  */
-public final class WrpoStep {
+public final class WrpoStep implements OptimizerStep {
 
     /**
      * What one call did, for metrics and logs: {@code applied} when it ended an accumulation cycle
@@ -55,23 +53,29 @@ public final class WrpoStep {
         reference.freezeParameters(true);
     }
 
-    /** The optimizer, whose state a checkpoint saves and restores. */
+    @Override
+    public boolean flushPending() {
+        return update.flush().map(GuardedUpdate.Update::applied).orElse(false);
+    }
+
+    @Override
     public AdamW optimizer() {
         return update.optimizer();
     }
 
+    @Override
     public long skippedUpdates() {
         return update.skippedUpdates();
     }
 
     public Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         try (NDManager step = manager.newSubManager()) {
-            PreferenceLogps referenceLogps = logps(reference, batch, step, false);
+            PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false);
             NDArray weights = step.create(batch.weights()).toType(referenceLogps.sourceChosen().getDataType(), false);
             WrpoLoss.Result result;
             PreferenceLogps policyLogps;
             try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
-                policyLogps = logps(policy, batch, step, true);
+                policyLogps = BatchLogps.of(policy, store, batch, step, true);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
                 collector.backward(update.accumulation() == 1 ? result.loss() : result.loss().div(update.accumulation()));
@@ -86,17 +90,5 @@ public final class WrpoStep {
 
     private static double scalar(NDArray value) {
         return value.toType(DataType.FLOAT64, false).getDouble();
-    }
-
-    private PreferenceLogps logps(Block model, PreferenceBatch batch, NDManager step, boolean training) {
-        return new PreferenceLogps(sequenceLogps(model, batch.sourceChosen(), step, training),
-                sequenceLogps(model, batch.targetChosen(), step, training), sequenceLogps(model, batch.rejected(), step, training));
-    }
-
-    private NDArray sequenceLogps(Block model, PreferenceBatch.Sequences sequences, NDManager step, boolean training) {
-        NDArray tokens = step.create(sequences.tokens());
-        NDArray logits = model.forward(store, new NDList(tokens, step.create(sequences.attention())), training).singletonOrThrow();
-        NDArray logps = ResponseLogps.of(logits, tokens, step.create(sequences.response())).logps();
-        return training ? logps : logps.stopGradient();
     }
 }

@@ -45,6 +45,27 @@ class ReportTest {
     }
 
     @Test
+    void aResumedRunDropsTheRowsAfterItsCheckpointAndContinuesTheSameFile() throws Exception {
+        Path file = dir.resolve("resume.csv");
+        try (MetricsCsv csv = new MetricsCsv(file)) {
+            for (long step = 1; step <= 5; step++) {
+                csv.append(step, "wrpo", Map.of("loss", 1.0 / step));
+            }
+        }
+        try (MetricsCsv csv = MetricsCsv.continuing(file, 3)) {
+            csv.append(4, "wrpo", Map.of("loss", 0.5));
+        }
+        List<MetricsCsv.Row> rows = MetricsCsv.read(file);
+        assertThat(rows).extracting(MetricsCsv.Row::step).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(rows.get(3).metrics()).containsEntry("loss", 0.5);
+        assertThat(rows.get(1).metrics().get("loss")).isEqualTo(0.5);
+        try (MetricsCsv csv = MetricsCsv.continuing(dir.resolve("new.csv"), 0)) {
+            csv.append(1, "sft", Map.of("loss", 2.0));
+        }
+        assertThat(MetricsCsv.read(dir.resolve("new.csv"))).hasSize(1);
+    }
+
+    @Test
     void curvesArePngChartsOnlyForMetricsThatWereRecorded() throws Exception {
         TrainingCurves curves = new TrainingCurves();
         for (int step = 1; step <= 50; step++) {

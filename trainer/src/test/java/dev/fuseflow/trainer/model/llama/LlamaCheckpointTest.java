@@ -56,6 +56,35 @@ class LlamaCheckpointTest {
                 .isEqualTo(Files.readAllBytes(dir.resolve("a/model.safetensors")));
     }
 
+    /**
+     * DJL's copyTo on CPU makes the target alias the source's memory instead of copying it; a
+     * loader that then frees its temporaries leaves weights pointing at freed memory, which the next
+     * allocations overwrite. The weights must own their data.
+     */
+    @Test
+    void loadedWeightsOwnTheirMemoryAfterTheLoadersTemporariesAreFreed() throws Exception {
+        LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(17, 16, 24, 2, 4, 2, 1e-6f, 10_000, 32));
+        model.initialize(manager, DataType.FLOAT32, new Shape(2, 5), new Shape(2, 5));
+        LlamaCheckpoint.save(model, dir.resolve("a"));
+        float[] expected = logits(model);
+        LlamaForCausalLm loaded = LlamaCheckpoint.load(dir.resolve("a"), manager, DataType.FLOAT32);
+        for (int round = 0; round < 20; round++) {
+            // Direct buffers of freed temporaries are released when the collector runs; new ones of
+            // the same sizes then tend to land on the same memory.
+            System.gc();
+            Thread.sleep(20);
+            try (NDManager scribble = manager.newSubManager()) {
+                for (var parameter : loaded.getParameters().values()) {
+                    float[] sevens = new float[Math.toIntExact(parameter.getArray().size())];
+                    java.util.Arrays.fill(sevens, 7f);
+                    scribble.create(sevens, parameter.getArray().getShape());
+                    scribble.full(parameter.getArray().getShape(), 7f);
+                }
+            }
+        }
+        assertThat(logits(loaded)).containsExactly(expected);
+    }
+
     @Test
     void configRulesNameTheFields() {
         assertThatThrownBy(() -> new LlamaConfig(17, 16, 24, 2, 4, 3, 1e-6f, 10_000, 32))

@@ -1,0 +1,91 @@
+package dev.fuseflow.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fuseflow.trainer.batch.PreferenceBatcher;
+import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.data.WrpoExampleJsonl;
+import dev.fuseflow.trainer.eval.EvalReport;
+import dev.fuseflow.trainer.eval.PreferenceEvaluator;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eval}: preference accuracy and margins of a model on a JSONL file of WRPO samples. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Preference accuracy and reward margins of a model on JSONL samples.",
+            "With --reference, rewards are WRPO's beta * (logp_model - logp_ref); without, summed log-likelihoods (nats)."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", description = "Properties file with option defaults.")
+    Path config;
+
+    @Option(names = "--model", required = true, description = "Model folder to score.")
+    Path model;
+
+    @Option(names = "--reference", description = "Reference model folder (the run's reference-model/).")
+    Path reference;
+
+    @Option(names = "--data", required = true, description = "JSONL of WRPO samples.")
+    Path data;
+
+    @Option(names = "--beta", defaultValue = "0.01")
+    double beta;
+
+    @Option(names = "--alpha", defaultValue = "0.1", description = "Mix of y_ws in the chosen reward (default ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--micro-batch", defaultValue = "8")
+    int microBatch;
+
+    @Option(names = "--max-length", defaultValue = "2048")
+    int maxLength;
+
+    @Option(names = "--max-prompt-length", defaultValue = "1800")
+    int maxPromptLength;
+
+    @Option(names = "--json", description = "One JSON object instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        SequenceBudget budget = SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model));
+        var tokenizer = ModelDirectory.tokenizer(model);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+             PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+            CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
+            CausalLanguageModel base = reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);
+            EvalReport report = new PreferenceEvaluator(scored, base, manager, alpha, beta)
+                    .evaluate(WrpoExampleJsonl.read(data), new PreferenceBatcher(encoder, budget, 0),
+                            microBatch);
+            print(report, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+
+    private void print(EvalReport report, PrintWriter out) throws Exception {
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(report));
+            return;
+        }
+        out.printf(Locale.ROOT, "%s on %s (%d samples, rewards %s)%n", model, data, report.samples(),
+                report.withReference() ? "beta * log-ratio to " + reference : "summed log-likelihood, nats");
+        for (Map.Entry<String, Double> e : report.metrics().entrySet()) {
+            out.printf(Locale.ROOT, "  %-32s %12.6f%n", e.getKey(), e.getValue());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fuseflow.trainer.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
+import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
+import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
+import dev.fuseflow.trainer.model.llama.LlamaCheckpoint;
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
+import dev.fuseflow.trainer.tokenizer.CharTokenizerJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * FuseFlow's built-in models, randomly initialised, for demos, tests and benchmarks: a complete
+ * Hugging Face folder with the character-level tokenizer over printable ASCII and newline
+ * (8 special tokens + 96 characters, vocabulary rounded up to 128).
+ */
+public enum FreshModel {
+    LLAMA_TINY, GPT2_TINY, LLAMA_30M;
+
+    /** Printable ASCII and newline: what the tiny models can read and write. */
+    public static final String CHARACTERS = characters();
+
+    private static final int VOCAB = 128;
+
+    /** Writes the model folder (config.json, model.safetensors, tokenizer.json) with weights drawn from {@code seed}. */
+    public void write(Path dir, long seed) throws IOException {
+        Files.createDirectories(dir);
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            switch (this) {
+                case GPT2_TINY -> {
+                    Gpt2LmHeadModel model = new Gpt2LmHeadModel(new Gpt2Config(VOCAB, 512, 64, 2, 4, 1e-5f));
+                    model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
+                    Gpt2Checkpoint.save(model, dir);
+                }
+                case LLAMA_TINY -> llama(new LlamaConfig(VOCAB, 64, 172, 2, 4, 2, 1e-6f, 10_000, 512), manager, dir);
+                default -> llama(new LlamaConfig(VOCAB, 512, 1376, 8, 8, 4, 1e-6f, 10_000, 512), manager, dir);
+            }
+        }
+        CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
+    }
+
+    private static void llama(LlamaConfig config, NDManager manager, Path dir) throws IOException {
+        LlamaForCausalLm model = new LlamaForCausalLm(config);
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
+        LlamaCheckpoint.save(model, dir);
+    }
+
+    private static String characters() {
+        StringBuilder chars = new StringBuilder("\n");
+        for (char c = ' '; c <= '~'; c++) {
+            chars.append(c);
+        }
+        return chars.toString();
+    }
+}
