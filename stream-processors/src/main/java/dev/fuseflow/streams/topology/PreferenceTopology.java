@@ -7,7 +7,8 @@ import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.SpecificAvroSerde;
 import dev.fuseflow.streams.state.PromptStateSerde;
-import dev.fuseflow.streams.validation.EventValidator;
+import dev.fuseflow.schemas.validation.EventValidator;
+import dev.fuseflow.streams.validation.InvalidEventException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -68,9 +69,11 @@ public final class PreferenceTopology {
                 settings.topics().generations().name());
         topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), feedback.deserializer(),
                 settings.topics().feedback().name());
-        topology.addProcessor(VALIDATE_GENERATION, () -> new ValidateProcessor<GenerationEvent>(validator::requireValid),
+        topology.addProcessor(VALIDATE_GENERATION, () -> new ValidateProcessor<GenerationEvent>(
+                InvalidEventException.raising(validator::check)),
                 GENERATIONS_SOURCE);
-        topology.addProcessor(VALIDATE_FEEDBACK, () -> new ValidateProcessor<FeedbackEvent>(validator::requireValid),
+        topology.addProcessor(VALIDATE_FEEDBACK, () -> new ValidateProcessor<FeedbackEvent>(
+                InvalidEventException.raising(validator::check)),
                 FEEDBACK_SOURCE);
         Serializer<PreferenceSample> sampleSerializer = preferences.serializer();
         topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, sampleSerializer, meters),

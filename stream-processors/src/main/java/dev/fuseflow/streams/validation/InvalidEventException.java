@@ -1,6 +1,10 @@
 package dev.fuseflow.streams.validation;
 
 import dev.fuseflow.schemas.avro.DeadLetterReason;
+import dev.fuseflow.schemas.validation.EventValidator;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * A well-formed record that breaks a contract rule. Thrown by the validating processors; the
@@ -19,5 +23,12 @@ public final class InvalidEventException extends RuntimeException {
 
     public DeadLetterReason reason() {
         return reason;
+    }
+
+    /** A check that throws this exception for the violation the shared rules find, if any. */
+    public static <V> BiConsumer<String, V> raising(BiFunction<String, V, Optional<EventValidator.Violation>> rules) {
+        return (key, value) -> rules.apply(key, value).ifPresent(violation -> {
+            throw new InvalidEventException(violation.reason(), violation.message());
+        });
     }
 }

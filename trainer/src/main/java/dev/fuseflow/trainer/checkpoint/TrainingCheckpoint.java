@@ -8,7 +8,7 @@ import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.optim.AdamW;
+import dev.fuseflow.trainer.train.OptimizerStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,29 +18,30 @@ import java.util.Map;
 /**
  * What one checkpoint folder holds: the model as a complete Hugging Face folder (so any
  * checkpoint can be served or evaluated as is), {@code optimizer.safetensors} with AdamW's moments
- * and update count, and {@code trainer_state.json} with the run's position.
+ * and update count (and in mixed precision the float32 masters and the loss scale), and
+ * {@code trainer_state.json} with the run's position.
  */
 public final class TrainingCheckpoint {
 
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String STATE_FILE = "trainer_state.json";
-    private static final String STEP_KEY = "adamw_step";
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     private TrainingCheckpoint() {
     }
 
-    public static void write(Path folder, CausalLanguageModel model, Path tokenizerSource, AdamW optimizer, Object state)
+    public static void write(Path folder, CausalLanguageModel model, Path tokenizerSource, OptimizerStep step, Object state)
             throws IOException {
         ModelDirectory.save(model, folder, tokenizerSource);
-        Map<String, Tensor> moments = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : optimizer.state().entrySet()) {
-            NDArray m = e.getValue();
-            try (NDArray floats = m.toType(DataType.FLOAT32, true)) {
-                moments.put(e.getKey(), Tensor.ofFloats(m.getShape().getShape(), floats.toFloatArray()));
+        Map<String, Tensor> arrays = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : step.checkpointArrays().entrySet()) {
+            NDArray array = e.getValue();
+            // toType to the same type returns a new handle on the same data: closing it frees nothing of the optimizer's.
+            try (NDArray floats = array.toType(DataType.FLOAT32, true)) {
+                arrays.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), floats.toFloatArray()));
             }
         }
-        SafeTensors.write(folder.resolve(OPTIMIZER_FILE), moments, Map.of(STEP_KEY, Long.toString(optimizer.step())));
+        SafeTensors.write(folder.resolve(OPTIMIZER_FILE), arrays, step.checkpointMetadata());
         JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(STATE_FILE).toFile(), state);
     }
 
@@ -48,14 +49,14 @@ public final class TrainingCheckpoint {
         return ModelDirectory.load(folder, manager, dataType);
     }
 
-    /** Puts the saved moments and update count back into {@code optimizer}. */
-    public static void restoreOptimizer(Path folder, AdamW optimizer) throws IOException {
+    /** Puts the saved optimizer state (moments, update count, masters and loss scale) back into {@code step}. */
+    public static void restoreOptimizer(Path folder, OptimizerStep step) throws IOException {
         SafeTensors.Contents contents = SafeTensors.read(folder.resolve(OPTIMIZER_FILE));
-        String step = contents.metadata().get(STEP_KEY);
-        if (step == null) {
-            throw new IllegalArgumentException(folder.resolve(OPTIMIZER_FILE) + " lacks the '" + STEP_KEY + "' metadata");
+        try {
+            step.restore(contents.tensors(), contents.metadata());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(folder.resolve(OPTIMIZER_FILE) + ": " + e.getMessage(), e);
         }
-        optimizer.restore(contents.tensors(), Long.parseLong(step));
     }
 
     public static <T> T state(Path folder, Class<T> type) throws IOException {

@@ -5,6 +5,7 @@ import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.offline.Objective;
 import dev.fuseflow.trainer.offline.OfflineTraining;
 import dev.fuseflow.trainer.offline.OfflineTrainingSettings;
+import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -100,6 +101,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", defaultValue = "3")
     int keepCheckpoints;
 
+    @Option(names = "--precision", defaultValue = "FP32",
+            description = "${COMPLETION-CANDIDATES}: float16 compute with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
+    Precision precision;
+
     @Option(names = "--log-every", defaultValue = "1", description = "Updates between metric lines.")
     int logEvery;
 
@@ -109,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         OfflineTrainingSettings settings = new OfflineTrainingSettings(model, data, output, objective, sftFraction, sftEpochs, epochs,
                 microBatch, accumulation, sftLearningRate, learningRate, warmupRatio, beta, alphaFinal, alphaRamp,
                 budget, maxGradNorm, weightDecay, seed, checkpointEvery, keepCheckpoints, logEvery,
-                evalData);
+                precision, evalData);
         new OfflineTraining(settings, spec.commandLine().getOut(), System.err).run(resume);
         return 0;
     }

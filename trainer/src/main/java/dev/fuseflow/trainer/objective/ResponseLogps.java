@@ -2,6 +2,7 @@ package dev.fuseflow.trainer.objective;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The summed log-probability of each sequence's response tokens, the quantity every objective
@@ -29,14 +30,26 @@ public final class ResponseLogps {
      */
     public static Result of(NDArray logits, NDArray tokenIds, NDArray responseMask) {
         long length = logits.getShape().get(1);
-        // Log-softmax in the logits' own type: DJL 0.36's toType cuts the autograd graph (measured for
-        // every pair of float16/32/64), so an up-cast here would silently stop training. Mixed
-        // precision must therefore hand over float32 logits (ResponseLogpsTest pins the behaviour).
-        NDArray logProbs = logits.logSoftmax(-1);                                                  // (B, T, V)
+        NDArray logProbs = atLeastFloat32(logits).logSoftmax(-1);                                  // (B, T, V)
         NDArray predicting = logProbs.get(":, :{}, :", length - 1);                                 // (B, T-1, V)
         NDArray next = tokenIds.get(":, 1:").toType(DataType.INT64, false).expandDims(-1);          // (B, T-1, 1)
-        NDArray mask = responseMask.get(":, 1:").toType(logits.getDataType(), false).stopGradient(); // (B, T-1)
+        NDArray mask = responseMask.get(":, 1:").toType(logProbs.getDataType(), false).stopGradient(); // (B, T-1)
         NDArray scored = predicting.gather(next, -1).squeeze(-1).mul(mask);                         // (B, T-1)
         return new Result(scored.sum(new int[] {1}), mask.sum(new int[] {1}), scored);
+    }
+
+    /**
+     * float16 logits widened to float32 so that log-softmax and the sum over a response keep their
+     * precision (a float16 sum of -200 resolves steps of 0.125, coarser than WRPO's log-ratios).
+     * DJL 0.36's toType cuts the autograd graph (measured for every pair of float16/32/64), so the
+     * widening is PyTorch's type promotion instead: adding a float32 zero of shape (1) gives a
+     * float32 result whose gradient flows back to the float16 logits (ResponseLogpsTest checks it).
+     */
+    static NDArray atLeastFloat32(NDArray logits) {
+        if (logits.getDataType() != DataType.FLOAT16) {
+            return logits;
+        }
+        NDArray zero = logits.getManager().zeros(new Shape(1), DataType.FLOAT32, logits.getDevice());
+        return logits.add(zero);
     }
 }

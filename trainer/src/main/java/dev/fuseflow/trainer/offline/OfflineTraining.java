@@ -1,7 +1,6 @@
 package dev.fuseflow.trainer.offline;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
@@ -18,6 +17,7 @@ import dev.fuseflow.trainer.report.MetricsCsv;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import dev.fuseflow.trainer.train.OptimizerStep;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import dev.fuseflow.trainer.train.SftStep;
 import dev.fuseflow.trainer.train.UpdateSettings;
@@ -96,7 +96,7 @@ public final class OfflineTraining {
         });
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              PromptResponseEncoder encoder = encoder(settings.model())) {
-            Run run = new Run(manager, ModelDirectory.load(newest.orElse(settings.model()), manager, DataType.FLOAT32),
+            Run run = new Run(manager, ModelDirectory.load(newest.orElse(settings.model()), manager, settings.precision().computeType()),
                     new PreferenceBatcher(encoder, settings.budget(), 0), preparation, checkpoints, newest, split);
             return run.toTheEnd(position);
         } finally {
@@ -160,7 +160,7 @@ public final class OfflineTraining {
 
         private RunPosition sftStage(RunPosition from, ProgressBar progress) throws IOException {
             SftStep sft = new SftStep(policy, manager, updateSettings(settings.sftLearningRate(), sftUpdates));
-            restoreOptimizer(from, sft.optimizer());
+            restoreOptimizer(from, sft);
             MicroStep step = new MicroStep(sft, (batch, completedUpdates) -> {
                 SftStep.Outcome outcome = sft.apply(batch.sourceChosen());
                 Map<String, Double> metrics = new LinkedHashMap<>();
@@ -174,7 +174,7 @@ public final class OfflineTraining {
             CheckpointStore.writeAtomically(out.resolve(REFERENCE), folder -> ModelDirectory.save(policy, folder, settings.model()));
             boolean preferenceFollows = settings.objective() != Objective.SFT && !split.preference().isEmpty();
             RunPosition next = RunPosition.start(preferenceFollows ? RunPosition.Stage.PREFERENCE : RunPosition.Stage.DONE);
-            checkpoint(next, sft.optimizer(), sftUpdates);
+            checkpoint(next, sft, sftUpdates);
             skipped += end.skippedUpdates();
             return next;
         }
@@ -182,9 +182,9 @@ public final class OfflineTraining {
         private RunPosition preferenceStage(RunPosition from, ProgressBar progress) throws IOException {
             long updates = DataSplit.updates(split.preference().size(), settings.microBatchSize(), settings.accumulation(),
                     settings.epochs());
-            CausalLanguageModel reference = ModelDirectory.load(referenceFolder(), manager, DataType.FLOAT32);
+            CausalLanguageModel reference = ModelDirectory.load(referenceFolder(), manager, settings.precision().computeType());
             WrpoStep wrpo = new WrpoStep(policy, reference, manager, updateSettings(settings.learningRate(), updates));
-            restoreOptimizer(from, wrpo.optimizer());
+            restoreOptimizer(from, wrpo);
             AlphaSchedule alpha = new AlphaSchedule(settings.effectiveAlphaFinal(),
                     settings.alphaRampUpdates() < 0 ? updates : settings.alphaRampUpdates());
             MicroStep step = new MicroStep(wrpo, (batch, completedUpdates) -> {
@@ -197,7 +197,7 @@ public final class OfflineTraining {
             RunPosition end = runStage(RunPosition.Stage.PREFERENCE, split.preference(), settings.epochs(), step, PREFERENCE_CSV,
                     from, progress);
             RunPosition done = RunPosition.start(RunPosition.Stage.DONE);
-            checkpoint(done, wrpo.optimizer(), sftUpdates + updates);
+            checkpoint(done, wrpo, sftUpdates + updates);
             skipped += end.skippedUpdates();
             return done;
         }
@@ -209,20 +209,20 @@ public final class OfflineTraining {
             long offset = stage == RunPosition.Stage.SFT ? 0 : sftUpdates;
             try (MetricsCsv csv = MetricsCsv.continuing(out.resolve(csvName), from.microBatches())) {
                 StageLoop loop = new StageLoop(plan, step, batcher, preparation, csv, progress, console);
-                RunPosition end = loop.run(from, position -> checkpoint(position, step.step().optimizer(), offset + position.updates()));
+                RunPosition end = loop.run(from, position -> checkpoint(position, step.step(), offset + position.updates()));
                 lastMetrics = loop.lastMetrics();
                 return end;
             }
         }
 
-        private void checkpoint(RunPosition position, AdamW optimizer, long globalUpdates) throws IOException {
-            checkpoints.write(globalUpdates, folder -> TrainingCheckpoint.write(folder, policy, settings.model(), optimizer, position));
+        private void checkpoint(RunPosition position, OptimizerStep step, long globalUpdates) throws IOException {
+            checkpoints.write(globalUpdates, folder -> TrainingCheckpoint.write(folder, policy, settings.model(), step, position));
         }
 
-        /** The optimizer's moments continue only mid-stage; each stage starts its own AdamW. */
-        private void restoreOptimizer(RunPosition from, AdamW optimizer) throws IOException {
+        /** The optimizer's state continues only mid-stage; each stage starts its own AdamW. */
+        private void restoreOptimizer(RunPosition from, OptimizerStep step) throws IOException {
             if (from.microBatches() > 0 && restoredFrom.isPresent()) {
-                TrainingCheckpoint.restoreOptimizer(restoredFrom.get(), optimizer);
+                TrainingCheckpoint.restoreOptimizer(restoredFrom.get(), step);
             }
         }
 
@@ -234,7 +234,7 @@ public final class OfflineTraining {
         private UpdateSettings updateSettings(double peak, long updates) {
             CosineWarmupSchedule schedule = new CosineWarmupSchedule(peak, 0.0, Math.round(updates * settings.warmupRatio()), updates);
             return new UpdateSettings(schedule, new AdamW.Settings(0.9, 0.999, 1e-8, settings.weightDecay()), settings.maxGradNorm(),
-                    settings.accumulation());
+                    settings.accumulation(), settings.precision());
         }
 
         private double learningRate(double peak, long updates, AdamW optimizer) {
@@ -263,7 +263,8 @@ public final class OfflineTraining {
                 return Optional.empty();
             }
             boolean withReference = settings.objective() != Objective.SFT;
-            CausalLanguageModel reference = withReference ? ModelDirectory.load(referenceFolder(), manager, DataType.FLOAT32) : null;
+            CausalLanguageModel reference = withReference
+                    ? ModelDirectory.load(referenceFolder(), manager, settings.precision().computeType()) : null;
             PreferenceEvaluator evaluator = new PreferenceEvaluator(policy, reference, manager, settings.effectiveAlphaFinal(),
                     settings.beta());
             return Optional.of(evaluator.evaluate(WrpoExampleJsonl.read(settings.evalData()), batcher, settings.microBatchSize()));

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.offline;
 
 import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 
 /**
@@ -13,13 +14,15 @@ import java.nio.file.Path;
  *                          the rest trains the preference stage
  * @param alphaRampUpdates  T of the alpha ramp; -1 means the length of the preference stage, 0 no ramp
  * @param logEvery          print the metrics every this many updates
+ * @param precision         FP32, or FP16_MIXED (float16 compute, float32 masters, loss scaling)
  * @param evalData          optional held-out JSONL scored at the end (null for none)
  */
 public record OfflineTrainingSettings(Path model, Path data, Path output, Objective objective, double sftFraction,
                                       int sftEpochs, int epochs, int microBatchSize, int accumulation, double sftLearningRate,
                                       double learningRate, double warmupRatio, double beta, double alphaFinal,
                                       long alphaRampUpdates, SequenceBudget budget, double maxGradNorm, double weightDecay,
-                                      long seed, int checkpointEvery, int keepCheckpoints, int logEvery, Path evalData) {
+                                      long seed, int checkpointEvery, int keepCheckpoints, int logEvery, Precision precision,
+                                      Path evalData) {
 
     public OfflineTrainingSettings {
         require(model != null && data != null && output != null, "--model, --data and --output are required");
@@ -39,6 +42,7 @@ public record OfflineTrainingSettings(Path model, Path data, Path output, Object
         require(weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
         require(checkpointEvery >= 1, "--checkpoint-every must be >= 1 update, got " + checkpointEvery);
         require(keepCheckpoints >= 1, "--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+        require(precision != null, "--precision is required");
         require(logEvery >= 1, "--log-every must be >= 1 update, got " + logEvery);
     }
 

@@ -40,6 +40,20 @@ public final class DynamicLossScaler {
         return scale;
     }
 
+    /** Clean updates in a row since the scale last changed. */
+    public int cleanSteps() {
+        return cleanSteps;
+    }
+
+    /** Continues from a checkpoint's scale and clean-step count. */
+    public void restore(double savedScale, int savedCleanSteps) {
+        if (!(savedScale >= minScale) || savedCleanSteps < 0 || savedCleanSteps >= growthInterval) {
+            throw new IllegalArgumentException("loss scaler state out of range: scale " + savedScale + ", clean steps " + savedCleanSteps);
+        }
+        this.scale = savedScale;
+        this.cleanSteps = savedCleanSteps;
+    }
+
     /** Updates skipped so far because of non-finite gradients. */
     public long skippedUpdates() {
         return skipped;

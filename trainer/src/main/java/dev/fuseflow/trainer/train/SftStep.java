@@ -9,8 +9,10 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.ResponseLogps;
+import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import java.util.Map;
 
 /**
  * One SFT update on y_ws, the paper's bootstrap stage before WRPO: the mean negative
@@ -50,6 +52,21 @@ public final class SftStep implements OptimizerStep {
     }
 
     @Override
+    public Map<String, NDArray> checkpointArrays() {
+        return update.checkpointArrays();
+    }
+
+    @Override
+    public Map<String, String> checkpointMetadata() {
+        return update.checkpointMetadata();
+    }
+
+    @Override
+    public void restore(Map<String, Tensor> arrays, Map<String, String> metadata) {
+        update.restore(arrays, metadata);
+    }
+
+    @Override
     public long skippedUpdates() {
         return update.skippedUpdates();
     }
@@ -66,7 +83,7 @@ public final class SftStep implements OptimizerStep {
                 scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
                 // SftLoss over the whole micro-batch: -sum(response token log-probs) / response tokens.
                 loss = scored.logps().sum().neg().div(scored.tokens().sum());
-                collector.backward(update.accumulation() == 1 ? loss : loss.div(update.accumulation()));
+                collector.backward(loss.mul(update.lossScale() / update.accumulation()));
             }
             double value = loss.toType(DataType.FLOAT64, false).getDouble();
             long tokensScored = (long) scored.tokens().sum().toType(DataType.FLOAT64, false).getDouble();

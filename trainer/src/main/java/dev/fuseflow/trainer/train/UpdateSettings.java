@@ -5,9 +5,15 @@ import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 
 /**
  * How gradients become updates, for every objective: the learning-rate schedule, AdamW's settings,
- * the global gradient-norm limit and the micro-batches accumulated per update.
+ * the global gradient-norm limit, the micro-batches accumulated per update, and the precision.
  */
-public record UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation) {
+public record UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation,
+                             Precision precision) {
+
+    /** In float32. */
+    public UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation) {
+        this(schedule, adam, maxGradNorm, accumulation, Precision.FP32);
+    }
 
     public UpdateSettings {
         if (!(maxGradNorm > 0)) {

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
+import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.util.Map;
@@ -64,6 +65,21 @@ public final class WrpoStep implements OptimizerStep {
     }
 
     @Override
+    public Map<String, NDArray> checkpointArrays() {
+        return update.checkpointArrays();
+    }
+
+    @Override
+    public Map<String, String> checkpointMetadata() {
+        return update.checkpointMetadata();
+    }
+
+    @Override
+    public void restore(Map<String, Tensor> arrays, Map<String, String> metadata) {
+        update.restore(arrays, metadata);
+    }
+
+    @Override
     public long skippedUpdates() {
         return update.skippedUpdates();
     }
@@ -78,7 +94,7 @@ public final class WrpoStep implements OptimizerStep {
                 policyLogps = BatchLogps.of(policy, store, batch, step, true);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
-                collector.backward(update.accumulation() == 1 ? result.loss() : result.loss().div(update.accumulation()));
+                collector.backward(result.loss().mul(update.lossScale() / update.accumulation()));
             }
             double loss = scalar(result.loss());
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));

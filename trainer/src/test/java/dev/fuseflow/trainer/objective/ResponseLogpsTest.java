@@ -95,10 +95,10 @@ class ResponseLogpsTest {
 
     /**
      * Pins the DJL 0.36 behaviour ResponseLogps works around: a dtype cast through toType leaves
-     * the autograd graph. If a DJL upgrade changes this, the float32 log-softmax can come back.
+     * the autograd graph. If a DJL upgrade changes this, ResponseLogps can widen with toType again.
      */
     @Test
-    void djlTypeCastsCutTheGraphSoLogpsStayInTheLogitsType() {
+    void djlTypeCastsCutTheGraphSoWideningUsesTypePromotion() {
         NDArray wide = manager.create(new double[] {1, 2, 3});
         wide.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -108,6 +108,31 @@ class ResponseLogpsTest {
         }
         assertThat(ResponseLogps.of(logitsArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false),
                 manager.create(tokens), manager.create(mask)).logps().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT64);
+    }
+
+    /** Mixed precision: float16 logits are scored in float32, and the gradient still reaches them. */
+    @Test
+    void float16LogitsAreScoredInFloat32WithTheGradientFlowingBack() {
+        NDArray half = logitsArray().toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+        half.setRequiresGradient(true);
+        NDArray logps;
+        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            logps = ResponseLogps.of(half, manager.create(tokens), manager.create(mask)).logps();
+            collector.backward(logps.sum());
+        }
+        assertThat(logps.getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+        // The same numbers as float32 logits rounded to float16 first.
+        NDArray rounded = half.toType(ai.djl.ndarray.types.DataType.FLOAT32, true);
+        float[] expected = ResponseLogps.of(rounded, manager.create(tokens), manager.create(mask)).logps().toFloatArray();
+        assertThat(logps.toFloatArray()).containsExactly(expected, within(1e-5f));
+        NDArray gradient = half.getGradient();
+        assertThat(gradient.getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT16);
+        float[] g = gradient.toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+        double absSum = 0;
+        for (float value : g) {
+            absSum += Math.abs(value);
+        }
+        assertThat(absSum).isGreaterThan(0.1);
     }
 
     @Test

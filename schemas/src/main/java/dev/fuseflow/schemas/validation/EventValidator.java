@@ -1,4 +1,4 @@
-package dev.fuseflow.streams.validation;
+package dev.fuseflow.schemas.validation;
 
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The contract rules a record must meet before it may influence a sample. Each violation names
- * the field and the problem; the first one found is reported.
+ * The contract rules an event must meet before it may influence a sample, shared by everything
+ * that checks them: the producers refuse such an event before sending it, the stream processors
+ * dead-letter it. Each violation names the field and the problem; the first one found is reported.
  */
 public final class EventValidator {
 
@@ -30,24 +31,8 @@ public final class EventValidator {
         this.maxTextBytes = maxTextBytes;
     }
 
+    /** What is wrong, as the dead-letter reason code and a message naming the field. */
     public record Violation(DeadLetterReason reason, String message) {
-        InvalidEventException asException() {
-            return new InvalidEventException(reason, message);
-        }
-    }
-
-    /** Throws {@link InvalidEventException} for the first violation. */
-    public void requireValid(String key, GenerationEvent generation) {
-        check(key, generation).ifPresent(v -> {
-            throw v.asException();
-        });
-    }
-
-    /** Throws {@link InvalidEventException} for the first violation. */
-    public void requireValid(String key, FeedbackEvent feedback) {
-        check(key, feedback).ifPresent(v -> {
-            throw v.asException();
-        });
     }
 
     public Optional<Violation> check(String key, GenerationEvent g) {
