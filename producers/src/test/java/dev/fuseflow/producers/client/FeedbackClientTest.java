@@ -7,6 +7,7 @@ import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
+import dev.fuseflow.producers.TopicReader;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
@@ -15,8 +16,6 @@ import dev.fuseflow.schemas.avro.PairwiseChoice;
 import dev.fuseflow.schemas.avro.Rating;
 import dev.fuseflow.schemas.avro.RewardScore;
 import dev.fuseflow.schemas.avro.Thumbs;
-import dev.fuseflow.schemas.serde.AvroSerdeConfig;
-import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.topics.TopicProvisioner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,13 +34,10 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,32 +65,6 @@ class FeedbackClientTest {
                 .topics(topics);
     }
 
-    static List<ConsumerRecord<String, SpecificRecord>> readAll(EmbeddedStack stack, String bootstrap, String topic, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
-        List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                deserializer(config))) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // A moment more, so that duplicates beyond the expected count would show.
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        return records;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static KafkaAvroDeserializer deserializer(Map<String, Object> config) {
-        KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer();
-        deserializer.configure(config, false);
-        return deserializer;
-    }
-
     @Test
     void generationsAndEveryKindOfFeedbackArriveKeyedByPromptWithMetrics(EmbeddedStack stack) throws Exception {
         FuseFlowTopics topics = topics(stack.bootstrapServers());
@@ -119,10 +89,12 @@ class FeedbackClientTest {
         }
         assertThat(meters.getMeters()).as("a closed client removes its meters").isEmpty();
 
-        List<ConsumerRecord<String, SpecificRecord>> generations = readAll(stack, stack.bootstrapServers(), topics.generations().name(), 2);
+        List<ConsumerRecord<String, SpecificRecord>> generations = TopicReader.readAll(stack, stack.bootstrapServers(),
+                topics.generations().name(), 2);
         assertThat(generations).extracting(ConsumerRecord::key).containsOnly("p-1");
         assertThat(generations).extracting(ConsumerRecord::value).containsExactly(source, target);
-        List<ConsumerRecord<String, SpecificRecord>> feedback = readAll(stack, stack.bootstrapServers(), topics.feedback().name(), 4);
+        List<ConsumerRecord<String, SpecificRecord>> feedback = TopicReader.readAll(stack, stack.bootstrapServers(),
+                topics.feedback().name(), 4);
         assertThat(feedback).extracting(r -> ((FeedbackEvent) r.value()).getSignal().getClass().getSimpleName())
                 .containsExactly(Rating.class.getSimpleName(), Thumbs.class.getSimpleName(), PairwiseChoice.class.getSimpleName(),
                         RewardScore.class.getSimpleName());
@@ -211,7 +183,7 @@ class FeedbackClientTest {
                     assertThat(future.get(90, TimeUnit.SECONDS).offset()).isNotNegative();
                 }
             }
-            List<ConsumerRecord<String, SpecificRecord>> stored = readAll(stack, broker.bootstrapServers(),
+            List<ConsumerRecord<String, SpecificRecord>> stored = TopicReader.readAll(stack, broker.bootstrapServers(),
                     topics.generations().name(), 40);
             List<String> storedIds = stored.stream().map(r -> ((GenerationEvent) r.value()).getEventId()).toList();
             assertThat(storedIds).as("every event once: none lost, none duplicated by the retries").hasSize(40)

@@ -31,8 +31,14 @@ public final class EventValidator {
         this.maxTextBytes = maxTextBytes;
     }
 
-    /** What is wrong, as the dead-letter reason code and a message naming the field. */
+    /** What is wrong, as the dead-letter reason code and a message that starts with the field's path. */
     public record Violation(DeadLetterReason reason, String message) {
+
+        /** The field's path, the message's first word ({@code signal.value}, {@code prompt[0].role}). */
+        public String field() {
+            int space = message.indexOf(' ');
+            return space > 0 ? message.substring(0, space) : message;
+        }
     }
 
     public Optional<Violation> check(String key, GenerationEvent g) {

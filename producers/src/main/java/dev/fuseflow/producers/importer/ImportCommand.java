@@ -1,0 +1,123 @@
+package dev.fuseflow.producers.importer;
+
+import dev.fuseflow.producers.client.FeedbackClient;
+import dev.fuseflow.producers.client.FeedbackClientBuilder;
+import dev.fuseflow.producers.json.EventJson;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.schemas.validation.EventValidator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fuseflow-import}: JSONL files into FuseFlow's topics, resumable, with a reject file and a summary. */
+@Command(name = "fuseflow-import", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Import a JSONL file of FuseFlow events or of a public preference dataset (UltraFeedback shape).",
+            "Re-running the same command resumes after the last acknowledged line; bad lines go to the reject file."})
+public final class ImportCommand implements Callable<Integer> {
+
+    /** The line shapes this importer reads. */
+    enum Format { FUSEFLOW, ULTRAFEEDBACK }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, description = "JSONL file to import.")
+    Path input;
+
+    @Option(names = "--format", defaultValue = "FUSEFLOW", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "${env:FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}")
+    String schemaRegistryUrl;
+
+    @Option(names = "--rejects", description = "Where bad lines go (default: <input>.rejects.jsonl).")
+    Path rejects;
+
+    @Option(names = "--state", description = "Progress file for resuming (default: <input>.import-state.json).")
+    Path state;
+
+    @Option(names = "--limit", defaultValue = "9223372036854775807", description = "Import at most this many new lines in this run.")
+    long limit;
+
+    @Option(names = "--window", defaultValue = "1000", description = "Lines between acknowledged checkpoints (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--scorer", defaultValue = "ultrafeedback/overall_score", description = "Scorer name of dataset scores.")
+    String scorer;
+
+    @Option(names = "--target-model", description = "Dataset model name to import as the TARGET (others are SOURCE).")
+    String targetModel;
+
+    @Option(names = "--target-version", defaultValue = "0", description = "Published version of --target-model.")
+    long targetVersion;
+
+    @Option(names = "--max-text-bytes", defaultValue = "65536")
+    int maxTextBytes;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (test and staging setups).")
+    String topicPrefix;
+
+    @Option(names = "--property", description = "Kafka or registry client setting key=value, e.g. security.protocol=SASL_SSL.")
+    Map<String, String> properties = new HashMap<>();
+
+    @Option(names = "--progress-every", defaultValue = "PT10S", hidden = true)
+    Duration progressEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        if (window < 1) {
+            throw new IllegalArgumentException("--window must be >= 1 line, got " + window);
+        }
+        EventValidator validator = new EventValidator(maxTextBytes);
+        LineFormat lines = format == Format.FUSEFLOW ? new FuseFlowLines(new EventJson(validator))
+                : new UltraFeedbackLines(validator, scorer, targetModel, targetVersion, Instant.now());
+        FeedbackClientBuilder builder = FeedbackClient.builder().bootstrapServers(bootstrapServers).schemaRegistryUrl(schemaRegistryUrl)
+                .clientId("fuseflow-import").maxTextBytes(maxTextBytes).topics(FuseFlowTopics.defaults().renamed(n -> topicPrefix + n));
+        properties.forEach(builder::property);
+        Path rejectFile = rejects != null ? rejects : input.resolveSibling(input.getFileName() + ".rejects.jsonl");
+        Path stateFile = state != null ? state : input.resolveSibling(input.getFileName() + ".import-state.json");
+        PrintWriter out = spec.commandLine().getOut();
+        Importer.Summary summary;
+        try (FeedbackClient client = builder.build();
+             ProgressBar progress = new ProgressBarBuilder().setTaskName("import").setInitialMax(Importer.countLines(input))
+                     .setUnit(" lines", 1).showSpeed().setStyle(ProgressBarStyle.ASCII)
+                     .setUpdateIntervalMillis((int) progressEvery.toMillis())
+                     .setConsumer(new DelegatingProgressBarConsumer(out::println)).build()) {
+            summary = new Importer(lines, client, window).run(input, rejectFile, stateFile, limit, progress);
+        }
+        out.printf(Locale.ROOT, "imported %d lines (%d generations, %d feedback events), rejected %d (see %s), skipped %d already"
+                        + " imported, of %d lines in %.1f s (%.0f lines/s)%n", summary.imported() - summary.rejected(),
+                summary.generations(), summary.feedback(), summary.rejected(), rejectFile, summary.alreadyImported(), summary.lines(),
+                summary.seconds(), summary.imported() / Math.max(summary.seconds(), 1e-9));
+        return summary.rejected() == 0 ? 0 : 1;
+    }
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new ImportCommand())
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    line.getErr().println("fuseflow-import: " + e.getMessage());
+                    return 2;
+                })
+                .execute(args);
+        // checkstyle:off: Regexp
+        System.exit(exit);
+        // checkstyle:on: Regexp
+    }
+}
