@@ -21,7 +21,7 @@ public final class AttentionMasks {
         NDArray causal = index.expandDims(0).lte(index.expandDims(1)).toType(DataType.FLOAT32, false);  // (T, T): j <= i
         NDArray keys = mask.toType(DataType.FLOAT32, false).expandDims(1).expandDims(1);               // (B, 1, 1, T)
         NDArray allowed = causal.expandDims(0).expandDims(0).mul(keys);                                // (B, 1, T, T)
-        return allowed.sub(1).mul(-MASKED).toType(dataType, false);
+        return allowed.sub(1).mul(-MASKED).toType(dataType, false);   // no-grad: masks are constants
     }
 
     /** The rows of {@link #bias} for the last {@code queries} tokens only (a KV-cache step); shape (B, 1, N, T). */
@@ -38,6 +38,6 @@ public final class AttentionMasks {
 
     /** Positions that count real tokens only, so a left-padded row starts at 0 as Hugging Face's do; (B, T). */
     public static NDArray positions(NDArray mask) {
-        return mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);
+        return mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);   // no-grad: integer positions
     }
 }

@@ -2,6 +2,7 @@ package dev.fuseflow.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fuseflow.trainer.format.SafeTensors;
@@ -38,7 +39,10 @@ public final class HuggingFaceWeights {
                     throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(tensor.shape())
                             + ", the model expects " + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
                 }
-                source.toType(target.getDataType(), false).copyTo(target);
+                // An indexed put copies into the weight's own PyTorch-allocated memory. DJL's copyTo
+                // would instead re-point the weight at a Java direct buffer that only the wrapper
+                // object keeps alive (the mechanism behind the use-after-free described in Scalar).
+                target.set(new NDIndex("..."), source.toType(target.getDataType(), false));
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.objective;
 
 import ai.djl.ndarray.NDArray;
+import dev.fuseflow.trainer.model.Scalar;
 
 /**
  * DPO loss (Rafailov et al. 2023, Eq. 7), weighted like WRPO so that both run on the same data path:
@@ -31,8 +32,9 @@ public final class DpoLoss {
         }
         NDArray chosenLogRatios = policyChosenLogps.sub(referenceChosenLogps);
         NDArray rejectedLogRatios = policyRejectedLogps.sub(referenceRejectedLogps);
-        NDArray losses = Softplus.of(chosenLogRatios.sub(rejectedLogRatios).mul(-beta));
-        return new Result(WrpoLoss.weightedMean(losses, weights), losses, chosenLogRatios.mul(beta).stopGradient(),
-                rejectedLogRatios.mul(beta).stopGradient());
+        NDArray losses = Softplus.of(chosenLogRatios.sub(rejectedLogRatios).mul(Scalar.like(chosenLogRatios, -beta)));
+        return new Result(WrpoLoss.weightedMean(losses, weights), losses,
+                chosenLogRatios.mul(Scalar.like(losses, beta)).stopGradient(),
+                rejectedLogRatios.mul(Scalar.like(losses, beta)).stopGradient());
     }
 }

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.objective;
 
 import ai.djl.ndarray.NDArray;
+import dev.fuseflow.trainer.model.Scalar;
 
 /** softplus(x) = log(1 + exp(x)), computed without overflow for any x. */
 final class Softplus {
@@ -13,6 +14,6 @@ final class Softplus {
      * for |x| above ~17 in float32 the second term rounds to 0, an absolute error below 1e-7.
      */
     static NDArray of(NDArray x) {
-        return x.maximum(0).add(x.abs().neg().exp().add(1).log());
+        return x.maximum(Scalar.like(x, 0)).add(x.abs().neg().exp().add(1).log());
     }
 }

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.objective;
 
 import ai.djl.ndarray.NDArray;
+import dev.fuseflow.trainer.model.Scalar;
 
 /**
  * WRPO loss (WRPO.md; Yang et al., "Weighted-Reward Preference Optimization for Implicit Model
@@ -41,13 +42,15 @@ public final class WrpoLoss {
         NDArray sourceChosenLogRatios = policy.sourceChosen().sub(reference.sourceChosen());   // r(y_ws)
         NDArray targetChosenLogRatios = policy.targetChosen().sub(reference.targetChosen());   // r(y_wt)
         NDArray rejectedLogRatios = policy.rejected().sub(reference.rejected());               // r(y_l)
-        NDArray chosenLogRatios = sourceChosenLogRatios.mul(alpha).add(targetChosenLogRatios.mul(1 - alpha));
-        NDArray z = chosenLogRatios.sub(rejectedLogRatios).mul(beta);
+        NDArray chosenLogRatios = sourceChosenLogRatios.mul(Scalar.like(sourceChosenLogRatios, alpha))
+                .add(targetChosenLogRatios.mul(Scalar.like(targetChosenLogRatios, 1 - alpha)));
+        NDArray z = chosenLogRatios.sub(rejectedLogRatios).mul(Scalar.like(chosenLogRatios, beta));
         NDArray losses = Softplus.of(z.neg());
         NDArray loss = weightedMean(losses, weights);
         return new Result(loss, losses, z,
-                sourceChosenLogRatios.mul(beta).stopGradient(), targetChosenLogRatios.mul(beta).stopGradient(),
-                chosenLogRatios.mul(beta).stopGradient(), rejectedLogRatios.mul(beta).stopGradient());
+                sourceChosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(),
+                targetChosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(),
+                chosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(), rejectedLogRatios.mul(Scalar.like(z, beta)).stopGradient());
     }
 
     /** sum(w * loss) / sum(w) with w treated as constants. */

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.ResponseLogps;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class SftStep implements OptimizerStep {
                 scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
                 // SftLoss over the whole micro-batch: -sum(response token log-probs) / response tokens.
                 loss = scored.logps().sum().neg().div(scored.tokens().sum());
-                collector.backward(loss.mul(update.lossScale() / update.accumulation()));
+                collector.backward(loss.mul(Scalar.like(loss, update.lossScale() / update.accumulation())));
             }
             double value = loss.toType(DataType.FLOAT64, false).getDouble();
             long tokensScored = (long) scored.tokens().sum().toType(DataType.FLOAT64, false).getDouble();

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.util.Map;
@@ -94,7 +95,7 @@ public final class WrpoStep implements OptimizerStep {
                 policyLogps = BatchLogps.of(policy, store, batch, step, true);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
-                collector.backward(result.loss().mul(update.lossScale() / update.accumulation()));
+                collector.backward(result.loss().mul(Scalar.like(result.loss(), update.lossScale() / update.accumulation())));
             }
             double loss = scalar(result.loss());
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));

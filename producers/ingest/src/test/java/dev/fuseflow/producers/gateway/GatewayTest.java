@@ -118,7 +118,7 @@ class GatewayTest {
     }
 
     @Test
-    void whenKafkaDoesNotAcknowledgeTheAnswerIs503WithRetryAfterAndShutdownDrainsInFlightRequests(EmbeddedStack stack)
+    void whenKafkaDoesNotAcknowledgeTheAnswerIs503WithRetryAfterTheEventArrivesLaterAndShutdownDrains(EmbeddedStack stack)
             throws Exception {
         try (ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")))) {
             String prefix = prefix(broker.bootstrapServers());
@@ -130,6 +130,16 @@ class GatewayTest {
                 assertThat(unavailable.statusCode()).isEqualTo(503);
                 assertThat(unavailable.headers().firstValue("Retry-After")).contains("7");
                 assertThat(JSON.readTree(unavailable.body()).get("stored")).isEmpty();
+
+                // 503 means "not known to be stored": the producer keeps the event and delivers it,
+                // once, when Kafka is back.
+                broker.restart();
+                FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
+                List<String> ids = TopicReader.readAll(stack, broker.bootstrapServers(), topics.generations().name(), 2).stream()
+                        .map(r -> ((dev.fuseflow.schemas.avro.GenerationEvent) r.value()).getEventId()).toList();
+                assertThat(ids).hasSize(2).doesNotHaveDuplicates();
+                assertThat(post(gateway, "/v1/generations", GENERATION, "application/json").statusCode()).isEqualTo(202);
+                broker.kill();
 
                 // A request in flight when the shutdown starts still gets its answer; a new one is turned away.
                 CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {

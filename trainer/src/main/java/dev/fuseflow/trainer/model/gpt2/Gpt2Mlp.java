@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
+import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** The feed-forward block: {@code c_fc} to 4C, GELU (tanh form, GPT-2's "gelu_new"), {@code c_proj} back to C. */
@@ -34,8 +35,8 @@ final class Gpt2Mlp extends ShapePreservingBlock {
 
     /** 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). */
     static NDArray geluNew(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5).mul(inner.tanh().add(1));
+        NDArray inner = x.add(x.mul(x).mul(x).mul(Scalar.like(x, 0.044715))).mul(Scalar.like(x, SQRT_2_OVER_PI));
+        return x.mul(Scalar.like(x, 0.5)).mul(inner.tanh().add(1));
     }
 
     /** Hugging Face names of this block's parameters under {@code prefix} (e.g. {@code transformer.h.0.mlp.}). */
