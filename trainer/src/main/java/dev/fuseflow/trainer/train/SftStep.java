@@ -7,70 +7,37 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.ResponseLogps;
-import dev.fuseflow.trainer.format.Tensor;
-import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
-import java.util.Map;
 
 /**
  * One SFT update on y_ws, the paper's bootstrap stage before WRPO: the mean negative
  * log-likelihood of the response tokens over the whole micro-batch (SftLoss), then the same
  * guarded AdamW update as WRPO.
  */
-public final class SftStep implements OptimizerStep {
+public final class SftStep extends GuardedStep {
 
     /** What one call did: the loss, whether it ended with an update, the gradient norm then. */
     public record Outcome(boolean applied, double loss, double gradNorm, long responseTokens) {
     }
 
     private final Block model;
-    private final NDManager manager;
-    private final ParameterStore store;
-    private final GuardedUpdate update;
 
     public SftStep(Block model, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
         this(model, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, maxGradNorm, accumulation));
     }
 
     public SftStep(Block model, NDManager manager, UpdateSettings settings) {
+        super(model, manager, settings);
         this.model = model;
-        this.manager = manager;
-        this.store = new ParameterStore(manager, false);
-        this.update = new GuardedUpdate(model.getParameters(), manager, settings);
     }
 
-    @Override
-    public boolean flushPending() {
-        return update.flush().map(GuardedUpdate.Update::applied).orElse(false);
-    }
 
-    @Override
-    public AdamW optimizer() {
-        return update.optimizer();
-    }
 
-    @Override
-    public Map<String, NDArray> checkpointArrays() {
-        return update.checkpointArrays();
-    }
 
-    @Override
-    public Map<String, String> checkpointMetadata() {
-        return update.checkpointMetadata();
-    }
 
-    @Override
-    public void restore(Map<String, Tensor> arrays, Map<String, String> metadata) {
-        update.restore(arrays, metadata);
-    }
 
-    @Override
-    public long skippedUpdates() {
-        return update.skippedUpdates();
-    }
 
     /** Trains on the sequences' responses (for the bootstrap stage: the batch's y_ws). */
     public Outcome apply(PreferenceBatch.Sequences sequences) {
@@ -84,7 +51,7 @@ public final class SftStep implements OptimizerStep {
                 scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
                 // SftLoss over the whole micro-batch: -sum(response token log-probs) / response tokens.
                 loss = scored.logps().sum().neg().div(scored.tokens().sum());
-                collector.backward(loss.mul(Scalar.like(loss, update.lossScale() / update.accumulation())));
+                backward(collector, loss);
             }
             double value = loss.toType(DataType.FLOAT64, false).getDouble();
             long tokensScored = (long) scored.tokens().sum().toType(DataType.FLOAT64, false).getDouble();

@@ -6,11 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
-import dev.fuseflow.trainer.format.Tensor;
-import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import java.util.Map;
@@ -21,7 +18,7 @@ import java.util.Map;
  * are not finite. Every array of the step lives in a sub-manager closed at its end (DJL's
  * per-step memory discipline); the loss is read back every step.
  */
-public final class WrpoStep implements OptimizerStep {
+public final class WrpoStep extends GuardedStep {
 
     /**
      * What one call did, for metrics and logs: {@code applied} when it ended an accumulation cycle
@@ -34,9 +31,6 @@ public final class WrpoStep implements OptimizerStep {
 
     private final Block policy;
     private final Block reference;
-    private final NDManager manager;
-    private final ParameterStore store;
-    private final GuardedUpdate update;
 
     public WrpoStep(Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm) {
         this(policy, reference, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, maxGradNorm, 1));
@@ -47,43 +41,17 @@ public final class WrpoStep implements OptimizerStep {
      * so with equal-size micro-batches and unit weights the update equals one of the whole batch.
      */
     public WrpoStep(Block policy, Block reference, NDManager manager, UpdateSettings settings) {
+        super(policy, manager, settings);
         this.policy = policy;
         this.reference = reference;
-        this.manager = manager;
-        this.store = new ParameterStore(manager, false);
-        this.update = new GuardedUpdate(policy.getParameters(), manager, settings);
         reference.freezeParameters(true);
     }
 
-    @Override
-    public boolean flushPending() {
-        return update.flush().map(GuardedUpdate.Update::applied).orElse(false);
-    }
 
-    @Override
-    public AdamW optimizer() {
-        return update.optimizer();
-    }
 
-    @Override
-    public Map<String, NDArray> checkpointArrays() {
-        return update.checkpointArrays();
-    }
 
-    @Override
-    public Map<String, String> checkpointMetadata() {
-        return update.checkpointMetadata();
-    }
 
-    @Override
-    public void restore(Map<String, Tensor> arrays, Map<String, String> metadata) {
-        update.restore(arrays, metadata);
-    }
 
-    @Override
-    public long skippedUpdates() {
-        return update.skippedUpdates();
-    }
 
     public Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         try (NDManager step = manager.newSubManager()) {
@@ -95,7 +63,7 @@ public final class WrpoStep implements OptimizerStep {
                 policyLogps = BatchLogps.of(policy, store, batch, step, true);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
-                collector.backward(result.loss().mul(Scalar.like(result.loss(), update.lossScale() / update.accumulation())));
+                backward(collector, result.loss());
             }
             double loss = scalar(result.loss());
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));

@@ -1,0 +1,63 @@
+package dev.fuseflow.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.Scalar;
+import dev.fuseflow.trainer.optim.AdamW;
+import java.util.Map;
+
+/**
+ * What every objective's step shares: the trained model's parameter store, the micro-batch's
+ * scaled backward, and the {@link GuardedUpdate} behind {@link OptimizerStep}.
+ */
+abstract class GuardedStep implements OptimizerStep {
+
+    protected final NDManager manager;
+    protected final ParameterStore store;
+    protected final GuardedUpdate update;
+
+    GuardedStep(Block trained, NDManager manager, UpdateSettings settings) {
+        this.manager = manager;
+        this.store = new ParameterStore(manager, false);
+        this.update = new GuardedUpdate(trained.getParameters(), manager, settings);
+    }
+
+    /** Backward of a micro-batch's loss, divided by the accumulation and multiplied by the loss scale. */
+    protected void backward(GradientCollector collector, NDArray loss) {
+        collector.backward(loss.mul(Scalar.like(loss, update.lossScale() / update.accumulation())));
+    }
+
+    @Override
+    public boolean flushPending() {
+        return update.flush().map(GuardedUpdate.Update::applied).orElse(false);
+    }
+
+    @Override
+    public AdamW optimizer() {
+        return update.optimizer();
+    }
+
+    @Override
+    public long skippedUpdates() {
+        return update.skippedUpdates();
+    }
+
+    @Override
+    public Map<String, NDArray> checkpointArrays() {
+        return update.checkpointArrays();
+    }
+
+    @Override
+    public Map<String, String> checkpointMetadata() {
+        return update.checkpointMetadata();
+    }
+
+    @Override
+    public void restore(Map<String, Tensor> arrays, Map<String, String> metadata) {
+        update.restore(arrays, metadata);
+    }
+}
