@@ -23,11 +23,27 @@ public final class BatchLogps {
                 sequences(model, store, batch.targetChosen(), step, training), sequences(model, store, batch.rejected(), step, training));
     }
 
+    /**
+     * One forward pass in a manager of its own, closed as soon as the log-probs are out: DJL keeps
+     * every intermediate array until its manager closes, while PyTorch's graph keeps only what
+     * backward needs. The inputs the graph saves (token ids for the embedding's backward) are
+     * PyTorch-owned copies, so closing their wrappers frees nothing the graph still reads.
+     */
     private static NDArray sequences(Block model, ParameterStore store, PreferenceBatch.Sequences sequences, NDManager step,
                                      boolean training) {
-        NDArray tokens = step.create(sequences.tokens());
-        NDArray logits = model.forward(store, new NDList(tokens, step.create(sequences.attention())), training).singletonOrThrow();
-        NDArray logps = ResponseLogps.of(logits, tokens, step.create(sequences.response())).logps();
-        return training ? logps : logps.stopGradient();
+        try (NDManager pass = step.newSubManager()) {
+            NDArray tokens = owned(pass, pass.create(sequences.tokens()));
+            NDArray attention = owned(pass, pass.create(sequences.attention()));
+            NDArray logits = model.forward(store, new NDList(tokens, attention), training).singletonOrThrow();
+            NDArray logps = ResponseLogps.of(logits, tokens, owned(pass, pass.create(sequences.response()))).logps();
+            NDArray result = training ? logps : logps.stopGradient();
+            result.attach(step);
+            return result;
+        }
+    }
+
+    /** A PyTorch-owned copy of a Java-backed array (a native zero plus it), in the same manager. */
+    private static NDArray owned(NDManager manager, NDArray javaBacked) {
+        return manager.zeros(javaBacked.getShape(), javaBacked.getDataType()).add(javaBacked);
     }
 }
