@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code fuseflow-trainer}: the trainer's offline commands. */
 @Command(name = "fuseflow-trainer", mixinStandardHelpOptions = true,
         description = "FuseFlow's trainer: WRPO and its baselines on DJL, offline on JSONL files.",
-        subcommands = {InitModelCommand.class, DemoDataCommand.class, TrainCommand.class, EvalCommand.class})
+        subcommands = {InitModelCommand.class, DemoDataCommand.class, TrainCommand.class, EvalCommand.class,
+            ServeCommand.class})
 public final class TrainerCommand {
 
     private TrainerCommand() {

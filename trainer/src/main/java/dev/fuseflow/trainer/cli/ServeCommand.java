@@ -1,0 +1,124 @@
+package dev.fuseflow.trainer.cli;
+
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.serde.AvroSerdeConfig;
+import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.service.TrainerService;
+import dev.fuseflow.trainer.train.Precision;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: the streaming trainer on the preferences topic, until stopped (SIGTERM checkpoints first). */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO; exactly-once checkpoints.",
+            "Options also come from --config FILE or FUSEFLOW_SERVE_<OPTION> variables."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "Properties file with option defaults.")
+    Path config;
+
+    @Option(names = "--model", required = true, description = "Starting model folder (Hugging Face layout).")
+    Path model;
+
+    @Option(names = "--output", required = true, description = "Run folder: checkpoints, reference model.")
+    Path output;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "http://localhost:8081")
+    String schemaRegistryUrl;
+
+    @Option(names = "--group-id", defaultValue = "fuseflow-trainer")
+    String groupId;
+
+    @Option(names = "--topic-prefix", defaultValue = "")
+    String topicPrefix;
+
+    @Option(names = "--micro-batch", defaultValue = "8")
+    int microBatch;
+
+    @Option(names = "--max-wait", defaultValue = "PT2S", description = "Longest wait for a micro-batch to fill (ISO-8601).")
+    Duration maxWait;
+
+    @Option(names = "--sft-samples", defaultValue = "1000", description = "Samples trained by SFT on y_ws before WRPO starts.")
+    long sftSamples;
+
+    @Option(names = "--sft-lr", defaultValue = "1e-5")
+    double sftLearningRate;
+
+    @Option(names = "--lr", defaultValue = "3e-7")
+    double learningRate;
+
+    @Option(names = "--schedule-updates", defaultValue = "1000", description = "Cosine schedule length; the rate stays at its floor after.")
+    long scheduleUpdates;
+
+    @Option(names = "--beta", defaultValue = "0.01")
+    double beta;
+
+    @Option(names = "--alpha", defaultValue = "0.1")
+    double alphaFinal;
+
+    @Option(names = "--alpha-ramp", defaultValue = "311", description = "T, in updates (the paper's ~311).")
+    long alphaRamp;
+
+    @Option(names = "--max-length", defaultValue = "2048")
+    int maxLength;
+
+    @Option(names = "--max-prompt-length", defaultValue = "1800")
+    int maxPromptLength;
+
+    @Option(names = "--checkpoint-every", defaultValue = "20")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "5")
+    int keepCheckpoints;
+
+    @Option(names = "--precision", defaultValue = "FP32")
+    Precision precision;
+
+    @Option(names = "--kafka-property", description = "Any consumer setting key=value, e.g. security.protocol=SASL_SSL.")
+    Map<String, String> kafkaProperties = new HashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        TrainerService.Settings settings = new TrainerService.Settings(model, output,
+                FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).preferences().name(), microBatch, maxWait, sftSamples,
+                sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,
+                SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
+                keepCheckpoints, precision);
+        Map<String, Object> consumerConfig = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", schemaRegistryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+        consumerConfig.putAll(kafkaProperties);
+        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
+        values.configure(consumerConfig, false);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer(consumerConfig, new StringDeserializer(), values);
+        try (TrainerService service = new TrainerService(settings, consumer)) {
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                service.stop();
+                try {
+                    main.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "trainer-shutdown"));
+            service.run(Long.MAX_VALUE, Duration.ofDays(36_500));
+        }
+        return 0;
+    }
+}

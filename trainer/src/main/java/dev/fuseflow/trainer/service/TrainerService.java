@@ -1,0 +1,210 @@
+package dev.fuseflow.trainer.service;
+
+import ai.djl.ndarray.NDManager;
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.trainer.batch.PreferenceBatcher;
+import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.checkpoint.CheckpointStore;
+import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.objective.AlphaSchedule;
+import dev.fuseflow.trainer.optim.AdamW;
+import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import dev.fuseflow.trainer.train.OptimizerStep;
+import dev.fuseflow.trainer.train.PreferenceBatch;
+import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.train.SftStep;
+import dev.fuseflow.trainer.train.UpdateSettings;
+import dev.fuseflow.trainer.train.WrpoStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming trainer: preference samples from Kafka in micro-batches, SFT on y_ws for the
+ * first {@code sftSamples} samples, then WRPO with the SFT model frozen as the reference and alpha
+ * ramped over {@code alphaRamp} updates, for as long as data arrives. Exactly once: a checkpoint
+ * holds the weights, the optimizer, the stage and the offset after the last trained sample of each
+ * partition, with the ids trained since the previous checkpoint; it is written durably before
+ * Kafka's committed offsets follow, and a restart resumes from it, so samples trained after the
+ * last checkpoint are trained again and never counted twice.
+ */
+public final class TrainerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    static final String REFERENCE = "reference-model";
+
+    /** The service's settings. */
+    public record Settings(Path model, Path output, String topic, int microBatch, Duration maxWait, long sftSamples,
+                           double sftLearningRate, double learningRate, long scheduleUpdates, double beta, double alphaFinal,
+                           long alphaRamp, SequenceBudget budget, int checkpointEvery, int keepCheckpoints, Precision precision) {
+
+        public Settings {
+            if (microBatch < 1 || checkpointEvery < 1 || keepCheckpoints < 1 || sftSamples < 0 || scheduleUpdates < 1) {
+                throw new IllegalArgumentException("trainer service needs micro-batch >= 1, checkpoint-every >= 1, keep-checkpoints >= 1,"
+                        + " sft-samples >= 0 and schedule-updates >= 1");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final NDManager manager;
+    private final CheckpointStore checkpoints;
+    private final PromptResponseEncoder encoder;
+    private final PreferenceBatcher batcher;
+    private final SampleSource source;
+    private final CausalLanguageModel policy;
+    private ServiceState state;
+    private long totalUpdates;
+    private OptimizerStep step;
+    private final Map<String, Long> offsets = new LinkedHashMap<>();
+    private final List<String> trainedSinceCheckpoint = new ArrayList<>();
+    private volatile boolean stopping;
+
+    public TrainerService(Settings settings, Consumer<String, PreferenceSample> consumer) throws IOException {
+        this.settings = settings;
+        this.manager = NDManager.newBaseManager("PyTorch");
+        this.checkpoints = new CheckpointStore(settings.output().resolve("checkpoints"), settings.keepCheckpoints());
+        Optional<Path> newest = checkpoints.newest();
+        ServiceState restored = newest.isPresent() ? TrainingCheckpoint.state(newest.get(), ServiceState.class) : ServiceState.start();
+        // The next checkpoint continues this one: it is the parent in the audit lineage.
+        this.state = new ServiceState(restored.stage(), restored.stageUpdates(), restored.sftSamples(), restored.offsets(), List.of(),
+                newest.map(p -> p.getFileName().toString()).orElse(null));
+        this.totalUpdates = newest.map(CheckpointStore::step).orElse(0L);
+        this.offsets.putAll(state.offsets());
+        var tokenizer = ModelDirectory.tokenizer(settings.model());
+        this.encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer));
+        this.batcher = new PreferenceBatcher(encoder, settings.budget(), 0);
+        this.policy = ModelDirectory.load(newest.orElse(settings.model()), manager, settings.precision().computeType());
+        this.step = state.stage().equals(ServiceState.SFT) ? sftStep() : wrpoStep();
+        if (newest.isPresent() && state.stageUpdates() > 0) {
+            TrainingCheckpoint.restoreOptimizer(newest.get(), step);
+        }
+        Map<TopicPartition, Long> resumeAt = new LinkedHashMap<>();
+        offsets.forEach((key, offset) -> resumeAt.put(partition(key), offset));
+        this.source = new SampleSource(consumer, settings.topic(), resumeAt);
+        LOG.info("trainer service starts at {} ({} updates, stage {}, offsets {})", newest.map(Path::getFileName).orElse(null),
+                totalUpdates, state.stage(), offsets);
+    }
+
+    /**
+     * Trains until {@link #stop} is called, {@code maxUpdates} updates were made in this run, or no
+     * sample arrived for {@code idle}; then checkpoints what was trained since the last checkpoint.
+     *
+     * @return the updates made in this run
+     */
+    public long run(long maxUpdates, Duration idle) throws IOException {
+        long done = 0;
+        long lastSample = System.nanoTime();
+        while (!stopping && done < maxUpdates && System.nanoTime() - lastSample < idle.toNanos()) {
+            List<ConsumedSample> samples = source.next(settings.microBatch(), settings.maxWait());
+            if (samples.isEmpty()) {
+                continue;
+            }
+            lastSample = System.nanoTime();
+            train(samples);
+            done++;
+            if (state.stage().equals(ServiceState.SFT) && state.sftSamples() >= settings.sftSamples()) {
+                switchToWrpo();
+            } else if (totalUpdates % settings.checkpointEvery() == 0) {
+                checkpoint();
+            }
+        }
+        if (!trainedSinceCheckpoint.isEmpty()) {
+            checkpoint();
+        }
+        return done;
+    }
+
+    /** Asks {@link #run} to finish after the current micro-batch (and its checkpoint). */
+    public void stop() {
+        stopping = true;
+    }
+
+    private void train(List<ConsumedSample> samples) {
+        PreferenceBatch batch = batcher.batch(samples.stream().map(ConsumedSample::example).toList());
+        if (step instanceof SftStep sft) {
+            sft.apply(batch.sourceChosen());
+        } else {
+            AlphaSchedule alpha = new AlphaSchedule(settings.alphaFinal(), settings.alphaRamp());
+            ((WrpoStep) step).apply(batch, alpha.alpha(state.stageUpdates()), settings.beta());
+        }
+        for (ConsumedSample s : samples) {
+            trainedSinceCheckpoint.add(s.example().sampleId());
+            offsets.merge(key(s.partition()), s.nextOffset(), Math::max);
+        }
+        totalUpdates++;
+        boolean sft = state.stage().equals(ServiceState.SFT);
+        state = new ServiceState(state.stage(), state.stageUpdates() + 1, state.sftSamples() + (sft ? samples.size() : 0), state.offsets(),
+                state.trainedSamples(), state.parent());
+    }
+
+    /** The paper's switch: the SFT model becomes the frozen reference and the start of WRPO. */
+    private void switchToWrpo() throws IOException {
+        CheckpointStore.writeAtomically(settings.output().resolve(REFERENCE), folder -> ModelDirectory.save(policy, folder,
+                settings.model()));
+        state = new ServiceState(ServiceState.WRPO, 0, state.sftSamples(), state.offsets(), state.trainedSamples(), state.parent());
+        step = wrpoStep();
+        checkpoint();
+        LOG.info("SFT stage done after {} samples; WRPO starts with the SFT model as the reference", state.sftSamples());
+    }
+
+    private void checkpoint() throws IOException {
+        ServiceState saved = new ServiceState(state.stage(), state.stageUpdates(), state.sftSamples(), Map.copyOf(offsets),
+                List.copyOf(trainedSinceCheckpoint), state.parent());
+        Path written = checkpoints.write(totalUpdates, folder -> TrainingCheckpoint.write(folder, policy, settings.model(), step, saved));
+        // Only now, with the checkpoint durable, may Kafka's committed offsets move.
+        Map<TopicPartition, Long> commit = new LinkedHashMap<>();
+        offsets.forEach((key, offset) -> commit.put(partition(key), offset));
+        source.commit(commit);
+        trainedSinceCheckpoint.clear();
+        state = new ServiceState(saved.stage(), saved.stageUpdates(), saved.sftSamples(), saved.offsets(), List.of(),
+                written.getFileName().toString());
+    }
+
+    private SftStep sftStep() {
+        return new SftStep(policy, manager, updateSettings(settings.sftLearningRate()));
+    }
+
+    private WrpoStep wrpoStep() throws IOException {
+        Path referenceDir = settings.output().resolve(REFERENCE);
+        CausalLanguageModel reference = ModelDirectory.load(Files.isDirectory(referenceDir) ? referenceDir : settings.model(), manager,
+                settings.precision().computeType());
+        return new WrpoStep(policy, reference, manager, updateSettings(settings.learningRate()));
+    }
+
+    private UpdateSettings updateSettings(double peak) {
+        CosineWarmupSchedule schedule = new CosineWarmupSchedule(peak, peak / 10, Math.max(1, settings.scheduleUpdates() / 10),
+                settings.scheduleUpdates());
+        return new UpdateSettings(schedule, AdamW.Settings.PYTORCH, 1.0, 1, settings.precision());
+    }
+
+    static String key(TopicPartition partition) {
+        return partition.topic() + "-" + partition.partition();
+    }
+
+    static TopicPartition partition(String key) {
+        int dash = key.lastIndexOf('-');
+        return new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1)));
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        encoder.close();
+        manager.close();
+    }
+}
