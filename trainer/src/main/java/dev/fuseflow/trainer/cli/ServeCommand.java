@@ -5,6 +5,7 @@ import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.service.TrainerService;
 import dev.fuseflow.trainer.train.Precision;
@@ -28,8 +29,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Properties file with option defaults.")
     Path config;
 
-    @Option(names = "--model", required = true, description = "Starting model folder (Hugging Face layout).")
+    @Option(names = "--model", description = "Starting model folder (Hugging Face layout).")
     Path model;
+
+    @Option(names = "--fresh-model", description = "Start from a new built-in model instead: ${COMPLETION-CANDIDATES}.")
+    FreshModel freshModel;
 
     @Option(names = "--output", required = true, description = "Run folder: checkpoints, reference model.")
     Path output;
@@ -93,6 +97,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((model == null) == (freshModel == null)) {
+            throw new IllegalArgumentException("give exactly one of --model DIR and --fresh-model PRESET");
+        }
+        if (freshModel != null) {
+            // Written once; a restart finds it and resumes from the run's checkpoints.
+            model = output.resolve("start-model");
+            if (!java.nio.file.Files.exists(model.resolve("config.json"))) {
+                freshModel.write(model, 42);
+            }
+        }
         TrainerService.Settings settings = new TrainerService.Settings(model, output,
                 FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).preferences().name(), microBatch, maxWait, sftSamples,
                 sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,

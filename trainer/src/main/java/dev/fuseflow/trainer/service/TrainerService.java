@@ -6,6 +6,7 @@ import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
+import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.objective.AlphaSchedule;
@@ -28,6 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -73,6 +77,11 @@ public final class TrainerService implements AutoCloseable {
     private final Map<String, Long> offsets = new LinkedHashMap<>();
     private final List<String> trainedSinceCheckpoint = new ArrayList<>();
     private volatile boolean stopping;
+    private final ExecutorService preparation = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "batch-preparation");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public TrainerService(Settings settings, Consumer<String, PreferenceSample> consumer) throws IOException {
         this.settings = settings;
@@ -109,24 +118,37 @@ public final class TrainerService implements AutoCloseable {
     public long run(long maxUpdates, Duration idle) throws IOException {
         long done = 0;
         long lastSample = System.nanoTime();
+        Prepared current = prepare(source.next(settings.microBatch(), settings.maxWait()));
         while (!stopping && done < maxUpdates && System.nanoTime() - lastSample < idle.toNanos()) {
-            List<ConsumedSample> samples = source.next(settings.microBatch(), settings.maxWait());
-            if (samples.isEmpty()) {
-                continue;
+            // The next micro-batch is fetched here and tokenized on the preparation thread while this one trains.
+            Prepared next = prepare(source.next(settings.microBatch(), settings.maxWait()));
+            if (!current.samples().isEmpty()) {
+                lastSample = System.nanoTime();
+                train(current.samples(), current.batch().join());
+                done++;
+                if (state.stage().equals(ServiceState.SFT) && state.sftSamples() >= settings.sftSamples()) {
+                    switchToWrpo();
+                } else if (totalUpdates % settings.checkpointEvery() == 0) {
+                    checkpoint();
+                }
             }
-            lastSample = System.nanoTime();
-            train(samples);
-            done++;
-            if (state.stage().equals(ServiceState.SFT) && state.sftSamples() >= settings.sftSamples()) {
-                switchToWrpo();
-            } else if (totalUpdates % settings.checkpointEvery() == 0) {
-                checkpoint();
-            }
+            current = next;
         }
+        // A fetched but untrained micro-batch is dropped: the checkpoint's offsets stop before it.
         if (!trainedSinceCheckpoint.isEmpty()) {
             checkpoint();
         }
         return done;
+    }
+
+    /** Samples and their tokenized batch, being made on the preparation thread. */
+    private record Prepared(List<ConsumedSample> samples, CompletableFuture<PreferenceBatch> batch) {
+    }
+
+    private Prepared prepare(List<ConsumedSample> samples) {
+        List<WrpoExample> examples = samples.stream().map(ConsumedSample::example).toList();
+        return new Prepared(samples, samples.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> batcher.batch(examples), preparation));
     }
 
     /** Asks {@link #run} to finish after the current micro-batch (and its checkpoint). */
@@ -134,8 +156,7 @@ public final class TrainerService implements AutoCloseable {
         stopping = true;
     }
 
-    private void train(List<ConsumedSample> samples) {
-        PreferenceBatch batch = batcher.batch(samples.stream().map(ConsumedSample::example).toList());
+    private void train(List<ConsumedSample> samples, PreferenceBatch batch) {
         if (step instanceof SftStep sft) {
             sft.apply(batch.sourceChosen());
         } else {
@@ -203,6 +224,7 @@ public final class TrainerService implements AutoCloseable {
 
     @Override
     public void close() {
+        preparation.shutdownNow();
         source.close();
         encoder.close();
         manager.close();
