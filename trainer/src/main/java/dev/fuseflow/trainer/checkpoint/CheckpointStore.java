@@ -92,6 +92,17 @@ public final class CheckpointStore {
 
     /** Complete checkpoints, oldest first. */
     public List<Path> list() throws IOException {
+        return complete(root);
+    }
+
+    /**
+     * The complete checkpoints under {@code root}, oldest first, read without touching anything:
+     * safe while another process writes there (opening a store removes partial folders).
+     */
+    public static List<Path> complete(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
         try (Stream<Path> entries = Files.list(root)) {
             return entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
                     .sorted(Comparator.comparingLong(CheckpointStore::step)).toList();

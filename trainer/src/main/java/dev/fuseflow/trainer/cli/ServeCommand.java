@@ -47,6 +47,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--group-id", defaultValue = "fuseflow-trainer")
     String groupId;
 
+    @Option(names = "--group-instance-id", defaultValue = "trainer-0",
+            description = "Static group membership: a restarted trainer takes its partitions back at once instead of waiting for"
+                    + " the dead member's session to time out.")
+    String groupInstanceId;
+
     @Option(names = "--topic-prefix", defaultValue = "")
     String topicPrefix;
 
@@ -116,6 +121,7 @@ final class ServeCommand implements Callable<Integer> {
                 ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", schemaRegistryUrl,
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+        consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
         consumerConfig.putAll(kafkaProperties);
         KafkaAvroDeserializer values = new KafkaAvroDeserializer();
         values.configure(consumerConfig, false);

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ class TrainerServiceTest {
     @TempDir
     Path dir;
 
-    private static PreferenceSample sample(WrpoExample e) {
+    static PreferenceSample sample(WrpoExample e) {
         return PreferenceSample.newBuilder().setSampleId(e.sampleId()).setPromptId("prompt-" + e.sampleId()).setPrompt(e.prompt())
                 .setSourceChosen(new SourceResponse("g-s-" + e.sampleId(), e.sourceChosen(), "big", 0.9))
                 .setTargetChosen(new TargetResponse("g-t-" + e.sampleId(), e.targetChosen(), 1L, 0.7))
@@ -107,15 +106,9 @@ class TrainerServiceTest {
         assertThat(first + second).as("72 samples in micro-batches of at most 8").isGreaterThanOrEqualTo(SAMPLES / 8);
 
         // The audit: along the lineage of the newest checkpoint, every produced sample id once.
-        CheckpointStore store = new CheckpointStore(dir.resolve("run/checkpoints"), 100);
-        List<String> trained = new ArrayList<>();
-        Path checkpoint = store.newest().orElseThrow();
-        ServiceState newest = TrainingCheckpoint.state(checkpoint, ServiceState.class);
-        while (checkpoint != null) {
-            ServiceState state = TrainingCheckpoint.state(checkpoint, ServiceState.class);
-            trained.addAll(0, state.trainedSamples());
-            checkpoint = state.parent() == null ? null : checkpoint.resolveSibling(state.parent());
-        }
+        List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
+        ServiceState newest = TrainingCheckpoint.state(CheckpointStore.complete(dir.resolve("run/checkpoints")).get(
+                CheckpointStore.complete(dir.resolve("run/checkpoints")).size() - 1), ServiceState.class);
         assertThat(trained).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(examples.stream().map(WrpoExample::sampleId).toList());
         assertThat(newest.stage()).isEqualTo(ServiceState.WRPO);
