@@ -15,14 +15,15 @@ import java.util.Map;
  * @param offsets        next offset per partition
  * @param trainedSamples sample ids trained since the previous checkpoint, in training order
  * @param parent         the previous checkpoint's folder name, or null
+ * @param trainedTotal   samples trained in this lineage (held-out eval samples not counted)
  */
 record ServiceState(String stage, long stageUpdates, long sftSamples, Map<String, Long> offsets, List<String> trainedSamples,
-                    String parent) {
+                    String parent, long trainedTotal) {
 
     static final String SFT = "SFT";
     static final String WRPO = "WRPO";
 
     static ServiceState start() {
-        return new ServiceState(SFT, 0, 0, Map.of(), List.of(), null);
+        return new ServiceState(SFT, 0, 0, Map.of(), List.of(), null, 0);
     }
 }

@@ -77,6 +77,8 @@ public final class TrainerService implements AutoCloseable {
     private final Map<String, Long> offsets = new LinkedHashMap<>();
     private final List<String> trainedSinceCheckpoint = new ArrayList<>();
     private volatile boolean stopping;
+    private final Publication publication;
+    private CausalLanguageModel reference;
     private final ExecutorService preparation = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "batch-preparation");
         thread.setDaemon(true);
@@ -84,14 +86,20 @@ public final class TrainerService implements AutoCloseable {
     });
 
     public TrainerService(Settings settings, Consumer<String, PreferenceSample> consumer) throws IOException {
+        this(settings, consumer, null);
+    }
+
+    /** @param publication the eval gate and publication; null for none (every sample trains) */
+    public TrainerService(Settings settings, Consumer<String, PreferenceSample> consumer, Publication publication) throws IOException {
         this.settings = settings;
+        this.publication = publication;
         this.manager = NDManager.newBaseManager("PyTorch");
         this.checkpoints = new CheckpointStore(settings.output().resolve("checkpoints"), settings.keepCheckpoints());
         Optional<Path> newest = checkpoints.newest();
         ServiceState restored = newest.isPresent() ? TrainingCheckpoint.state(newest.get(), ServiceState.class) : ServiceState.start();
         // The next checkpoint continues this one: it is the parent in the audit lineage.
         this.state = new ServiceState(restored.stage(), restored.stageUpdates(), restored.sftSamples(), restored.offsets(), List.of(),
-                newest.map(p -> p.getFileName().toString()).orElse(null));
+                newest.map(p -> p.getFileName().toString()).orElse(null), restored.trainedTotal());
         this.totalUpdates = newest.map(CheckpointStore::step).orElse(0L);
         this.offsets.putAll(state.offsets());
         var tokenizer = ModelDirectory.tokenizer(settings.model());
@@ -124,8 +132,13 @@ public final class TrainerService implements AutoCloseable {
             Prepared next = prepare(source.next(settings.microBatch(), settings.maxWait()));
             if (!current.samples().isEmpty()) {
                 lastSample = System.nanoTime();
-                train(current.samples(), current.batch().join());
+            }
+            if (current.trainable().isEmpty()) {
+                consumedWithoutTraining(current.samples());
+            } else {
+                train(current, current.batch().join());
                 done++;
+                publishIfDue();
                 if (state.stage().equals(ServiceState.SFT) && state.sftSamples() >= settings.sftSamples()) {
                     switchToWrpo();
                 } else if (totalUpdates % settings.checkpointEvery() == 0) {
@@ -141,14 +154,18 @@ public final class TrainerService implements AutoCloseable {
         return done;
     }
 
-    /** Samples and their tokenized batch, being made on the preparation thread. */
-    private record Prepared(List<ConsumedSample> samples, CompletableFuture<PreferenceBatch> batch) {
+    /**
+     * Consumed samples, those of them that train (the eval bucket's are kept aside for the gate),
+     * and their tokenized batch, being made on the preparation thread.
+     */
+    private record Prepared(List<ConsumedSample> samples, List<WrpoExample> trainable, CompletableFuture<PreferenceBatch> batch) {
     }
 
     private Prepared prepare(List<ConsumedSample> samples) {
-        List<WrpoExample> examples = samples.stream().map(ConsumedSample::example).toList();
-        return new Prepared(samples, samples.isEmpty() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> batcher.batch(examples), preparation));
+        List<WrpoExample> trainable = samples.stream().map(ConsumedSample::example)
+                .filter(example -> publication == null || !publication.holdOut(example)).toList();
+        return new Prepared(samples, trainable, trainable.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> batcher.batch(trainable), preparation));
     }
 
     /** Asks {@link #run} to finish after the current micro-batch (and its checkpoint). */
@@ -156,28 +173,43 @@ public final class TrainerService implements AutoCloseable {
         stopping = true;
     }
 
-    private void train(List<ConsumedSample> samples, PreferenceBatch batch) {
+    /** Held-out samples move the offsets on without an update. */
+    private void consumedWithoutTraining(List<ConsumedSample> samples) {
+        for (ConsumedSample s : samples) {
+            offsets.merge(key(s.partition()), s.nextOffset(), Math::max);
+        }
+    }
+
+    private void publishIfDue() throws IOException {
+        if (publication != null && state.stage().equals(ServiceState.WRPO) && publication.due(state.stageUpdates())) {
+            publication.evaluate(policy, reference, manager, batcher, new Publication.Candidate(totalUpdates, state.trainedTotal(),
+                    Map.copyOf(offsets)), settings.model(), settings.output().resolve("candidate"));
+        }
+    }
+
+    private void train(Prepared prepared, PreferenceBatch batch) {
+        List<ConsumedSample> samples = prepared.samples();
         if (step instanceof SftStep sft) {
             sft.apply(batch.sourceChosen());
         } else {
             AlphaSchedule alpha = new AlphaSchedule(settings.alphaFinal(), settings.alphaRamp());
             ((WrpoStep) step).apply(batch, alpha.alpha(state.stageUpdates()), settings.beta());
         }
-        for (ConsumedSample s : samples) {
-            trainedSinceCheckpoint.add(s.example().sampleId());
-            offsets.merge(key(s.partition()), s.nextOffset(), Math::max);
-        }
+        prepared.trainable().forEach(example -> trainedSinceCheckpoint.add(example.sampleId()));
+        consumedWithoutTraining(samples);
         totalUpdates++;
+        int trained = prepared.trainable().size();
         boolean sft = state.stage().equals(ServiceState.SFT);
-        state = new ServiceState(state.stage(), state.stageUpdates() + 1, state.sftSamples() + (sft ? samples.size() : 0), state.offsets(),
-                state.trainedSamples(), state.parent());
+        state = new ServiceState(state.stage(), state.stageUpdates() + 1, state.sftSamples() + (sft ? trained : 0), state.offsets(),
+                state.trainedSamples(), state.parent(), state.trainedTotal() + trained);
     }
 
     /** The paper's switch: the SFT model becomes the frozen reference and the start of WRPO. */
     private void switchToWrpo() throws IOException {
         CheckpointStore.writeAtomically(settings.output().resolve(REFERENCE), folder -> ModelDirectory.save(policy, folder,
                 settings.model()));
-        state = new ServiceState(ServiceState.WRPO, 0, state.sftSamples(), state.offsets(), state.trainedSamples(), state.parent());
+        state = new ServiceState(ServiceState.WRPO, 0, state.sftSamples(), state.offsets(), state.trainedSamples(), state.parent(),
+                state.trainedTotal());
         step = wrpoStep();
         checkpoint();
         LOG.info("SFT stage done after {} samples; WRPO starts with the SFT model as the reference", state.sftSamples());
@@ -185,7 +217,7 @@ public final class TrainerService implements AutoCloseable {
 
     private void checkpoint() throws IOException {
         ServiceState saved = new ServiceState(state.stage(), state.stageUpdates(), state.sftSamples(), Map.copyOf(offsets),
-                List.copyOf(trainedSinceCheckpoint), state.parent());
+                List.copyOf(trainedSinceCheckpoint), state.parent(), state.trainedTotal());
         Path written = checkpoints.write(totalUpdates, folder -> TrainingCheckpoint.write(folder, policy, settings.model(), step, saved));
         // Only now, with the checkpoint durable, may Kafka's committed offsets move.
         Map<TopicPartition, Long> commit = new LinkedHashMap<>();
@@ -193,7 +225,7 @@ public final class TrainerService implements AutoCloseable {
         source.commit(commit);
         trainedSinceCheckpoint.clear();
         state = new ServiceState(saved.stage(), saved.stageUpdates(), saved.sftSamples(), saved.offsets(), List.of(),
-                written.getFileName().toString());
+                written.getFileName().toString(), saved.trainedTotal());
     }
 
     private SftStep sftStep() {
@@ -202,7 +234,7 @@ public final class TrainerService implements AutoCloseable {
 
     private WrpoStep wrpoStep() throws IOException {
         Path referenceDir = settings.output().resolve(REFERENCE);
-        CausalLanguageModel reference = ModelDirectory.load(Files.isDirectory(referenceDir) ? referenceDir : settings.model(), manager,
+        reference = ModelDirectory.load(Files.isDirectory(referenceDir) ? referenceDir : settings.model(), manager,
                 settings.precision().computeType());
         return new WrpoStep(policy, reference, manager, updateSettings(settings.learningRate()));
     }

@@ -1,0 +1,56 @@
+package dev.fuseflow.trainer.publish;
+
+import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.avro.ModelVersionStatus;
+import dev.fuseflow.schemas.avro.TopicPartitionOffset;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes ModelVersion records, keyed by model name, each in its own Kafka transaction, so a
+ * reader with read_committed sees a version only once its record is complete and never twice.
+ */
+public final class VersionPublisher implements AutoCloseable {
+
+    private final Producer<String, ModelVersion> producer;
+    private final String topic;
+
+    /** @param producer a producer with a {@code transactional.id}; transactions are initialised here */
+    public VersionPublisher(Producer<String, ModelVersion> producer, String topic) {
+        this.producer = producer;
+        this.topic = topic;
+        producer.initTransactions();
+    }
+
+    public ModelVersion write(ModelStore.Manifest manifest, String artifactUri, String manifestSha256, ModelVersionStatus status,
+                              List<String> reasons) {
+        List<TopicPartitionOffset> offsets = new ArrayList<>();
+        for (Map.Entry<String, Long> e : manifest.offsets().entrySet()) {
+            int dash = e.getKey().lastIndexOf('-');
+            offsets.add(new TopicPartitionOffset(e.getKey().substring(0, dash), Integer.parseInt(e.getKey().substring(dash + 1)),
+                    e.getValue()));
+        }
+        ModelVersion record = ModelVersion.newBuilder().setModelName(manifest.model()).setVersion(manifest.version())
+                .setParentVersion(manifest.parentVersion()).setArtifactUri(artifactUri).setArtifactSha256(manifestSha256)
+                .setTrainerStep(manifest.trainerStep()).setSamplesTrained(manifest.samplesTrained()).setConsumedOffsets(offsets)
+                .setEvalMetrics(manifest.metrics()).setStatus(status).setStatusReasons(reasons).setCreatedAt(Instant.now()).build();
+        producer.beginTransaction();
+        try {
+            producer.send(new ProducerRecord<>(topic, manifest.model(), record));
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+        return record;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.fuseflow.trainer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.embedded.junit.WithEmbeddedStack;
+import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.avro.ModelVersionStatus;
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.serde.AvroSerdeConfig;
+import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.schemas.topics.TopicProvisioner;
+import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.data.ShoutTask;
+import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.model.FreshModel;
+import dev.fuseflow.trainer.publish.EvalBucket;
+import dev.fuseflow.trainer.publish.EvalGate;
+import dev.fuseflow.trainer.publish.ModelStore;
+import dev.fuseflow.trainer.publish.VersionPublisher;
+import dev.fuseflow.trainer.train.Precision;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The eval bucket, the gate and publication in the streaming trainer, on the real broker. */
+@WithEmbeddedStack
+class PublicationTest {
+
+    private static final int SAMPLES = 160;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void heldOutSamplesNeverTrainAndCandidatesArePublishedOrRejectedAsRecordsWithVerifiableArtifacts(EmbeddedStack stack)
+            throws Exception {
+        String prefix = "pub-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions()));
+        }
+        List<WrpoExample> examples = ShoutTask.samples(SAMPLES, 21);
+        Map<String, Object> producerConfig = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                "schema.registry.url", stack.schemaRegistryUrl()));
+        produce(producerConfig, topics.preferences().name(), examples);
+        Path model = dir.resolve("start");
+        FreshModel.LLAMA_TINY.write(model, 1);
+        TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
+                Duration.ofMillis(500), 24, 3e-3, 3e-3, 100, 0.1, 0.1, 4, new SequenceBudget(64, 48), 4, 1000, Precision.FP32);
+        EvalBucket bucket = new EvalBucket(20);
+        ModelStore store = new ModelStore(dir.resolve("store"));
+        Map<String, Object> versionsConfig = new HashMap<>(producerConfig);
+        versionsConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "trainer-versions-" + prefix);
+        KafkaAvroSerializer versionSerializer = new KafkaAvroSerializer();
+        versionSerializer.configure(versionsConfig, false);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KafkaProducer<String, ModelVersion> versionProducer = new KafkaProducer(versionsConfig, new StringSerializer(), versionSerializer);
+        Publication publication = new Publication(new Publication.Settings("shout-target", bucket, 64, 4, 0.1, 0.1),
+                new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
+                new VersionPublisher(versionProducer, topics.modelVersions().name()));
+        Map<String, Object> consumerConfig = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "trainer-" + prefix, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
+        values.configure(consumerConfig, false);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer(consumerConfig, new StringDeserializer(), values);
+        try (TrainerService service = new TrainerService(settings, consumer, publication)) {
+            service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
+        }
+        versionProducer.close();
+
+        List<String> heldOut = examples.stream().map(WrpoExample::sampleId).filter(bucket::heldOut).toList();
+        assertThat(heldOut).isNotEmpty();
+        List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
+        assertThat(trained).doesNotContainAnyElementsOf(heldOut).doesNotHaveDuplicates().hasSize(SAMPLES - heldOut.size());
+
+        assertVersions(readVersions(stack, topics.modelVersions().name(), consumerConfig), store);
+    }
+
+    private static void assertVersions(List<ModelVersion> versions, ModelStore store) throws Exception {
+        assertThat(versions).isNotEmpty();
+        assertThat(versions.get(0).getStatus()).as("the first candidate has nothing to be worse than")
+                .isEqualTo(ModelVersionStatus.PUBLISHED);
+        for (int i = 0; i < versions.size(); i++) {
+            ModelVersion v = versions.get(i);
+            assertThat(v.getVersion()).isEqualTo(i + 1L);
+            assertThat(v.getEvalMetrics()).containsKeys("eval/rewards/accuracies", "eval/loss");
+            if (v.getStatus() == ModelVersionStatus.PUBLISHED) {
+                ModelStore.Stored stored = store.versions("shout-target").stream().filter(s -> s.manifest().version() == v.getVersion())
+                        .findFirst().orElseThrow();
+                assertThat(v.getArtifactSha256()).isEqualTo(stored.manifestSha256());
+                assertThat(ModelStore.verify(stored)).isEmpty();
+            } else {
+                assertThat(v.getStatus()).isEqualTo(ModelVersionStatus.REJECTED);
+                assertThat(v.getStatusReasons()).isNotEmpty();
+            }
+        }
+    }
+
+    private static void produce(Map<String, Object> producerConfig, String topic, List<WrpoExample> examples) {
+        KafkaAvroSerializer serializer = new KafkaAvroSerializer();
+        serializer.configure(producerConfig, false);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
+            for (WrpoExample e : examples) {
+                PreferenceSample s = TrainerServiceTest.sample(e);
+                producer.send(new ProducerRecord<>(topic, s.getPromptId(), s));
+            }
+        }
+    }
+
+    private static List<ModelVersion> readVersions(EmbeddedStack stack, String topic, Map<String, Object> base) {
+        Map<String, Object> config = new HashMap<>(base);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
+        values.configure(config, false);
+        List<ModelVersion> versions = new ArrayList<>();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer(config, new StringDeserializer(), values);
+        try (consumer) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> versions.add(r.value()));
+                if (!versions.isEmpty() && System.nanoTime() > deadline - 7_000_000_000L) {
+                    break;
+                }
+            }
+        }
+        return versions;
+    }
+}
