@@ -1,22 +1,33 @@
 package dev.fuseflow.trainer.cli;
 
+import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.publish.EvalBucket;
+import dev.fuseflow.trainer.publish.EvalGate;
+import dev.fuseflow.trainer.publish.ModelStore;
+import dev.fuseflow.trainer.publish.VersionPublisher;
+import dev.fuseflow.trainer.service.Publication;
 import dev.fuseflow.trainer.service.TrainerService;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,6 +108,26 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "FP32")
     Precision precision;
 
+    @Option(names = "--eval-bucket", defaultValue = "0",
+            description = "Percent of samples held out for the eval gate (0: no gate, no publication).")
+    int evalBucket;
+
+    @Option(names = "--eval-every", defaultValue = "50", description = "WRPO updates between candidate evaluations.")
+    long evalEvery;
+
+    @Option(names = "--max-eval-samples", defaultValue = "256")
+    int maxEvalSamples;
+
+    @Option(names = "--gate-tolerance", defaultValue = "0.02",
+            description = "How much worse than the published version a candidate may be.")
+    double gateTolerance;
+
+    @Option(names = "--model-name", defaultValue = "target", description = "Name of the published model (ModelVersion key).")
+    String modelName;
+
+    @Option(names = "--store", description = "Model store folder (default: <output>/store).")
+    Path store;
+
     @Option(names = "--kafka-property", description = "Any consumer setting key=value, e.g. security.protocol=SASL_SSL.")
     Map<String, String> kafkaProperties = new HashMap<>();
 
@@ -127,7 +158,7 @@ final class ServeCommand implements Callable<Integer> {
         values.configure(consumerConfig, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer(consumerConfig, new StringDeserializer(), values);
-        try (TrainerService service = new TrainerService(settings, consumer)) {
+        try (TrainerService service = new TrainerService(settings, consumer, publication(consumerConfig))) {
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 service.stop();
@@ -140,5 +171,25 @@ final class ServeCommand implements Callable<Integer> {
             service.run(Long.MAX_VALUE, Duration.ofDays(36_500));
         }
         return 0;
+    }
+
+    /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
+    private Publication publication(Map<String, Object> clientConfig) throws java.io.IOException {
+        if (evalBucket == 0) {
+            return null;
+        }
+        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                "schema.registry.url", schemaRegistryUrl, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-trainer-" + modelName));
+        kafkaProperties.forEach(config::putIfAbsent);
+        KafkaAvroSerializer values = new KafkaAvroSerializer();
+        values.configure(config, false);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
+        Publication.Settings publication = new Publication.Settings(modelName, new EvalBucket(evalBucket), maxEvalSamples, evalEvery,
+                alphaFinal, beta);
+        return new Publication(publication,
+                new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), gateTolerance),
+                new ModelStore(store != null ? store : output.resolve("store")),
+                new VersionPublisher(producer, FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).modelVersions().name()));
     }
 }
