@@ -49,22 +49,22 @@ public final class ModelStore {
     }
 
     /**
-     * Publishes the model in {@code source} (a complete Hugging Face folder) as the given version.
-     * The manifest's {@code files} field is computed here and need not be filled in.
+     * Publishes a version: {@code model} writes the Hugging Face folder straight into the version's
+     * (temporary) folder, then every file is hashed into the manifest. The manifest's {@code files}
+     * field is computed here and need not be filled in.
      */
-    public Stored publish(Path source, Manifest manifest) throws IOException {
+    public Stored publish(CheckpointStore.Contents model, Manifest manifest) throws IOException {
         Path target = root.resolve(manifest.model()).resolve("v" + manifest.version());
         if (Files.exists(target)) {
             throw new IllegalStateException(target + " exists: version " + manifest.version() + " of " + manifest.model()
                     + " was published already");
         }
         CheckpointStore.writeAtomically(target, folder -> {
+            model.writeTo(folder);
             Map<String, String> files = new TreeMap<>();
-            try (Stream<Path> paths = Files.list(source)) {
+            try (Stream<Path> paths = Files.list(folder)) {
                 for (Path file : paths.filter(Files::isRegularFile).sorted().toList()) {
-                    Path copy = folder.resolve(file.getFileName().toString());
-                    Files.copy(file, copy);
-                    files.put(file.getFileName().toString(), sha256(copy));
+                    files.put(file.getFileName().toString(), sha256(file));
                 }
             }
             Manifest complete = new Manifest(manifest.model(), manifest.version(), manifest.parentVersion(), manifest.trainerStep(),

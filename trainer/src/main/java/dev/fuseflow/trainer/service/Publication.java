@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
-import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
@@ -15,7 +14,6 @@ import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,7 +91,7 @@ public final class Publication {
 
     /** Scores the candidate, applies the gate, and publishes or rejects it. Returns the new version's status. */
     ModelVersionStatus evaluate(CausalLanguageModel policy, Block reference, NDManager manager, PreferenceBatcher batcher,
-                                Candidate candidate, Path tokenizerSource, Path scratch) throws IOException {
+                                Candidate candidate, Path tokenizerSource) throws IOException {
         EvalReport report = new PreferenceEvaluator(policy, reference, manager, alpha, beta)
                 .evaluate(new ArrayList<>(evalSet), batcher, 8);
         Map<String, Double> metrics = report.metrics();
@@ -108,26 +106,14 @@ public final class Publication {
             LOG.warn("candidate version {} of {} rejected: {}", version, modelName, decision.reasons());
             return ModelVersionStatus.REJECTED;
         }
-        CheckpointStore.writeAtomically(scratch, folder -> ModelDirectory.save(policy, folder, tokenizerSource));
-        ModelStore.Stored stored = store.publish(scratch, manifest);
+        ModelStore.Stored stored = store.publish(folder -> ModelDirectory.save(policy, folder, tokenizerSource), manifest);
         versions.write(stored.manifest(), stored.folder().toUri().toString(), stored.manifestSha256(), ModelVersionStatus.PUBLISHED,
                 List.of());
-        deleteTree(scratch);
         LOG.info("published version {} of {} at {} ({})", version, modelName, stored.folder(), metrics);
         return ModelVersionStatus.PUBLISHED;
     }
 
     /** What the candidate covers, for its manifest. */
     record Candidate(long trainerStep, long samplesTrained, Map<String, Long> offsets) {
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        if (Files.exists(folder)) {
-            try (var paths = Files.walk(folder)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.model.FreshModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,16 +41,17 @@ class PublishTest {
         Path model = dir.resolve("model");
         FreshModel.LLAMA_TINY.write(model, 1);
         ModelStore store = new ModelStore(dir.resolve("store"));
-        ModelStore.Stored v1 = store.publish(model, new ModelStore.Manifest("target", 1, null, 40, 320, Map.of("prefs-0", 160L),
+        ModelStore.Stored v1 = store.publish(copyOf(model), new ModelStore.Manifest("target", 1, null, 40, 320, Map.of("prefs-0", 160L),
                 Map.of("eval/rewards/accuracies", 0.9), Map.of()));
         assertThat(v1.folder()).isEqualTo(dir.resolve("store/target/v1"));
         assertThat(v1.manifest().files()).containsOnlyKeys("config.json", "model.safetensors", "tokenizer.json");
         assertThat(v1.manifestSha256()).hasSize(64);
         assertThat(ModelStore.verify(v1)).isEmpty();
-        store.publish(model, new ModelStore.Manifest("target", 2, 1L, 80, 640, Map.of(), Map.of(), Map.of()));
+        store.publish(copyOf(model), new ModelStore.Manifest("target", 2, 1L, 80, 640, Map.of(), Map.of(), Map.of()));
         assertThat(store.versions("target")).extracting(s -> s.manifest().version()).containsExactly(1L, 2L);
         assertThat(store.latest("target").orElseThrow().manifest().parentVersion()).isEqualTo(1L);
-        assertThatThrownBy(() -> store.publish(model, new ModelStore.Manifest("target", 2, 1L, 80, 640, Map.of(), Map.of(), Map.of())))
+        ModelStore.Manifest again = new ModelStore.Manifest("target", 2, 1L, 80, 640, Map.of(), Map.of(), Map.of());
+        assertThatThrownBy(() -> store.publish(copyOf(model), again))
                 .hasMessageContaining("was published already");
 
         Files.writeString(v1.folder().resolve("config.json"), "{}");
@@ -57,5 +59,16 @@ class PublishTest {
         try (var entries = Files.list(dir.resolve("store/target"))) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v1", "v2");
         }
+    }
+
+    /** The published model: a copy of a folder written by the built-in model presets. */
+    private static CheckpointStore.Contents copyOf(Path model) {
+        return folder -> {
+            try (var files = Files.list(model)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, folder.resolve(file.getFileName().toString()));
+                }
+            }
+        };
     }
 }
