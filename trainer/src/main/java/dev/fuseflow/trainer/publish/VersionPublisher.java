@@ -3,12 +3,14 @@ package dev.fuseflow.trainer.publish;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.avro.TopicPartitionOffset;
+import dev.fuseflow.trainer.checkpoint.PartitionKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes ModelVersion records, keyed by model name, each in its own Kafka transaction, so a
@@ -30,9 +32,8 @@ public final class VersionPublisher implements AutoCloseable {
                               List<String> reasons) {
         List<TopicPartitionOffset> offsets = new ArrayList<>();
         for (Map.Entry<String, Long> e : manifest.offsets().entrySet()) {
-            int dash = e.getKey().lastIndexOf('-');
-            offsets.add(new TopicPartitionOffset(e.getKey().substring(0, dash), Integer.parseInt(e.getKey().substring(dash + 1)),
-                    e.getValue()));
+            TopicPartition partition = PartitionKeys.parse(e.getKey());
+            offsets.add(new TopicPartitionOffset(partition.topic(), partition.partition(), e.getValue()));
         }
         ModelVersion record = ModelVersion.newBuilder().setModelName(manifest.model()).setVersion(manifest.version())
                 .setParentVersion(manifest.parentVersion()).setArtifactUri(artifactUri).setArtifactSha256(manifestSha256)

@@ -5,6 +5,7 @@ import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
+import dev.fuseflow.trainer.checkpoint.PartitionKeys;
 import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -111,7 +112,7 @@ public final class TrainerService implements AutoCloseable {
             TrainingCheckpoint.restoreOptimizer(newest.get(), step);
         }
         Map<TopicPartition, Long> resumeAt = new LinkedHashMap<>();
-        offsets.forEach((key, offset) -> resumeAt.put(partition(key), offset));
+        offsets.forEach((key, offset) -> resumeAt.put(PartitionKeys.parse(key), offset));
         this.source = new SampleSource(consumer, settings.topic(), resumeAt);
         LOG.info("trainer service starts at {} ({} updates, stage {}, offsets {})", newest.map(Path::getFileName).orElse(null),
                 totalUpdates, state.stage(), offsets);
@@ -176,14 +177,14 @@ public final class TrainerService implements AutoCloseable {
     /** Held-out samples move the offsets on without an update. */
     private void consumedWithoutTraining(List<ConsumedSample> samples) {
         for (ConsumedSample s : samples) {
-            offsets.merge(key(s.partition()), s.nextOffset(), Math::max);
+            offsets.merge(PartitionKeys.of(s.partition()), s.nextOffset(), Math::max);
         }
     }
 
     private void publishIfDue() throws IOException {
         if (publication != null && state.stage().equals(ServiceState.WRPO) && publication.due(state.stageUpdates())) {
             publication.evaluate(policy, reference, manager, batcher, new Publication.Candidate(totalUpdates, state.trainedTotal(),
-                    Map.copyOf(offsets)), settings.model(), settings.output().resolve("candidate"));
+                    Map.copyOf(offsets)), settings.model());
         }
     }
 
@@ -221,7 +222,7 @@ public final class TrainerService implements AutoCloseable {
         Path written = checkpoints.write(totalUpdates, folder -> TrainingCheckpoint.write(folder, policy, settings.model(), step, saved));
         // Only now, with the checkpoint durable, may Kafka's committed offsets move.
         Map<TopicPartition, Long> commit = new LinkedHashMap<>();
-        offsets.forEach((key, offset) -> commit.put(partition(key), offset));
+        offsets.forEach((key, offset) -> commit.put(PartitionKeys.parse(key), offset));
         source.commit(commit);
         trainedSinceCheckpoint.clear();
         state = new ServiceState(saved.stage(), saved.stageUpdates(), saved.sftSamples(), saved.offsets(), List.of(),
@@ -243,15 +244,6 @@ public final class TrainerService implements AutoCloseable {
         CosineWarmupSchedule schedule = new CosineWarmupSchedule(peak, peak / 10, Math.max(1, settings.scheduleUpdates() / 10),
                 settings.scheduleUpdates());
         return new UpdateSettings(schedule, AdamW.Settings.PYTORCH, 1.0, 1, settings.precision());
-    }
-
-    static String key(TopicPartition partition) {
-        return partition.topic() + "-" + partition.partition();
-    }
-
-    static TopicPartition partition(String key) {
-        int dash = key.lastIndexOf('-');
-        return new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1)));
     }
 
     @Override
