@@ -6,24 +6,15 @@ import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.process.ChildJvm;
 import dev.fuseflow.embedded.process.JavaCommand;
-import dev.fuseflow.schemas.avro.PreferenceSample;
-import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.schemas.topics.TopicProvisioner;
 import dev.fuseflow.trainer.data.ShoutTask;
-import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.service.CheckpointLineage;
+import dev.fuseflow.trainer.service.TrainerServiceTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,22 +27,9 @@ class ServeCommandTest {
 
     @Test
     void serveTrainsFromTheTopicPublishesVersionsAndCheckpointsOnSigterm(EmbeddedStack stack) throws Exception {
-        String prefix = "serve-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions()));
-        }
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), "schema.registry.url",
-                stack.schemaRegistryUrl());
-        KafkaAvroSerializer serializer = new KafkaAvroSerializer();
-        serializer.configure(config, false);
-        List<WrpoExample> examples = ShoutTask.samples(160, 31);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
-            for (WrpoExample e : examples) {
-                PreferenceSample s = dev.fuseflow.trainer.service.TrainerServiceTestSupport.sample(e);
-                producer.send(new ProducerRecord<>(topics.preferences().name(), s.getPromptId(), s));
-            }
-        }
+        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "serve");
+        String prefix = TrainerServiceTestSupport.prefix(topics);
+        TrainerServiceTestSupport.produce(stack, topics.preferences().name(), ShoutTask.samples(160, 31));
         Path run = dir.resolve("run");
         List<String> args = List.of("serve", "--fresh-model", "LLAMA_TINY", "--output", run.toString(), "--bootstrap-servers",
                 stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-id",

@@ -7,11 +7,8 @@ import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.avro.PreferenceSample;
-import dev.fuseflow.schemas.serde.AvroSerdeConfig;
-import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.schemas.topics.TopicProvisioner;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
@@ -28,13 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,15 +45,12 @@ class PublicationTest {
     @Test
     void heldOutSamplesNeverTrainAndCandidatesArePublishedOrRejectedAsRecordsWithVerifiableArtifacts(EmbeddedStack stack)
             throws Exception {
-        String prefix = "pub-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions()));
-        }
+        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "pub");
+        String prefix = TrainerServiceTestSupport.prefix(topics);
         List<WrpoExample> examples = ShoutTask.samples(SAMPLES, 21);
+        TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
         Map<String, Object> producerConfig = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 "schema.registry.url", stack.schemaRegistryUrl()));
-        produce(producerConfig, topics.preferences().name(), examples);
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
@@ -75,14 +66,8 @@ class PublicationTest {
         Publication publication = new Publication(new Publication.Settings("shout-target", bucket, 64, 4, 0.1, 0.1),
                 new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
                 new VersionPublisher(versionProducer, topics.modelVersions().name()));
-        Map<String, Object> consumerConfig = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "trainer-" + prefix, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
-        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
-        values.configure(consumerConfig, false);
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer(consumerConfig, new StringDeserializer(), values);
+        Map<String, Object> consumerConfig = TrainerServiceTestSupport.consumerConfig(stack, "trainer-" + prefix);
+        KafkaConsumer<String, PreferenceSample> consumer = TrainerServiceTestSupport.consumer(consumerConfig);
         try (TrainerService service = new TrainerService(settings, consumer, publication)) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
@@ -116,26 +101,12 @@ class PublicationTest {
         }
     }
 
-    private static void produce(Map<String, Object> producerConfig, String topic, List<WrpoExample> examples) {
-        KafkaAvroSerializer serializer = new KafkaAvroSerializer();
-        serializer.configure(producerConfig, false);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
-            for (WrpoExample e : examples) {
-                PreferenceSample s = TrainerServiceTest.sample(e);
-                producer.send(new ProducerRecord<>(topic, s.getPromptId(), s));
-            }
-        }
-    }
-
     private static List<ModelVersion> readVersions(EmbeddedStack stack, String topic, Map<String, Object> base) {
         Map<String, Object> config = new HashMap<>(base);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
-        values.configure(config, false);
         List<ModelVersion> versions = new ArrayList<>();
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer(config, new StringDeserializer(), values);
+        KafkaConsumer<String, ModelVersion> consumer = TrainerServiceTestSupport.consumer(config);
         try (consumer) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + 10_000_000_000L;

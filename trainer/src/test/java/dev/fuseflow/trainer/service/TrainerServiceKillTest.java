@@ -6,10 +6,7 @@ import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.process.ChildJvm;
 import dev.fuseflow.embedded.process.JavaCommand;
-import dev.fuseflow.schemas.avro.PreferenceSample;
-import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.schemas.topics.TopicProvisioner;
 import dev.fuseflow.trainer.cli.TrainerCommand;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
@@ -20,12 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,23 +36,10 @@ class TrainerServiceKillTest {
 
     @Test
     void tenSigkillsLoseNothingAndTrainNothingTwice(EmbeddedStack stack) throws Exception {
-        String prefix = "kill-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            new TopicProvisioner(admin).ensure(List.of(topics.preferences()));
-        }
+        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "kill");
+        String prefix = TrainerServiceTestSupport.prefix(topics);
         List<WrpoExample> examples = ShoutTask.samples(SAMPLES, 13);
-        Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                "schema.registry.url", stack.schemaRegistryUrl());
-        KafkaAvroSerializer serializer = new KafkaAvroSerializer();
-        serializer.configure(producerConfig, false);
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerConfig, new StringSerializer(), serializer)) {
-            for (WrpoExample e : examples) {
-                PreferenceSample s = TrainerServiceTest.sample(e);
-                producer.send(new ProducerRecord<>(topics.preferences().name(), s.getPromptId(), s));
-            }
-            producer.flush();
-        }
+        TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
         Path run = dir.resolve("run");

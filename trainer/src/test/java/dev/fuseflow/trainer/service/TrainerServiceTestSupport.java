@@ -1,16 +1,92 @@
 package dev.fuseflow.trainer.service;
 
+import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.schemas.avro.Evidence;
 import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.avro.SourceResponse;
+import dev.fuseflow.schemas.avro.TargetResponse;
+import dev.fuseflow.schemas.serde.AvroSerdeConfig;
+import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.schemas.topics.TopicProvisioner;
 import dev.fuseflow.trainer.data.WrpoExample;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Test fixtures of the service shared with other packages' tests. */
+/** Fixtures of the trainer service's broker tests: topics, samples on the preferences topic, the trainer's consumer. */
 public final class TrainerServiceTestSupport {
 
     private TrainerServiceTestSupport() {
     }
 
     /** A PreferenceSample carrying a demo example, as the stream processors would emit it. */
-    public static PreferenceSample sample(WrpoExample example) {
-        return TrainerServiceTest.sample(example);
+    public static PreferenceSample sample(WrpoExample e) {
+        return PreferenceSample.newBuilder().setSampleId(e.sampleId()).setPromptId("prompt-" + e.sampleId()).setPrompt(e.prompt())
+                .setSourceChosen(new SourceResponse("g-s-" + e.sampleId(), e.sourceChosen(), "big", 0.9))
+                .setTargetChosen(new TargetResponse("g-t-" + e.sampleId(), e.targetChosen(), 1L, 0.7))
+                .setTargetRejected(new TargetResponse("g-r-" + e.sampleId(), e.rejected(), 1L, 0.1))
+                .setWeight(1.0).setEvidence(Evidence.newBuilder().setSignalCount(3).setDistinctGivers(2).setAgreement(1.0).setRewardGap(0.6)
+                        .setFeedbackEventIds(List.of("f-" + e.sampleId())).setScoringPolicy("test@1").build())
+                .setCreatedAt(Instant.now()).build();
+    }
+
+    /** FuseFlow's topics under a fresh prefix made from {@code stem}, with preferences and model versions created. */
+    public static FuseFlowTopics provision(EmbeddedStack stack, String stem) throws Exception {
+        String prefix = stem + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions()));
+        }
+        return topics;
+    }
+
+    /** The topics' common prefix, as {@code --topic-prefix} takes it. */
+    public static String prefix(FuseFlowTopics topics) {
+        String name = topics.preferences().name();
+        return name.substring(0, name.length() - FuseFlowTopics.defaults().preferences().name().length());
+    }
+
+    /** The examples as PreferenceSamples on the topic, keyed by prompt id, all acknowledged on return. */
+    public static void produce(EmbeddedStack stack, String topic, List<WrpoExample> examples) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                "schema.registry.url", stack.schemaRegistryUrl());
+        KafkaAvroSerializer serializer = new KafkaAvroSerializer();
+        serializer.configure(config, false);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+            for (WrpoExample e : examples) {
+                PreferenceSample s = sample(e);
+                producer.send(new ProducerRecord<>(topic, s.getPromptId(), s));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The settings of the trainer's consumer (read_committed, no auto-commit, specific Avro). */
+    public static Map<String, Object> consumerConfig(EmbeddedStack stack, String group) {
+        return new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+    }
+
+    /** A consumer of Avro records of type {@code T} with these settings. */
+    public static <T> KafkaConsumer<String, T> consumer(Map<String, Object> config) {
+        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
+        values.configure(config, false);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KafkaConsumer<String, T> consumer = new KafkaConsumer(config, new StringDeserializer(), values);
+        return consumer;
     }
 }
