@@ -82,6 +82,8 @@ public final class LocalStack implements AutoCloseable {
         settings.put("schema.registry.url", stack.schemaRegistryUrl());
         settings.put("fuseflow.streams.state-dir", config.dataDir().resolve("stream-processors").toString());
         settings.put("fuseflow.metrics.port", String.valueOf(config.streamsMetricsPort()));
+        // The demo's users are noisy (DemoSettings.thumbsNoise): trust the reward model four times as much as a thumb.
+        settings.put("fuseflow.scoring.weight.thumbs", "0.25");
         return StreamProcessorConfig.from(Settings.of(settings));
     }
 

@@ -1,7 +1,14 @@
 package dev.fuseflow.local;
 
 import dev.fuseflow.embedded.BrokerMode;
+import dev.fuseflow.local.demo.DemoComparison;
+import dev.fuseflow.local.demo.DemoRun;
+import dev.fuseflow.local.demo.DemoSettings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -42,11 +49,34 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--reset", description = "Delete the data dir before starting.")
     boolean reset;
 
+    @Option(names = "--demo-duration", defaultValue = "${FUSEFLOW_DEMO_DURATION:-PT10M}",
+            description = "How long the demo app closes the loop before it prints the learning result (default ${DEFAULT-VALUE}).")
+    Duration demoDuration;
+
+    @Option(names = "--no-demo", description = "Start the stack only: no trainer, no demo app.")
+    boolean noDemo;
+
+    @Option(names = "--keep-running", description = "After the demo, keep the stack up until Ctrl-C.")
+    boolean keepRunning;
+
+    @Option(names = "--trainer-arg", description = "Extra option for the trainer's serve, e.g. --trainer-arg=--sft-samples=4000.")
+    List<String> trainerArgs = new ArrayList<>();
+
+    @Option(names = "--compare-seeds", defaultValue = "0",
+            description = "Instead of the demo: run it with WRPO and with SFT+DPO (alpha 0) for this many seeds, each on a fresh stack"
+                    + " under <data-dir>/compare, for --demo-duration each, and print both with their spread.")
+    int compareSeeds;
+
     @Option(names = "--exit-when-ready", hidden = true, description = "Start, print the endpoints, stop (smoke tests).")
     boolean exitWhenReady;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
+        if (compareSeeds > 0) {
+            List<Long> seeds = java.util.stream.LongStream.rangeClosed(1, compareSeeds).boxed().toList();
+            DemoComparison.run(dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, System.out);
+            return 0;
+        }
         LocalStackConfig config = new LocalStackConfig(dataDir, BrokerMode.parse(brokerMode), kafkaPort, registryPort,
                 streamsMetricsPort, reset);
         LocalStack stack = LocalStack.start(config);
@@ -55,6 +85,15 @@ public final class LocalStackCommand implements Callable<Integer> {
             stack.close();
             return 0;
         }
+        if (!noDemo) {
+            DemoRun.Result result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir,
+                    DemoSettings.defaults(demoDuration), trainerArgs, System.out);
+            System.out.println(summary(result));
+            if (!keepRunning) {
+                stack.close();
+                return 0;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
@@ -62,6 +101,21 @@ public final class LocalStackCommand implements Callable<Integer> {
         }, "local-stack-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    static String summary(DemoRun.Result result) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "events %,d -> samples %,d (dead letters %,d); %d versions published%n", result.events(),
+                result.samples(), result.deadLetters(), result.target().size() - 1));
+        text.append(String.format(Locale.ROOT, "target held-out reward: start %.3f -> newest %.3f; best single source %.3f: %s%n",
+                result.startMean(), result.newestMean(), result.bestSourceMean(),
+                result.newestMean() > result.bestSourceMean() ? "the target has overtaken every source"
+                        : result.newestMean() > result.startMean() ? "the target improved but has not overtaken the sources yet"
+                        : "the target has not improved yet"));
+        text.append(String.format(Locale.ROOT, "freshness (sample to first published version trained on it): p50 %.1f s, p95 %.1f s"
+                + " over %d samples%n", result.freshness(50), result.freshness(95), result.freshnessSeconds().size()));
+        text.append("results: ").append(result.files());
+        return text.toString();
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package dev.fuseflow.streams.app;
 
+import dev.fuseflow.schemas.ops.OpsHttpServer;
 import dev.fuseflow.schemas.topics.TopicProvisioner;
 import dev.fuseflow.streams.topology.PreferenceTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

@@ -18,6 +18,11 @@ public final class PreferenceBatcher {
     private final long padId;
     private final AtomicLong truncatedSamples = new AtomicLong();
 
+    /** The encoder the batches are made with (and generation must use). */
+    public PromptResponseEncoder encoder() {
+        return encoder;
+    }
+
     public PreferenceBatcher(PromptResponseEncoder encoder, SequenceBudget budget, long padId) {
         this.encoder = encoder;
         this.budget = budget;

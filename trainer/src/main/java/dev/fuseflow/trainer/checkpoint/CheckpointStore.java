@@ -115,6 +115,17 @@ public final class CheckpointStore {
     }
 
     /** The step a checkpoint folder holds. */
+    /** Bytes of all files under a checkpoint folder. */
+    public static long size(Path checkpoint) throws IOException {
+        try (Stream<Path> files = Files.walk(checkpoint)) {
+            long total = 0;
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
+    }
+
     public static long step(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {

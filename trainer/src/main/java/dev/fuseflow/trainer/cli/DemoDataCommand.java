@@ -1,6 +1,9 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.trainer.data.ShoutTask;
+import dev.fuseflow.trainer.data.WrpoExampleJsonl;
+import dev.fuseflow.trainer.data.skills.ScriptedSource;
+import dev.fuseflow.trainer.data.skills.SkillSamples;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,10 +11,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code demo-data}: writes the shout-a-word demo workload as JSONL of WRPO samples. */
+/** {@code demo-data}: writes a demo workload as JSONL of WRPO samples. */
 @Command(name = "demo-data", mixinStandardHelpOptions = true,
-        description = "Write FuseFlow's demo workload (shout a word) as JSONL WRPO samples for train and eval.")
+        description = "Write a FuseFlow demo workload as JSONL WRPO samples for train and eval.")
 final class DemoDataCommand implements Callable<Integer> {
+
+    /** The demo workloads. */
+    enum Task { SHOUT, SKILLS }
 
     @Spec
     CommandSpec spec;
@@ -25,12 +31,17 @@ final class DemoDataCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--task", defaultValue = "SHOUT",
+            description = "SHOUT (one skill) or SKILLS (reverse, sort, add, upper; y_ws from two scripted sources).")
+    Task task;
+
     @Override
     public Integer call() throws Exception {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, got " + count);
         }
-        ShoutTask.write(output, ShoutTask.samples(count, seed));
+        WrpoExampleJsonl.write(output, task == Task.SHOUT ? ShoutTask.samples(count, seed)
+                : SkillSamples.samples(count, seed, ScriptedSource.demoPair()));
         spec.commandLine().getOut().println("wrote " + count + " samples to " + output);
         return 0;
     }

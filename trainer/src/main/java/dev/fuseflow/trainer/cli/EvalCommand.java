@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
+import dev.fuseflow.trainer.data.skills.Skill;
+import dev.fuseflow.trainer.data.skills.SkillWorkload;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.trainer.sampling.ChatResponder;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -14,6 +19,7 @@ import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,6 +64,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-prompt-length", defaultValue = "1800")
     int maxPromptLength;
 
+    @Option(names = "--task-prompts", defaultValue = "0",
+            description = "Also grade greedy answers to this many held-out prompts per skill of the multi-skill workload.")
+    int taskPrompts;
+
     @Option(names = "--json", description = "One JSON object instead of the table.")
     boolean json;
 
@@ -73,6 +83,12 @@ final class EvalCommand implements Callable<Integer> {
                     .evaluate(WrpoExampleJsonl.read(data), new PreferenceBatcher(encoder, budget, 0),
                             microBatch);
             print(report, spec.commandLine().getOut());
+            if (taskPrompts > 0) {
+                TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, 32), 16)
+                        .evaluate(scored, manager, SkillWorkload.heldOut(7, List.of(Skill.values()), taskPrompts));
+                spec.commandLine().getOut().printf(Locale.ROOT, "task reward %.4f over %d held-out prompts: %s%n", reward.mean(),
+                        reward.prompts(), reward.perSkill());
+            }
         }
         return 0;
     }

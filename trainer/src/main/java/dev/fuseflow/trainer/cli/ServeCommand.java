@@ -1,9 +1,7 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.schemas.avro.ModelVersion;
-import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
-import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.batch.SequenceBudget;
@@ -14,7 +12,11 @@ import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
 import dev.fuseflow.trainer.service.Publication;
+import dev.fuseflow.trainer.service.SampleIntake;
+import dev.fuseflow.trainer.service.TrainerMetrics;
 import dev.fuseflow.trainer.service.TrainerService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO; exactly-once checkpoints.",
             "Options also come from --config FILE or FUSEFLOW_SERVE_<OPTION> variables."})
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", description = "Properties file with option defaults.")
     Path config;
@@ -112,8 +112,20 @@ final class ServeCommand implements Callable<Integer> {
             description = "Percent of samples held out for the eval gate (0: no gate, no publication).")
     int evalBucket;
 
-    @Option(names = "--eval-every", defaultValue = "50", description = "WRPO updates between candidate evaluations.")
+    @Option(names = "--eval-every", defaultValue = "50", description = "Updates between candidate evaluations.")
     long evalEvery;
+
+    @Option(names = "--eval-interval", defaultValue = "PT5M",
+            description = "Evaluate a candidate after this long too, if it trained at all (ISO-8601; PT0S: by updates only).")
+    Duration evalInterval;
+
+    @Option(names = "--gate-metrics", split = ",", defaultValue = "eval/rewards/accuracies,eval/loss",
+            description = "Metrics a candidate must not be worse in (eval/task_reward for the skills workload).")
+    List<String> gateMetrics;
+
+    @Option(names = "--gate-lower-is-better", split = ",", defaultValue = "eval/loss",
+            description = "Which gate metrics are better when lower.")
+    List<String> gateLowerIsBetter;
 
     @Option(names = "--max-eval-samples", defaultValue = "256")
     int maxEvalSamples;
@@ -128,11 +140,35 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--store", description = "Model store folder (default: <output>/store).")
     Path store;
 
+    @Option(names = "--metrics-port", defaultValue = "9405",
+            description = "Port of /metrics (Prometheus) and /health; 0 any free port, -1 none (default ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--progress-every", defaultValue = "PT10S", description = "Interval of the one-line progress log (ISO-8601).")
+    Duration progressEvery;
+
     @Option(names = "--kafka-property", description = "Any consumer setting key=value, e.g. security.protocol=SASL_SSL.")
     Map<String, String> kafkaProperties = new HashMap<>();
 
     @Override
     public Integer call() throws Exception {
+        Running running = startService();
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "trainer-shutdown"));
+        running.awaitEnd();
+        return 0;
+    }
+
+    /**
+     * Parses serve's options (no environment or file layers; a later option overrides an earlier
+     * one) and starts the service on a thread of its own.
+     */
+    public static Running start(String... args) throws Exception {
+        ServeCommand command = new ServeCommand();
+        new picocli.CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        return command.startService();
+    }
+
+    Running startService() throws Exception {
         if ((model == null) == (freshModel == null)) {
             throw new IllegalArgumentException("give exactly one of --model DIR and --fresh-model PRESET");
         }
@@ -144,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         TrainerService.Settings settings = new TrainerService.Settings(model, output,
-                FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).preferences().name(), microBatch, maxWait, sftSamples,
+                topics().preferences().name(), microBatch, maxWait, sftSamples,
                 sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,
                 SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
                 keepCheckpoints, precision);
@@ -154,23 +190,15 @@ final class ServeCommand implements Callable<Integer> {
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
         consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
         consumerConfig.putAll(kafkaProperties);
-        KafkaAvroDeserializer values = new KafkaAvroDeserializer();
-        values.configure(consumerConfig, false);
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer(consumerConfig, new StringDeserializer(), values);
-        try (TrainerService service = new TrainerService(settings, consumer, publication(consumerConfig))) {
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                service.stop();
-                try {
-                    main.join(60_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "trainer-shutdown"));
-            service.run(Long.MAX_VALUE, Duration.ofDays(36_500));
-        }
-        return 0;
+        SampleIntake intake = SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TrainerMetrics metrics = new TrainerMetrics(registry, progressEvery);
+        TrainerService service = new TrainerService(settings, intake, publication(consumerConfig), metrics);
+        return new Running(service, registry, metricsPort);
+    }
+
+    private FuseFlowTopics topics() {
+        return FuseFlowTopics.defaults().renamed(n -> topicPrefix + n);
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
@@ -186,10 +214,10 @@ final class ServeCommand implements Callable<Integer> {
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
         Publication.Settings publication = new Publication.Settings(modelName, new EvalBucket(evalBucket), maxEvalSamples, evalEvery,
-                alphaFinal, beta);
+                evalInterval, alphaFinal, beta);
         return new Publication(publication,
-                new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), gateTolerance),
+                new EvalGate(gateMetrics, gateLowerIsBetter.stream().filter(gateMetrics::contains).toList(), gateTolerance),
                 new ModelStore(store != null ? store : output.resolve("store")),
-                new VersionPublisher(producer, FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).modelVersions().name()));
+                new VersionPublisher(producer, topics().modelVersions().name()));
     }
 }

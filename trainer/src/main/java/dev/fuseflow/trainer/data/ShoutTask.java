@@ -1,14 +1,7 @@
 package dev.fuseflow.trainer.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -62,27 +55,6 @@ public final class ShoutTask {
                     targetBest, word, 1.0));
         }
         return samples;
-    }
-
-    /** Writes samples as JSONL in the PreferenceSample field names that {@link WrpoExampleJsonl} reads. */
-    public static void write(Path file, List<WrpoExample> samples) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (WrpoExample sample : samples) {
-                ObjectNode line = json.createObjectNode();
-                line.put("sampleId", sample.sampleId());
-                var prompt = line.putArray("prompt");
-                for (ChatMessage message : sample.prompt()) {
-                    prompt.addObject().put("role", message.getRole().name()).put("content", message.getContent());
-                }
-                line.putObject("sourceChosen").put("text", sample.sourceChosen());
-                line.putObject("targetChosen").put("text", sample.targetChosen());
-                line.putObject("targetRejected").put("text", sample.rejected());
-                line.put("weight", sample.weight());
-                out.write(json.writeValueAsString(line));
-                out.newLine();
-            }
-        }
     }
 
     private static String word(Random random) {

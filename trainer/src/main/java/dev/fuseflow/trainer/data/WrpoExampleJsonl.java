@@ -1,5 +1,7 @@
 package dev.fuseflow.trainer.data;
 
+import java.io.BufferedWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +55,26 @@ public final class WrpoExampleJsonl {
             }
         }
         return examples;
+    }
+
+    /** Writes samples as JSONL in the PreferenceSample field names that {@link #read} reads. */
+    public static void write(Path file, List<WrpoExample> samples) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (WrpoExample sample : samples) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("sampleId", sample.sampleId());
+                var prompt = line.putArray("prompt");
+                for (ChatMessage message : sample.prompt()) {
+                    prompt.addObject().put("role", message.getRole().name()).put("content", message.getContent());
+                }
+                line.putObject("sourceChosen").put("text", sample.sourceChosen());
+                line.putObject("targetChosen").put("text", sample.targetChosen());
+                line.putObject("targetRejected").put("text", sample.rejected());
+                line.put("weight", sample.weight());
+                out.write(JSON.writeValueAsString(line));
+                out.newLine();
+            }
+        }
     }
 
     static WrpoExample parse(Path file, long number, String line) {

@@ -32,6 +32,13 @@ public record EvalGate(List<String> metrics, List<String> lowerIsBetter, double 
         lowerIsBetter = List.copyOf(lowerIsBetter);
     }
 
+    /** This gate without the given metrics (those a stage does not define); empty when none would be left. */
+    public java.util.Optional<EvalGate> without(List<String> undefined) {
+        List<String> kept = metrics.stream().filter(m -> !undefined.contains(m)).toList();
+        return kept.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new EvalGate(kept, lowerIsBetter.stream().filter(kept::contains).toList(), tolerance));
+    }
+
     /** @param published the current published version's metrics; empty for the first version */
     public Decision judge(Map<String, Double> candidate, Map<String, Double> published) {
         List<String> reasons = new ArrayList<>();

@@ -6,8 +6,11 @@ import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +33,9 @@ import java.util.stream.Stream;
 public final class ModelStore {
 
     public static final String MANIFEST = "manifest.json";
+    private static final String REJECTED = "rejected";
+    private static final String CURRENT = "CURRENT";
+    private static final String ROLLED_BACK_SUFFIX = ".rolled-back";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -71,7 +77,94 @@ public final class ModelStore {
                     manifest.samplesTrained(), new TreeMap<>(manifest.offsets()), new TreeMap<>(manifest.metrics()), files);
             JSON.writeValue(folder.resolve(MANIFEST).toFile(), complete);
         });
+        setCurrent(manifest.model(), manifest.version());
         return read(target);
+    }
+
+    /** A candidate the gate refused: kept as {@code rejected/v<N>.json} (manifest and reasons) so its number is never reused. */
+    public void recordRejected(Manifest manifest, List<String> reasons) throws IOException {
+        Path file = root.resolve(manifest.model()).resolve(REJECTED).resolve("v" + manifest.version() + ".json");
+        Files.createDirectories(file.getParent());
+        writeAtomically(file, JSON.writeValueAsBytes(new Rejected(manifest, List.copyOf(reasons))));
+    }
+
+    /** A refused candidate and why. */
+    public record Rejected(Manifest manifest, List<String> reasons) {
+    }
+
+    /** Refused candidates of a model, oldest first. */
+    public List<Rejected> rejected(String model) throws IOException {
+        Path dir = root.resolve(model).resolve(REJECTED);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<Rejected> all = new ArrayList<>();
+            for (Path file : entries.filter(p -> p.getFileName().toString().matches("v\\d+\\.json")).toList()) {
+                all.add(JSON.readValue(file.toFile(), Rejected.class));
+            }
+            all.sort(Comparator.comparingLong(r -> r.manifest().version()));
+            return all;
+        }
+    }
+
+    /** The highest version number given out, published or rejected (0 for none): the next candidate takes the one after. */
+    public long highestVersionNumber(String model) throws IOException {
+        long highest = latest(model).map(s -> s.manifest().version()).orElse(0L);
+        for (Rejected refused : rejected(model)) {
+            highest = Math.max(highest, refused.manifest().version());
+        }
+        return highest;
+    }
+
+    /**
+     * The version serving stacks should use: the one an operator promoted or rolled back to, else
+     * the newest published one.
+     */
+    public Optional<Stored> current(String model) throws IOException {
+        Path pointer = root.resolve(model).resolve(CURRENT);
+        if (!Files.isRegularFile(pointer)) {
+            return latest(model);
+        }
+        long version = Long.parseLong(Files.readString(pointer).trim());
+        return Optional.of(read(root.resolve(model).resolve("v" + version)));
+    }
+
+    /** Makes a stored version current (publication, promotion, rollback). */
+    public void setCurrent(String model, long version) throws IOException {
+        if (!Files.isRegularFile(root.resolve(model).resolve("v" + version).resolve(MANIFEST))) {
+            throw new IllegalArgumentException("version " + version + " of " + model + " is not in the store " + root
+                    + " (rejected candidates have no weights)");
+        }
+        writeAtomically(root.resolve(model).resolve(CURRENT), Long.toString(version).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Marks a version rolled back, with the operator's reason ({@code v<N>.rolled-back} beside its folder). */
+    public void markRolledBack(String model, long version, String reason) throws IOException {
+        writeAtomically(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX),
+                reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public void clearRolledBack(String model, long version) throws IOException {
+        Files.deleteIfExists(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX));
+    }
+
+    public String rolledBackReason(String model, long version) throws IOException {
+        return Files.readString(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX));
+    }
+
+    public boolean isRolledBack(String model, long version) {
+        return Files.exists(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX));
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Versions of a model, oldest first. */

@@ -30,6 +30,28 @@ public final class VersionPublisher implements AutoCloseable {
 
     public ModelVersion write(ModelStore.Manifest manifest, String artifactUri, String manifestSha256, ModelVersionStatus status,
                               List<String> reasons) {
+        ModelVersion record = record(manifest, artifactUri, manifestSha256, status, reasons);
+        writeAll(List.of(record));
+        return record;
+    }
+
+    /** Several records in one transaction: readers see all of them or none (a rollback and the version it restores). */
+    public void writeAll(List<ModelVersion> records) {
+        producer.beginTransaction();
+        try {
+            for (ModelVersion record : records) {
+                producer.send(new ProducerRecord<>(topic, record.getModelName().toString(), record));
+            }
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+    }
+
+    /** The ModelVersion record of a stored (or refused) version. */
+    public static ModelVersion record(ModelStore.Manifest manifest, String artifactUri, String manifestSha256, ModelVersionStatus status,
+                                      List<String> reasons) {
         List<TopicPartitionOffset> offsets = new ArrayList<>();
         for (Map.Entry<String, Long> e : manifest.offsets().entrySet()) {
             TopicPartition partition = PartitionKeys.parse(e.getKey());
@@ -39,14 +61,6 @@ public final class VersionPublisher implements AutoCloseable {
                 .setParentVersion(manifest.parentVersion()).setArtifactUri(artifactUri).setArtifactSha256(manifestSha256)
                 .setTrainerStep(manifest.trainerStep()).setSamplesTrained(manifest.samplesTrained()).setConsumedOffsets(offsets)
                 .setEvalMetrics(manifest.metrics()).setStatus(status).setStatusReasons(reasons).setCreatedAt(Instant.now()).build();
-        producer.beginTransaction();
-        try {
-            producer.send(new ProducerRecord<>(topic, manifest.model(), record));
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            producer.abortTransaction();
-            throw e;
-        }
         return record;
     }
 

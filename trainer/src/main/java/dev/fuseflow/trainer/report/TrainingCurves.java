@@ -33,6 +33,17 @@ public final class TrainingCurves {
     public static final List<Chart> SFT_CHARTS = List.of(new Chart("sft-loss", "SFT loss (mean token NLL of y_ws)", List.of("loss")));
 
     private final Map<String, List<double[]>> points = new LinkedHashMap<>();
+    private final String xAxis;
+
+    /** Curves over optimizer steps. */
+    public TrainingCurves() {
+        this("step");
+    }
+
+    /** Curves over another x axis, e.g. model versions. */
+    public TrainingCurves(String xAxis) {
+        this.xAxis = xAxis;
+    }
 
     public void record(long step, Map<String, Double> metrics) {
         metrics.forEach((name, value) -> {
@@ -47,7 +58,7 @@ public final class TrainingCurves {
         Files.createDirectories(directory);
         List<Path> written = new ArrayList<>();
         for (Chart chart : charts) {
-            XYChart xy = new XYChartBuilder().width(800).height(500).title(chart.title()).xAxisTitle("step").build();
+            XYChart xy = new XYChartBuilder().width(800).height(500).title(chart.title()).xAxisTitle(xAxis).build();
             boolean any = false;
             for (String metric : chart.metrics()) {
                 List<double[]> series = points.get(metric);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.GradMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class BatchGenerator {
     /** The generated tokens of each prompt, in prompt order, ending with EOS when the model produced it. */
     public List<long[]> generate(NDManager manager, List<long[]> prompts, SamplingConfig config) {
         int longest = validate(prompts, config);
+        GradMode.offForThisThread();
         Rows rows = new Rows(prompts, longest, longest + config.maxNewTokens(), config.seed());
         NextTokenSampler sampler = new NextTokenSampler(config);
         try (NDManager cacheScope = manager.newSubManager()) {

@@ -1,10 +1,12 @@
 package dev.fuseflow.trainer.service;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -13,7 +15,18 @@ import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
+import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.trainer.data.skills.SkillPrompt;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.trainer.sampling.ChatResponder;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,19 +52,35 @@ public final class Publication {
      * @param alpha the candidate's rewards mix y_ws and y_wt as WRPO does at alpha_final
      * @param beta  WRPO's beta, for the rewards and the eval loss
      */
-    public record Settings(String modelName, EvalBucket bucket, int maxEvalSamples, long evalEvery, double alpha, double beta) {
+    public record Settings(String modelName, EvalBucket bucket, int maxEvalSamples, long evalEvery, Duration evalInterval,
+                           double alpha, double beta) {
 
         public Settings {
             if (maxEvalSamples < 1 || evalEvery < 1) {
                 throw new IllegalArgumentException("publication needs max eval samples >= 1 and eval every >= 1 update");
             }
+            if (evalInterval.isNegative()) {
+                throw new IllegalArgumentException("the eval interval must be >= 0 (0: by updates only), got " + evalInterval);
+            }
         }
     }
+
+    /** 0 when a candidate was scored against no reference (SFT stage: summed log-likelihoods), 1 against the SFT model (WRPO). */
+    public static final String STAGE_METRIC = "eval/stage";
+    /** Greedy answers to the eval set's workload prompts, graded (present when the eval set has any). */
+    public static final String TASK_REWARD_METRIC = "eval/task_reward";
+    /** Metrics only a reference defines: not judged in the SFT stage, where candidates are scored without one. */
+    static final List<String> REFERENCE_ONLY = List.of("eval/loss");
+    private static final int TASK_REWARD_PROMPTS = 96;
+    private static final int TASK_REWARD_MAX_TOKENS = 16;
 
     private final String modelName;
     private final EvalBucket bucket;
     private final int maxEvalSamples;
     private final long evalEvery;
+    private final Duration evalInterval;
+    private long updatesAtLastEval;
+    private long lastEvalNanos = System.nanoTime();
     private final double alpha;
     private final double beta;
     private final EvalGate gate;
@@ -59,18 +88,22 @@ public final class Publication {
     private final VersionPublisher versions;
     private final Deque<WrpoExample> evalSet = new ArrayDeque<>();
     private long lastVersion;
+    private NDManager servedScope;
+    private CausalLanguageModel served;
+    private long servedVersion = -1;
 
     public Publication(Settings settings, EvalGate gate, ModelStore store, VersionPublisher versions) throws IOException {
         this.modelName = settings.modelName();
         this.bucket = settings.bucket();
         this.maxEvalSamples = settings.maxEvalSamples();
         this.evalEvery = settings.evalEvery();
+        this.evalInterval = settings.evalInterval();
         this.alpha = settings.alpha();
         this.beta = settings.beta();
         this.gate = gate;
         this.store = store;
         this.versions = versions;
-        this.lastVersion = store.latest(settings.modelName()).map(s -> s.manifest().version()).orElse(0L);
+        this.lastVersion = store.highestVersionNumber(settings.modelName());
     }
 
     /** Keeps the sample for evaluation when its id is in the bucket; true means: do not train it. */
@@ -78,39 +111,132 @@ public final class Publication {
         if (!bucket.heldOut(example.sampleId())) {
             return false;
         }
-        evalSet.addLast(example);
+        // A restart re-reads what came after its checkpoint; a held-out sample saved before that is not added twice.
+        if (evalSet.stream().noneMatch(kept -> kept.sampleId().equals(example.sampleId()))) {
+            evalSet.addLast(example);
+        }
         while (evalSet.size() > maxEvalSamples) {
             evalSet.removeFirst();
         }
         return true;
     }
 
-    boolean due(long stageUpdates) {
-        return stageUpdates > 0 && stageUpdates % evalEvery == 0 && !evalSet.isEmpty();
+    /** Writes the eval set beside the checkpoints, so that a restart keeps it (held-out samples are never re-read). */
+    void saveEvalSet(Path file) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        WrpoExampleJsonl.write(temp, List.copyOf(evalSet));
+        java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Scores the candidate, applies the gate, and publishes or rejects it. Returns the new version's status. */
-    ModelVersionStatus evaluate(CausalLanguageModel policy, Block reference, NDManager manager, PreferenceBatcher batcher,
+    /** Restores the eval set a previous run saved; nothing when there is none. */
+    void restoreEvalSet(Path file) throws IOException {
+        if (java.nio.file.Files.isRegularFile(file)) {
+            WrpoExampleJsonl.read(file).forEach(this::holdOut);
+        }
+    }
+
+    int evalSetSize() {
+        return evalSet.size();
+    }
+
+    /** Whether SFT-stage candidates can be judged: the gate reads a metric that needs no reference. */
+    boolean judgesWithoutReference() {
+        return gate.without(REFERENCE_ONLY).isPresent();
+    }
+
+    /** Every {@code evalEvery} updates, or after {@code evalInterval} with at least one update, whichever comes first. */
+    boolean due(long totalUpdates) {
+        if (evalSet.isEmpty() || totalUpdates == updatesAtLastEval) {
+            return false;
+        }
+        boolean byUpdates = totalUpdates - updatesAtLastEval >= evalEvery;
+        boolean byTime = !evalInterval.isZero() && System.nanoTime() - lastEvalNanos >= evalInterval.toNanos();
+        return byUpdates || byTime;
+    }
+
+    /**
+     * Scores the candidate, applies the gate, and publishes or rejects it. Returns the new version's status.
+     *
+     * @param reference the frozen reference in the WRPO stage; null in the SFT stage
+     */
+    Outcome evaluate(CausalLanguageModel policy, Block reference, NDManager manager, PreferenceBatcher batcher,
                                 Candidate candidate, Path tokenizerSource) throws IOException {
-        EvalReport report = new PreferenceEvaluator(policy, reference, manager, alpha, beta)
-                .evaluate(new ArrayList<>(evalSet), batcher, 8);
-        Map<String, Double> metrics = report.metrics();
-        Optional<ModelStore.Stored> published = store.latest(modelName);
-        EvalGate.Decision decision = gate.judge(metrics, published.map(s -> s.manifest().metrics()).orElse(Map.of()));
+        updatesAtLastEval = candidate.trainerStep();
+        lastEvalNanos = System.nanoTime();
+        List<WrpoExample> evalSamples = new ArrayList<>(evalSet);
+        Map<String, Double> metrics = score(policy, reference, manager, batcher, evalSamples);
+        Optional<ModelStore.Stored> published = store.current(modelName);
+        EvalGate judged = reference == null ? gate.without(REFERENCE_ONLY).orElseThrow() : gate;
+        // The published version is scored again, on the same eval samples against the same reference: a fair
+        // comparison (its stored metrics came from an older eval set, perhaps another reference).
+        Map<String, Double> baseline = published.isEmpty() ? Map.of()
+                : score(servedModel(published.get(), manager, policy), reference, manager, batcher, evalSamples);
+        EvalGate.Decision decision = judged.judge(metrics, baseline);
         long version = ++lastVersion;
         Long parent = published.map(s -> s.manifest().version()).orElse(null);
         ModelStore.Manifest manifest = new ModelStore.Manifest(modelName, version, parent, candidate.trainerStep(),
                 candidate.samplesTrained(), candidate.offsets(), metrics, Map.of());
         if (!decision.publish()) {
+            store.recordRejected(manifest, decision.reasons());
             versions.write(manifest, "", "", ModelVersionStatus.REJECTED, decision.reasons());
             LOG.warn("candidate version {} of {} rejected: {}", version, modelName, decision.reasons());
-            return ModelVersionStatus.REJECTED;
+            return new Outcome(version, ModelVersionStatus.REJECTED);
         }
         ModelStore.Stored stored = store.publish(folder -> ModelDirectory.save(policy, folder, tokenizerSource), manifest);
         versions.write(stored.manifest(), stored.folder().toUri().toString(), stored.manifestSha256(), ModelVersionStatus.PUBLISHED,
                 List.of());
         LOG.info("published version {} of {} at {} ({})", version, modelName, stored.folder(), metrics);
-        return ModelVersionStatus.PUBLISHED;
+        return new Outcome(version, ModelVersionStatus.PUBLISHED);
+    }
+
+    /** The candidate's version number and what became of it. */
+    record Outcome(long version, ModelVersionStatus status) {
+    }
+
+    private Map<String, Double> score(CausalLanguageModel model, Block reference, NDManager manager, PreferenceBatcher batcher,
+                                      List<WrpoExample> samples) {
+        EvalReport report = new PreferenceEvaluator(model, reference, manager, alpha, beta).evaluate(samples, batcher, 8);
+        Map<String, Double> metrics = new TreeMap<>(report.metrics());
+        metrics.put(STAGE_METRIC, reference == null ? 0.0 : 1.0);
+        metrics.putAll(taskReward(model, manager, batcher.encoder()));
+        return metrics;
+    }
+
+    /** The published version's weights, loaded once per version in the candidate's data type. */
+    private CausalLanguageModel servedModel(ModelStore.Stored published, NDManager manager, CausalLanguageModel like)
+            throws IOException {
+        long version = published.manifest().version();
+        if (servedVersion != version) {
+            if (servedScope != null) {
+                servedScope.close();
+            }
+            servedScope = manager.newSubManager();
+            DataType type = like.getParameters().valueAt(0).getArray().getDataType();
+            served = ModelDirectory.load(published.folder(), servedScope, type);
+            servedVersion = version;
+        }
+        return served;
+    }
+
+    /** Task reward on the eval set's workload prompts (distinct, newest first); none when it has none. */
+    private Map<String, Double> taskReward(CausalLanguageModel policy, NDManager manager, PromptResponseEncoder encoder) {
+        Set<SkillPrompt> prompts = new LinkedHashSet<>();
+        for (Iterator<WrpoExample> newest = evalSet.descendingIterator(); newest.hasNext() && prompts.size() < TASK_REWARD_PROMPTS;) {
+            List<ChatMessage> prompt = newest.next().prompt();
+            if (prompt.size() == 1) {
+                SkillPrompt.parse(prompt.get(0).getContent()).ifPresent(prompts::add);
+            }
+        }
+        if (prompts.isEmpty()) {
+            return Map.of();
+        }
+        TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, 32), TASK_REWARD_MAX_TOKENS)
+                .evaluate(policy, manager, List.copyOf(prompts));
+        Map<String, Double> metrics = new TreeMap<>();
+        metrics.put(TASK_REWARD_METRIC, reward.mean());
+        reward.perSkill().forEach((skill, value) -> metrics.put(TASK_REWARD_METRIC + "/" + skill.promptName(), value));
+        return metrics;
     }
 
     /** What the candidate covers, for its manifest. */

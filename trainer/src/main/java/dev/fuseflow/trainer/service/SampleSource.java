@@ -22,11 +22,13 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class SampleSource implements AutoCloseable {
 
-    private final Consumer<String, PreferenceSample> consumer;
+    private final Consumer<String, byte[]> consumer;
+    private final SampleIntake intake;
     private final List<ConsumedSample> buffered = new ArrayList<>();
 
-    SampleSource(Consumer<String, PreferenceSample> consumer, String topic, Map<TopicPartition, Long> resumeAt) {
-        this.consumer = consumer;
+    SampleSource(SampleIntake intake, String topic, Map<TopicPartition, Long> resumeAt) {
+        this.intake = intake;
+        this.consumer = intake.consumer();
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -52,14 +54,25 @@ final class SampleSource implements AutoCloseable {
     List<ConsumedSample> next(int size, Duration maxWait) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (buffered.size() < size && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, PreferenceSample> r : consumer.poll(Duration.ofMillis(
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(
                     Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000))))) {
-                buffered.add(new ConsumedSample(example(r.value()), new TopicPartition(r.topic(), r.partition()), r.offset()));
+                // A poisoned record keeps its place (example null): its offset is passed only when its turn comes.
+                buffered.add(new ConsumedSample(intake.decode(r).map(SampleSource::example).orElse(null),
+                        new TopicPartition(r.topic(), r.partition()), r.offset(), r.timestamp()));
             }
         }
         List<ConsumedSample> batch = new ArrayList<>(buffered.subList(0, Math.min(size, buffered.size())));
         buffered.subList(0, batch.size()).clear();
         return batch;
+    }
+
+    /** Samples between the consumer's position and the end of its partitions, as of the last fetch (no broker round trip). */
+    long lag() {
+        long total = 0;
+        for (TopicPartition partition : consumer.assignment()) {
+            total += consumer.currentLag(partition).orElse(0);
+        }
+        return total + buffered.size();
     }
 
     /** Tells Kafka how far training got (after the checkpoint that covers it is durable). */
@@ -76,6 +89,6 @@ final class SampleSource implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
+        intake.close();
     }
 }

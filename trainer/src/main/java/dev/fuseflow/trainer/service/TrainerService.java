@@ -1,7 +1,7 @@
 package dev.fuseflow.trainer.service;
 
 import ai.djl.ndarray.NDManager;
-import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
@@ -9,6 +9,7 @@ import dev.fuseflow.trainer.checkpoint.PartitionKeys;
 import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.GradMode;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.objective.AlphaSchedule;
 import dev.fuseflow.trainer.optim.AdamW;
@@ -29,11 +30,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,7 @@ public final class TrainerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
     static final String REFERENCE = "reference-model";
+    static final String EVAL_SET = "eval-set.jsonl";
 
     /** The service's settings. */
     public record Settings(Path model, Path output, String topic, int microBatch, Duration maxWait, long sftSamples,
@@ -80,19 +84,27 @@ public final class TrainerService implements AutoCloseable {
     private volatile boolean stopping;
     private final Publication publication;
     private CausalLanguageModel reference;
+    private final TrainerMetrics metrics;
+    /** Record times of the samples trained since the last published version: its freshness. */
+    private final List<Long> unpublishedSampleTimes = new ArrayList<>();
     private final ExecutorService preparation = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "batch-preparation");
         thread.setDaemon(true);
         return thread;
     });
 
-    public TrainerService(Settings settings, Consumer<String, PreferenceSample> consumer) throws IOException {
-        this(settings, consumer, null);
+    public TrainerService(Settings settings, SampleIntake intake) throws IOException {
+        this(settings, intake, null);
     }
 
     /** @param publication the eval gate and publication; null for none (every sample trains) */
-    public TrainerService(Settings settings, Consumer<String, PreferenceSample> consumer, Publication publication) throws IOException {
+    public TrainerService(Settings settings, SampleIntake intake, Publication publication) throws IOException {
+        this(settings, intake, publication, TrainerMetrics.inMemory());
+    }
+
+    public TrainerService(Settings settings, SampleIntake intake, Publication publication, TrainerMetrics metrics) throws IOException {
         this.settings = settings;
+        this.metrics = metrics;
         this.publication = publication;
         this.manager = NDManager.newBaseManager("PyTorch");
         this.checkpoints = new CheckpointStore(settings.output().resolve("checkpoints"), settings.keepCheckpoints());
@@ -113,7 +125,10 @@ public final class TrainerService implements AutoCloseable {
         }
         Map<TopicPartition, Long> resumeAt = new LinkedHashMap<>();
         offsets.forEach((key, offset) -> resumeAt.put(PartitionKeys.parse(key), offset));
-        this.source = new SampleSource(consumer, settings.topic(), resumeAt);
+        this.source = new SampleSource(intake, settings.topic(), resumeAt);
+        if (publication != null) {
+            publication.restoreEvalSet(settings.output().resolve(EVAL_SET));
+        }
         LOG.info("trainer service starts at {} ({} updates, stage {}, offsets {})", newest.map(Path::getFileName).orElse(null),
                 totalUpdates, state.stage(), offsets);
     }
@@ -125,6 +140,7 @@ public final class TrainerService implements AutoCloseable {
      * @return the updates made in this run
      */
     public long run(long maxUpdates, Duration idle) throws IOException {
+        GradMode.offForThisThread();
         long done = 0;
         long lastSample = System.nanoTime();
         Prepared current = prepare(source.next(settings.microBatch(), settings.maxWait()));
@@ -134,11 +150,13 @@ public final class TrainerService implements AutoCloseable {
             if (!current.samples().isEmpty()) {
                 lastSample = System.nanoTime();
             }
+            metrics.lag(source.lag());
             if (current.trainable().isEmpty()) {
                 consumedWithoutTraining(current.samples());
             } else {
                 train(current, current.batch().join());
                 done++;
+                metrics.maybeLog(state.stage(), alpha());
                 publishIfDue();
                 if (state.stage().equals(ServiceState.SFT) && state.sftSamples() >= settings.sftSamples()) {
                     switchToWrpo();
@@ -163,7 +181,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private Prepared prepare(List<ConsumedSample> samples) {
-        List<WrpoExample> trainable = samples.stream().map(ConsumedSample::example)
+        List<WrpoExample> trainable = samples.stream().map(ConsumedSample::example).filter(Objects::nonNull)
                 .filter(example -> publication == null || !publication.holdOut(example)).toList();
         return new Prepared(samples, trainable, trainable.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> batcher.batch(trainable), preparation));
@@ -182,27 +200,59 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private void publishIfDue() throws IOException {
-        if (publication != null && state.stage().equals(ServiceState.WRPO) && publication.due(state.stageUpdates())) {
-            publication.evaluate(policy, reference, manager, batcher, new Publication.Candidate(totalUpdates, state.trainedTotal(),
-                    Map.copyOf(offsets)), settings.model());
+        boolean wrpo = state.stage().equals(ServiceState.WRPO);
+        if (publication != null && (wrpo || publication.judgesWithoutReference()) && publication.due(totalUpdates)) {
+            Publication.Outcome outcome = publication.evaluate(policy, wrpo ? reference : null, manager, batcher,
+                    new Publication.Candidate(totalUpdates, state.trainedTotal(), Map.copyOf(offsets)), settings.model());
+            if (outcome.status() == ModelVersionStatus.PUBLISHED) {
+                metrics.published(outcome.version(), unpublishedSampleTimes, System.currentTimeMillis());
+                unpublishedSampleTimes.clear();
+            }
         }
     }
 
     private void train(Prepared prepared, PreferenceBatch batch) {
         List<ConsumedSample> samples = prepared.samples();
+        boolean applied;
+        Map<String, Double> figures;
+        long tokens;
         if (step instanceof SftStep sft) {
-            sft.apply(batch.sourceChosen());
+            SftStep.Outcome outcome = sft.apply(batch.sourceChosen());
+            applied = outcome.applied();
+            figures = Map.of("loss", outcome.loss(), "grad_norm", outcome.gradNorm());
+            tokens = realTokens(batch.sourceChosen());
         } else {
-            AlphaSchedule alpha = new AlphaSchedule(settings.alphaFinal(), settings.alphaRamp());
-            ((WrpoStep) step).apply(batch, alpha.alpha(state.stageUpdates()), settings.beta());
+            WrpoStep.Outcome outcome = ((WrpoStep) step).apply(batch, alpha(), settings.beta());
+            applied = outcome.applied();
+            figures = outcome.metrics();
+            tokens = realTokens(batch.sourceChosen()) + realTokens(batch.targetChosen()) + realTokens(batch.rejected());
         }
+        metrics.update(step instanceof WrpoStep, alpha(), figures, prepared.trainable().size(), tokens, applied);
         prepared.trainable().forEach(example -> trainedSinceCheckpoint.add(example.sampleId()));
+        Set<String> trainedIds = prepared.trainable().stream().map(WrpoExample::sampleId).collect(Collectors.toSet());
+        samples.stream().filter(s -> s.example() != null && trainedIds.contains(s.example().sampleId()))
+                .forEach(s -> unpublishedSampleTimes.add(s.timestampMillis()));
         consumedWithoutTraining(samples);
         totalUpdates++;
         int trained = prepared.trainable().size();
         boolean sft = state.stage().equals(ServiceState.SFT);
         state = new ServiceState(state.stage(), state.stageUpdates() + 1, state.sftSamples() + (sft ? trained : 0), state.offsets(),
                 state.trainedSamples(), state.parent(), state.trainedTotal() + trained);
+    }
+
+    private double alpha() {
+        return state.stage().equals(ServiceState.WRPO)
+                ? new AlphaSchedule(settings.alphaFinal(), settings.alphaRamp()).alpha(state.stageUpdates()) : 0.0;
+    }
+
+    private static long realTokens(PreferenceBatch.Sequences sequences) {
+        long count = 0;
+        for (long[] row : sequences.attention()) {
+            for (long real : row) {
+                count += real;
+            }
+        }
+        return count;
     }
 
     /** The paper's switch: the SFT model becomes the frozen reference and the start of WRPO. */
@@ -219,7 +269,12 @@ public final class TrainerService implements AutoCloseable {
     private void checkpoint() throws IOException {
         ServiceState saved = new ServiceState(state.stage(), state.stageUpdates(), state.sftSamples(), Map.copyOf(offsets),
                 List.copyOf(trainedSinceCheckpoint), state.parent(), state.trainedTotal());
+        long started = System.nanoTime();
+        if (publication != null) {
+            publication.saveEvalSet(settings.output().resolve(EVAL_SET));       // before: a duplicate is ignored, a gap is not
+        }
         Path written = checkpoints.write(totalUpdates, folder -> TrainingCheckpoint.write(folder, policy, settings.model(), step, saved));
+        metrics.checkpoint(System.nanoTime() - started, CheckpointStore.size(written));
         // Only now, with the checkpoint durable, may Kafka's committed offsets move.
         Map<TopicPartition, Long> commit = new LinkedHashMap<>();
         offsets.forEach((key, offset) -> commit.put(PartitionKeys.parse(key), offset));

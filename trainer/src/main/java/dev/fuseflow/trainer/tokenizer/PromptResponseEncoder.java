@@ -46,6 +46,24 @@ public final class PromptResponseEncoder implements AutoCloseable {
         return tokenizer.encode(template.response(response), false, false).getIds();
     }
 
+    /**
+     * The one token that ends a turn, where generation stops. Multi-token markers are refused: a
+     * generator stops on a single id.
+     */
+    public long endOfTurnId() {
+        long[] ids = tokenizer.encode(template.response(""), false, false).getIds();
+        if (ids.length != 1) {
+            throw new IllegalStateException("the end-of-turn marker '" + template.response("") + "' is " + ids.length
+                    + " tokens in this tokenizer; generation needs it to be one");
+        }
+        return ids[0];
+    }
+
+    /** Generated text as a user would see it: special tokens (padding, headers, unknowns) left out. */
+    public String decodeText(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
     public String decode(long[] ids) {
         return tokenizer.decode(ids, false);
     }

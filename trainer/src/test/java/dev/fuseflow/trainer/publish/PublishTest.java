@@ -2,13 +2,18 @@ package dev.fuseflow.trainer.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.model.FreshModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +62,52 @@ class PublishTest {
         Files.writeString(v1.folder().resolve("config.json"), "{}");
         assertThat(ModelStore.verify(v1)).containsExactly("config.json");
         try (var entries = Files.list(dir.resolve("store/target"))) {
-            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v1", "v2");
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v1", "v2", "CURRENT");
         }
+    }
+
+    @Test
+    void rejectedNumbersAreNeverReusedAndOperatorsRollBackAndPromoteThroughTheStoreAndTheTopic() throws Exception {
+        Path model = dir.resolve("model");
+        FreshModel.LLAMA_TINY.write(model, 1);
+        ModelStore store = new ModelStore(dir.resolve("store"));
+        store.publish(copyOf(model), manifest(1, null, 0.5));
+        store.recordRejected(manifest(2, 1L, 0.1), List.of("eval/task_reward 0.1 is worse than the published 0.5"));
+        store.publish(copyOf(model), manifest(3, 1L, 0.6));
+        assertThat(new ModelStore(dir.resolve("store")).highestVersionNumber("target")).as("a restarted trainer goes on at 4")
+                .isEqualTo(3);
+        assertThat(store.current("target").orElseThrow().manifest().version()).isEqualTo(3);
+
+        MockProducer<String, ModelVersion> producer = new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
+        VersionOperations operations = new VersionOperations(store, new VersionPublisher(producer, "versions"));
+        assertThat(operations.history("target")).extracting(VersionOperations.Entry::version, VersionOperations.Entry::status,
+                VersionOperations.Entry::current).containsExactly(tuple(1L, "PUBLISHED", false), tuple(2L, "REJECTED", false),
+                tuple(3L, "PUBLISHED", true));
+        assertThat(operations.history("target").get(1).reasons()).containsExactly("eval/task_reward 0.1 is worse than the published 0.5");
+
+        assertThat(operations.rollback("target", "answers got longer")).isEqualTo(1);
+        assertThat(store.current("target").orElseThrow().manifest().version()).isEqualTo(1);
+        assertThat(producer.history()).extracting(r -> r.value().getVersion(), r -> r.value().getStatus())
+                .containsExactly(tuple(3L, ModelVersionStatus.ROLLED_BACK), tuple(1L, ModelVersionStatus.PUBLISHED));
+        assertThat(producer.history().get(0).value().getStatusReasons()).containsExactly("answers got longer");
+        assertThat(operations.history("target").get(2).status()).isEqualTo("ROLLED_BACK");
+        assertThatThrownBy(() -> operations.rollback("target", "again")).hasMessageContaining("nothing to roll back to");
+        assertThatThrownBy(() -> operations.promote("target", 2, "x")).hasMessageContaining("not in the store");
+
+        operations.promote("target", 3, "fixed the length check");
+        assertThat(store.current("target").orElseThrow().manifest().version()).isEqualTo(3);
+        assertThat(store.isRolledBack("target", 3)).isFalse();
+        assertThat(producer.history().get(2).value().getStatus()).isEqualTo(ModelVersionStatus.PUBLISHED);
+        assertThat(producer.history().get(2).value().getArtifactSha256())
+                .isEqualTo(store.current("target").orElseThrow().manifestSha256());
+
+        Files.writeString(dir.resolve("store/target/v1/config.json"), "{}");
+        assertThatThrownBy(() -> operations.promote("target", 1, "x")).hasMessageContaining("fails its SHA-256 check");
+    }
+
+    private static ModelStore.Manifest manifest(long version, Long parent, double taskReward) {
+        return new ModelStore.Manifest("target", version, parent, version * 10, version * 80, Map.of("prefs-0", version * 80),
+                Map.of("eval/task_reward", taskReward), Map.of());
     }
 
     /** The published model: a copy of a folder written by the built-in model presets. */

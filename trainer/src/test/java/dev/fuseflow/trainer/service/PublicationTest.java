@@ -6,7 +6,6 @@ import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
-import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.batch.SequenceBudget;
@@ -20,13 +19,9 @@ import dev.fuseflow.trainer.publish.VersionPublisher;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -63,12 +58,12 @@ class PublicationTest {
         versionSerializer.configure(versionsConfig, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaProducer<String, ModelVersion> versionProducer = new KafkaProducer(versionsConfig, new StringSerializer(), versionSerializer);
-        Publication publication = new Publication(new Publication.Settings("shout-target", bucket, 64, 4, 0.1, 0.1),
+        Publication publication = new Publication(new Publication.Settings("shout-target", bucket, 64, 4, Duration.ZERO, 0.1, 0.1),
                 new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
                 new VersionPublisher(versionProducer, topics.modelVersions().name()));
         Map<String, Object> consumerConfig = TrainerServiceTestSupport.consumerConfig(stack, "trainer-" + prefix);
-        KafkaConsumer<String, PreferenceSample> consumer = TrainerServiceTestSupport.consumer(consumerConfig);
-        try (TrainerService service = new TrainerService(settings, consumer, publication)) {
+        try (TrainerService service = new TrainerService(settings, SampleIntake.kafka(consumerConfig, topics.deadLetters().name()),
+                publication)) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
         versionProducer.close();
@@ -78,7 +73,7 @@ class PublicationTest {
         List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
         assertThat(trained).doesNotContainAnyElementsOf(heldOut).doesNotHaveDuplicates().hasSize(SAMPLES - heldOut.size());
 
-        assertVersions(readVersions(stack, topics.modelVersions().name(), consumerConfig), store);
+        assertVersions(TrainerServiceTestSupport.readAll(stack, topics.modelVersions().name(), 1), store);
     }
 
     private static void assertVersions(List<ModelVersion> versions, ModelStore store) throws Exception {
@@ -99,24 +94,5 @@ class PublicationTest {
                 assertThat(v.getStatusReasons()).isNotEmpty();
             }
         }
-    }
-
-    private static List<ModelVersion> readVersions(EmbeddedStack stack, String topic, Map<String, Object> base) {
-        Map<String, Object> config = new HashMap<>(base);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ModelVersion> versions = new ArrayList<>();
-        KafkaConsumer<String, ModelVersion> consumer = TrainerServiceTestSupport.consumer(config);
-        try (consumer) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> versions.add(r.value()));
-                if (!versions.isEmpty() && System.nanoTime() > deadline - 7_000_000_000L) {
-                    break;
-                }
-            }
-        }
-        return versions;
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
-import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,11 +40,11 @@ class TrainerServiceTest {
         String group = "trainer-" + TrainerServiceTestSupport.prefix(topics);
 
         long first;
-        try (TrainerService service = new TrainerService(settings, trainerConsumer(stack, group))) {
+        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             first = service.run(5, Duration.ofSeconds(30));
         }
         long second;
-        try (TrainerService service = new TrainerService(settings, trainerConsumer(stack, group))) {
+        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             second = service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
         assertThat(first).isEqualTo(5);
@@ -65,9 +63,5 @@ class TrainerServiceTest {
         try (var folders = Files.list(dir.resolve("run/checkpoints"))) {
             assertThat(folders.count()).isGreaterThan(2);
         }
-    }
-
-    private static Consumer<String, PreferenceSample> trainerConsumer(EmbeddedStack stack, String group) {
-        return TrainerServiceTestSupport.consumer(TrainerServiceTestSupport.consumerConfig(stack, group));
     }
 }

@@ -47,7 +47,7 @@ public final class TrainerServiceTestSupport {
         String prefix = stem + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions()));
+            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions(), topics.deadLetters()));
         }
         return topics;
     }
@@ -79,6 +79,36 @@ public final class TrainerServiceTestSupport {
                 ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+    }
+
+    /** The trainer's intake of a group on the topics' dead-letter topic. */
+    public static SampleIntake intake(EmbeddedStack stack, String group, FuseFlowTopics topics) {
+        return SampleIntake.kafka(consumerConfig(stack, group), topics.deadLetters().name());
+    }
+
+    /**
+     * Every committed record of a topic, from the start: polls until at least {@code atLeast} arrived
+     * and then 2 s passed without more (at most 15 s in all).
+     */
+    public static <T> List<T> readAll(EmbeddedStack stack, String topic, int atLeast) {
+        Map<String, Object> config = consumerConfig(stack, "reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<T> records = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, T> consumer = consumer(config)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                var polled = consumer.poll(java.time.Duration.ofMillis(200));
+                polled.forEach(r -> records.add(r.value()));
+                if (!polled.isEmpty()) {
+                    quietSince = System.nanoTime();
+                } else if (records.size() >= atLeast && System.nanoTime() - quietSince > 2_000_000_000L) {
+                    break;
+                }
+            }
+        }
+        return records;
     }
 
     /** A consumer of Avro records of type {@code T} with these settings. */

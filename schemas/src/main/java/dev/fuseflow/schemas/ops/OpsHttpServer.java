@@ -1,4 +1,4 @@
-package dev.fuseflow.streams.app;
+package dev.fuseflow.schemas.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,0 +1,102 @@
+package dev.fuseflow.local.demo;
+
+import dev.fuseflow.producers.client.FeedbackClient;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.cli.Running;
+import dev.fuseflow.trainer.cli.ServeCommand;
+import dev.fuseflow.trainer.model.FreshModel;
+import dev.fuseflow.trainer.publish.EvalBucket;
+import dev.fuseflow.trainer.report.TrainingCurves;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The closed loop on a running stack: the trainer service ({@code serve}, in this JVM, on a fresh
+ * tiny model), the demo app feeding it, and the live view; at the end the learning result,
+ * freshness and plots in {@code <data>/demo}.
+ */
+public final class DemoRun {
+
+    /** What the demo showed. */
+    public record Result(List<LearningBoard.Row> target, double bestSourceMean, List<Double> freshnessSeconds, long events,
+                         long samples, long deadLetters, List<Path> files) {
+
+        public double startMean() {
+            return target.get(0).reward().mean();
+        }
+
+        public double newestMean() {
+            return target.get(target.size() - 1).reward().mean();
+        }
+
+        /** Percentile p (0-100) of freshness, NaN when no sample reached a published version. */
+        public double freshness(double p) {
+            if (freshnessSeconds.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> sorted = freshnessSeconds.stream().sorted().toList();
+            return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100 * sorted.size()) - 1));
+        }
+    }
+
+    /** Eval bucket of the demo's trainer: this percent of samples never trains and gates candidates. */
+    public static final int EVAL_BUCKET_PERCENT = 5;
+    private static final String MODEL = "target";
+
+    private DemoRun() {
+    }
+
+    /**
+     * @param trainerArgs extra {@code serve} options, overriding the demo's (e.g. {@code --objective})
+     */
+    public static Result run(String bootstrapServers, String registryUrl, Path dataDir, DemoSettings settings, List<String> trainerArgs,
+                             PrintStream out) throws Exception {
+        Path trainerDir = dataDir.resolve("trainer");
+        Path startModel = trainerDir.resolve("start-model");
+        if (!Files.exists(startModel.resolve("config.json"))) {
+            FreshModel.LLAMA_TINY.write(startModel, settings.seed());
+        }
+        List<String> args = new ArrayList<>(List.of("--model", startModel.toString(), "--output", trainerDir.toString(),
+                "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl, "--model-name", MODEL,
+                "--micro-batch", "32", "--max-wait", "PT1S", "--sft-samples", "70000", "--sft-lr", "3e-3", "--lr", "3e-4",
+                "--schedule-updates", "2200", "--beta", "0.1", "--alpha", "0.1", "--alpha-ramp", "100", "--max-length", "64",
+                "--max-prompt-length", "48", "--checkpoint-every", "50", "--eval-bucket", Integer.toString(EVAL_BUCKET_PERCENT),
+                "--eval-every", "60", "--eval-interval", "PT20S", "--gate-metrics", "eval/task_reward", "--gate-lower-is-better", "",
+                "--gate-tolerance", "0.05", "--metrics-port", "0", "--progress-every", "PT30S"));
+        args.addAll(trainerArgs);
+        FuseFlowTopics topics = FuseFlowTopics.defaults();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-live-view"));
+        try (Running trainer = ServeCommand.start(args.toArray(String[]::new));
+             FeedbackClient client = FeedbackClient.builder().bootstrapServers(bootstrapServers).schemaRegistryUrl(registryUrl)
+                     .clientId("fuseflow-demo-app").build();
+             PipelineObserver observer = new PipelineObserver(bootstrapServers, registryUrl, topics, MODEL,
+                     new EvalBucket(EVAL_BUCKET_PERCENT));
+             DemoApp app = new DemoApp(settings, client, observer, startModel, MODEL)) {
+            out.printf(Locale.ROOT, "demo: %s for %s; trainer metrics on http://127.0.0.1:%d/metrics%n", MODEL, settings.duration(),
+                    trainer.metricsPort());
+            LiveView view = new LiveView(app, trainer.registry(), observer, out);
+            ticker.scheduleAtFixedRate(view::tick, 5, 5, TimeUnit.SECONDS);
+            app.run();
+            ticker.shutdownNow();
+            view.tick();
+            Path results = dataDir.resolve("demo");
+            List<Path> files = new ArrayList<>(app.board().write(results));
+            files.addAll(view.trainerCurves().write(results, List.of(
+                    new TrainingCurves.Chart("trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
+                    new TrainingCurves.Chart("trainer-margins", "WRPO reward margin and accuracy",
+                            List.of("rewards/margins", "rewards/accuracies")))));
+            out.print(app.board().table());
+            return new Result(app.board().target(), app.board().bestSourceMean(), observer.freshness(), app.events(),
+                    observer.samplesSeen(), observer.deadLettersSeen(), files);
+        } finally {
+            ticker.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.fuseflow.local.demo;
+
+import dev.fuseflow.trainer.data.skills.ScriptedSource;
+import dev.fuseflow.trainer.data.skills.Skill;
+import dev.fuseflow.trainer.data.skills.SkillPrompt;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.trainer.report.TrainingCurves;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The learning result: every served target version's held-out reward per skill, next to each
+ * source's on the same prompts. The held-out prompts never occur in the workload's traffic
+ * ({@code SkillWorkload.isHeldOut}), so no version was trained on them.
+ */
+final class LearningBoard {
+
+    /** One measured target version. */
+    record Row(long version, TaskReward reward) {
+    }
+
+    private final List<SkillPrompt> heldOut;
+    private final Map<String, TaskReward> sources = new LinkedHashMap<>();
+    private final List<Row> target = new ArrayList<>();
+
+    LearningBoard(List<SkillPrompt> heldOut, List<ScriptedSource> scripted, long seed) {
+        this.heldOut = List.copyOf(heldOut);
+        Random random = new Random(seed);
+        for (ScriptedSource source : scripted) {
+            sources.put(source.name(), TaskRewardEvaluator.of(heldOut, prompt -> source.respond(prompt, random)));
+        }
+    }
+
+    List<SkillPrompt> heldOut() {
+        return heldOut;
+    }
+
+    synchronized void measured(long version, TaskReward reward) {
+        target.add(new Row(version, reward));
+    }
+
+    synchronized List<Row> target() {
+        return List.copyOf(target);
+    }
+
+    Map<String, TaskReward> sources() {
+        return sources;
+    }
+
+    /** The best single source's mean reward over the skill mix: what the target must beat. */
+    double bestSourceMean() {
+        return sources.values().stream().mapToDouble(TaskReward::mean).max().orElse(Double.NaN);
+    }
+
+    /** A short table: the first and newest target versions and every source, per skill. */
+    synchronized String table() {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-22s", "held-out reward"));
+        for (Skill skill : Skill.values()) {
+            text.append(String.format(Locale.ROOT, " %8s", skill.promptName()));
+        }
+        text.append(String.format(Locale.ROOT, " %8s%n", "mean"));
+        if (!target.isEmpty()) {
+            row(text, "target v" + target.get(0).version(), target.get(0).reward());
+            if (target.size() > 1) {
+                Row newest = target.get(target.size() - 1);
+                row(text, "target v" + newest.version() + " (newest)", newest.reward());
+            }
+        }
+        sources.forEach((name, reward) -> row(text, name, reward));
+        return text.toString();
+    }
+
+    private static void row(StringBuilder text, String name, TaskReward reward) {
+        text.append(String.format(Locale.ROOT, "%-22s", name));
+        for (Skill skill : Skill.values()) {
+            text.append(String.format(Locale.ROOT, " %8.3f", reward.perSkill().getOrDefault(skill, Double.NaN)));
+        }
+        text.append(String.format(Locale.ROOT, " %8.3f%n", reward.mean()));
+    }
+
+    /** {@code learning.csv} and {@code reward-by-skill.png} (one line per skill and the mean, sources as flat lines). */
+    synchronized List<Path> write(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(directory.resolve("learning.csv")))) {
+            csv.print("model,version");
+            for (Skill skill : Skill.values()) {
+                csv.print("," + skill.promptName());
+            }
+            csv.println(",mean");
+            target.forEach(row -> csvRow(csv, "target", Long.toString(row.version()), row.reward()));
+            sources.forEach((name, reward) -> csvRow(csv, name, "", reward));
+        }
+        TrainingCurves curves = new TrainingCurves("published version");
+        List<String> series = new ArrayList<>();
+        for (Row row : target) {
+            Map<String, Double> points = new LinkedHashMap<>();
+            row.reward().perSkill().forEach((skill, value) -> points.put("target " + skill.promptName(), value));
+            points.put("target mean", row.reward().mean());
+            sources.forEach((name, reward) -> points.put(name + " mean", reward.mean()));
+            series = List.copyOf(points.keySet());
+            curves.record(row.version(), points);
+        }
+        List<Path> written = new ArrayList<>(curves.write(directory,
+                List.of(new TrainingCurves.Chart("reward-by-skill", "Held-out reward per skill of each published target version",
+                        series))));
+        written.add(0, directory.resolve("learning.csv"));
+        return written;
+    }
+
+    private static void csvRow(PrintWriter csv, String model, String version, TaskReward reward) {
+        csv.print(model + "," + version);
+        for (Skill skill : Skill.values()) {
+            csv.printf(Locale.ROOT, ",%.4f", reward.perSkill().getOrDefault(skill, Double.NaN));
+        }
+        csv.printf(Locale.ROOT, ",%.4f%n", reward.mean());
+    }
+}

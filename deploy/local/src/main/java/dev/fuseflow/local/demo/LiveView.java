@@ -1,0 +1,87 @@
+package dev.fuseflow.local.demo;
+
+import dev.fuseflow.trainer.data.skills.Skill;
+import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.trainer.report.TrainingCurves;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The demo's terminal view: one status line every few seconds (events, samples, dead letters,
+ * trainer lag, loss, alpha, served version, held-out reward per skill next to each source's), and
+ * the trainer's loss and margin over updates kept for the final plots.
+ */
+final class LiveView {
+
+    private final DemoApp app;
+    private final MeterRegistry trainer;
+    private final PipelineObserver observer;
+    private final PrintStream out;
+    private final long startedNanos = System.nanoTime();
+    private final TrainingCurves trainerCurves = new TrainingCurves("trainer update");
+
+    LiveView(DemoApp app, MeterRegistry trainer, PipelineObserver observer, PrintStream out) {
+        this.app = app;
+        this.trainer = trainer;
+        this.observer = observer;
+        this.out = out;
+    }
+
+    /** Prints one status line and records the trainer's curves. */
+    void tick() {
+        double updates = counter("fuseflow_trainer_updates");
+        Map<String, Double> figures = new LinkedHashMap<>();
+        for (String name : List.of("loss", "rewards/margins", "rewards/accuracies")) {
+            figures.put(name, trainerMetric(name));
+        }
+        if (updates > 0) {
+            trainerCurves.record((long) updates, figures);
+        }
+        long seconds = (System.nanoTime() - startedNanos) / 1_000_000_000L;
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "[%02d:%02d] events %,d (%,.0f/s) | samples %,d | dlq %,d | trainer update %,d %s lag %d loss %.3f alpha %.3f"
+                        + " | serving v%d",
+                seconds / 60, seconds % 60, app.events(), app.events() / Math.max(1.0, seconds), observer.samplesSeen(),
+                observer.deadLettersSeen(), (long) updates, gauge("fuseflow_trainer_stage") > 0 ? "WRPO" : "SFT",
+                (long) gauge("fuseflow_trainer_consumer_lag_records"), figures.get("loss"), gauge("fuseflow_trainer_alpha"),
+                app.servedVersion()));
+        List<LearningBoard.Row> measured = app.board().target();
+        if (!measured.isEmpty()) {
+            line.append(" | held-out ").append(skills(measured.get(measured.size() - 1).reward()));
+            app.board().sources().forEach((name, reward) -> line.append(String.format(Locale.ROOT, " | %s %.2f", name, reward.mean())));
+        }
+        out.println(line);
+    }
+
+    TrainingCurves trainerCurves() {
+        return trainerCurves;
+    }
+
+    private static String skills(TaskReward reward) {
+        return reward.perSkill().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().promptName(), e.getValue()))
+                .collect(Collectors.joining(" ")) + String.format(Locale.ROOT, " mean %.2f", reward.mean())
+                + (reward.perSkill().size() < Skill.values().length ? " (some skills unmeasured)" : "");
+    }
+
+    private double counter(String name) {
+        var counter = Search.in(trainer).name(name).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double gauge(String name) {
+        var gauge = Search.in(trainer).name(name).gauge();
+        return gauge == null ? Double.NaN : gauge.value();
+    }
+
+    private double trainerMetric(String name) {
+        var gauge = Search.in(trainer).name("fuseflow_trainer_metric").tag("name", name).gauge();
+        return gauge == null ? Double.NaN : gauge.value();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.fuseflow.local.demo;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.sampling.ChatResponder;
+import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** One version of the target model loaded for serving, as an app would hold it. */
+final class ServedTarget implements AutoCloseable {
+
+    private final long version;
+    private final NDManager manager;
+    private final CausalLanguageModel model;
+    private final PromptResponseEncoder encoder;
+    private final ChatResponder responder;
+
+    private ServedTarget(long version, NDManager manager, CausalLanguageModel model, PromptResponseEncoder encoder) {
+        this.version = version;
+        this.manager = manager;
+        this.model = model;
+        this.encoder = encoder;
+        this.responder = new ChatResponder(encoder, 64);
+    }
+
+    static ServedTarget load(Path folder, long version) throws IOException {
+        NDManager manager = NDManager.newBaseManager("PyTorch");
+        try {
+            var tokenizer = ModelDirectory.tokenizer(folder);
+            PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer));
+            return new ServedTarget(version, manager, ModelDirectory.load(folder, manager, DataType.FLOAT32), encoder);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    long version() {
+        return version;
+    }
+
+    CausalLanguageModel model() {
+        return model;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    ChatResponder responder() {
+        return responder;
+    }
+
+    List<String> answer(List<String> prompts, dev.fuseflow.trainer.sampling.SamplingConfig sampling) {
+        try (NDManager scope = manager.newSubManager()) {
+            return responder.answer(model, scope, prompts, sampling);
+        }
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.fuseflow.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.publish.ModelStore;
+import dev.fuseflow.trainer.publish.VersionOperations;
+import dev.fuseflow.trainer.publish.VersionPublisher;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code versions}: the operator's view of a model's versions, and promotion and rollback. */
+@Command(name = "versions", mixinStandardHelpOptions = true,
+        description = "List a model's versions (published, current, rolled back, rejected with reasons), promote one, or roll back.",
+        subcommands = {VersionsCommand.ListVersions.class, VersionsCommand.Promote.class, VersionsCommand.Rollback.class})
+final class VersionsCommand {
+
+    /** Where the versions are. */
+    static final class StoreOptions {
+        @Option(names = "--store", required = true, description = "Model store folder (serve's --store, default <output>/store).")
+        Path store;
+
+        @Option(names = "--model-name", defaultValue = "target")
+        String modelName;
+    }
+
+    /** Where the records go (promote and rollback). */
+    static final class KafkaOptions {
+        @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092")
+        String bootstrapServers;
+
+        @Option(names = "--schema-registry-url", defaultValue = "http://localhost:8081")
+        String schemaRegistryUrl;
+
+        @Option(names = "--topic-prefix", defaultValue = "")
+        String topicPrefix;
+
+        @Option(names = "--kafka-property", description = "Any producer setting key=value, e.g. security.protocol=SASL_SSL.")
+        Map<String, String> kafkaProperties = new HashMap<>();
+
+        /** A publisher with its own transactional id, so it never fences the trainer's. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        VersionPublisher publisher(String modelName) {
+            Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    "schema.registry.url", schemaRegistryUrl, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-ops-" + modelName));
+            config.putAll(kafkaProperties);
+            KafkaAvroSerializer values = new KafkaAvroSerializer();
+            values.configure(config, false);
+            KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
+            return new VersionPublisher(producer, FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).modelVersions().name());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version number given out, oldest first.")
+    static final class ListVersions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions where = new StoreOptions();
+
+        @Option(names = "--json", description = "One JSON array instead of the table.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            List<VersionOperations.Entry> history = new VersionOperations(new ModelStore(where.store), null).history(where.modelName);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().writeValueAsString(history));
+                return 0;
+            }
+            out.printf(Locale.ROOT, "%-8s %-12s %-7s %-7s %8s %9s %12s  %s%n", "version", "status", "current", "parent", "step",
+                    "samples", "task_reward", "reasons");
+            for (VersionOperations.Entry e : history) {
+                out.printf(Locale.ROOT, "%-8d %-12s %-7s %-7s %8d %9d %12.4f  %s%n", e.version(), e.status(), e.current() ? "*" : "",
+                        e.parentVersion() == null ? "-" : e.parentVersion().toString(), e.trainerStep(), e.samplesTrained(),
+                        e.metrics().getOrDefault("eval/task_reward", Double.NaN), String.join("; ", e.reasons()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Make a stored version current (after a SHA-256 check) and announce it as PUBLISHED.")
+    static final class Promote implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions where = new StoreOptions();
+
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
+
+        @Parameters(index = "0", description = "The version to promote.")
+        long version;
+
+        @Option(names = "--note", defaultValue = "no note", description = "Why, for the record.")
+        String note;
+
+        @Override
+        public Integer call() throws Exception {
+            try (VersionPublisher publisher = kafka.publisher(where.modelName)) {
+                new VersionOperations(new ModelStore(where.store), publisher).promote(where.modelName, version, note);
+            }
+            spec.commandLine().getOut().println("version " + version + " of " + where.modelName + " is current");
+            return 0;
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Mark the current version ROLLED_BACK; the newest earlier version not rolled back becomes current.")
+    static final class Rollback implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        StoreOptions where = new StoreOptions();
+
+        @Mixin
+        KafkaOptions kafka = new KafkaOptions();
+
+        @Option(names = "--note", required = true, description = "Why, for the record (the ROLLED_BACK record's reason).")
+        String note;
+
+        @Override
+        public Integer call() throws Exception {
+            long now;
+            try (VersionPublisher publisher = kafka.publisher(where.modelName)) {
+                now = new VersionOperations(new ModelStore(where.store), publisher).rollback(where.modelName, note);
+            }
+            spec.commandLine().getOut().println("rolled back; version " + now + " of " + where.modelName + " is current");
+            return 0;
+        }
+    }
+}

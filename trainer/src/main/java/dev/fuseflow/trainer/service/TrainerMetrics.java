@@ -1,0 +1,153 @@
+package dev.fuseflow.trainer.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the trainer service shows operators (README, "Trainer metrics"): Prometheus meters through
+ * Micrometer, and one progress line per {@code logEvery} that a person can follow. The last
+ * update's WRPO.md metrics are gauges {@code fuseflow_trainer_metric{name="rewards/margins"}};
+ * counters give samples/s and tokens/s by {@code rate()}, and the progress line prints the rates
+ * over its interval.
+ */
+public final class TrainerMetrics {
+
+    private static final Logger LOG = LoggerFactory.getLogger("fuseflow.trainer.progress");
+
+    private final MeterRegistry registry;
+    private final Duration logEvery;
+    private final Counter updates;
+    private final Counter samples;
+    private final Counter tokens;
+    private final Counter skipped;
+    private final Timer checkpointTime;
+    private final DistributionSummary freshness;
+    private final AtomicLong checkpointBytes = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong publishedVersion = new AtomicLong();
+    private final AtomicLong stageWrpo = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<Double> alpha = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+    private final Map<String, DoubleAdder> lastMetrics = new ConcurrentHashMap<>();
+    private long lastLogNanos = System.nanoTime();
+    private double samplesAtLastLog;
+    private double tokensAtLastLog;
+    private double updatesAtLastLog;
+
+    public TrainerMetrics(MeterRegistry registry, Duration logEvery) {
+        this.registry = registry;
+        this.logEvery = logEvery;
+        this.updates = Counter.builder("fuseflow_trainer_updates").description("Optimizer updates applied or skipped").register(registry);
+        this.samples = Counter.builder("fuseflow_trainer_samples").description("Preference samples trained").register(registry);
+        this.tokens = Counter.builder("fuseflow_trainer_tokens").description("Tokens through the policy forward").register(registry);
+        this.skipped = Counter.builder("fuseflow_trainer_skipped_updates")
+                .description("Updates skipped for a non-finite loss or gradient").register(registry);
+        this.checkpointTime = Timer.builder("fuseflow_trainer_checkpoint_duration").description("Time to write a checkpoint durably")
+                .register(registry);
+        this.freshness = DistributionSummary.builder("fuseflow_trainer_freshness_seconds")
+                .description("Sample creation to the first published version trained on it").baseUnit("seconds")
+                .publishPercentiles(0.5, 0.95).register(registry);
+        Gauge.builder("fuseflow_trainer_checkpoint_bytes", checkpointBytes, AtomicLong::get).description("Size of the newest checkpoint")
+                .register(registry);
+        Gauge.builder("fuseflow_trainer_consumer_lag_records", lag, AtomicLong::get)
+                .description("Preference samples behind the end of the topic").register(registry);
+        Gauge.builder("fuseflow_trainer_published_version", publishedVersion, AtomicLong::get)
+                .description("Newest version this trainer published").register(registry);
+        Gauge.builder("fuseflow_trainer_alpha", alpha, java.util.concurrent.atomic.AtomicReference::get)
+                .description("WRPO's alpha at the newest update").register(registry);
+        Gauge.builder("fuseflow_trainer_stage", stageWrpo, AtomicLong::get).description("0 SFT bootstrap, 1 WRPO").register(registry);
+    }
+
+    /** Meters kept in memory only (tests, embedded use without an endpoint). */
+    public static TrainerMetrics inMemory() {
+        return new TrainerMetrics(new SimpleMeterRegistry(), Duration.ofSeconds(10));
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** One update: its metrics under WRPO.md's names, the samples and tokens it trained, whether it was skipped. */
+    void update(boolean wrpo, double alphaNow, Map<String, Double> metrics, int trainedSamples, long trainedTokens, boolean applied) {
+        alpha.set(alphaNow);
+        updates.increment();
+        samples.increment(trainedSamples);
+        tokens.increment(trainedTokens);
+        if (!applied) {
+            skipped.increment();
+        }
+        stageWrpo.set(wrpo ? 1 : 0);
+        metrics.forEach((name, value) -> lastMetrics.computeIfAbsent(name, this::metricGauge).reset());
+        metrics.forEach((name, value) -> lastMetrics.get(name).add(value));
+    }
+
+    private DoubleAdder metricGauge(String name) {
+        DoubleAdder holder = new DoubleAdder();
+        Gauge.builder("fuseflow_trainer_metric", holder, DoubleAdder::sum).tag("name", name)
+                .description("The newest update's value of a WRPO.md metric").register(registry);
+        return holder;
+    }
+
+    void lag(long records) {
+        lag.set(records);
+    }
+
+    void checkpoint(long nanos, long bytes) {
+        checkpointTime.record(nanos, TimeUnit.NANOSECONDS);
+        checkpointBytes.set(bytes);
+    }
+
+    void published(long version, Iterable<Long> trainedSampleTimestamps, long publishedAtMillis) {
+        publishedVersion.set(version);
+        for (long created : trainedSampleTimestamps) {
+            freshness.record(Math.max(0, publishedAtMillis - created) / 1000.0);
+        }
+    }
+
+    /** Logs the progress line when {@code logEvery} has passed since the last one. */
+    void maybeLog(String stage, double alpha) {
+        long now = System.nanoTime();
+        double seconds = (now - lastLogNanos) / 1e9;
+        if (seconds < logEvery.toMillis() / 1000.0) {
+            return;
+        }
+        double samplesNow = samples.count();
+        double tokensNow = tokens.count();
+        double updatesNow = updates.count();
+        LOG.info(String.format(Locale.ROOT, "%s update %d (+%.0f) | samples %d, %.1f/s | tokens/s %.0f | loss %.4f | margin %.4f"
+                        + " | accuracy %.3f | alpha %.4f | lag %d | skipped %d | published v%d | freshness p50 %.1fs",
+                stage, (long) updatesNow, updatesNow - updatesAtLastLog, (long) samplesNow, (samplesNow - samplesAtLastLog) / seconds,
+                (tokensNow - tokensAtLastLog) / seconds, last("loss"), last("rewards/margins"), last("rewards/accuracies"), alpha,
+                lag.get(), (long) skipped.count(), publishedVersion.get(), freshnessMedian()));
+        lastLogNanos = now;
+        samplesAtLastLog = samplesNow;
+        tokensAtLastLog = tokensNow;
+        updatesAtLastLog = updatesNow;
+    }
+
+    private double last(String name) {
+        DoubleAdder value = lastMetrics.get(name);
+        return value == null ? Double.NaN : value.sum();
+    }
+
+    private double freshnessMedian() {
+        for (var percentile : freshness.takeSnapshot().percentileValues()) {
+            if (percentile.percentile() == 0.5) {
+                return percentile.value();
+            }
+        }
+        return Double.NaN;
+    }
+}
