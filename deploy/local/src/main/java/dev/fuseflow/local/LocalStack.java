@@ -3,6 +3,7 @@ package dev.fuseflow.local;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.registry.RegistryConfig;
+import dev.fuseflow.ops.exporter.OpsExporter;
 import dev.fuseflow.schemas.config.Settings;
 import dev.fuseflow.schemas.registry.RegistryClientConfig;
 import dev.fuseflow.schemas.registry.RestSchemaRegistryClient;
@@ -18,6 +19,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,13 +44,15 @@ public final class LocalStack implements AutoCloseable {
     private final FuseFlowTopics topics;
     private final Map<String, Integer> schemaIds;
     private final StreamProcessorApp streamProcessors;
+    private final OpsExporter ops;
 
     private LocalStack(EmbeddedStack stack, FuseFlowTopics topics, Map<String, Integer> schemaIds,
-                       StreamProcessorApp streamProcessors) {
+                       StreamProcessorApp streamProcessors, OpsExporter ops) {
         this.stack = stack;
         this.topics = topics;
         this.schemaIds = schemaIds;
         this.streamProcessors = streamProcessors;
+        this.ops = ops;
     }
 
     public static LocalStack start(LocalStackConfig config) {
@@ -66,7 +70,9 @@ public final class LocalStack implements AutoCloseable {
             }
             Map<String, Integer> ids = registerValueSchemas(stack, topics);
             StreamProcessorApp streams = StreamProcessorApp.start(streamProcessorConfig(config, stack));
-            LocalStack local = new LocalStack(stack, topics, ids, streams);
+            OpsExporter ops = new OpsExporter(Map.of("bootstrap.servers", stack.bootstrapServers(), "schema.registry.url",
+                    stack.schemaRegistryUrl(), "specific.avro.reader", true), topics, "fuseflow", config.opsPort(), Duration.ofSeconds(5));
+            LocalStack local = new LocalStack(stack, topics, ids, streams, ops);
             local.writeEndpoints(config.dataDir().resolve(ENDPOINTS_FILE));
             return local;
         } catch (RuntimeException e) {
@@ -132,6 +138,9 @@ public final class LocalStack implements AutoCloseable {
         text.append("  subjects          ").append(schemaIds).append('\n');
         text.append("  stream processors generations + feedback -> preferences (+ dlq); metrics http://127.0.0.1:")
                 .append(streamProcessors.metricsPort()).append("/metrics, health /health\n");
+        text.append("  ops               status page http://127.0.0.1:").append(ops.port()).append("/ (lag over time, versions),"
+                + " metrics /metrics; or bin/fuseflow-ops status --bootstrap-servers ").append(bootstrapServers())
+                .append(" --schema-registry-url ").append(schemaRegistryUrl()).append('\n');
         text.append("Stop with Ctrl-C; data stays in the data dir (use --reset for a clean start).");
         return text.toString();
     }
@@ -147,6 +156,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    public OpsExporter ops() {
+        return ops;
+    }
+
     public StreamProcessorApp streamProcessors() {
         return streamProcessors;
     }
@@ -154,6 +167,7 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         try {
+            ops.close();
             streamProcessors.close();
         } finally {
             stack.close();

@@ -46,6 +46,10 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "Prometheus port of the stream processors, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int streamsMetricsPort;
 
+    @Option(names = "--ops-port", defaultValue = "${FUSEFLOW_OPS_PORT:-9406}",
+            description = "Port of the ops exporter: status page and metrics, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int opsPort;
+
     @Option(names = "--reset", description = "Delete the data dir before starting.")
     boolean reset;
 
@@ -74,11 +78,11 @@ public final class LocalStackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (compareSeeds > 0) {
             List<Long> seeds = java.util.stream.LongStream.rangeClosed(1, compareSeeds).boxed().toList();
-            DemoComparison.run(dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, System.out);
+            DemoComparison.run(dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, trainerArgs, System.out);
             return 0;
         }
         LocalStackConfig config = new LocalStackConfig(dataDir, BrokerMode.parse(brokerMode), kafkaPort, registryPort,
-                streamsMetricsPort, reset);
+                streamsMetricsPort, opsPort, reset);
         LocalStack stack = LocalStack.start(config);
         System.out.println(stack.describe());
         if (exitWhenReady) {

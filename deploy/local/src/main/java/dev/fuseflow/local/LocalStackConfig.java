@@ -12,10 +12,16 @@ import java.util.Objects;
  * @param kafkaPort    client port of the broker; 0 picks a free one
  * @param registryPort HTTP port of the Schema Registry; 0 picks a free one
  * @param streamsMetricsPort Prometheus port of the stream processors; 0 picks a free one
+ * @param opsPort      port of the ops exporter (metrics and status page); 0 picks a free one
  * @param reset        delete the data dir first, for a clean start
  */
 public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPort, int registryPort, int streamsMetricsPort,
-                               boolean reset) {
+                               int opsPort, boolean reset) {
+
+    /** Every port picked freely: tests and side-by-side runs. */
+    public static LocalStackConfig anyPorts(Path dataDir, BrokerMode brokerMode, boolean reset) {
+        return new LocalStackConfig(dataDir, brokerMode, 0, 0, 0, 0, reset);
+    }
 
     public LocalStackConfig {
         Objects.requireNonNull(dataDir, "data dir must be set (--data-dir or FUSEFLOW_DATA_DIR)");
@@ -27,6 +33,7 @@ public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPor
         requirePort("kafka port (--kafka-port, FUSEFLOW_KAFKA_PORT)", kafkaPort);
         requirePort("registry port (--registry-port, FUSEFLOW_REGISTRY_PORT)", registryPort);
         requirePort("stream-processor metrics port (--streams-metrics-port, FUSEFLOW_STREAMS_METRICS_PORT)", streamsMetricsPort);
+        requirePort("ops exporter port (--ops-port, FUSEFLOW_OPS_PORT)", opsPort);
         if (kafkaPort != 0 && kafkaPort == registryPort) {
             throw new IllegalArgumentException("kafka port and registry port must differ, both are " + kafkaPort);
         }

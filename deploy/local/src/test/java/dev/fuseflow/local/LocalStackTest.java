@@ -41,7 +41,7 @@ class LocalStackTest {
 
     @Test
     void startsWithTopicsAndSchemasAndKeepsThemAcrossRestarts() throws Exception {
-        LocalStackConfig config = new LocalStackConfig(dataDir, BrokerMode.CHILD_PROCESS, 0, 0, 0, false);
+        LocalStackConfig config = LocalStackConfig.anyPorts(dataDir, BrokerMode.CHILD_PROCESS, false);
         Map<String, Integer> firstIds;
         try (LocalStack stack = LocalStack.start(config)) {
             firstIds = stack.schemaIds();
@@ -62,7 +62,8 @@ class LocalStackTest {
             assertThat(endpoints.getProperty("schema.registry.url")).isEqualTo(stack.schemaRegistryUrl());
             assertThat(stack.describe()).contains("bootstrap.servers=" + stack.bootstrapServers())
                     .contains("fuseflow.preferences.v1").contains("PreferenceSample")
-                    .contains("metrics http://127.0.0.1:" + stack.streamProcessors().metricsPort());
+                    .contains("metrics http://127.0.0.1:" + stack.streamProcessors().metricsPort())
+                    .contains("status page http://127.0.0.1:" + stack.ops().port() + "/");
             await().atMost(Duration.ofSeconds(60)).until(() -> stack.streamProcessors().streams().state() == KafkaStreams.State.RUNNING);
             assertFeedbackBecomesASample(stack);
         }
@@ -102,18 +103,18 @@ class LocalStackTest {
 
     @Test
     void invalidSettingsSayWhatToFix() {
-        assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 70_000, 0, 0, false))
+        assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 70_000, 0, 0, 0, false))
                 .hasMessage("kafka port (--kafka-port, FUSEFLOW_KAFKA_PORT) must be 0 (any free port) or 1-65535, got 70000");
-        assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 9092, 9092, 0, false))
+        assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 9092, 9092, 0, 0, false))
                 .hasMessage("kafka port and registry port must differ, both are 9092");
-        assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.CONTAINER, 0, 0, 0, false))
+        assertThatThrownBy(() -> LocalStackConfig.anyPorts(dataDir, BrokerMode.CONTAINER, false))
                 .hasMessageContaining("in-process or as a child process");
     }
 
     @Test
     void commandLineStartsAndStopsTheStack() {
         int exit = new picocli.CommandLine(new LocalStackCommand()).execute("--data-dir", dataDir.toString(),
-                "--kafka-port", "0", "--registry-port", "0", "--streams-metrics-port", "0", "--exit-when-ready");
+                "--kafka-port", "0", "--registry-port", "0", "--streams-metrics-port", "0", "--ops-port", "0", "--exit-when-ready");
         assertThat(exit).isZero();
         assertThat(dataDir.resolve(LocalStack.ENDPOINTS_FILE)).exists();
     }

@@ -29,6 +29,12 @@ public final class OpsHttpServer implements AutoCloseable {
 
     /** Binds {@code port} (0: any free port) on all interfaces and serves until closed. */
     public static OpsHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        return start(port, registry, health, java.util.Map.of());
+    }
+
+    /** As {@link #start(int, PrometheusMeterRegistry, Supplier)}, with more read-only pages by path (a status page). */
+    public static OpsHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health,
+                                      java.util.Map<String, com.sun.net.httpserver.HttpHandler> pages) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -42,6 +48,7 @@ public final class OpsHttpServer implements AutoCloseable {
             respond(exchange, h.healthy() ? 200 : 503, "application/json",
                     "{\"status\":\"" + (h.healthy() ? "UP" : "DOWN") + "\",\"detail\":\"" + h.description() + "\"}");
         });
+        pages.forEach(server::createContext);
         server.start();
         return new OpsHttpServer(server);
     }
@@ -50,7 +57,8 @@ public final class OpsHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    /** Answers an exchange with a body (pages given to {@code start} use it too). */
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);

@@ -116,8 +116,10 @@ final class VersionsCommand {
 
         @Override
         public Integer call() throws Exception {
+            ModelStore store = new ModelStore(where.store);
+            VersionOperations.requireStored(store, where.modelName, version);          // before connecting to Kafka
             try (VersionPublisher publisher = kafka.publisher(where.modelName)) {
-                new VersionOperations(new ModelStore(where.store), publisher).promote(where.modelName, version, note);
+                new VersionOperations(store, publisher).promote(where.modelName, version, note);
             }
             spec.commandLine().getOut().println("version " + version + " of " + where.modelName + " is current");
             return 0;

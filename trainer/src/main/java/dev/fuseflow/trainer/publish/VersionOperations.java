@@ -53,7 +53,7 @@ public final class VersionOperations {
 
     /** Makes a stored version current again (after checking its files), and announces it. */
     public ModelVersion promote(String model, long version, String note) throws IOException {
-        ModelStore.Stored stored = stored(model, version);
+        ModelStore.Stored stored = requireStored(store, model, version);
         List<String> damaged = ModelStore.verify(stored);
         if (!damaged.isEmpty()) {
             throw new IllegalStateException("version " + version + " of " + model + " fails its SHA-256 check in " + damaged
@@ -91,7 +91,8 @@ public final class VersionOperations {
         return to;
     }
 
-    private ModelStore.Stored stored(String model, long version) throws IOException {
+    /** The stored version, or an error that says only published versions have weights. */
+    public static ModelStore.Stored requireStored(ModelStore store, String model, long version) throws IOException {
         return store.versions(model).stream().filter(s -> s.manifest().version() == version).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("version " + version + " of " + model
                         + " is not in the store (only published versions have weights; see 'versions list')"));

@@ -1,5 +1,8 @@
 package dev.fuseflow.trainer.service;
 
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.trainer.data.WrpoExample;
@@ -21,6 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * checkpoint is the truth, Kafka's commit only follows it (for lag monitoring).
  */
 final class SampleSource implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampleSource.class);
 
     private final Consumer<String, byte[]> consumer;
     private final SampleIntake intake;
@@ -77,8 +82,13 @@ final class SampleSource implements AutoCloseable {
 
     /** Tells Kafka how far training got (after the checkpoint that covers it is durable). */
     void commit(Map<TopicPartition, Long> offsets) {
-        consumer.commitSync(offsets.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> new OffsetAndMetadata(e.getValue()))));
+        try {
+            consumer.commitSync(offsets.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                    e -> new OffsetAndMetadata(e.getValue()))));
+        } catch (RetriableException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+            // The checkpoint holds the truth; Kafka's copy is for lag monitoring and catches up at the next checkpoint.
+            LOG.warn("committing offsets to Kafka failed ({}); the checkpoint is durable, the next one commits again", e.toString());
+        }
     }
 
     static WrpoExample example(PreferenceSample s) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,10 @@ public final class TrainerMetrics {
         Gauge.builder("fuseflow_trainer_alpha", alpha, java.util.concurrent.atomic.AtomicReference::get)
                 .description("WRPO's alpha at the newest update").register(registry);
         Gauge.builder("fuseflow_trainer_stage", stageWrpo, AtomicLong::get).description("0 SFT bootstrap, 1 WRPO").register(registry);
+        // Registered before the first update so that dashboards and alert rules find them (NaN until then).
+        for (String name : List.of("loss", "grad_norm", "rewards/margins", "rewards/accuracies")) {
+            lastMetrics.computeIfAbsent(name, this::metricGauge).add(Double.NaN);
+        }
     }
 
     /** Meters kept in memory only (tests, embedded use without an endpoint). */

@@ -157,10 +157,11 @@ public final class TrainerService implements AutoCloseable {
                 train(current, current.batch().join());
                 done++;
                 metrics.maybeLog(state.stage(), alpha());
-                publishIfDue();
                 if (state.stage().equals(ServiceState.SFT) && state.sftSamples() >= settings.sftSamples()) {
-                    switchToWrpo();
-                } else if (totalUpdates % settings.checkpointEvery() == 0) {
+                    switchToWrpo();                                        // checkpoints the switch
+                }
+                publishIfDue();                                            // checkpoints first if anything trained since
+                if (totalUpdates % settings.checkpointEvery() == 0 && !trainedSinceCheckpoint.isEmpty()) {
                     checkpoint();
                 }
             }
@@ -202,6 +203,9 @@ public final class TrainerService implements AutoCloseable {
     private void publishIfDue() throws IOException {
         boolean wrpo = state.stage().equals(ServiceState.WRPO);
         if (publication != null && (wrpo || publication.judgesWithoutReference()) && publication.due(totalUpdates)) {
+            if (!trainedSinceCheckpoint.isEmpty()) {
+                checkpoint();                      // DESIGN.md: a version covers only what a durable checkpoint covers
+            }
             Publication.Outcome outcome = publication.evaluate(policy, wrpo ? reference : null, manager, batcher,
                     new Publication.Candidate(totalUpdates, state.trainedTotal(), Map.copyOf(offsets)), settings.model());
             if (outcome.status() == ModelVersionStatus.PUBLISHED) {
@@ -229,9 +233,11 @@ public final class TrainerService implements AutoCloseable {
         }
         metrics.update(step instanceof WrpoStep, alpha(), figures, prepared.trainable().size(), tokens, applied);
         prepared.trainable().forEach(example -> trainedSinceCheckpoint.add(example.sampleId()));
-        Set<String> trainedIds = prepared.trainable().stream().map(WrpoExample::sampleId).collect(Collectors.toSet());
-        samples.stream().filter(s -> s.example() != null && trainedIds.contains(s.example().sampleId()))
-                .forEach(s -> unpublishedSampleTimes.add(s.timestampMillis()));
+        if (publication != null) {                 // freshness is measured at publication; without one there is none
+            Set<String> trainedIds = prepared.trainable().stream().map(WrpoExample::sampleId).collect(Collectors.toSet());
+            samples.stream().filter(s -> s.example() != null && trainedIds.contains(s.example().sampleId()))
+                    .forEach(s -> unpublishedSampleTimes.add(s.timestampMillis()));
+        }
         consumedWithoutTraining(samples);
         totalUpdates++;
         int trained = prepared.trainable().size();

@@ -35,7 +35,7 @@ class ServeCommandTest {
                 stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-id",
                 "serve-" + prefix, "--micro-batch", "8", "--max-wait", "PT0.3S", "--sft-samples", "24", "--sft-lr", "3e-3", "--lr", "3e-3",
                 "--beta", "0.1", "--checkpoint-every", "4", "--keep-checkpoints", "1000", "--max-length", "64", "--max-prompt-length",
-                "48", "--eval-bucket", "20", "--eval-every", "4", "--model-name", "shout");
+                "48", "--eval-bucket", "20", "--eval-every", "4", "--model-name", "shout", "--metrics-port", "0");
         ChildJvm serve = new ChildJvm("serve", JavaCommand.of(JavaCommand.currentClasspath(), List.of("-Xmx512m"),
                 Map.of("ai.djl.offline", "true", "ai.djl.pytorch.num_threads", "1"), TrainerCommand.class.getName(), args), dir,
                 dir.resolve("serve.log"));

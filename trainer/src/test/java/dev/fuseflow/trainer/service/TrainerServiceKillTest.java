@@ -47,7 +47,7 @@ class TrainerServiceKillTest {
                 stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-id",
                 "trainer-" + prefix, "--micro-batch", "4", "--max-wait", "PT0.3S", "--sft-samples", "40", "--sft-lr", "3e-3", "--lr",
                 "3e-3", "--beta", "0.1", "--checkpoint-every", "2", "--keep-checkpoints", "100000", "--max-length", "64",
-                "--max-prompt-length", "48", "--schedule-updates", "200");
+                "--max-prompt-length", "48", "--schedule-updates", "200", "--metrics-port", "0");
         ChildJvm trainer = new ChildJvm("trainer", JavaCommand.of(JavaCommand.currentClasspath(), List.of("-Xmx512m"),
                 Map.of("ai.djl.offline", "true", "ai.djl.pytorch.num_threads", "1"), TrainerCommand.class.getName(), args), dir,
                 dir.resolve("trainer.log"));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
+import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -134,6 +137,45 @@ class TrainerServiceRobustnessTest {
             assertThat(v.getStatus()).isEqualTo(ModelVersionStatus.REJECTED);
             assertThat(v.getStatusReasons()).anyMatch(reason -> reason.contains("every gated metric must be finite"));
         });
+    }
+
+    @Test
+    void aBrokerOutageMidRunIsWaitedOutAndEverySampleStillTrainsExactlyOnce(EmbeddedStack stack) throws Exception {
+        try (ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")))) {
+            FuseFlowTopics topics = TrainerServiceTestSupport.provision(broker.bootstrapServers(), "outage");
+            List<WrpoExample> before = ShoutTask.samples(400, 6);
+            List<WrpoExample> after = ShoutTask.samples(80, 7);
+            TrainerServiceTestSupport.produce(broker.bootstrapServers(), stack.schemaRegistryUrl(), topics.preferences().name(), before);
+            Path model = dir.resolve("start");
+            FreshModel.LLAMA_TINY.write(model, 1);
+            TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
+                    Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 1000, Precision.FP32);
+            Map<String, Object> consumer = TrainerServiceTestSupport.consumerConfig(broker.bootstrapServers(), stack.schemaRegistryUrl(),
+                    "t-" + UUID.randomUUID());
+            consumer.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);    // commits fail fast while the broker is away
+            java.util.concurrent.CompletableFuture<Long> run;
+            try (TrainerService service = new TrainerService(settings, SampleIntake.kafka(consumer, topics.deadLetters().name()))) {
+                run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return service.run(Long.MAX_VALUE, Duration.ofSeconds(20));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                        .until(() -> CheckpointStore.complete(dir.resolve("run/checkpoints")).size() >= 2);
+                broker.kill();
+                Thread.sleep(6_000);                                                   // training goes on from what was fetched
+                broker.restart();
+                TrainerServiceTestSupport.produce(broker.bootstrapServers(), stack.schemaRegistryUrl(), topics.preferences().name(),
+                        after);
+                assertThat(run.get(120, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+            }
+            List<String> produced = new ArrayList<>(before.stream().map(WrpoExample::sampleId).toList());
+            after.forEach(e -> produced.add(e.sampleId()));
+            assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(produced);
+        }
     }
 
     private ServiceState newestState() throws Exception {

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,9 +42,17 @@ class TrainerServiceTest {
         String group = "trainer-" + TrainerServiceTestSupport.prefix(topics);
 
         long first;
-        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics), null,
+                new TrainerMetrics(registry, Duration.ofSeconds(10)))) {
             first = service.run(5, Duration.ofSeconds(30));
         }
+        String scraped = registry.scrape();
+        assertThat(scraped).contains("fuseflow_trainer_updates_total 5.0", "fuseflow_trainer_samples_total 40.0",
+                "fuseflow_trainer_metric{name=\"loss\"}", "fuseflow_trainer_consumer_lag_records", "fuseflow_trainer_checkpoint_bytes",
+                "fuseflow_trainer_checkpoint_duration_seconds_count", "fuseflow_trainer_skipped_updates_total 0.0",
+                "fuseflow_trainer_stage", "fuseflow_trainer_alpha", "fuseflow_trainer_freshness_seconds");
+        assertThat(scraped).doesNotContain("fuseflow_trainer_tokens_total 0.0");
         long second;
         try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             second = service.run(Long.MAX_VALUE, Duration.ofSeconds(5));

@@ -44,9 +44,14 @@ public final class TrainerServiceTestSupport {
 
     /** FuseFlow's topics under a fresh prefix made from {@code stem}, with preferences and model versions created. */
     public static FuseFlowTopics provision(EmbeddedStack stack, String stem) throws Exception {
+        return provision(stack.bootstrapServers(), stem);
+    }
+
+    /** As {@link #provision(EmbeddedStack, String)}, on a broker of its own. */
+    public static FuseFlowTopics provision(String bootstrapServers, String stem) throws Exception {
         String prefix = stem + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions(), topics.deadLetters()));
         }
         return topics;
@@ -60,8 +65,13 @@ public final class TrainerServiceTestSupport {
 
     /** The examples as PreferenceSamples on the topic, keyed by prompt id, all acknowledged on return. */
     public static void produce(EmbeddedStack stack, String topic, List<WrpoExample> examples) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                "schema.registry.url", stack.schemaRegistryUrl());
+        produce(stack.bootstrapServers(), stack.schemaRegistryUrl(), topic, examples);
+    }
+
+    /** As {@link #produce(EmbeddedStack, String, List)}, on a broker of its own. */
+    public static void produce(String bootstrapServers, String registryUrl, String topic, List<WrpoExample> examples) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                "schema.registry.url", registryUrl);
         KafkaAvroSerializer serializer = new KafkaAvroSerializer();
         serializer.configure(config, false);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
@@ -75,9 +85,13 @@ public final class TrainerServiceTestSupport {
 
     /** The settings of the trainer's consumer (read_committed, no auto-commit, specific Avro). */
     public static Map<String, Object> consumerConfig(EmbeddedStack stack, String group) {
-        return new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+        return consumerConfig(stack.bootstrapServers(), stack.schemaRegistryUrl(), group);
+    }
+
+    public static Map<String, Object> consumerConfig(String bootstrapServers, String registryUrl, String group) {
+        return new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", registryUrl,
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
     }
 

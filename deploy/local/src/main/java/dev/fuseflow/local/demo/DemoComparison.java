@@ -38,8 +38,9 @@ public final class DemoComparison {
     private DemoComparison() {
     }
 
-    public static List<Run> run(Path root, Duration budget, List<Long> seeds, List<Objective> objectives, PrintStream out)
-            throws Exception {
+    /** @param commonTrainerArgs serve options for every run (before the objective's own) */
+    public static List<Run> run(Path root, Duration budget, List<Long> seeds, List<Objective> objectives, List<String> commonTrainerArgs,
+                                PrintStream out) throws Exception {
         List<Run> runs = new ArrayList<>();
         for (long seed : seeds) {
             for (Objective objective : objectives) {
@@ -49,8 +50,10 @@ public final class DemoComparison {
                 DemoSettings settings = new DemoSettings(budget, defaults.promptsPerRound(), defaults.targetSamples(),
                         defaults.temperature(), defaults.thumbsRate(), defaults.thumbsNoise(), defaults.heldOutPerSkill(), seed);
                 DemoRun.Result result;
-                try (LocalStack stack = LocalStack.start(new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 0, 0, 0, true))) {
-                    result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir, settings, objective.trainerArgs(),
+                try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, true))) {
+                    List<String> trainerArgs = new ArrayList<>(commonTrainerArgs);
+                    trainerArgs.addAll(objective.trainerArgs());
+                    result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir, settings, trainerArgs,
                             new PrintStream(OutputStream.nullOutputStream()));
                 }
                 double best = result.target().stream().mapToDouble(r -> r.reward().mean()).max().orElse(Double.NaN);

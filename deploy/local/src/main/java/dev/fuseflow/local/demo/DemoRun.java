@@ -65,11 +65,11 @@ public final class DemoRun {
         }
         List<String> args = new ArrayList<>(List.of("--model", startModel.toString(), "--output", trainerDir.toString(),
                 "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl, "--model-name", MODEL,
-                "--micro-batch", "32", "--max-wait", "PT1S", "--sft-samples", "70000", "--sft-lr", "3e-3", "--lr", "3e-4",
-                "--schedule-updates", "2200", "--beta", "0.1", "--alpha", "0.1", "--alpha-ramp", "100", "--max-length", "64",
+                "--micro-batch", "32", "--max-wait", "PT1S", "--sft-samples", "85000", "--sft-lr", "3e-3", "--lr", "5e-5",
+                "--schedule-updates", "2700", "--beta", "0.1", "--alpha", "0.1", "--alpha-ramp", "100", "--max-length", "64",
                 "--max-prompt-length", "48", "--checkpoint-every", "50", "--eval-bucket", Integer.toString(EVAL_BUCKET_PERCENT),
                 "--eval-every", "60", "--eval-interval", "PT20S", "--gate-metrics", "eval/task_reward", "--gate-lower-is-better", "",
-                "--gate-tolerance", "0.05", "--metrics-port", "0", "--progress-every", "PT30S"));
+                "--gate-tolerance", "0", "--metrics-port", "0", "--progress-every", "PT30S"));
         args.addAll(trainerArgs);
         FuseFlowTopics topics = FuseFlowTopics.defaults();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-live-view"));
@@ -81,7 +81,7 @@ public final class DemoRun {
              DemoApp app = new DemoApp(settings, client, observer, startModel, MODEL)) {
             out.printf(Locale.ROOT, "demo: %s for %s; trainer metrics on http://127.0.0.1:%d/metrics%n", MODEL, settings.duration(),
                     trainer.metricsPort());
-            LiveView view = new LiveView(app, trainer.registry(), observer, out);
+            LiveView view = new LiveView(app, trainer.registry(), trainer::isTraining, observer, out);
             ticker.scheduleAtFixedRate(view::tick, 5, 5, TimeUnit.SECONDS);
             app.run();
             ticker.shutdownNow();

@@ -32,6 +32,6 @@ public record DemoSettings(Duration duration, int promptsPerRound, int targetSam
     }
 
     public static DemoSettings defaults(Duration duration) {
-        return new DemoSettings(duration, 16, 3, 1.0, 0.3, 0.2, 30, 7);
+        return new DemoSettings(duration, 16, 3, 0.7, 0.3, 0.2, 30, 7);
     }
 }

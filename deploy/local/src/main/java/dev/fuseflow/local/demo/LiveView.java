@@ -19,16 +19,23 @@ import java.util.stream.Collectors;
  */
 final class LiveView {
 
+    /** Every this many ticks the per-skill table (target against each source) is printed too. */
+    private static final int TABLE_EVERY = 12;
+
     private final DemoApp app;
     private final MeterRegistry trainer;
     private final PipelineObserver observer;
+    private final java.util.function.BooleanSupplier training;
     private final PrintStream out;
     private final long startedNanos = System.nanoTime();
     private final TrainingCurves trainerCurves = new TrainingCurves("trainer update");
+    private long ticks;
 
-    LiveView(DemoApp app, MeterRegistry trainer, PipelineObserver observer, PrintStream out) {
+    LiveView(DemoApp app, MeterRegistry trainer, java.util.function.BooleanSupplier training, PipelineObserver observer,
+             PrintStream out) {
         this.app = app;
         this.trainer = trainer;
+        this.training = training;
         this.observer = observer;
         this.out = out;
     }
@@ -45,18 +52,25 @@ final class LiveView {
         }
         long seconds = (System.nanoTime() - startedNanos) / 1_000_000_000L;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "[%02d:%02d] events %,d (%,.0f/s) | samples %,d | dlq %,d | trainer update %,d %s lag %d loss %.3f alpha %.3f"
+                "[%02d:%02d] events %,d (%,.0f/s) | samples %,d | dlq %,d | trainer%s update %,d %s lag %d loss %.3f alpha %.3f"
                         + " | serving v%d",
                 seconds / 60, seconds % 60, app.events(), app.events() / Math.max(1.0, seconds), observer.samplesSeen(),
-                observer.deadLettersSeen(), (long) updates, gauge("fuseflow_trainer_stage") > 0 ? "WRPO" : "SFT",
+                observer.deadLettersSeen(), training.getAsBoolean() ? "" : " STOPPED (see the log)", (long) updates,
+                gauge("fuseflow_trainer_stage") > 0 ? "WRPO" : "SFT",
                 (long) gauge("fuseflow_trainer_consumer_lag_records"), figures.get("loss"), gauge("fuseflow_trainer_alpha"),
                 app.servedVersion()));
+        if (app.failedSends() > 0) {
+            line.append(String.format(Locale.ROOT, " | failed sends %,d", app.failedSends()));
+        }
         List<LearningBoard.Row> measured = app.board().target();
         if (!measured.isEmpty()) {
             line.append(" | held-out ").append(skills(measured.get(measured.size() - 1).reward()));
             app.board().sources().forEach((name, reward) -> line.append(String.format(Locale.ROOT, " | %s %.2f", name, reward.mean())));
         }
         out.println(line);
+        if (++ticks % TABLE_EVERY == 0) {
+            out.print(app.board().table());
+        }
     }
 
     TrainingCurves trainerCurves() {

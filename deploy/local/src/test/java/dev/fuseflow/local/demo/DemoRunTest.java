@@ -28,7 +28,7 @@ class DemoRunTest {
     void theTargetLearnsFromTheLoopAndEveryPublishedVersionIsServed() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         DemoRun.Result result;
-        try (LocalStack stack = LocalStack.start(new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 0, 0, 0, false))) {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, false))) {
             result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir,
                     DemoSettings.defaults(Duration.ofSeconds(100)), List.of("--sft-samples", "6000", "--eval-interval", "PT10S"),
                     new PrintStream(console, true, StandardCharsets.UTF_8));

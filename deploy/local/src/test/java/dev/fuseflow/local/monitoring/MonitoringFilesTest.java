@@ -1,0 +1,121 @@
+package dev.fuseflow.local.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fuseflow.embedded.BrokerMode;
+import dev.fuseflow.local.LocalStack;
+import dev.fuseflow.local.LocalStackConfig;
+import dev.fuseflow.producers.client.FeedbackClient;
+import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.avro.ModelVersionStatus;
+import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.trainer.service.TrainerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alert rules and the Grafana dashboard in deploy/ name only metrics the services really
+ * expose: the names are read from the files and looked up in live scrapes of the stream
+ * processors and the ops exporter (on the local stack, after one bad event and one model version)
+ * and of the trainer's meters.
+ */
+class MonitoringFilesTest {
+
+    private static final Pattern METRIC = Pattern.compile("\\bfuseflow_[a-z0-9_]+");
+    private static final Path DEPLOY = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyMetricInTheAlertRulesAndTheDashboardIsExposed() throws Exception {
+        Set<String> referenced = new TreeSet<>();
+        for (String line : Files.readAllLines(DEPLOY.resolve("prometheus/fuseflow-alerts.yml"))) {
+            if (line.trim().startsWith("expr:")) {
+                referenced.addAll(names(line));
+            }
+        }
+        JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/fuseflow-dashboard.json").toFile());
+        dashboard.findValues("expr").forEach(expr -> referenced.addAll(names(expr.asText())));
+        assertThat(referenced).hasSizeGreaterThan(15);
+
+        String exposed;
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, false))) {
+            try (FeedbackClient client = FeedbackClient.builder().bootstrapServers(stack.bootstrapServers())
+                    .schemaRegistryUrl(stack.schemaRegistryUrl()).maxTextBytes(1 << 20).build()) {
+                client.send(FeedbackClient.generation("p1", List.of(FeedbackClient.user("sort: 21")), "x".repeat(70_000),
+                        FeedbackClient.source("s"))).get();       // over the stream processors' text limit: a dead letter
+            }
+            publishVersion(stack);
+            String streams = "http://127.0.0.1:" + stack.streamProcessors().metricsPort() + "/metrics";
+            String ops = "http://127.0.0.1:" + stack.ops().port() + "/metrics";
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(streams).contains("fuseflow_dlq_records_total")
+                    && get(ops).contains("fuseflow_ops_dead_letters_total") && get(ops).contains("fuseflow_ops_consumer_lag_seconds{")
+                    && get(ops).contains("fuseflow_ops_model_current_age_seconds{"));
+            PrometheusMeterRegistry trainer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new TrainerMetrics(trainer, Duration.ofSeconds(10));
+            exposed = get(streams) + get(ops) + trainer.scrape();
+        }
+        Set<String> available = new TreeSet<>();
+        for (String line : exposed.lines().toList()) {
+            if (!line.startsWith("#")) {
+                available.addAll(names(line.split("[{ ]", 2)[0]));
+            }
+        }
+        assertThat(referenced).allSatisfy(name -> assertThat(available).as("exposed metric names").contains(name));
+    }
+
+    private static Set<String> names(String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = METRIC.matcher(text);
+        while (m.find()) {
+            names.add(m.group());
+        }
+        return names;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void publishVersion(LocalStack stack) throws Exception {
+        KafkaAvroSerializer serializer = new KafkaAvroSerializer();
+        serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+        String topic = stack.topics().modelVersions().name();
+        ModelVersion version = ModelVersion.newBuilder().setModelName("target").setVersion(1).setArtifactUri("file:///store/target/v1")
+                .setArtifactSha256("").setTrainerStep(10).setSamplesTrained(80).setConsumedOffsets(List.of()).setEvalMetrics(Map.of())
+                .setStatusReasons(List.of()).setStatus(ModelVersionStatus.PUBLISHED)
+                .setCreatedAt(Instant.now()).build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "target", ((KafkaAvroSerializer<SpecificRecord>) serializer).serialize(topic,
+                    version))).get();
+        }
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+}

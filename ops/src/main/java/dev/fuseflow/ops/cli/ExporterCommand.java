@@ -1,0 +1,47 @@
+package dev.fuseflow.ops.cli;
+
+import dev.fuseflow.ops.exporter.OpsExporter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code exporter}: Prometheus metrics and the status page, until stopped. */
+@Command(name = "exporter", mixinStandardHelpOptions = true,
+        description = "Serve lag, model-version and dead-letter metrics on /metrics and a status page on / until stopped.")
+final class ExporterCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = "--port", defaultValue = "${FUSEFLOW_OPS_PORT:-9406}", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--interval", defaultValue = "PT10S", description = "Refresh interval of the lag figures (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--group-prefix", defaultValue = "fuseflow", description = "Consumer groups watched (id prefix; empty: all).")
+    String groupPrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        OpsExporter exporter = new OpsExporter(connection.clientConfig(), connection.topics(), groupPrefix, port, interval);
+        spec.commandLine().getOut().printf("fuseflow-ops exporter on http://127.0.0.1:%d/ (metrics /metrics, health /health)%n",
+                exporter.port());
+        spec.commandLine().getOut().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exporter.close();
+            stopped.countDown();
+        }, "ops-exporter-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

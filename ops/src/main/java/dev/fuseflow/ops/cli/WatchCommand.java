@@ -1,0 +1,51 @@
+package dev.fuseflow.ops.cli;
+
+import dev.fuseflow.ops.lag.LagProbe;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code watch}: the status table, refreshed in place until Ctrl-C. */
+@Command(name = "watch", mixinStandardHelpOptions = true, description = "The status table, refreshed in place until Ctrl-C.")
+final class WatchCommand implements Callable<Integer> {
+
+    private static final String CLEAR_SCREEN = "\u001b[H\u001b[2J";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Mixin
+    ReportOptions report = new ReportOptions();
+
+    @Option(names = "--interval", defaultValue = "PT5S", description = "Refresh interval (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--count", defaultValue = "0", description = "Stop after this many refreshes (0: until Ctrl-C).")
+    long count;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (LagProbe probe = new LagProbe(connection.clientConfig())) {
+            for (long refresh = 1; count == 0 || refresh <= count; refresh++) {
+                StatusReport status = StatusReport.take(connection, probe, report.groupPrefix, report.rejections);
+                out.print(CLEAR_SCREEN);
+                status.print(out, report.history);
+                out.printf("%nrefresh %d, every %s; Ctrl-C to stop%n", refresh, interval);
+                out.flush();
+                if (count == 0 || refresh < count) {
+                    Thread.sleep(interval.toMillis());
+                }
+            }
+        }
+        return 0;
+    }
+}
