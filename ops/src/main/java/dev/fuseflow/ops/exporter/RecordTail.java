@@ -2,10 +2,10 @@ package dev.fuseflow.ops.exporter;
 
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.ops.topics.TopicSnapshot;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +33,7 @@ final class RecordTail implements AutoCloseable {
 
     RecordTail(Map<String, Object> clientConfig, String versionsTopic, String deadLettersTopic,
                BiConsumer<DeadLetter, Long> onDeadLetter) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove("group.id");
-        config.put("enable.auto.commit", false);
-        config.put("isolation.level", "read_committed");
+        Map<String, Object> config = TopicSnapshot.readerConfig(clientConfig);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.values = new KafkaAvroDeserializer();
         values.configure(config, false);

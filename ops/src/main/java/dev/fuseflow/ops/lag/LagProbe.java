@@ -1,5 +1,6 @@
 package dev.fuseflow.ops.lag;
 
+import dev.fuseflow.ops.topics.TopicSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,11 +37,8 @@ public final class LagProbe implements AutoCloseable {
 
     public LagProbe(Map<String, Object> clientConfig) {
         this.admin = Admin.create(clientConfig);
-        Map<String, Object> readerConfig = new HashMap<>(clientConfig);
-        readerConfig.put("enable.auto.commit", false);
-        readerConfig.put("isolation.level", "read_committed");
+        Map<String, Object> readerConfig = TopicSnapshot.readerConfig(clientConfig);
         readerConfig.put("max.poll.records", 1);
-        readerConfig.remove("group.id");
         this.reader = new KafkaConsumer<>(readerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -22,10 +22,7 @@ public final class TopicSnapshot {
 
     /** The records, in partition then offset order; stops at {@code timeout} with what it has. */
     public static List<ConsumerRecord<byte[], byte[]>> read(Map<String, Object> clientConfig, String topic, Duration timeout) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.remove("group.id");
-        config.put("enable.auto.commit", false);
-        config.put("isolation.level", "read_committed");
+        Map<String, Object> config = readerConfig(clientConfig);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -42,6 +39,15 @@ public final class TopicSnapshot {
             }
         }
         return records;
+    }
+
+    /** Settings of a consumer that reads committed records without a group (it never moves anyone's offsets). */
+    public static Map<String, Object> readerConfig(Map<String, Object> clientConfig) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.remove("group.id");
+        config.put("enable.auto.commit", false);
+        config.put("isolation.level", "read_committed");
+        return config;
     }
 
     /** The values decoded, skipping records the deserializer cannot read (counted by the caller if it cares). */

@@ -66,6 +66,24 @@ public final class CheckpointStore {
      * Writes a folder that appears whole or not at all: filled under a temporary name beside it,
      * fsynced, renamed into place (replacing an earlier folder of that name), parent fsynced.
      */
+    /**
+     * Writes one file whole or not at all: {@code contents} writes a sibling temporary file, which
+     * is fsynced and renamed over {@code file}. The file counterpart of {@link #writeAtomically}.
+     */
+    public static void writeFileAtomically(Path file, FileContents contents) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        contents.writeTo(temp);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** What {@link #writeFileAtomically} writes: the whole file, at the path given. */
+    public interface FileContents {
+        void writeTo(Path file) throws IOException;
+    }
+
     public static void writeAtomically(Path target, Contents contents) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);

@@ -6,11 +6,8 @@ import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -158,13 +155,7 @@ public final class ModelStore {
     }
 
     private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(bytes));
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CheckpointStore.writeFileAtomically(file, temp -> Files.write(temp, bytes));
     }
 
     /** Versions of a model, oldest first. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
+import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.eval.EvalReport;
@@ -123,10 +124,8 @@ public final class Publication {
 
     /** Writes the eval set beside the checkpoints, so that a restart keeps it (held-out samples are never re-read). */
     void saveEvalSet(Path file) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        WrpoExampleJsonl.write(temp, List.copyOf(evalSet));
-        java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<WrpoExample> kept = List.copyOf(evalSet);
+        CheckpointStore.writeFileAtomically(file, temp -> WrpoExampleJsonl.write(temp, kept));
     }
 
     /** Restores the eval set a previous run saved; nothing when there is none. */
