@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code fuseflow-ops}: what operators on call ask of FuseFlow. */
 @Command(name = "fuseflow-ops", mixinStandardHelpOptions = true,
         description = "Lag, model versions and dead letters of a FuseFlow deployment.",
-        subcommands = {StatusCommand.class, WatchCommand.class, DeadLettersCommand.class, ExporterCommand.class})
+        subcommands = {StatusCommand.class, WatchCommand.class, DeadLettersCommand.class, ExporterCommand.class, AclsCommand.class})
 public final class OpsCommand {
 
     private OpsCommand() {

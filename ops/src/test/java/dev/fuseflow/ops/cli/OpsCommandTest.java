@@ -5,6 +5,7 @@ import static dev.fuseflow.ops.cli.OpsTestFixtures.provision;
 import static dev.fuseflow.ops.cli.OpsTestFixtures.serializer;
 import static dev.fuseflow.ops.cli.OpsTestFixtures.version;
 import static dev.fuseflow.ops.cli.OpsTestFixtures.writeVersions;
+import static dev.fuseflow.ops.cli.OpsTestFixtures.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +19,6 @@ import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +66,7 @@ class OpsCommandTest {
                 version(2, ModelVersionStatus.REJECTED, List.of("eval/task_reward 0.300000 is worse than the published 0.410000"), 0.30),
                 version(3, ModelVersionStatus.REJECTED, List.of("eval/loss is NaN: every gated metric must be finite"), Double.NaN)));
 
-        JsonNode status = JSON.readTree(run("status", "--json", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+        JsonNode status = JSON.readTree(ops("status", "--json", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
                 stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-prefix", group, "--trend-window", "PT1S"));
         JsonNode lag = status.get("lag");
         assertThat(lag).hasSize(2);
@@ -82,11 +81,11 @@ class OpsCommandTest {
         assertThat(model.get("lastRejections")).hasSize(2);
         assertThat(model.get("lastRejections").get(1).get("reasons").get(0).asText()).contains("eval/loss is NaN");
 
-        String table = run("status", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(),
+        String table = ops("status", "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(),
                 "--topic-prefix", prefix, "--group-prefix", group, "--trend-window", "PT0.5S");
         assertThat(table).contains(group, "model target: serving v1", "2 candidate(s) rejected since the last publication",
                 "rejected v3", "worse than the published 0.410000", "steady");
-        String watched = run("watch", "--count", "2", "--interval", "PT0.2S", "--bootstrap-servers", stack.bootstrapServers(),
+        String watched = ops("watch", "--count", "2", "--interval", "PT0.2S", "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-prefix", group);
         assertThat(watched).contains("refresh 2", "serving v1");
     }
@@ -111,7 +110,7 @@ class OpsCommandTest {
             }
         }
         Path export = dir.resolve("dlq.jsonl");
-        JsonNode report = JSON.readTree(run("dlq", "--json", "--print", "3", "--export", export.toString(), "--bootstrap-servers",
+        JsonNode report = JSON.readTree(ops("dlq", "--json", "--print", "3", "--export", export.toString(), "--bootstrap-servers",
                 stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix).lines()
                 .filter(line -> line.startsWith("{")).findFirst().orElseThrow());
         assertThat(report.get("total").asInt()).isEqualTo(3);
@@ -122,13 +121,5 @@ class OpsCommandTest {
         assertThat(encodings).containsExactlyInAnyOrder("avro-json", "utf-8", "base64");
         assertThat(report.toString()).contains("sort: 321");
         assertThat(Files.readAllLines(export)).hasSize(3);
-    }
-
-    private static String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = OpsCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        assertThat(exit).as("exit code; stderr: %s", err).isZero();
-        return out.toString();
     }
 }

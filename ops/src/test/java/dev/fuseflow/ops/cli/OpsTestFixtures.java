@@ -74,4 +74,13 @@ public final class OpsTestFixtures {
             producer.send(new ProducerRecord<>(topic, serializer.serialize(topic, letter))).get();
         }
     }
+
+    /** Runs an ops command as its main would, asserting exit 0; returns what it printed. */
+    public static String ops(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = OpsCommand.commandLine().setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err)).execute(args);
+        org.assertj.core.api.Assertions.assertThat(exit).as("exit code; stderr: %s", err).isZero();
+        return out.toString();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.fuseflow.schemas.registry;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -18,11 +20,14 @@ import java.util.Optional;
  *       {@code basic.auth.user.info} ({@code user:password});</li>
  *   <li>{@code http.connect.timeout.ms}, {@code http.read.timeout.ms};</li>
  *   <li>{@code max.retries}, {@code retries.wait.ms}, {@code retries.max.wait.ms}: retries with
- *       exponential backoff on connection errors and 5xx answers.</li>
+ *       exponential backoff on connection errors and 5xx answers;</li>
+ *   <li>{@code schema.registry.ssl.truststore.location} and {@code .password}: a PKCS12 or JKS
+ *       truststore for an {@code https} registry whose certificate the JVM does not trust already.</li>
  * </ul>
  */
 public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Duration connectTimeout,
-                                   Duration readTimeout, int maxRetries, Duration retryWait, Duration retryMaxWait) {
+                                   Duration readTimeout, int maxRetries, Duration retryWait, Duration retryMaxWait,
+                                   Optional<Path> truststore, Optional<String> truststorePassword) {
 
     public static final String URL = "schema.registry.url";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
@@ -32,6 +37,8 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRIES_WAIT_MS = "retries.wait.ms";
     public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
+    public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
 
     public RegistryClientConfig {
         if (urls == null || urls.isEmpty()) {
@@ -47,6 +54,13 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
         }
         requirePositive(RETRIES_WAIT_MS, retryWait);
         requirePositive(RETRIES_MAX_WAIT_MS, retryMaxWait);
+        truststore = Objects.requireNonNullElse(truststore, Optional.empty());
+        truststorePassword = Objects.requireNonNullElse(truststorePassword, Optional.empty());
+        truststore.ifPresent(path -> {
+            if (!Files.isReadable(path)) {
+                throw new IllegalArgumentException(TRUSTSTORE_LOCATION + " names " + path + ", which is not a readable file");
+            }
+        });
     }
 
     /** Reads the settings from a Kafka-style config map, with defaults for everything but the URL. */
@@ -68,7 +82,9 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
                 Duration.ofMillis(longValue(configs, READ_TIMEOUT_MS, 30_000)),
                 (int) longValue(configs, MAX_RETRIES, 3),
                 Duration.ofMillis(longValue(configs, RETRIES_WAIT_MS, 100)),
-                Duration.ofMillis(longValue(configs, RETRIES_MAX_WAIT_MS, 5_000)));
+                Duration.ofMillis(longValue(configs, RETRIES_MAX_WAIT_MS, 5_000)),
+                Optional.ofNullable(configs.get(TRUSTSTORE_LOCATION)).map(Object::toString).filter(s -> !s.isBlank()).map(Path::of),
+                Optional.ofNullable(configs.get(TRUSTSTORE_PASSWORD)).map(Object::toString));
     }
 
     private static URI parseUrl(String url) {

@@ -1,6 +1,7 @@
 package dev.fuseflow.streams.app;
 
 import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.schemas.security.ClientSecurity;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.streams.pairing.EmissionPolicy;
 import dev.fuseflow.streams.pairing.WeightPolicy;
@@ -82,6 +83,7 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
         d.put("fuseflow.limits.max-events-per-prompt", "200");
         d.put("fuseflow.limits.max-output-bytes", "900000");
         d.put("fuseflow.windows.punctuation-interval", "5s");
+        d.putAll(ClientSecurity.DEFAULTS);
         return Map.copyOf(d);
     }
 
@@ -99,12 +101,16 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
                 s.duration("fuseflow.windows.reference"), s.duration("fuseflow.windows.inactivity"),
                 s.duration("fuseflow.windows.late-retention"), s.duration("fuseflow.windows.punctuation-interval"),
                 s.integer("fuseflow.limits.max-events-per-prompt"), s.integer("fuseflow.limits.max-output-bytes"));
-        Map<String, String> serde = new LinkedHashMap<>(s.withPrefix("serde."));
+        ClientSecurity security = ClientSecurity.from(s);
+        Map<String, String> serde = new LinkedHashMap<>(security.registryProperties());
+        serde.putAll(s.withPrefix("serde."));
         serde.put("schema.registry.url", s.string("schema.registry.url"));
+        Map<String, String> kafka = new LinkedHashMap<>(security.kafkaProperties());
+        kafka.putAll(s.withPrefix("kafka."));
         return new StreamProcessorConfig(s.string("fuseflow.streams.application-id"), s.string("bootstrap.servers"),
                 Path.of(s.string("fuseflow.streams.state-dir")), s.integer("fuseflow.streams.standby-replicas"),
                 s.integer("fuseflow.streams.threads"), s.duration("fuseflow.streams.commit-interval"),
                 s.integer("fuseflow.streams.replication-factor"), s.integer("fuseflow.metrics.port"),
-                s.withPrefix("kafka."), serde, topology);
+                kafka, serde, topology);
     }
 }

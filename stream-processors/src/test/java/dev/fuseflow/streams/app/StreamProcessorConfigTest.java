@@ -46,6 +46,22 @@ class StreamProcessorConfigTest {
     }
 
     @Test
+    void sharedSecuritySettingsFromTheEnvironmentReachTheClientsAndTheSerde() {
+        Settings settings = Settings.load(StreamProcessorConfig.DEFAULTS, Optional.empty(), Map.of("FUSEFLOW_SECURITY_PROTOCOL", "SASL_SSL",
+                "FUSEFLOW_SECURITY_SASL_USERNAME", "fuseflow-streams", "FUSEFLOW_SECURITY_SASL_PASSWORD", "pw",
+                "FUSEFLOW_SECURITY_REGISTRY_USER_INFO", "streams:reg"), Map.of());
+        StreamProcessorConfig config = StreamProcessorConfig.from(settings);
+        assertThat(config.kafkaClientSettings()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").hasEntrySatisfying("sasl.jaas.config",
+                        jaas -> assertThat(jaas).contains("username=\"fuseflow-streams\""));
+        assertThat(config.serdeSettings()).containsEntry("basic.auth.user.info", "streams:reg")
+                .containsEntry("basic.auth.credentials.source", "USER_INFO");
+        assertThatThrownBy(() -> StreamProcessorConfig.from(Settings.load(StreamProcessorConfig.DEFAULTS, Optional.empty(),
+                Map.of("FUSEFLOW_SECURITY_PROTOCOL", "SASL_SSL"), Map.of())))
+                .hasMessageContaining("fuseflow.security.sasl.username");
+    }
+
+    @Test
     void badValuesNameTheKey() {
         assertThatThrownBy(() -> with(Map.of("fuseflow.streams.threads", "0")))
                 .hasMessage("fuseflow.streams.threads must be >= 1, got 0");

@@ -1,6 +1,9 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.registry.RegistryClientConfig;
+import dev.fuseflow.schemas.security.ClientSecurity;
+import dev.fuseflow.schemas.security.SecurityOptions;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -28,7 +31,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: the streaming trainer on the preferences topic, until stopped (SIGTERM checkpoints first). */
@@ -36,6 +42,8 @@ import picocli.CommandLine.Option;
         description = {"Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO; exactly-once checkpoints.",
             "Options also come from --config FILE or FUSEFLOW_SERVE_<OPTION> variables."})
 public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = "--config", description = "Properties file with option defaults.")
     Path config;
@@ -147,8 +155,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--progress-every", defaultValue = "PT10S", description = "Interval of the one-line progress log (ISO-8601).")
     Duration progressEvery;
 
-    @Option(names = "--kafka-property", description = "Any consumer setting key=value, e.g. security.protocol=SASL_SSL.")
+    @Option(names = "--kafka-property", description = "Any client setting key=value; it wins over --security-config.")
     Map<String, String> kafkaProperties = new HashMap<>();
+
+    @Mixin
+    SecurityOptions securityOptions = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -184,17 +195,26 @@ public final class ServeCommand implements Callable<Integer> {
                 sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,
                 SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
                 keepCheckpoints, precision);
-        Map<String, Object> consumerConfig = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", schemaRegistryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
-        consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        Map<String, Object> consumerConfig = clientConfig();
+        LOG.info("Kafka at {} and registry at {}: {}", bootstrapServers, schemaRegistryUrl, securityOptions.security().describe());
+        consumerConfig.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", AvroSerdeConfig.SPECIFIC_AVRO_READER, true,
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId));
         consumerConfig.putAll(kafkaProperties);
         SampleIntake intake = SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainerMetrics metrics = new TrainerMetrics(registry, progressEvery);
-        TrainerService service = new TrainerService(settings, intake, publication(consumerConfig), metrics);
+        TrainerService service = new TrainerService(settings, intake, publication(), metrics);
         return new Running(service, registry, metricsPort);
+    }
+
+    /** Where the broker and registry are, and how to authenticate to them. */
+    private Map<String, Object> clientConfig() {
+        ClientSecurity security = securityOptions.security();
+        Map<String, Object> config = new HashMap<>(security.clientProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(RegistryClientConfig.URL, schemaRegistryUrl);
+        return config;
     }
 
     private FuseFlowTopics topics() {
@@ -202,13 +222,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
-    private Publication publication(Map<String, Object> clientConfig) throws java.io.IOException {
+    private Publication publication() throws java.io.IOException {
         if (evalBucket == 0) {
             return null;
         }
-        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                "schema.registry.url", schemaRegistryUrl, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-trainer-" + modelName));
-        kafkaProperties.forEach(config::putIfAbsent);
+        Map<String, Object> config = clientConfig();
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-trainer-" + modelName);
+        config.putAll(kafkaProperties);
         KafkaAvroSerializer values = new KafkaAvroSerializer();
         values.configure(config, false);
         @SuppressWarnings({"unchecked", "rawtypes"})

@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.schemas.security.SecurityOptions;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionOperations;
@@ -50,13 +51,17 @@ final class VersionsCommand {
         @Option(names = "--topic-prefix", defaultValue = "")
         String topicPrefix;
 
-        @Option(names = "--kafka-property", description = "Any producer setting key=value, e.g. security.protocol=SASL_SSL.")
+        @Option(names = "--kafka-property", description = "Any producer setting key=value; it wins over --security-config.")
         Map<String, String> kafkaProperties = new HashMap<>();
+
+        @Mixin
+        SecurityOptions securityOptions = new SecurityOptions();
 
         /** A publisher with its own transactional id, so it never fences the trainer's. */
         @SuppressWarnings({"unchecked", "rawtypes"})
         VersionPublisher publisher(String modelName) {
-            Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            Map<String, Object> config = new HashMap<>(securityOptions.security().clientProperties());
+            config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     "schema.registry.url", schemaRegistryUrl, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-ops-" + modelName));
             config.putAll(kafkaProperties);
             KafkaAvroSerializer values = new KafkaAvroSerializer();

@@ -50,6 +50,7 @@ public final class BrokerProperties {
         p.put("num.io.threads", "4");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         p.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
+        config.security().ifPresent(security -> p.putAll(security.brokerProperties(port, CONTROLLER_LISTENER, controllerPort)));
         p.putAll(config.overrides());
         Properties properties = new Properties();
         properties.putAll(p);

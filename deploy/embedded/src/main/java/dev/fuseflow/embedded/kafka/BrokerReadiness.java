@@ -2,6 +2,7 @@ package dev.fuseflow.embedded.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +18,14 @@ final class BrokerReadiness {
     private BrokerReadiness() {
     }
 
-    static void await(String bootstrapServers, Duration timeout, BooleanSupplier stillStarting) {
+    static void await(String bootstrapServers, Map<String, Object> clientSecurity, Duration timeout, BooleanSupplier stillStarting) {
         Instant deadline = Instant.now().plus(timeout);
-        Map<String, Object> config = Map.of(
+        Map<String, Object> config = new HashMap<>(clientSecurity);
+        config.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200));
         try (Admin admin = Admin.create(config)) {
             Exception last = null;
             while (Instant.now().isBefore(deadline)) {

@@ -34,6 +34,9 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
 
     /** Starts the broker JVM and returns once it serves clients. Ports stay fixed for restarts. */
     public static ChildProcessKafkaBroker start(KafkaBrokerConfig config) {
+        if (config.security().isPresent()) {
+            throw new IllegalArgumentException("A secured broker runs in-process only: use BrokerMode.IN_PROCESS with security");
+        }
         KafkaBrokerConfig fixed = config.withPorts(FreePorts.pick(config.port()), FreePorts.pick(config.controllerPort()));
         Properties properties = BrokerProperties.of(fixed, fixed.port(), fixed.controllerPort());
         Path file = fixed.dataDir().resolve("server.properties");
@@ -59,7 +62,7 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
     public void restart() {
         long started = System.nanoTime();
         Process process = jvm.start();
-        BrokerReadiness.await(bootstrapServers, START_TIMEOUT, process::isAlive);
+        BrokerReadiness.await(bootstrapServers, Map.of(), START_TIMEOUT, process::isAlive);
         LOG.info("Kafka broker (child pid {}) ready at {} in {} ms; log {}", process.pid(), bootstrapServers,
                 (System.nanoTime() - started) / 1_000_000, jvm.log());
     }

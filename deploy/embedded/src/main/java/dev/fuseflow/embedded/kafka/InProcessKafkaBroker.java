@@ -2,6 +2,7 @@ package dev.fuseflow.embedded.kafka;
 
 import dev.fuseflow.embedded.process.FreePorts;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -28,12 +29,13 @@ public final class InProcessKafkaBroker implements KafkaBroker {
         int port = FreePorts.pick(config.port());
         int controllerPort = FreePorts.pick(config.controllerPort());
         Properties properties = BrokerProperties.of(config, port, controllerPort);
-        String clusterId = KraftStorage.formatIfNeeded(properties);
+        String clusterId = KraftStorage.formatIfNeeded(properties,
+                config.security().map(BrokerSecurity::scramArguments).orElse(List.of()));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + port;
         try {
-            BrokerReadiness.await(bootstrap, Duration.ofSeconds(60), () -> true);
+            BrokerReadiness.await(bootstrap, config.adminClientProperties(), Duration.ofSeconds(60), () -> true);
         } catch (RuntimeException e) {
             server.shutdown();
             throw e;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of an embedded single-node KRaft broker.
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param controllerPort KRaft controller listener port on 127.0.0.1; 0 picks a free one
  * @param overrides      broker properties that replace the defaults of {@link BrokerProperties}
  * @param jvmOptions     options of the child JVM, when the broker runs in one
+ * @param security       a SASL_SSL/SCRAM listener with ACLs instead of PLAINTEXT (in-process broker only)
  */
 public record KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<String, String> overrides,
-                                List<String> jvmOptions) {
+                                List<String> jvmOptions, Optional<BrokerSecurity> security) {
 
     /** Heap and GC suited to a test broker on a 2-core machine. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC");
@@ -30,6 +32,11 @@ public record KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<
         }
         overrides = Map.copyOf(Objects.requireNonNullElse(overrides, Map.of()));
         jvmOptions = List.copyOf(Objects.requireNonNullElse(jvmOptions, DEFAULT_JVM_OPTIONS));
+        security = Objects.requireNonNullElse(security, Optional.empty());
+    }
+
+    public KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<String, String> overrides, List<String> jvmOptions) {
+        this(dataDir, port, controllerPort, overrides, jvmOptions, Optional.empty());
     }
 
     /** Free ports, default broker settings, data under {@code dataDir}. */
@@ -38,11 +45,20 @@ public record KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<
     }
 
     public KafkaBrokerConfig withPorts(int newPort, int newControllerPort) {
-        return new KafkaBrokerConfig(dataDir, newPort, newControllerPort, overrides, jvmOptions);
+        return new KafkaBrokerConfig(dataDir, newPort, newControllerPort, overrides, jvmOptions, security);
     }
 
     public KafkaBrokerConfig withOverrides(Map<String, String> newOverrides) {
-        return new KafkaBrokerConfig(dataDir, port, controllerPort, newOverrides, jvmOptions);
+        return new KafkaBrokerConfig(dataDir, port, controllerPort, newOverrides, jvmOptions, security);
+    }
+
+    public KafkaBrokerConfig withSecurity(BrokerSecurity newSecurity) {
+        return new KafkaBrokerConfig(dataDir, port, controllerPort, overrides, jvmOptions, Optional.of(newSecurity));
+    }
+
+    /** Client settings that reach this broker: none for PLAINTEXT, the admin's SASL_SSL settings when secured. */
+    public Map<String, Object> adminClientProperties() {
+        return security.map(BrokerSecurity::adminClientProperties).orElse(Map.of());
     }
 
     private static void requirePort(String name, int value) {

@@ -27,6 +27,14 @@ public final class KraftStorage {
 
     /** Formats the broker's log dir unless it is formatted already; returns the cluster id. */
     public static String formatIfNeeded(Properties brokerProperties) {
+        return formatIfNeeded(brokerProperties, List.of());
+    }
+
+    /**
+     * As {@link #formatIfNeeded(Properties)}, writing SCRAM credentials into the bootstrap
+     * metadata ({@code --add-scram} arguments such as {@code SCRAM-SHA-512=[name=admin,password=x]}).
+     */
+    public static String formatIfNeeded(Properties brokerProperties, List<String> scramArguments) {
         Path logDir = Path.of(brokerProperties.getProperty("log.dirs"));
         Path meta = logDir.resolve(META_PROPERTIES);
         if (Files.exists(meta)) {
@@ -44,6 +52,7 @@ public final class KraftStorage {
                     .setControllerListenerName(BrokerProperties.CONTROLLER_LISTENER)
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setScramArguments(scramArguments)
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("Could not format the KRaft log dir " + logDir + ": " + e.getMessage(), e);

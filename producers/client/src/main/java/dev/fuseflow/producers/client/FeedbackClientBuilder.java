@@ -1,6 +1,7 @@
 package dev.fuseflow.producers.client;
 
 import dev.fuseflow.schemas.registry.RegistryClientConfig;
+import dev.fuseflow.schemas.security.ClientSecurity;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -117,6 +118,12 @@ public final class FeedbackClientBuilder {
     public FeedbackClientBuilder registryBasicAuth(String username, String password) {
         properties.put(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO");
         properties.put(RegistryClientConfig.USER_INFO, username + ":" + password);
+        return this;
+    }
+
+    /** SASL, TLS and registry authentication from FuseFlow's shared security settings ({@code fuseflow.security.*}). */
+    public FeedbackClientBuilder security(ClientSecurity security) {
+        properties.putAll(security.clientProperties());
         return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.fuseflow.producers.gateway;
 
 import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.schemas.security.ClientSecurity;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +42,7 @@ public record GatewayConfig(String host, int port, String bootstrapServers, Stri
         d.put("gateway.retry-after", "5s");
         d.put("gateway.drain-timeout", "30s");
         d.put("fuseflow.topics.prefix", "");
+        d.putAll(ClientSecurity.DEFAULTS);
         return d;
     }
 
@@ -55,7 +57,8 @@ public record GatewayConfig(String host, int port, String bootstrapServers, Stri
     }
 
     public static GatewayConfig from(Settings s) {
-        Map<String, String> client = new LinkedHashMap<>(s.withPrefix("kafka."));
+        Map<String, String> client = new LinkedHashMap<>(ClientSecurity.from(s).clientProperties());
+        client.putAll(s.withPrefix("kafka."));
         client.remove("bootstrap.servers");
         return new GatewayConfig(s.string("gateway.host"), s.integer("gateway.port"), s.string("kafka.bootstrap.servers"),
                 s.string("schema.registry.url"), s.integer("gateway.max-body-bytes"), s.integer("gateway.max-batch-lines"),

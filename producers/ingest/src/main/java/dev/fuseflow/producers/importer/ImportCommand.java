@@ -3,6 +3,7 @@ package dev.fuseflow.producers.importer;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.producers.client.FeedbackClientBuilder;
 import dev.fuseflow.producers.json.EventJson;
+import dev.fuseflow.schemas.security.SecurityOptions;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.validation.EventValidator;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -74,8 +76,11 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (test and staging setups).")
     String topicPrefix;
 
-    @Option(names = "--property", description = "Kafka or registry client setting key=value, e.g. security.protocol=SASL_SSL.")
+    @Option(names = "--property", description = "Kafka or registry client setting key=value; it wins over --security-config.")
     Map<String, String> properties = new HashMap<>();
+
+    @Mixin
+    SecurityOptions securityOptions = new SecurityOptions();
 
     @Option(names = "--progress-every", defaultValue = "PT10S", hidden = true)
     Duration progressEvery;
@@ -90,6 +95,7 @@ public final class ImportCommand implements Callable<Integer> {
                 : new UltraFeedbackLines(validator, scorer, targetModel, targetVersion, Instant.now());
         FeedbackClientBuilder builder = FeedbackClient.builder().bootstrapServers(bootstrapServers).schemaRegistryUrl(schemaRegistryUrl)
                 .clientId("fuseflow-import").maxTextBytes(maxTextBytes).topics(FuseFlowTopics.defaults().renamed(n -> topicPrefix + n));
+        builder.security(securityOptions.security());
         properties.forEach(builder::property);
         Path rejectFile = rejects != null ? rejects : input.resolveSibling(input.getFileName() + ".rejects.jsonl");
         Path stateFile = state != null ? state : input.resolveSibling(input.getFileName() + ".import-state.json");

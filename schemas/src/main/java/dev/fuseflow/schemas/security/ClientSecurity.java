@@ -1,0 +1,198 @@
+package dev.fuseflow.schemas.security;
+
+import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.schemas.registry.RegistryClientConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How a FuseFlow component authenticates to Kafka (SASL/SCRAM, TLS) and to the schema registry
+ * (HTTP basic auth, TLS), the same settings for every component:
+ *
+ * <table>
+ *   <caption>settings and their environment variables</caption>
+ *   <tr><td>{@code fuseflow.security.protocol}</td><td>PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL</td></tr>
+ *   <tr><td>{@code fuseflow.security.sasl.mechanism}</td><td>SCRAM-SHA-512 (default), SCRAM-SHA-256 or PLAIN</td></tr>
+ *   <tr><td>{@code fuseflow.security.sasl.username}, {@code .password}</td><td>the component's principal; or
+ *       {@code .password-file}, a mounted secret</td></tr>
+ *   <tr><td>{@code fuseflow.security.ssl.truststore.location}, {@code .password}</td><td>CA of the brokers</td></tr>
+ *   <tr><td>{@code fuseflow.security.ssl.keystore.location}, {@code .password}</td><td>client certificate (mutual TLS)</td></tr>
+ *   <tr><td>{@code fuseflow.security.registry.user-info}</td><td>{@code user:password} for the registry</td></tr>
+ *   <tr><td>{@code fuseflow.security.registry.truststore.location}, {@code .password}</td><td>CA of an https registry</td></tr>
+ * </table>
+ *
+ * <p>Each can also come from the environment: {@code fuseflow.security.sasl.password} is
+ * {@code FUSEFLOW_SECURITY_SASL_PASSWORD} (see {@link Settings#envName}). Operators write a
+ * user name and password, never a JAAS line; this class writes the JAAS line.
+ */
+public record ClientSecurity(String protocol, String saslMechanism, Optional<String> username, Optional<String> password,
+                             Optional<Path> truststore, Optional<String> truststorePassword, Optional<Path> keystore,
+                             Optional<String> keystorePassword, Optional<String> registryUserInfo,
+                             Optional<Path> registryTruststore, Optional<String> registryTruststorePassword) {
+
+    public static final String PROTOCOL = "fuseflow.security.protocol";
+    public static final String SASL_MECHANISM = "fuseflow.security.sasl.mechanism";
+    public static final String SASL_USERNAME = "fuseflow.security.sasl.username";
+    public static final String SASL_PASSWORD = "fuseflow.security.sasl.password";
+    public static final String SASL_PASSWORD_FILE = "fuseflow.security.sasl.password-file";
+    public static final String TRUSTSTORE = "fuseflow.security.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "fuseflow.security.ssl.truststore.password";
+    public static final String KEYSTORE = "fuseflow.security.ssl.keystore.location";
+    public static final String KEYSTORE_PASSWORD = "fuseflow.security.ssl.keystore.password";
+    public static final String REGISTRY_USER_INFO = "fuseflow.security.registry.user-info";
+    public static final String REGISTRY_TRUSTSTORE = "fuseflow.security.registry.truststore.location";
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD = "fuseflow.security.registry.truststore.password";
+
+    private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+    private static final Set<String> MECHANISMS = Set.of("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN");
+
+    /** Every key with its default, so that a component's settings pick them up from the environment too. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    /** No authentication, no TLS: the embedded stack's default. */
+    public static final ClientSecurity NONE = from(Settings.of(DEFAULTS));
+
+    public ClientSecurity {
+        if (!PROTOCOLS.contains(protocol)) {
+            throw new IllegalArgumentException(PROTOCOL + " must be one of " + PROTOCOLS + ", got '" + protocol + "'");
+        }
+        if (!MECHANISMS.contains(saslMechanism)) {
+            throw new IllegalArgumentException(SASL_MECHANISM + " must be one of " + MECHANISMS + ", got '" + saslMechanism + "'");
+        }
+        requireConsistent(protocol, username, password, truststore.isPresent() || keystore.isPresent());
+        requireReadable(TRUSTSTORE, truststore);
+        requireReadable(KEYSTORE, keystore);
+        requireReadable(REGISTRY_TRUSTSTORE, registryTruststore);
+        registryUserInfo.ifPresent(info -> {
+            if (!info.contains(":")) {
+                throw new IllegalArgumentException(REGISTRY_USER_INFO + " must look like user:password");
+            }
+        });
+    }
+
+    /** Reads the {@code fuseflow.security.*} keys of a component's settings. */
+    public static ClientSecurity from(Settings s) {
+        Optional<String> password = s.optional(SASL_PASSWORD).or(() -> s.optional(SASL_PASSWORD_FILE).map(ClientSecurity::readSecret));
+        return new ClientSecurity(s.optional(PROTOCOL).orElse("PLAINTEXT"), s.optional(SASL_MECHANISM).orElse("SCRAM-SHA-512"),
+                s.optional(SASL_USERNAME), password, s.optional(TRUSTSTORE).map(Path::of), s.optional(TRUSTSTORE_PASSWORD),
+                s.optional(KEYSTORE).map(Path::of), s.optional(KEYSTORE_PASSWORD), s.optional(REGISTRY_USER_INFO),
+                s.optional(REGISTRY_TRUSTSTORE).map(Path::of), s.optional(REGISTRY_TRUSTSTORE_PASSWORD));
+    }
+
+    /** Defaults, then the properties file if given, then {@code FUSEFLOW_SECURITY_*} variables of {@code env}. */
+    public static ClientSecurity load(Optional<Path> file, Map<String, String> env) {
+        return from(Settings.load(DEFAULTS, file, env, Map.of()));
+    }
+
+    /** Kafka client settings (producer, consumer, admin, streams alike); every value a string, as in a properties file. */
+    public Map<String, String> kafkaProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("security.protocol", protocol);
+        if (protocol.startsWith("SASL_")) {
+            p.put("sasl.mechanism", saslMechanism);
+            p.put("sasl.jaas.config", jaasConfig());
+        }
+        truststore.ifPresent(path -> p.put("ssl.truststore.location", path.toString()));
+        truststorePassword.ifPresent(secret -> p.put("ssl.truststore.password", secret));
+        keystore.ifPresent(path -> p.put("ssl.keystore.location", path.toString()));
+        keystorePassword.ifPresent(secret -> {
+            p.put("ssl.keystore.password", secret);
+            p.put("ssl.key.password", secret);
+        });
+        return p;
+    }
+
+    /** Settings of FuseFlow's registry client, under Confluent's names. */
+    public Map<String, String> registryProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        registryUserInfo.ifPresent(info -> {
+            p.put(RegistryClientConfig.CREDENTIALS_SOURCE, "USER_INFO");
+            p.put(RegistryClientConfig.USER_INFO, info);
+        });
+        registryTruststore.ifPresent(path -> p.put(RegistryClientConfig.TRUSTSTORE_LOCATION, path.toString()));
+        registryTruststorePassword.ifPresent(secret -> p.put(RegistryClientConfig.TRUSTSTORE_PASSWORD, secret));
+        return p;
+    }
+
+    /** Both: a client config map that also configures the Avro serde's registry client. */
+    public Map<String, String> clientProperties() {
+        Map<String, String> p = new LinkedHashMap<>(kafkaProperties());
+        p.putAll(registryProperties());
+        return p;
+    }
+
+    /** For logs: the protocol and principal, never a secret. */
+    public String describe() {
+        return protocol + username.map(u -> " as " + u + " (" + saslMechanism + ")").orElse("")
+                + registryUserInfo.map(info -> ", registry as " + info.substring(0, info.indexOf(':'))).orElse("");
+    }
+
+    @Override
+    public String toString() {
+        return "ClientSecurity[" + describe() + "]";
+    }
+
+    private String jaasConfig() {
+        String module = saslMechanism.equals("PLAIN")
+                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        return module + " required username=\"" + quoted(username.orElseThrow())
+                + "\" password=\"" + quoted(password.orElseThrow()) + "\";";
+    }
+
+    /** JAAS values are double-quoted strings with backslash escapes. */
+    private static String quoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static String readSecret(String file) {
+        try {
+            return Files.readString(Path.of(file)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(SASL_PASSWORD_FILE + " names " + file + ", which cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireConsistent(String protocol, Optional<String> username, Optional<String> password, boolean tlsStores) {
+        boolean sasl = protocol.startsWith("SASL_");
+        if (sasl && (username.isEmpty() || password.isEmpty())) {
+            throw new IllegalArgumentException(PROTOCOL + "=" + protocol + " needs the component's SCRAM user: set " + SASL_USERNAME
+                    + " and " + SASL_PASSWORD + " (or " + SASL_PASSWORD_FILE + "), e.g. as " + Settings.envName(SASL_USERNAME)
+                    + " and " + Settings.envName(SASL_PASSWORD));
+        }
+        if (!sasl && username.isPresent()) {
+            throw new IllegalArgumentException(SASL_USERNAME + " is set but " + PROTOCOL + " is " + protocol
+                    + ", which does not authenticate: set " + PROTOCOL + " to SASL_SSL");
+        }
+        boolean tls = protocol.equals("SSL") || protocol.equals("SASL_SSL");
+        if (!tls && tlsStores) {
+            throw new IllegalArgumentException(TRUSTSTORE + " or " + KEYSTORE + " is set but " + PROTOCOL + " is " + protocol
+                    + ", which does not use TLS: set it to SSL or SASL_SSL");
+        }
+    }
+
+    private static void requireReadable(String key, Optional<Path> path) {
+        path.ifPresent(p -> {
+            if (!Files.isReadable(p)) {
+                throw new IllegalArgumentException(key + " names " + p + ", which is not a readable file");
+            }
+        });
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(PROTOCOL, "PLAINTEXT");
+        d.put(SASL_MECHANISM, "SCRAM-SHA-512");
+        for (String key : new String[] {SASL_USERNAME, SASL_PASSWORD, SASL_PASSWORD_FILE, TRUSTSTORE, TRUSTSTORE_PASSWORD, KEYSTORE,
+                KEYSTORE_PASSWORD, REGISTRY_USER_INFO, REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD}) {
+            d.put(key, "");
+        }
+        return Map.copyOf(d);
+    }
+}
