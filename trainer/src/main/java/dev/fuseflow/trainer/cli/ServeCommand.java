@@ -57,10 +57,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Run folder: checkpoints, reference model.")
     Path output;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092")
+    @Option(names = "--bootstrap-servers", defaultValue = "${FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", defaultValue = "http://localhost:8081")
+    @Option(names = "--schema-registry-url", defaultValue = "${FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description = "Schema Registry (Confluent API) URL (default: ${DEFAULT-VALUE}).")
     String schemaRegistryUrl;
 
     @Option(names = "--group-id", defaultValue = "fuseflow-trainer")

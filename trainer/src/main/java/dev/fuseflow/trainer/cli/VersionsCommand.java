@@ -42,10 +42,10 @@ final class VersionsCommand {
 
     /** Where the records go (promote and rollback). */
     static final class KafkaOptions {
-        @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092")
+        @Option(names = "--bootstrap-servers", defaultValue = "${FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}")
         String bootstrapServers;
 
-        @Option(names = "--schema-registry-url", defaultValue = "http://localhost:8081")
+        @Option(names = "--schema-registry-url", defaultValue = "${FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}")
         String schemaRegistryUrl;
 
         @Option(names = "--topic-prefix", defaultValue = "")
