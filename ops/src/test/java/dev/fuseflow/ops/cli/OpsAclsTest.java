@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.kafka.BrokerSecurity;
-import dev.fuseflow.embedded.kafka.InProcessKafkaBroker;
+import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.security.TlsMaterial;
 import dev.fuseflow.schemas.avro.ModelVersion;
@@ -73,7 +73,8 @@ class OpsAclsTest {
         TlsMaterial tls = TlsMaterial.selfSigned(dir.resolve("tls"), "store-secret");
         BrokerSecurity security = new BrokerSecurity(tls, "admin", "admin-secret");
         FuseFlowTopics topics = FuseFlowTopics.defaults();
-        try (InProcessKafkaBroker broker = InProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")).withSecurity(security))) {
+        try (ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(
+                KafkaBrokerConfig.at(dir.resolve("broker")).withSecurity(security))) {
             Map<String, Object> admin = new HashMap<>(security.adminClientProperties());
             admin.put("bootstrap.servers", broker.bootstrapServers());
             try (Admin client = Admin.create(admin)) {

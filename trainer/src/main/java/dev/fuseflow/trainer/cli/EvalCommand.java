@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,11 +72,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
+            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
+    ComputeDevice device;
+
     @Override
     public Integer call() throws Exception {
         SequenceBudget budget = SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model));
         var tokenizer = ModelDirectory.tokenizer(model);
-        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+        try (NDManager manager = device.newManager();
              PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel base = reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);

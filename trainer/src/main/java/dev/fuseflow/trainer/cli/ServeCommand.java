@@ -20,6 +20,7 @@ import dev.fuseflow.trainer.service.TrainerMetrics;
 import dev.fuseflow.trainer.service.TrainerService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,8 +116,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", defaultValue = "5")
     int keepCheckpoints;
 
-    @Option(names = "--precision", defaultValue = "FP32")
+    @Option(names = "--precision", defaultValue = "FP32", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Precision precision;
+
+    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
+            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
+    ComputeDevice device;
 
     @Option(names = "--eval-bucket", defaultValue = "0",
             description = "Percent of samples held out for the eval gate (0: no gate, no publication).")
@@ -196,7 +201,8 @@ public final class ServeCommand implements Callable<Integer> {
                 topics().preferences().name(), microBatch, maxWait, sftSamples,
                 sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,
                 SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
-                keepCheckpoints, precision);
+                keepCheckpoints, precision, device);
+        precision.requireAvailable(System.getenv());
         Map<String, Object> consumerConfig = clientConfig();
         LOG.info("Kafka at {} and registry at {}: {}", bootstrapServers, schemaRegistryUrl, securityOptions.security().describe());
         consumerConfig.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,

@@ -5,6 +5,7 @@ import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.offline.Objective;
 import dev.fuseflow.trainer.offline.OfflineTraining;
 import dev.fuseflow.trainer.offline.OfflineTrainingSettings;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -101,9 +102,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", defaultValue = "3")
     int keepCheckpoints;
 
-    @Option(names = "--precision", defaultValue = "FP32",
-            description = "${COMPLETION-CANDIDATES}: float16 compute with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", defaultValue = "FP32", description = "${COMPLETION-CANDIDATES}: TF32 tensor-core matmuls;"
+            + " FP16_MIXED float16 compute with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
     Precision precision;
+
+    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
+            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
+    ComputeDevice device;
 
     @Option(names = "--log-every", defaultValue = "1", description = "Updates between metric lines.")
     int logEvery;
@@ -114,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
         OfflineTrainingSettings settings = new OfflineTrainingSettings(model, data, output, objective, sftFraction, sftEpochs, epochs,
                 microBatch, accumulation, sftLearningRate, learningRate, warmupRatio, beta, alphaFinal, alphaRamp,
                 budget, maxGradNorm, weightDecay, seed, checkpointEvery, keepCheckpoints, logEvery,
-                precision, evalData);
+                precision, evalData, device);
+        precision.requireAvailable(System.getenv());
         new OfflineTraining(settings, spec.commandLine().getOut(), System.err).run(resume);
         return 0;
     }

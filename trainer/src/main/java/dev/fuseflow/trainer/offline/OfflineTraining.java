@@ -94,7 +94,7 @@ public final class OfflineTraining {
             thread.setDaemon(true);
             return thread;
         });
-        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+        try (NDManager manager = settings.device().newManager();
              PromptResponseEncoder encoder = encoder(settings.model())) {
             Run run = new Run(manager, ModelDirectory.load(newest.orElse(settings.model()), manager, settings.precision().computeType()),
                     new PreferenceBatcher(encoder, settings.budget(), 0), preparation, checkpoints, newest, split);

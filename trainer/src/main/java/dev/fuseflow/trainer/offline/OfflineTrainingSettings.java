@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.offline;
 
 import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 
@@ -22,9 +23,10 @@ public record OfflineTrainingSettings(Path model, Path data, Path output, Object
                                       double learningRate, double warmupRatio, double beta, double alphaFinal,
                                       long alphaRampUpdates, SequenceBudget budget, double maxGradNorm, double weightDecay,
                                       long seed, int checkpointEvery, int keepCheckpoints, int logEvery, Precision precision,
-                                      Path evalData) {
+                                      Path evalData, ComputeDevice device) {
 
     public OfflineTrainingSettings {
+        device = device == null ? ComputeDevice.AUTO : device;
         require(model != null && data != null && output != null, "--model, --data and --output are required");
         require(sftFraction >= 0 && sftFraction <= 1, "--sft-fraction must lie in [0, 1], got " + sftFraction);
         require(objective != Objective.SFT || sftFraction > 0, "--objective SFT needs --sft-fraction > 0");

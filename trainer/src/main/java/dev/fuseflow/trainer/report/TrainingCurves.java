@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -18,6 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * values (a metric a step did not produce) are left out of the line.
  */
 public final class TrainingCurves {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCurves.class);
 
     /** A PNG to draw: file name (without .png), title, and the metric names plotted together. */
     public record Chart(String file, String title, List<String> metrics) {
@@ -72,8 +76,15 @@ public final class TrainingCurves {
             }
             if (any) {
                 Path file = directory.resolve(chart.file() + ".png");
-                BitmapEncoder.saveBitmap(xy, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-                written.add(file);
+                try {
+                    BitmapEncoder.saveBitmap(xy, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+                    written.add(file);
+                } catch (LinkageError | java.awt.AWTError e) {
+                    // A Java without its font libraries (a slim runtime on a host without libharfbuzz or
+                    // fontconfig) cannot draw; the numbers are in the CSV files, so training goes on.
+                    LOG.warn("Cannot draw {} on this Java ({}); the figures are in the run's CSV files", file, e.toString());
+                    return written;
+                }
             }
         }
         return written;

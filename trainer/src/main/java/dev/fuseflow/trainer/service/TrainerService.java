@@ -18,6 +18,7 @@ import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.OptimizerStep;
 import dev.fuseflow.trainer.train.PreferenceBatch;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.SftStep;
 import dev.fuseflow.trainer.train.UpdateSettings;
@@ -59,9 +60,11 @@ public final class TrainerService implements AutoCloseable {
     /** The service's settings. */
     public record Settings(Path model, Path output, String topic, int microBatch, Duration maxWait, long sftSamples,
                            double sftLearningRate, double learningRate, long scheduleUpdates, double beta, double alphaFinal,
-                           long alphaRamp, SequenceBudget budget, int checkpointEvery, int keepCheckpoints, Precision precision) {
+                           long alphaRamp, SequenceBudget budget, int checkpointEvery, int keepCheckpoints, Precision precision,
+                           ComputeDevice device) {
 
         public Settings {
+            device = device == null ? ComputeDevice.AUTO : device;
             if (microBatch < 1 || checkpointEvery < 1 || keepCheckpoints < 1 || sftSamples < 0 || scheduleUpdates < 1) {
                 throw new IllegalArgumentException("trainer service needs micro-batch >= 1, checkpoint-every >= 1, keep-checkpoints >= 1,"
                         + " sft-samples >= 0 and schedule-updates >= 1");
@@ -106,7 +109,7 @@ public final class TrainerService implements AutoCloseable {
         this.settings = settings;
         this.metrics = metrics;
         this.publication = publication;
-        this.manager = NDManager.newBaseManager("PyTorch");
+        this.manager = settings.device().newManager();
         this.checkpoints = new CheckpointStore(settings.output().resolve("checkpoints"), settings.keepCheckpoints());
         Optional<Path> newest = checkpoints.newest();
         ServiceState restored = newest.isPresent() ? TrainingCheckpoint.state(newest.get(), ServiceState.class) : ServiceState.start();

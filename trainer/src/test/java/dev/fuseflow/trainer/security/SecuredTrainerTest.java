@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.kafka.BrokerSecurity;
-import dev.fuseflow.embedded.kafka.InProcessKafkaBroker;
+import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.security.BasicAuthRegistryProxy;
 import dev.fuseflow.embedded.security.TlsMaterial;
@@ -54,7 +54,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trainer against a SASL_SSL broker with SCRAM users and ACLs, and a registry behind HTTPS with
+ * The trainer against a SASL_SSL broker (a JVM of its own: a second in-process broker beside the
+ * shared stack's took the test JVM down once in CI) with SCRAM users and ACLs, and a registry behind HTTPS with
  * basic auth: strangers are refused at the door, a known user without ACLs at the resource, and the
  * trainer's principal, granted exactly {@link ComponentAccess}'s ACLs, trains and publishes.
  */
@@ -74,7 +75,7 @@ class SecuredTrainerTest {
 
     private static TlsMaterial tls;
     private static BrokerSecurity security;
-    private static InProcessKafkaBroker broker;
+    private static ChildProcessKafkaBroker broker;
     private static BasicAuthRegistryProxy registry;
     private static FuseFlowTopics topics;
 
@@ -82,7 +83,7 @@ class SecuredTrainerTest {
     static void startSecuredCluster(EmbeddedStack stack) throws Exception {
         tls = TlsMaterial.selfSigned(dir.resolve("tls"), PASSWORD);
         security = new BrokerSecurity(tls, "admin", "admin-secret");
-        broker = InProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")).withSecurity(security));
+        broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")).withSecurity(security));
         registry = BasicAuthRegistryProxy.start(stack.schemaRegistryUrl(), tls, REGISTRY_USER);
         topics = FuseFlowTopics.defaults().renamed(name -> "secured." + name);
         try (Admin admin = Admin.create(adminConfig())) {

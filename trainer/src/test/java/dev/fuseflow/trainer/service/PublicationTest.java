@@ -16,6 +16,7 @@ import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,8 @@ class PublicationTest {
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
-                Duration.ofMillis(500), 24, 3e-3, 3e-3, 100, 0.1, 0.1, 4, new SequenceBudget(64, 48), 4, 1000, Precision.FP32);
+                Duration.ofMillis(500), 24, 3e-3, 3e-3, 100, 0.1, 0.1, 4, new SequenceBudget(64, 48), 4, 1000,
+                Precision.FP32, ComputeDevice.AUTO);
         EvalBucket bucket = new EvalBucket(20);
         ModelStore store = new ModelStore(dir.resolve("store"));
         Map<String, Object> versionsConfig = new HashMap<>(producerConfig);

@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class TrainerServiceFullDiskTest {
 
     private static TrainerService.Settings settings(Path model, Path run, FuseFlowTopics topics) {
         return new TrainerService.Settings(model, run, topics.preferences().name(), 8, Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1,
-                0.1, 5, new SequenceBudget(64, 48), 2, 1000, Precision.FP32);
+                0.1, 5, new SequenceBudget(64, 48), 2, 1000, Precision.FP32, ComputeDevice.AUTO);
     }
 
     private static void copy(Path from, Path to) throws IOException {

@@ -20,14 +20,14 @@ public final class ChildBrokerMain {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("usage: ChildBrokerMain <server.properties>");
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: ChildBrokerMain <server.properties> [SCRAM credential to format with ...]");
         }
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
             properties.load(in);
         }
-        KraftStorage.formatIfNeeded(properties);
+        KraftStorage.formatIfNeeded(properties, java.util.Arrays.asList(args).subList(1, args.length));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "broker-shutdown"));
         ParentWatch.start(server::shutdown);

@@ -26,17 +26,16 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
 
     private final ChildJvm jvm;
     private final String bootstrapServers;
+    private final Map<String, Object> adminClientProperties;
 
-    private ChildProcessKafkaBroker(ChildJvm jvm, String bootstrapServers) {
+    private ChildProcessKafkaBroker(ChildJvm jvm, String bootstrapServers, Map<String, Object> adminClientProperties) {
         this.jvm = jvm;
         this.bootstrapServers = bootstrapServers;
+        this.adminClientProperties = Map.copyOf(adminClientProperties);
     }
 
     /** Starts the broker JVM and returns once it serves clients. Ports stay fixed for restarts. */
     public static ChildProcessKafkaBroker start(KafkaBrokerConfig config) {
-        if (config.security().isPresent()) {
-            throw new IllegalArgumentException("A secured broker runs in-process only: use BrokerMode.IN_PROCESS with security");
-        }
         KafkaBrokerConfig fixed = config.withPorts(FreePorts.pick(config.port()), FreePorts.pick(config.controllerPort()));
         Properties properties = BrokerProperties.of(fixed, fixed.port(), fixed.controllerPort());
         Path file = fixed.dataDir().resolve("server.properties");
@@ -48,12 +47,14 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
+        List<String> arguments = new java.util.ArrayList<>(List.of(file.toString()));
+        fixed.security().ifPresent(security -> arguments.addAll(security.scramArguments()));
         List<String> command = JavaCommand.of(JavaCommand.currentClasspath(), fixed.jvmOptions(), Map.of(),
-                ChildBrokerMain.class.getName(), List.of(file.toString()));
+                ChildBrokerMain.class.getName(), arguments);
         String bootstrap = "127.0.0.1:" + fixed.port();
         ChildProcessKafkaBroker broker = new ChildProcessKafkaBroker(
                 new ChildJvm("Kafka broker at " + bootstrap, command, fixed.dataDir(), fixed.dataDir().resolve("broker.log")),
-                bootstrap);
+                bootstrap, fixed.adminClientProperties());
         broker.restart();
         return broker;
     }
@@ -62,7 +63,7 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
     public void restart() {
         long started = System.nanoTime();
         Process process = jvm.start();
-        BrokerReadiness.await(bootstrapServers, Map.of(), START_TIMEOUT, process::isAlive);
+        BrokerReadiness.await(bootstrapServers, adminClientProperties, START_TIMEOUT, process::isAlive);
         LOG.info("Kafka broker (child pid {}) ready at {} in {} ms; log {}", process.pid(), bootstrapServers,
                 (System.nanoTime() - started) / 1_000_000, jvm.log());
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param controllerPort KRaft controller listener port on 127.0.0.1; 0 picks a free one
  * @param overrides      broker properties that replace the defaults of {@link BrokerProperties}
  * @param jvmOptions     options of the child JVM, when the broker runs in one
- * @param security       a SASL_SSL/SCRAM listener with ACLs instead of PLAINTEXT (in-process broker only)
+ * @param security       a SASL_SSL/SCRAM listener with ACLs instead of PLAINTEXT
  */
 public record KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<String, String> overrides,
                                 List<String> jvmOptions, Optional<BrokerSecurity> security) {

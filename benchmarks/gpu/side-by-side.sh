@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The issue-8 GPU run, on a machine with NVIDIA GPUs and no JDK (README "GPU benchmark"):
+#   1. device-check: loss, gradients and a short run's loss curve on gpu0 against the CPU, in
+#      FP32, TF32 and FP16_MIXED;
+#   2. the WRPO update of a ~0.5B Llama at sequence length 1024, FuseFlow through DJL (FP16_MIXED,
+#      TF32) and the PyTorch eager reference (bf16, fp16, tf32), each at the largest batch that fits
+#      (trying batches from the memory estimate down), with nvidia-smi sampling peak memory;
+#   3. a profile of one DJL and one PyTorch update, and the table (summarize.py).
+# Needs: TRAINER (the runtime image's bin/fuseflow-trainer) and, for DJL, PYTORCH_LIBRARY_PATH,
+# PYTORCH_VERSION and PYTORCH_FLAVOR naming the host's libtorch with a DJL bridge built for it.
+#   benchmarks/gpu/side-by-side.sh OUT_DIR [steps]
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$1"; steps="${2:-5}"
+: "${TRAINER:?set TRAINER to the runtime image's bin/fuseflow-trainer}"
+mkdir -p "$out"
+results="$out/results.jsonl"; : > "$results"
+gpu_mib="$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits -i 0 | head -1)"
+
+sampled() {   # sampled NAME command...: runs it while nvidia-smi samples GPU 0's memory every 100 ms
+  local name="$1"; shift
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -i 0 -lms 100 > "$out/$name.smi" 2>/dev/null &
+  local smi=$!
+  "$@" > "$out/$name.log" 2>&1; local rc=$?
+  kill "$smi" 2>/dev/null; wait "$smi" 2>/dev/null
+  echo "{\"run\": \"$name\", \"smiPeakMiB\": $(sort -n "$out/$name.smi" | tail -1 || echo 0), \"rc\": $rc}" >> "$out/smi.jsonl"
+  return $rc
+}
+
+largest() {   # largest NAME CANDIDATES command-with-BATCH...: the first batch (descending) that does not run out of memory
+  local name="$1" candidates="$2"; shift 2
+  for b in $candidates; do
+    if sampled "$name-b$b" "${@//BATCH/$b}"; then echo "$b"; return 0; fi
+    grep -qi "out of memory" "$out/$name-b$b.log" || { echo "$name failed at batch $b, not for memory:" >&2; tail -5 "$out/$name-b$b.log" >&2; }
+  done
+  echo 0
+}
+
+candidates() {  # batches whose estimate fits 93% of the GPU, largest first
+  local precision="$1" list=""
+  for b in 24 20 16 14 12 10 8 6 4 3 2 1; do
+    gib="$("$TRAINER" benchmark --batch "$b" --precision "$precision" --estimate-only 2>/dev/null | sed -n 's/.*estimated peak \([0-9.]*\) GiB.*/\1/p')"
+    if awk -v g="$gib" -v m="$gpu_mib" 'BEGIN { exit !(g * 1024 <= 0.93 * m) }'; then list="$list $b"; fi
+  done
+  echo "$list" | awk '{ for (i = 1; i <= NF && i <= 4; i++) printf "%s ", $i }'
+}
+
+echo "== device-check" >&2
+for p in FP32 TF32 FP16_MIXED; do
+  env_tf32=""; [[ $p == TF32 ]] && env_tf32="TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1"
+  env $env_tf32 "$TRAINER" device-check --device gpu0 --precision "$p" --output "$out/device-check" > "$out/device-check-$p.log" 2>&1
+  echo "device-check $p: rc $? $(grep -E 'PASS|FAIL' "$out/device-check-$p.log")" >&2
+  grep -E "vs cpu|loss curve" "$out/device-check-$p.log" >&2
+done
+
+echo "== DJL" >&2
+c16="$(candidates FP16_MIXED)"; c32="$(candidates TF32)"
+b16=$(largest djl-fp16 "$c16" "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch BATCH --steps "$steps" --json "$results")
+b32=$(largest djl-tf32 "$c32" env TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$TRAINER" benchmark --device gpu0 --precision TF32 --batch BATCH \
+      --steps "$steps" --json "$results")
+echo "DJL largest batches: FP16_MIXED $b16 (tried $c16), TF32 $b32 (tried $c32)" >&2
+
+echo "== PyTorch" >&2
+ref="python3 $here/wrpo_reference.py --steps $steps --json $results"
+p16=$(largest torch-bf16 "$b16 $c16" $ref --precision bf16 --batch BATCH)
+f16=$(largest torch-fp16 "$b16 $c16" $ref --precision fp16 --batch BATCH)
+t32=$(largest torch-tf32 "$b32 $c32" $ref --precision tf32 --batch BATCH)
+echo "PyTorch batches: bf16 $p16, fp16 $f16, tf32 $t32" >&2
+
+echo "== profiles at FP16_MIXED, batch $b16" >&2
+"$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch "$b16" --steps 1 --warmup 1 --profile "$out/djl-profile.json" \
+    > "$out/djl-profile.log" 2>&1
+$ref --precision fp16 --batch "$b16" --steps 1 --warmup 1 --profile "$out/torch-profile.txt" --json /dev/null > "$out/torch-profile.log" 2>&1
+python3 "$here/summarize.py" "$out" | tee "$out/summary.md"

@@ -1,0 +1,75 @@
+"""The side-by-side table of side-by-side.sh's results, with DJL/PyTorch ratios and where the time goes.
+
+  python3 summarize.py OUT_DIR   (reads results.jsonl, smi.jsonl, djl-profile.json)
+"""
+import collections
+import json
+import os
+import sys
+
+out = sys.argv[1]
+rows = [json.loads(line) for line in open(os.path.join(out, "results.jsonl")) if line.strip()]
+smi = {}
+if os.path.exists(os.path.join(out, "smi.jsonl")):
+    for line in open(os.path.join(out, "smi.jsonl")):
+        entry = json.loads(line)
+        smi[entry["run"]] = entry["smiPeakMiB"]
+short = {"FP16_MIXED": "fp16", "TF32": "tf32", "FP32": "fp32", "bf16": "bf16", "fp16": "fp16", "tf32": "tf32"}
+best = {}
+for r in rows:
+    framework = r.get("framework", "djl")
+    key = (framework, r["precision"])
+    r["framework"] = framework
+    r["smiPeakMiB"] = smi.get(f"{'djl' if framework == 'djl' else 'torch'}-{short[r['precision']]}-b{r['batch']}", -1)
+    if key not in best or r["batch"] > best[key]["batch"]:
+        best[key] = r
+
+print("| framework | precision | batch (largest that fits) | s/update | tokens/s | samples/s | MFU | peak GPU memory (nvidia-smi) | estimate |")
+print("|---|---|---|---|---|---|---|---|---|")
+for (framework, precision), r in sorted(best.items()):
+    estimate = f"{r['estimatedPeakBytes'] / 2**30:.1f} GiB" if "estimatedPeakBytes" in r else ""
+    print(f"| {framework} | {precision} | {r['batch']} | {r['secondsPerUpdate']:.3f} | {r['tokensPerSecond']:.0f} | {r['samplesPerSecond']:.2f}"
+          f" | {100 * r['utilisation']:.1f}% | {r['smiPeakMiB'] / 1024:.1f} GiB | {estimate} |")
+
+
+def at(framework, precision, batch):
+    return next((r for r in rows if r["framework"] == framework and r["precision"] == precision and r["batch"] == batch), None)
+
+
+print()
+for djl, torch in [("FP16_MIXED", "fp16"), ("FP16_MIXED", "bf16"), ("TF32", "tf32")]:
+    d, t = best.get(("djl", djl)), best.get(("pytorch", torch))
+    if d and t:
+        same = at("pytorch", torch, d["batch"])
+        line = f"DJL {djl} / PyTorch {torch}: {d['tokensPerSecond'] / t['tokensPerSecond']:.2f} (each at its largest batch, {d['batch']} and {t['batch']})"
+        if same:
+            line += f"; {d['tokensPerSecond'] / same['tokensPerSecond']:.2f} at the same batch {d['batch']}"
+        print(line)
+
+trace = os.path.join(out, "djl-profile.json")
+if os.path.exists(trace):
+    events = json.load(open(trace))
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    ops = collections.Counter()
+    op_time = collections.Counter()
+    kernel_time = 0.0
+    span = [float("inf"), 0.0]
+    for e in events:
+        if e.get("ph") != "X":
+            continue
+        cat = e.get("cat", "")
+        if cat in ("cpu_op", "Operator", "operator"):
+            ops[e["name"]] += 1
+            op_time[e["name"]] += e.get("dur", 0)
+            span = [min(span[0], e["ts"]), max(span[1], e["ts"] + e.get("dur", 0))]
+        elif cat in ("kernel", "Kernel"):
+            kernel_time += e.get("dur", 0)
+    wall = span[1] - span[0] if span[1] > 0 else 0
+    print()
+    print(f"DJL profile of one FP16_MIXED update: {sum(ops.values())} operator calls (each top-level one a JNI call), "
+          f"{wall / 1e3:.0f} ms on the CPU timeline, {kernel_time / 1e3:.0f} ms of GPU kernels ({100 * kernel_time / wall:.0f}% busy)" if wall else
+          "DJL profile: no operator events")
+    print("| operator | calls | CPU time (ms) |")
+    print("|---|---|---|")
+    for name, t in op_time.most_common(15):
+        print(f"| {name} | {ops[name]} | {t / 1e3:.1f} |")

@@ -1,0 +1,75 @@
+package dev.fuseflow.trainer.bench;
+
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.train.Precision;
+
+/**
+ * What a WRPO update on a Llama-shape model costs: parameters, FLOPs (for model FLOPs
+ * utilisation) and an estimate of GPU memory. The same counts serve the DJL run and the PyTorch
+ * reference (benchmarks/gpu/wrpo_reference.py mirrors them), so the ratio does not depend on them.
+ *
+ * @param config  the model
+ * @param batch   samples per update (each has 3 sequences: y_ws, y_wt, y_l)
+ * @param length  tokens per sequence
+ */
+public record ModelCost(LlamaConfig config, int batch, int length) {
+
+    /** Weights of every matrix product: attention, MLP and the untied lm_head (embeddings are a lookup). */
+    public long matmulParameters() {
+        long c = config.hiddenSize();
+        long kv = (long) config.numKeyValueHeads() * config.headDim();
+        long attention = c * c + 2 * c * kv + c * c;
+        long mlp = 3L * c * config.intermediateSize();
+        return config.numHiddenLayers() * (attention + mlp) + c * config.vocabSize();
+    }
+
+    public long parameters() {
+        long norms = (2L * config.numHiddenLayers() + 1) * config.hiddenSize();
+        return matmulParameters() + (long) config.vocabSize() * config.hiddenSize() + norms;
+    }
+
+    /**
+     * One forward pass over one sequence: 2 FLOPs per weight per token, plus the attention
+     * products QK^T and AV over the full T x T matrix (both implementations compute it whole and
+     * mask it, so that is the work done).
+     */
+    public double forwardFlopsPerSequence() {
+        double t = length;
+        return 2.0 * matmulParameters() * t + 4.0 * config.numHiddenLayers() * t * t * config.hiddenSize();
+    }
+
+    /** Policy forward and backward (3 forwards' worth) on 3 sequences per sample, reference forward on 3. */
+    public double flopsPerUpdate() {
+        return batch * 3.0 * (3.0 + 1.0) * forwardFlopsPerSequence();
+    }
+
+    /** Tokens the policy trains on per update. */
+    public long tokensPerUpdate() {
+        return 3L * batch * length;
+    }
+
+    /**
+     * Estimated peak GPU bytes: weights, gradients and AdamW state, plus the activations a forward
+     * keeps for backward (per layer ~34·T·C + 5·nh·T² 16-bit values, Korthikanti et al. 2022,
+     * doubled in float32), the float32 log-softmax over the vocabulary, and 1 GiB of workspace.
+     * Sequences of a sample go forward one after another and keep their graphs, so all 3·B count.
+     */
+    public long estimatedPeakBytes(Precision precision) {
+        long p = parameters();
+        boolean mixed = precision == Precision.FP16_MIXED;
+        long weights = mixed ? p * (2 + 4 + 2 + 2) : p * (4 + 4);         // mixed: fp16 policy, fp32 masters, fp16 grads, fp16 reference
+        long optimizer = p * 8;                                           // AdamW moments, float32
+        long fp32Grads = mixed ? p * 4 : 0;                               // unscaled float32 gradients at the update
+        double bytesPerValue = mixed ? 1.0 : 2.0;                         // the formula counts 16-bit values as 2 bytes
+        double t = length;
+        double perLayer = (34.0 * t * config.hiddenSize() + 5.0 * config.numAttentionHeads() * t * t) * bytesPerValue;
+        double logSoftmax = t * config.vocabSize() * (4.0 + 4.0 + (mixed ? 2.0 : 4.0)); // log-probs, their gradient, logits
+        double activations = 3.0 * batch * (config.numHiddenLayers() * perLayer + logSoftmax);
+        return (long) (weights + optimizer + fp32Grads + activations) + (1L << 30);
+    }
+
+    /** Model FLOPs utilisation against a peak rate (H200: 990 TFLOP/s dense 16-bit). */
+    public double utilisation(double secondsPerUpdate, double peakFlops) {
+        return flopsPerUpdate() / secondsPerUpdate / peakFlops;
+    }
+}
