@@ -8,11 +8,11 @@
 #   3. a profile of one DJL and one PyTorch update, and the table (summarize.py).
 # Needs: TRAINER (the runtime image's bin/fuseflow-trainer) and, for DJL, PYTORCH_LIBRARY_PATH,
 # PYTORCH_VERSION and PYTORCH_FLAVOR naming the host's libtorch with a DJL bridge built for it.
-#   benchmarks/gpu/side-by-side.sh OUT_DIR [steps]
+#   benchmarks/gpu/side-by-side.sh OUT_DIR [timed updates, default 5] [warm-up updates, default 6]
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="$1"; steps="${2:-5}"
-: "${TRAINER:?set TRAINER to the runtime image's bin/fuseflow-trainer}"
+out="$1"; steps="${2:-5}"; warmup="${3:-6}"   # fp16: the first updates skip while the loss scale comes down
+: "${TRAINER:?set TRAINER to bin/fuseflow-trainer of the runtime image}"
 mkdir -p "$out"
 results="$out/results.jsonl"; : > "$results"
 gpu_mib="$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits -i 0 | head -1)"
@@ -55,20 +55,21 @@ done
 
 echo "== DJL" >&2
 c16="$(candidates FP16_MIXED)"; c32="$(candidates TF32)"
-b16=$(largest djl-fp16 "$c16" "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch BATCH --steps "$steps" --json "$results")
+b16=$(largest djl-fp16 "$c16" "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch BATCH --steps "$steps" --warmup "$warmup" --json "$results")
 b32=$(largest djl-tf32 "$c32" env TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$TRAINER" benchmark --device gpu0 --precision TF32 --batch BATCH \
-      --steps "$steps" --json "$results")
+      --steps "$steps" --warmup "$warmup" --json "$results")
 echo "DJL largest batches: FP16_MIXED $b16 (tried $c16), TF32 $b32 (tried $c32)" >&2
 
 echo "== PyTorch" >&2
-ref="python3 $here/wrpo_reference.py --steps $steps --json $results"
+ref="python3 $here/wrpo_reference.py --steps $steps --warmup $warmup --json $results"
 p16=$(largest torch-bf16 "$b16 $c16" $ref --precision bf16 --batch BATCH)
 f16=$(largest torch-fp16 "$b16 $c16" $ref --precision fp16 --batch BATCH)
 t32=$(largest torch-tf32 "$b32 $c32" $ref --precision tf32 --batch BATCH)
 echo "PyTorch batches: bf16 $p16, fp16 $f16, tf32 $t32" >&2
 
-echo "== profiles at FP16_MIXED, batch $b16" >&2
+echo "== profiles: DJL FP16_MIXED at batch $b16, PyTorch fp16 at batch $f16" >&2
 "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch "$b16" --steps 1 --warmup 1 --profile "$out/djl-profile.json" \
     > "$out/djl-profile.log" 2>&1
-$ref --precision fp16 --batch "$b16" --steps 1 --warmup 1 --profile "$out/torch-profile.txt" --json /dev/null > "$out/torch-profile.log" 2>&1
+python3 "$here/wrpo_reference.py" --precision fp16 --batch "$f16" --steps 1 --warmup 1 --profile "$out/torch-profile.txt" \
+    > "$out/torch-profile.log" 2>&1
 python3 "$here/summarize.py" "$out" | tee "$out/summary.md"

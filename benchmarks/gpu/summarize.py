@@ -57,18 +57,23 @@ if os.path.exists(trace):
     for e in events:
         if e.get("ph") != "X":
             continue
+        # Kineto traces name the category; the legacy autograd profiler (DJL's) names the process instead.
         cat = e.get("cat", "")
-        if cat in ("cpu_op", "Operator", "operator"):
+        pid = str(e.get("pid", ""))
+        if cat in ("cpu_op", "Operator", "operator") or (not cat and "CPU" in pid):
             ops[e["name"]] += 1
             op_time[e["name"]] += e.get("dur", 0)
             span = [min(span[0], e["ts"]), max(span[1], e["ts"] + e.get("dur", 0))]
-        elif cat in ("kernel", "Kernel"):
+        elif cat in ("kernel", "Kernel") or (not cat and ("CUDA" in pid or "GPU" in pid)):
             kernel_time += e.get("dur", 0)
     wall = span[1] - span[0] if span[1] > 0 else 0
     print()
     print(f"DJL profile of one FP16_MIXED update: {sum(ops.values())} operator calls (each top-level one a JNI call), "
           f"{wall / 1e3:.0f} ms on the CPU timeline, {kernel_time / 1e3:.0f} ms of GPU kernels ({100 * kernel_time / wall:.0f}% busy)" if wall else
           "DJL profile: no operator events")
+    if not ops:
+        kinds = collections.Counter((e.get("cat"), str(e.get("pid"))[:20], e.get("ph")) for e in events)
+        print("trace event kinds:", kinds.most_common(8))
     print("| operator | calls | CPU time (ms) |")
     print("|---|---|---|")
     for name, t in op_time.most_common(15):

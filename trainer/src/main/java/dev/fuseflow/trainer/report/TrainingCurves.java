@@ -83,6 +83,7 @@ public final class TrainingCurves {
                     // A Java without its font libraries (a slim runtime on a host without libharfbuzz or
                     // fontconfig) cannot draw; the numbers are in the CSV files, so training goes on.
                     LOG.warn("Cannot draw {} on this Java ({}); the figures are in the run's CSV files", file, e.toString());
+                    Files.deleteIfExists(file);
                     return written;
                 }
             }
