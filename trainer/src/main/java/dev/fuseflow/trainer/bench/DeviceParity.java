@@ -17,6 +17,7 @@ import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.train.DataParallelWrpoStep;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import dev.fuseflow.trainer.train.UpdateSettings;
@@ -159,16 +160,37 @@ public final class DeviceParity {
         }
     }
 
+    /** The same updates data-parallel over {@code devices} (DJL's mirrors) against their first device alone. */
+    public static Curves dataParallelCurves(Path model, List<PreferenceBatch> batches, List<ComputeDevice> devices, Precision precision,
+                                            double learningRate) throws IOException {
+        return Curves.of(run(model, batches, List.of(devices.get(0)), precision, learningRate),
+                run(model, batches, devices, precision, learningRate));
+    }
+
     private static double[] run(Path model, List<PreferenceBatch> batches, ComputeDevice device, Precision precision,
                                 double learningRate) throws IOException {
-        try (NDManager manager = device.newManager()) {
+        return run(model, batches, List.of(device), precision, learningRate);
+    }
+
+    private static double[] run(Path model, List<PreferenceBatch> batches, List<ComputeDevice> devices, Precision precision,
+                                double learningRate) throws IOException {
+        try (NDManager manager = devices.get(0).newManager()) {
             CausalLanguageModel policy = ModelDirectory.load(model, manager, precision.computeType());
             CausalLanguageModel reference = ModelDirectory.load(model, manager, precision.computeType());
-            WrpoStep step = new WrpoStep(policy, reference, manager, new UpdateSettings(
-                    new CosineWarmupSchedule(learningRate, learningRate, 1, batches.size()), AdamW.Settings.PYTORCH, 1.0, 1, precision));
+            UpdateSettings settings = new UpdateSettings(new CosineWarmupSchedule(learningRate, learningRate, 1, batches.size()),
+                    AdamW.Settings.PYTORCH, 1.0, 1, precision);
+            java.util.function.Function<PreferenceBatch, WrpoStep.Outcome> step;
+            if (devices.size() == 1) {
+                WrpoStep single = new WrpoStep(policy, reference, manager, settings);
+                step = batch -> single.apply(batch, ALPHA, BETA);
+            } else {
+                DataParallelWrpoStep parallel = new DataParallelWrpoStep(policy, reference, manager, settings,
+                        devices.stream().map(ComputeDevice::device).toList());
+                step = batch -> parallel.apply(batch, ALPHA, BETA);
+            }
             double[] losses = new double[batches.size()];
             for (int i = 0; i < batches.size(); i++) {
-                losses[i] = step.apply(batches.get(i), ALPHA, BETA).loss();
+                losses[i] = step.apply(batches.get(i)).loss();
             }
             return losses;
         }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -59,6 +60,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class)
     ComputeDevice device;
 
+    @Option(names = "--devices", split = ",", converter = DeviceConverter.class,
+            description = "Several GPUs of this host, e.g. gpu0,gpu1: data-parallel, --batch split among them (overrides --device).")
+    List<ComputeDevice> devices;
+
     @Option(names = "--warmup", defaultValue = "2")
     int warmup;
 
@@ -90,7 +95,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (estimateOnly) {
             return 0;
         }
-        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(config, device, precision, batch, length, promptLength,
+        List<ComputeDevice> used = devices == null || devices.isEmpty() ? List.of(device) : devices;
+        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(config, used, precision, batch, length, promptLength,
                 warmup, steps, seed, Optional.ofNullable(profile)));
         out.printf(Locale.ROOT, "djl %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
                         + " loss %.4f -> %.4f, skipped %d%n", result.device(), precision, result.secondsPerUpdate(),

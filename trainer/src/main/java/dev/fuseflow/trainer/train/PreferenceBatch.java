@@ -10,9 +10,22 @@ public record PreferenceBatch(Sequences sourceChosen, Sequences targetChosen, Se
 
     /** Token ids, attention mask and response mask of B sequences of length T. */
     public record Sequences(long[][] tokens, long[][] attention, long[][] response) {
+        Sequences slice(int from, int to) {
+            return new Sequences(java.util.Arrays.copyOfRange(tokens, from, to), java.util.Arrays.copyOfRange(attention, from, to),
+                    java.util.Arrays.copyOfRange(response, from, to));
+        }
     }
 
     public int size() {
         return weights.length;
+    }
+
+    /** Samples {@code from} (inclusive) to {@code to} (exclusive): one device's share in data-parallel training. */
+    public PreferenceBatch slice(int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("cannot slice samples [" + from + ", " + to + ") of a batch of " + size());
+        }
+        return new PreferenceBatch(sourceChosen.slice(from, to), targetChosen.slice(from, to), rejected.slice(from, to),
+                java.util.Arrays.copyOfRange(weights, from, to));
     }
 }
