@@ -17,11 +17,10 @@ import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.DataParallelWrpoStep;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import dev.fuseflow.trainer.train.UpdateSettings;
-import dev.fuseflow.trainer.train.WrpoStep;
+import dev.fuseflow.trainer.train.WrpoUpdate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -160,37 +159,23 @@ public final class DeviceParity {
         }
     }
 
-    /** The same updates data-parallel over {@code devices} (DJL's mirrors) against their first device alone. */
-    public static Curves dataParallelCurves(Path model, List<PreferenceBatch> batches, List<ComputeDevice> devices, Precision precision,
+    /** The same updates data-parallel over {@code devices} (e.g. {@code gpu0,gpu1}: DJL's mirrors) against their first device alone. */
+    public static Curves dataParallelCurves(Path model, List<PreferenceBatch> batches, ComputeDevice devices, Precision precision,
                                             double learningRate) throws IOException {
-        return Curves.of(run(model, batches, List.of(devices.get(0)), precision, learningRate),
+        return Curves.of(run(model, batches, new ComputeDevice(devices.name().split(",")[0]), precision, learningRate),
                 run(model, batches, devices, precision, learningRate));
     }
 
     private static double[] run(Path model, List<PreferenceBatch> batches, ComputeDevice device, Precision precision,
                                 double learningRate) throws IOException {
-        return run(model, batches, List.of(device), precision, learningRate);
-    }
-
-    private static double[] run(Path model, List<PreferenceBatch> batches, List<ComputeDevice> devices, Precision precision,
-                                double learningRate) throws IOException {
-        try (NDManager manager = devices.get(0).newManager()) {
+        try (NDManager manager = device.newManager()) {
             CausalLanguageModel policy = ModelDirectory.load(model, manager, precision.computeType());
             CausalLanguageModel reference = ModelDirectory.load(model, manager, precision.computeType());
-            UpdateSettings settings = new UpdateSettings(new CosineWarmupSchedule(learningRate, learningRate, 1, batches.size()),
-                    AdamW.Settings.PYTORCH, 1.0, 1, precision);
-            java.util.function.Function<PreferenceBatch, WrpoStep.Outcome> step;
-            if (devices.size() == 1) {
-                WrpoStep single = new WrpoStep(policy, reference, manager, settings);
-                step = batch -> single.apply(batch, ALPHA, BETA);
-            } else {
-                DataParallelWrpoStep parallel = new DataParallelWrpoStep(policy, reference, manager, settings,
-                        devices.stream().map(ComputeDevice::device).toList());
-                step = batch -> parallel.apply(batch, ALPHA, BETA);
-            }
+            WrpoUpdate step = WrpoUpdate.on(device, policy, reference, manager, new UpdateSettings(
+                    new CosineWarmupSchedule(learningRate, learningRate, 1, batches.size()), AdamW.Settings.PYTORCH, 1.0, 1, precision));
             double[] losses = new double[batches.size()];
             for (int i = 0; i < batches.size(); i++) {
-                losses[i] = step.apply(batches.get(i)).loss();
+                losses[i] = step.apply(batches.get(i), ALPHA, BETA).loss();
             }
             return losses;
         }

@@ -11,24 +11,20 @@ import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.DataParallelWrpoStep;
-import dev.fuseflow.trainer.train.OptimizerStep;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import dev.fuseflow.trainer.train.UpdateSettings;
-import dev.fuseflow.trainer.train.WrpoStep;
+import dev.fuseflow.trainer.train.WrpoUpdate;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Times the WRPO update the trainer runs (policy forward and backward on y_ws, y_wt and y_l,
  * reference forward without gradients, clipping, AdamW) on a randomly initialised Llama-shape
- * model and random tokens: the same {@link WrpoStep} as production, nothing specialised.
+ * model and random tokens: the same {@link WrpoUpdate} as production (data-parallel when the device names several GPUs).
  */
 public final class WrpoBenchmark {
 
@@ -49,8 +45,8 @@ public final class WrpoBenchmark {
     }
 
     /** What to run. */
-    /** {@code devices}: one, or several GPUs of this host for data-parallel updates (the batch is split among them). */
-    public record Settings(LlamaConfig config, List<ComputeDevice> devices, Precision precision, int batch, int length,
+    /** {@code device}: one, or several GPUs of this host ({@code gpu0,gpu1}) for data-parallel updates splitting the batch. */
+    public record Settings(LlamaConfig config, ComputeDevice device, Precision precision, int batch, int length,
                            int promptLength, int warmup, int steps, long seed, Optional<Path> profile) {
     }
 
@@ -59,45 +55,34 @@ public final class WrpoBenchmark {
 
     public static Result run(Settings s) {
         ModelCost cost = new ModelCost(s.config(), s.batch(), s.length());
-        ComputeDevice first = s.devices().get(0);
-        Device device = first.device();
-        try (NDManager manager = first.newManager()) {
+        Device device = s.device().device();
+        int devices = s.device().devices().size();
+        try (NDManager manager = s.device().newManager()) {
             // Policy and reference from the same seed start equal, as after SFT: the loss starts at log 2.
             LlamaForCausalLm policy = initialized(s.config(), manager, s.precision(), s.seed());
             LlamaForCausalLm reference = initialized(s.config(), manager, s.precision(), s.seed());
             UpdateSettings update = new UpdateSettings(CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1,
                     s.precision());
-            OptimizerStep guarded;
-            Function<PreferenceBatch, WrpoStep.Outcome> step;
-            if (s.devices().size() == 1) {
-                WrpoStep single = new WrpoStep(policy, reference, manager, update);
-                guarded = single;
-                step = b -> single.apply(b, 0.1, 0.1);
-            } else {
-                DataParallelWrpoStep parallel = new DataParallelWrpoStep(policy, reference, manager, update,
-                        s.devices().stream().map(ComputeDevice::device).toList());
-                guarded = parallel;
-                step = b -> parallel.apply(b, 0.1, 0.1);
-            }
+            WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, update);
             PreferenceBatch batch = randomBatch(s.batch(), s.length(), s.promptLength(), s.config().vocabSize(), s.seed());
             double firstLoss = Double.NaN;
             for (int i = 0; i < s.warmup(); i++) {
-                double loss = step.apply(batch).loss();
+                double loss = step.apply(batch, 0.1, 0.1).loss();
                 firstLoss = Double.isNaN(firstLoss) ? loss : firstLoss;
             }
             if (s.profile().isPresent()) {
                 JniUtils.startProfile(device.isGpu(), true, true);
-                step.apply(batch);
+                step.apply(batch, 0.1, 0.1);
                 JniUtils.stopProfile(s.profile().get().toString());
             }
-            long skippedBefore = guarded.skippedUpdates();
+            long skippedBefore = step.skippedUpdates();
             MemoryPoll memory = MemoryPoll.start(device);
             double[] seconds = new double[s.steps()];
             double lastLoss = Double.NaN;
             long started = System.nanoTime();
             for (int i = 0; i < s.steps(); i++) {
                 long t0 = System.nanoTime();
-                lastLoss = step.apply(batch).loss();     // reads the loss and the gradient norm back: a device sync
+                lastLoss = step.apply(batch, 0.1, 0.1).loss();     // reads the loss and the gradient norm back: a device sync
                 seconds[i] = (System.nanoTime() - t0) / 1e9;
             }
             // The optimizer's last kernels may still run: reading a weight waits for them.
@@ -106,11 +91,11 @@ public final class WrpoBenchmark {
             long peak = memory.stop();
             double[] sorted = seconds.clone();
             Arrays.sort(sorted);
-            String where = s.devices().size() == 1 ? device.toString() : s.devices().toString();
+            String where = devices == 1 ? device.toString() : s.device().devices().toString();
             return new Result(where, s.precision(), s.batch(), s.length(), cost.parameters(), mean,
                     sorted[sorted.length / 2], cost.tokensPerUpdate() / mean, s.batch() / mean,
-                    cost.utilisation(mean, H200_PEAK_FLOPS * s.devices().size()), cost.estimatedPeakBytes(s.precision()), peak,
-                    Double.isNaN(firstLoss) ? lastLoss : firstLoss, lastLoss, guarded.skippedUpdates() - skippedBefore);
+                    cost.utilisation(mean, H200_PEAK_FLOPS * devices), cost.estimatedPeakBytes(s.precision()), peak,
+                    Double.isNaN(firstLoss) ? lastLoss : firstLoss, lastLoss, step.skippedUpdates() - skippedBefore);
         }
     }
 

@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,12 +56,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "FP16_MIXED", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Precision precision;
 
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class)
+    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
+            description = "auto, cpu, gpuN; or several GPUs of this host, e.g. gpu0,gpu1: data-parallel, --batch split among them.")
     ComputeDevice device;
-
-    @Option(names = "--devices", split = ",", converter = DeviceConverter.class,
-            description = "Several GPUs of this host, e.g. gpu0,gpu1: data-parallel, --batch split among them (overrides --device).")
-    List<ComputeDevice> devices;
 
     @Option(names = "--warmup", defaultValue = "2")
     int warmup;
@@ -95,8 +91,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (estimateOnly) {
             return 0;
         }
-        List<ComputeDevice> used = devices == null || devices.isEmpty() ? List.of(device) : devices;
-        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(config, used, precision, batch, length, promptLength,
+        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(config, device, precision, batch, length, promptLength,
                 warmup, steps, seed, Optional.ofNullable(profile)));
         out.printf(Locale.ROOT, "djl %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
                         + " loss %.4f -> %.4f, skipped %d%n", result.device(), precision, result.secondsPerUpdate(),

@@ -51,9 +51,9 @@ final class DeviceCheckCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-3")
     double learningRate;
 
-    @Option(names = "--data-parallel", split = ",", converter = DeviceConverter.class,
+    @Option(names = "--data-parallel", converter = DeviceConverter.class,
             description = "Also run the updates data-parallel over these devices (e.g. gpu0,gpu1) against the first alone.")
-    List<ComputeDevice> dataParallel;
+    ComputeDevice dataParallel;
 
     @Option(names = "--output", defaultValue = "device-check", description = "Folder for the model, the curves CSV and plot.")
     Path output;
@@ -98,11 +98,12 @@ final class DeviceCheckCommand implements Callable<Integer> {
                 curves.cpu()[updates - 1], curves.device()[0], curves.device()[updates - 1], device, curves.finalGap(), tolerance.curve(),
                 curves.worstStepGap(), output.resolve(name + ".png"));
         boolean passed = gradients.within(tolerance) && curves.within(tolerance);
-        if (dataParallel != null && dataParallel.size() > 1) {
+        if (dataParallel != null && dataParallel.isDataParallel()) {
             DeviceParity.Curves parallel = DeviceParity.dataParallelCurves(modelDir, batches.subList(1, batches.size()), dataParallel,
                     precision, learningRate);
             out.printf(Locale.ROOT, "data-parallel over %s against %s alone: %.4f -> %.4f vs %.4f -> %.4f; gap of the last quarter's"
-                            + " means %.2e of the starting loss, widest gap at any update %.2e%n", dataParallel, dataParallel.get(0),
+                            + " means %.2e of the starting loss, widest gap at any update %.2e%n", dataParallel,
+                    dataParallel.name().split(",")[0],
                     parallel.device()[0], parallel.device()[updates - 1], parallel.cpu()[0], parallel.cpu()[updates - 1],
                     parallel.finalGap(), parallel.worstStepGap());
             passed &= parallel.within(tolerance);

@@ -22,6 +22,7 @@ import dev.fuseflow.trainer.train.PreferenceBatch;
 import dev.fuseflow.trainer.train.SftStep;
 import dev.fuseflow.trainer.train.UpdateSettings;
 import dev.fuseflow.trainer.train.WrpoStep;
+import dev.fuseflow.trainer.train.WrpoUpdate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -183,7 +184,8 @@ public final class OfflineTraining {
             long updates = DataSplit.updates(split.preference().size(), settings.microBatchSize(), settings.accumulation(),
                     settings.epochs());
             CausalLanguageModel reference = ModelDirectory.load(referenceFolder(), manager, settings.precision().computeType());
-            WrpoStep wrpo = new WrpoStep(policy, reference, manager, updateSettings(settings.learningRate(), updates));
+            WrpoUpdate wrpo = WrpoUpdate.on(settings.device(), policy, reference, manager,
+                    updateSettings(settings.learningRate(), updates));
             restoreOptimizer(from, wrpo);
             AlphaSchedule alpha = new AlphaSchedule(settings.effectiveAlphaFinal(),
                     settings.alphaRampUpdates() < 0 ? updates : settings.alphaRampUpdates());

@@ -23,6 +23,7 @@ import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.SftStep;
 import dev.fuseflow.trainer.train.UpdateSettings;
 import dev.fuseflow.trainer.train.WrpoStep;
+import dev.fuseflow.trainer.train.WrpoUpdate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,12 +230,12 @@ public final class TrainerService implements AutoCloseable {
             figures = Map.of("loss", outcome.loss(), "grad_norm", outcome.gradNorm());
             tokens = realTokens(batch.sourceChosen());
         } else {
-            WrpoStep.Outcome outcome = ((WrpoStep) step).apply(batch, alpha(), settings.beta());
+            WrpoStep.Outcome outcome = ((WrpoUpdate) step).apply(batch, alpha(), settings.beta());
             applied = outcome.applied();
             figures = outcome.metrics();
             tokens = realTokens(batch.sourceChosen()) + realTokens(batch.targetChosen()) + realTokens(batch.rejected());
         }
-        metrics.update(step instanceof WrpoStep, alpha(), figures, prepared.trainable().size(), tokens, applied);
+        metrics.update(step instanceof WrpoUpdate, alpha(), figures, prepared.trainable().size(), tokens, applied);
         prepared.trainable().forEach(example -> trainedSinceCheckpoint.add(example.sampleId()));
         if (publication != null) {                 // freshness is measured at publication; without one there is none
             Set<String> trainedIds = prepared.trainable().stream().map(WrpoExample::sampleId).collect(Collectors.toSet());
@@ -297,11 +298,11 @@ public final class TrainerService implements AutoCloseable {
         return new SftStep(policy, manager, updateSettings(settings.sftLearningRate()));
     }
 
-    private WrpoStep wrpoStep() throws IOException {
+    private WrpoUpdate wrpoStep() throws IOException {
         Path referenceDir = settings.output().resolve(REFERENCE);
         reference = ModelDirectory.load(Files.isDirectory(referenceDir) ? referenceDir : settings.model(), manager,
                 settings.precision().computeType());
-        return new WrpoStep(policy, reference, manager, updateSettings(settings.learningRate()));
+        return WrpoUpdate.on(settings.device(), policy, reference, manager, updateSettings(settings.learningRate()));
     }
 
     private UpdateSettings updateSettings(double peak) {

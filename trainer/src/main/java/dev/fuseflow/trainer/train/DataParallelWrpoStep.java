@@ -27,7 +27,7 @@ import java.util.Map;
  * <p>Each share's loss is its weighted mean scaled by its share of the batch's total weight, so
  * the summed gradients equal those of the whole batch's weighted mean, as on one device.
  */
-public final class DataParallelWrpoStep extends GuardedStep {
+public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdate {
 
     private final Block policy;
     private final Block reference;
@@ -64,6 +64,7 @@ public final class DataParallelWrpoStep extends GuardedStep {
         return policy;
     }
 
+    @Override
     public WrpoStep.Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         int shares = Math.min(devices.size(), batch.size());
         double totalWeight = Arrays.stream(batch.weights()).sum();

@@ -18,7 +18,7 @@ import java.util.Map;
  * are not finite. Every array of the step lives in a sub-manager closed at its end (DJL's
  * per-step memory discipline); the loss is read back every step.
  */
-public final class WrpoStep extends GuardedStep {
+public final class WrpoStep extends GuardedStep implements WrpoUpdate {
 
     /**
      * What one call did, for metrics and logs: {@code applied} when it ended an accumulation cycle
@@ -53,6 +53,7 @@ public final class WrpoStep extends GuardedStep {
 
 
 
+    @Override
     public Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         try (NDManager step = manager.newSubManager()) {
             PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false);
