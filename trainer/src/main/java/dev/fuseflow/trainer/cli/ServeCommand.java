@@ -86,6 +86,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--sft-samples", defaultValue = "1000", description = "Samples trained by SFT on y_ws before WRPO starts.")
     long sftSamples;
 
+    @Option(names = "--sft-dedupe-window", defaultValue = "0",
+            description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every sample trains).")
+    int sftDedupeWindow;
+
     @Option(names = "--sft-lr", defaultValue = "1e-5")
     double sftLearningRate;
 
@@ -201,7 +205,7 @@ public final class ServeCommand implements Callable<Integer> {
                 topics().preferences().name(), microBatch, maxWait, sftSamples,
                 sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,
                 SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
-                keepCheckpoints, precision, device);
+                keepCheckpoints, precision, device, sftDedupeWindow);
         precision.requireAvailable(System.getenv());
         Map<String, Object> consumerConfig = clientConfig();
         LOG.info("Kafka at {} and registry at {}: {}", bootstrapServers, schemaRegistryUrl, securityOptions.security().describe());

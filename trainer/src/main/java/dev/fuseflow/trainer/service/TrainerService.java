@@ -62,7 +62,7 @@ public final class TrainerService implements AutoCloseable {
     public record Settings(Path model, Path output, String topic, int microBatch, Duration maxWait, long sftSamples,
                            double sftLearningRate, double learningRate, long scheduleUpdates, double beta, double alphaFinal,
                            long alphaRamp, SequenceBudget budget, int checkpointEvery, int keepCheckpoints, Precision precision,
-                           ComputeDevice device) {
+                           ComputeDevice device, int sftDedupeWindow) {
 
         public Settings {
             device = device == null ? ComputeDevice.AUTO : device;
@@ -83,6 +83,7 @@ public final class TrainerService implements AutoCloseable {
     private ServiceState state;
     private long totalUpdates;
     private OptimizerStep step;
+    private final RecentAnswers recentAnswers;
     private final Map<String, Long> offsets = new LinkedHashMap<>();
     private final List<String> trainedSinceCheckpoint = new ArrayList<>();
     private volatile boolean stopping;
@@ -108,6 +109,7 @@ public final class TrainerService implements AutoCloseable {
 
     public TrainerService(Settings settings, SampleIntake intake, Publication publication, TrainerMetrics metrics) throws IOException {
         this.settings = settings;
+        this.recentAnswers = new RecentAnswers(settings.sftDedupeWindow());
         this.metrics = metrics;
         this.publication = publication;
         this.manager = settings.device().newManager();
@@ -186,8 +188,10 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private Prepared prepare(List<ConsumedSample> samples) {
+        boolean sft = state.stage().equals(ServiceState.SFT);
         List<WrpoExample> trainable = samples.stream().map(ConsumedSample::example).filter(Objects::nonNull)
-                .filter(example -> publication == null || !publication.holdOut(example)).toList();
+                .filter(example -> publication == null || !publication.holdOut(example))
+                .filter(example -> !sft || recentAnswers.firstSeen(example)).toList();
         return new Prepared(samples, trainable, trainable.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> batcher.batch(trainable), preparation));
     }

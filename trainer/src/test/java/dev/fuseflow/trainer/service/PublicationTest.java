@@ -51,7 +51,7 @@ class PublicationTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
                 Duration.ofMillis(500), 24, 3e-3, 3e-3, 100, 0.1, 0.1, 4, new SequenceBudget(64, 48), 4, 1000,
-                Precision.FP32, ComputeDevice.AUTO);
+                Precision.FP32, ComputeDevice.AUTO, 0);
         EvalBucket bucket = new EvalBucket(20);
         ModelStore store = new ModelStore(dir.resolve("store"));
         Map<String, Object> versionsConfig = new HashMap<>(producerConfig);

@@ -89,7 +89,7 @@ class TrainerServiceFullDiskTest {
 
     private static TrainerService.Settings settings(Path model, Path run, FuseFlowTopics topics) {
         return new TrainerService.Settings(model, run, topics.preferences().name(), 8, Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1,
-                0.1, 5, new SequenceBudget(64, 48), 2, 1000, Precision.FP32, ComputeDevice.AUTO);
+                0.1, 5, new SequenceBudget(64, 48), 2, 1000, Precision.FP32, ComputeDevice.AUTO, 0);
     }
 
     private static void copy(Path from, Path to) throws IOException {

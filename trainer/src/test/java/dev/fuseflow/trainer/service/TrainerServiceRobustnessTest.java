@@ -73,7 +73,7 @@ class TrainerServiceRobustnessTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
                 Duration.ofMillis(500), 8, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 3, 100,
-                Precision.FP32, ComputeDevice.AUTO);
+                Precision.FP32, ComputeDevice.AUTO, 0);
         try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(),
                 topics))) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
@@ -108,7 +108,7 @@ class TrainerServiceRobustnessTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
                 Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 100,
-                Precision.FP32, ComputeDevice.AUTO);
+                Precision.FP32, ComputeDevice.AUTO, 0);
         String group = "t-" + UUID.randomUUID();
         try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             service.run(3, Duration.ofSeconds(30));                                   // SFT, then the switch to WRPO
@@ -153,7 +153,7 @@ class TrainerServiceRobustnessTest {
             FreshModel.LLAMA_TINY.write(model, 1);
             TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
                     Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 1000,
-                    Precision.FP32, ComputeDevice.AUTO);
+                    Precision.FP32, ComputeDevice.AUTO, 0);
             Map<String, Object> consumer = TrainerServiceTestSupport.consumerConfig(broker.bootstrapServers(), stack.schemaRegistryUrl(),
                     "t-" + UUID.randomUUID());
             consumer.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);    // commits fail fast while the broker is away

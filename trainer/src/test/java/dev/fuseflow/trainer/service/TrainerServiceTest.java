@@ -40,7 +40,7 @@ class TrainerServiceTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
                 Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 100,
-                Precision.FP32, ComputeDevice.AUTO);
+                Precision.FP32, ComputeDevice.AUTO, 0);
         String group = "trainer-" + TrainerServiceTestSupport.prefix(topics);
 
         long first;

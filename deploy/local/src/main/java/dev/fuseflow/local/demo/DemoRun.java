@@ -65,7 +65,8 @@ public final class DemoRun {
         }
         List<String> args = new ArrayList<>(List.of("--model", startModel.toString(), "--output", trainerDir.toString(),
                 "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl, "--model-name", MODEL,
-                "--micro-batch", "32", "--max-wait", "PT1S", "--sft-samples", "85000", "--sft-lr", "3e-3", "--lr", "5e-5",
+                "--micro-batch", "32", "--max-wait", "PT1S", "--sft-samples", "85000", "--sft-dedupe-window", "20000", "--sft-lr", "3e-3",
+                "--lr", "5e-5",
                 "--schedule-updates", "2700", "--beta", "0.1", "--alpha", "0.1", "--alpha-ramp", "100", "--max-length", "64",
                 "--max-prompt-length", "48", "--checkpoint-every", "50", "--eval-bucket", Integer.toString(EVAL_BUCKET_PERCENT),
                 "--eval-every", "60", "--eval-interval", "PT20S", "--gate-metrics", "eval/task_reward", "--gate-lower-is-better", "",
