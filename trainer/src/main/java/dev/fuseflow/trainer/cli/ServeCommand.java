@@ -207,8 +207,9 @@ public final class ServeCommand implements Callable<Integer> {
                 SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
                 keepCheckpoints, precision, device, sftDedupeWindow);
         precision.requireAvailable(System.getenv());
-        Map<String, Object> consumerConfig = clientConfig();
-        LOG.info("Kafka at {} and registry at {}: {}", bootstrapServers, schemaRegistryUrl, securityOptions.security().describe());
+        ClientSecurity security = securityOptions.security();     // read and validated once, for every client below
+        Map<String, Object> consumerConfig = clientConfig(security);
+        LOG.info("Kafka at {} and registry at {}: {}", bootstrapServers, schemaRegistryUrl, security.describe());
         consumerConfig.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", AvroSerdeConfig.SPECIFIC_AVRO_READER, true,
                 ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId));
@@ -216,13 +217,12 @@ public final class ServeCommand implements Callable<Integer> {
         SampleIntake intake = SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainerMetrics metrics = new TrainerMetrics(registry, progressEvery);
-        TrainerService service = new TrainerService(settings, intake, publication(), metrics);
+        TrainerService service = new TrainerService(settings, intake, publication(security), metrics);
         return new Running(service, registry, metricsPort);
     }
 
     /** Where the broker and registry are, and how to authenticate to them. */
-    private Map<String, Object> clientConfig() {
-        ClientSecurity security = securityOptions.security();
+    private Map<String, Object> clientConfig(ClientSecurity security) {
         Map<String, Object> config = new HashMap<>(security.clientProperties());
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(RegistryClientConfig.URL, schemaRegistryUrl);
@@ -234,11 +234,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
-    private Publication publication() throws java.io.IOException {
+    private Publication publication(ClientSecurity security) throws java.io.IOException {
         if (evalBucket == 0) {
             return null;
         }
-        Map<String, Object> config = clientConfig();
+        Map<String, Object> config = clientConfig(security);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-trainer-" + modelName);
         config.putAll(kafkaProperties);
         KafkaAvroSerializer values = new KafkaAvroSerializer();
