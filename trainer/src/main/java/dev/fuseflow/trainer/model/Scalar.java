@@ -1,7 +1,12 @@
 package dev.fuseflow.trainer.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A 0-dimensional tensor in the type and manager of the tensor it will combine with, for
@@ -23,5 +28,28 @@ public final class Scalar {
         // The Java-backed number only feeds an addition of two non-grad tensors and is freed after it;
         // two 0-d tensors promote to the wider type, hence the cast back.
         return like.getManager().zeros(new Shape(), like.getDataType()).add(value).toType(like.getDataType(), false);
+    }
+
+    /** A model constant's tensor, by device, type and value. */
+    private record ConstantKey(Device device, DataType type, double value) {
+    }
+
+    private static final Map<ConstantKey, NDArray> CONSTANTS = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> CONSTANT_OWNERS = new ConcurrentHashMap<>();
+
+    /**
+     * Like {@link #like}, for a constant of the model (a norm's epsilon, an attention scale): made
+     * once per device and type and then reused. Each {@link #like} copies its number from the host
+     * to the device, and libtorch synchronises the device after such a copy; per layer and forward
+     * pass that stalled the GPU about a thousand times per WRPO update of a 0.5B Llama (issue 8).
+     * The tensors live as long as the process (a handful of numbers per device). Use them as the
+     * second operand only: a result belongs to its first operand's manager, which here would
+     * never be closed.
+     */
+    public static NDArray constant(NDArray like, double value) {
+        return CONSTANTS.computeIfAbsent(new ConstantKey(like.getDevice(), like.getDataType(), value), key -> {
+            NDManager owner = CONSTANT_OWNERS.computeIfAbsent(key.device(), NDManager::newBaseManager);
+            return owner.zeros(new Shape(), key.type()).add(key.value()).toType(key.type(), false);
+        });
     }
 }

@@ -14,6 +14,6 @@ final class Softplus {
      * for |x| above ~17 in float32 the second term rounds to 0, an absolute error below 1e-7.
      */
     static NDArray of(NDArray x) {
-        return x.maximum(Scalar.like(x, 0)).add(x.abs().neg().exp().add(1).log());
+        return x.maximum(Scalar.constant(x, 0)).add(x.abs().neg().exp().add(Scalar.constant(x, 1)).log());
     }
 }

@@ -1,7 +1,9 @@
 package dev.fuseflow.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -22,21 +24,36 @@ public final class GlobalNormClipping {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("maximum gradient norm must be > 0, got " + maxNorm);
         }
-        double squared = 0;
-        for (NDArray g : gradients) {
-            // The intermediates land in the gradient's (root) manager: closed here at once.
-            try (NDArray wide = g.toType(DataType.FLOAT64, true); NDArray square = wide.square(); NDArray sum = square.sum()) {
-                squared += sum.getDouble();
-            }
+        if (gradients.isEmpty()) {
+            return 0;
         }
-        double norm = Math.sqrt(squared);
-        if (!Double.isFinite(norm) || norm <= maxNorm) {
+        NDArray first = gradients.get(0);
+        // One reduction on the device and one read of the result: a read per weight synchronised the
+        // GPU 291 times per update of a 0.5B Llama. Every intermediate belongs to the scratch
+        // manager (an operation's result lands in its first operand's manager, here the root one).
+        try (NDManager scratch = first.getManager().newSubManager(first.getDevice())) {
+            NDArray squared = scratch.zeros(new Shape(), DataType.FLOAT64, first.getDevice());
+            for (NDArray g : gradients) {
+                NDArray wide = g.toType(DataType.FLOAT64, true);
+                wide.attach(scratch);
+                NDArray square = wide.square();
+                square.attach(scratch);
+                NDArray sum = square.sum();
+                sum.attach(scratch);
+                squared.addi(sum);
+            }
+            double norm = Math.sqrt(squared.getDouble());
+            if (!Double.isFinite(norm) || norm <= maxNorm) {
+                return norm;
+            }
+            NDArray scale = scratch.create((float) (maxNorm / (norm + 1e-6))).toDevice(first.getDevice(), false);
+            scale.attach(scratch);
+            for (NDArray g : gradients) {
+                NDArray typed = scale.toType(g.getDataType(), false);
+                typed.attach(scratch);
+                g.muli(typed);
+            }
             return norm;
         }
-        double scale = maxNorm / (norm + 1e-6);
-        for (NDArray g : gradients) {
-            g.muli(scale);
-        }
-        return norm;
     }
 }

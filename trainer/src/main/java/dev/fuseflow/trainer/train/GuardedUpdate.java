@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import dev.fuseflow.trainer.format.Tensor;
@@ -152,9 +153,11 @@ final class GuardedUpdate {
                 LOG.warn("update skipped: {}", skipReason(lossesFinite, unscaled));
             }
             // Gradients add up until cleared: in place (g - g would keep a NaN; copyTo into a
-            // gradient handle and then closing it corrupts the heap in DJL 0.36).
+            // gradient handle and then closing it corrupts the heap in DJL 0.36), from a zero made
+            // on the device once (set(index, 0) copies a host number to the device per weight).
+            NDArray zero = scratch.zeros(new Shape(), gradients.get(0).getDataType(), gradients.get(0).getDevice());
             for (NDArray g : gradients) {
-                g.set(new NDIndex("..."), 0);
+                g.set(new NDIndex("..."), g.getDataType() == zero.getDataType() ? zero : zero.toType(g.getDataType(), false));
             }
             return new Update(apply, norm);
         } finally {
@@ -182,10 +185,13 @@ final class GuardedUpdate {
     /** float32 copies of the float16 gradients of the scaled loss, divided by the scale. */
     private List<NDArray> unscale(List<NDArray> gradients, NDManager scratch) {
         List<NDArray> unscaled = new ArrayList<>();
+        // The scale is a power of two: multiplying by its inverse is exact.
+        NDArray inverseScale = scratch.create((float) (1 / scaler.scale())).toDevice(gradients.get(0).getDevice(), false);
+        inverseScale.attach(scratch);
         for (NDArray g : gradients) {
             NDArray wide = g.toType(DataType.FLOAT32, true);
             wide.attach(scratch);
-            unscaled.add(wide.divi(scaler.scale()));
+            unscaled.add(wide.muli(inverseScale));
         }
         return unscaled;
     }

@@ -69,4 +69,27 @@ class ScalarArithmeticTest {
             }
         }
     }
+
+    @Test
+    void modelConstantsAreMadeOncePerTypeAndSurviveTheStepsThatUseThem() {
+        NDArray sharedScale;
+        try (NDManager first = NDManager.newBaseManager("PyTorch")) {
+            NDArray x = first.create(new float[] {1f, 2f, 3f});
+            x.setRequiresGradient(true);
+            sharedScale = Scalar.constant(x, 4.0);
+            assertThat(Scalar.constant(x, 4.0)).isSameAs(sharedScale);
+            assertThat(Scalar.constant(x, 2.0)).isNotSameAs(sharedScale);
+            assertThat(Scalar.constant(x.toType(DataType.FLOAT16, false), 4.0).getDataType()).isEqualTo(DataType.FLOAT16);
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.backward(x.div(Scalar.constant(x, 4.0)).sum());
+            }
+            assertThat(x.getGradient().toFloatArray()).containsExactly(0.25f, 0.25f, 0.25f);
+        }
+        // The step's manager is closed; the constant is not, and the next step gets it again.
+        try (NDManager second = NDManager.newBaseManager("PyTorch")) {
+            NDArray y = second.create(new float[] {8f});
+            assertThat(Scalar.constant(y, 4.0)).isSameAs(sharedScale);
+            assertThat(y.div(Scalar.constant(y, 4.0)).getFloat()).isEqualTo(2f);
+        }
+    }
 }

@@ -47,7 +47,7 @@ final class CausalSelfAttention extends ShapePreservingBlock {
             k = inputs.get(2).concat(k, 2);                                                       // (B, nh, S, hs)
             v = inputs.get(3).concat(v, 2);                                                       // (B, nh, S, hs)
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Scalar.like(q, Math.sqrt(hs))).add(bias);        // (B, nh, T, S)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Scalar.constant(q, Math.sqrt(hs))).add(bias);        // (B, nh, T, S)
         // In the model's own type: DJL 0.36's toType cuts the autograd graph, so no float32 detour here.
         NDArray weights = scores.softmax(-1);                                                     // (B, nh, T, S)
         NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());      // (B, T, C)

@@ -35,8 +35,8 @@ final class Gpt2Mlp extends ShapePreservingBlock {
 
     /** 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). */
     static NDArray geluNew(NDArray x) {
-        NDArray inner = x.add(x.mul(x).mul(x).mul(Scalar.like(x, 0.044715))).mul(Scalar.like(x, SQRT_2_OVER_PI));
-        return x.mul(Scalar.like(x, 0.5)).mul(inner.tanh().add(1));
+        NDArray inner = x.add(x.mul(x).mul(x).mul(Scalar.constant(x, 0.044715))).mul(Scalar.constant(x, SQRT_2_OVER_PI));
+        return x.mul(Scalar.constant(x, 0.5)).mul(inner.tanh().add(Scalar.constant(x, 1)));
     }
 
     /** Hugging Face names of this block's parameters under {@code prefix} (e.g. {@code transformer.h.0.mlp.}). */

@@ -55,7 +55,7 @@ final class LlamaAttention extends ShapePreservingBlock {
         }
         NDArray keys = shareAcrossGroups(k, b);                                                   // (B, nh, S, d)
         NDArray values = shareAcrossGroups(v, b);                                                 // (B, nh, S, d)
-        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).div(Scalar.like(q, Math.sqrt(d))).add(inputs.get(1)); // (B, nh, T, S)
+        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).div(Scalar.constant(q, Math.sqrt(d))).add(inputs.get(1)); // (B, nh, T, S)
         NDArray y = scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
         NDList output = oProj.forward(ps, new NDList(y), training);
         return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
