@@ -90,13 +90,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every sample trains).")
     int sftDedupeWindow;
 
-    @Option(names = "--sft-lr", defaultValue = "1e-5")
+    @Option(names = "--sft-lr", defaultValue = "1e-5",
+            description = "SFT's peak rate; its cosine (10% warm-up, floor a tenth of the peak) runs over"
+                    + " --sft-samples trained samples.")
     double sftLearningRate;
 
     @Option(names = "--lr", defaultValue = "3e-7")
     double learningRate;
 
-    @Option(names = "--schedule-updates", defaultValue = "1000", description = "Cosine schedule length; the rate stays at its floor after.")
+    @Option(names = "--schedule-updates", defaultValue = "1000",
+            description = "WRPO's cosine schedule length in updates; the rate stays at its floor after.")
     long scheduleUpdates;
 
     @Option(names = "--beta", defaultValue = "0.01")

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ final class GuardedUpdate {
     private final List<Parameter> parameters;
     private final NDManager manager;
     private final CosineWarmupSchedule schedule;
+    private final LongSupplier schedulePosition;
     private final AdamW optimizer;
     private final double maxGradNorm;
     private final int accumulation;
@@ -61,8 +63,9 @@ final class GuardedUpdate {
         this.names = List.copyOf(parameters.keys());
         this.parameters = List.copyOf(parameters.values());
         this.manager = manager;
-        this.schedule = settings.schedule();
         this.optimizer = new AdamW(settings.adam(), manager);
+        this.schedule = settings.schedule();
+        this.schedulePosition = settings.schedulePosition() != null ? settings.schedulePosition() : optimizer::step;
         this.maxGradNorm = settings.maxGradNorm();
         this.accumulation = settings.accumulation();
         if (settings.precision() == Precision.FP16_MIXED) {
@@ -141,7 +144,7 @@ final class GuardedUpdate {
             boolean finite = lossesFinite && Double.isFinite(norm);
             boolean apply = scaler == null ? finite : scaler.update(finite);
             if (apply) {
-                double learningRate = schedule.learningRate(optimizer.step());
+                double learningRate = schedule.learningRate(schedulePosition.getAsLong());
                 if (scaler == null) {
                     optimizer.update(names, parameters.stream().map(Parameter::getArray).toList(), unscaled, learningRate);
                 } else {

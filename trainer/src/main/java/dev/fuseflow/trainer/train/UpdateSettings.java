@@ -2,13 +2,21 @@ package dev.fuseflow.trainer.train;
 
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import java.util.function.LongSupplier;
 
 /**
  * How gradients become updates, for every objective: the learning-rate schedule, AdamW's settings,
  * the global gradient-norm limit, the micro-batches accumulated per update, and the precision.
+ * {@code schedulePosition} says where on the schedule an update stands; null means the number of
+ * updates applied so far.
  */
 public record UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation,
-                             Precision precision) {
+                             Precision precision, LongSupplier schedulePosition) {
+
+    public UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation,
+                          Precision precision) {
+        this(schedule, adam, maxGradNorm, accumulation, precision, null);
+    }
 
     /** In float32. */
     public UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation) {
@@ -22,6 +30,15 @@ public record UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam,
         if (accumulation < 1) {
             throw new IllegalArgumentException("gradient accumulation must be at least 1 micro-batch, got " + accumulation);
         }
+    }
+
+    /**
+     * The same settings with the schedule read at {@code position} instead of the update count: a
+     * stage whose length is counted in samples (SFT's) follows its schedule by samples, whatever
+     * the size of its micro-batches.
+     */
+    public UpdateSettings scheduledBy(LongSupplier position) {
+        return new UpdateSettings(schedule, adam, maxGradNorm, accumulation, precision, position);
     }
 
     /** The paper's optimizer: AdamW without weight decay, clipping at 1.0, no accumulation. */

@@ -63,4 +63,29 @@ class SftStepTest {
                     .hasMessage("gradient accumulation must be at least 1 micro-batch, got 0");
         }
     }
+
+    @Test
+    void aScheduleReadAtAPositionFollowsThatPositionNotTheUpdateCount() {
+        Engine.getEngine("PyTorch").setRandomSeed(5);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(V, 16, 32, 1, 2, 1, 1e-6f, 10_000, 32));
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, T), new Shape(1, T));
+            // Peak 1e-2 from the first update, 0 once 100 samples have trained.
+            CosineWarmupSchedule schedule = new CosineWarmupSchedule(1e-2, 0, 0, 100);
+            long[] samplesTrained = {0};
+            SftStep step = new SftStep(model, manager, UpdateSettings.of(schedule).scheduledBy(() -> samplesTrained[0]));
+            Random random = new Random(5);
+            float[] before = firstWeight(model);
+            step.apply(copyTask(random, 8));
+            float[] afterPeak = firstWeight(model);
+            assertThat(afterPeak).isNotEqualTo(before);
+            samplesTrained[0] = 100;               // the end of the stage: the rate is at its floor of 0
+            step.apply(copyTask(random, 8));
+            assertThat(firstWeight(model)).isEqualTo(afterPeak);
+        }
+    }
+
+    private static float[] firstWeight(LlamaForCausalLm model) {
+        return model.getParameters().valueAt(0).getArray().toFloatArray();
+    }
 }
