@@ -1,7 +1,8 @@
 package dev.fuseflow.ops.cli;
 
-import dev.fuseflow.schemas.security.ComponentAccess;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import dev.fuseflow.schemas.security.ComponentAccess.Component;
+import dev.fuseflow.schemas.security.ComponentAccess;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,7 +55,7 @@ final class AclsCommand implements Callable<Integer> {
         out.printf("%s (%s) as %s needs:%n", component, component.who(), principal);
         bindings.forEach(binding -> out.println("  ALLOW " + ComponentAccess.describe(binding)));
         if (apply) {
-            try (Admin admin = Admin.create(connection.clientConfig())) {
+            try (Admin admin = Admin.create(connection.clientConfig(OpsCommand.CLIENT_SETTINGS))) {
                 admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
             }
             out.printf("created %d ACLs%n", bindings.size());

@@ -1,9 +1,10 @@
 package dev.fuseflow.ops.cli;
 
-import dev.fuseflow.ops.json.OpsJson;
 import dev.fuseflow.ops.deadletters.DeadLetterReport;
+import dev.fuseflow.ops.json.OpsJson;
 import dev.fuseflow.ops.topics.TopicSnapshot;
 import dev.fuseflow.schemas.avro.DeadLetter;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import java.io.BufferedWriter;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ final class DeadLettersCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Integer call() throws Exception {
-        Map<String, Object> config = connection.clientConfig();
+        Map<String, Object> config = connection.clientConfig(OpsCommand.CLIENT_SETTINGS);
         KafkaAvroDeserializer letters = new KafkaAvroDeserializer();
         letters.configure(config, false);
         List<DeadLetter> all = TopicSnapshot.values(TopicSnapshot.read(config, connection.topics().deadLetters().name(),

@@ -1,6 +1,7 @@
 package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.exporter.OpsExporter;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,8 @@ final class ExporterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OpsExporter exporter = new OpsExporter(connection.clientConfig(), connection.topics(), groupPrefix, port, interval);
+        OpsExporter exporter = new OpsExporter(connection.clientConfig(OpsCommand.CLIENT_SETTINGS), connection.topics(), groupPrefix,
+                port, interval);
         spec.commandLine().getOut().printf("fuseflow-ops exporter on http://127.0.0.1:%d/ (metrics /metrics, health /health)%n",
                 exporter.port());
         spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.fuseflow.ops.cli;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,6 +9,9 @@ import picocli.CommandLine.Command;
         description = "Lag, model versions and dead letters of a FuseFlow deployment.",
         subcommands = {StatusCommand.class, WatchCommand.class, DeadLettersCommand.class, ExporterCommand.class, AclsCommand.class})
 public final class OpsCommand {
+
+    /** What every ops client adds to the connection settings: Avro records as generated classes, and its name. */
+    static final Map<String, Object> CLIENT_SETTINGS = Map.of("specific.avro.reader", true, "client.id", "fuseflow-ops");
 
     private OpsCommand() {
     }

@@ -2,6 +2,7 @@ package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.json.OpsJson;
 import dev.fuseflow.ops.lag.LagProbe;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LagProbe probe = new LagProbe(connection.clientConfig())) {
+        try (LagProbe probe = new LagProbe(connection.clientConfig(OpsCommand.CLIENT_SETTINGS))) {
             // Two looks a moment apart give every partition a trend.
             StatusReport.take(connection, probe, report.groupPrefix, report.rejections);
             Thread.sleep(report.trendWindow.toMillis());

@@ -5,6 +5,7 @@ import dev.fuseflow.ops.lag.PartitionLag;
 import dev.fuseflow.ops.topics.TopicSnapshot;
 import dev.fuseflow.ops.versions.ModelStatus;
 import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -29,8 +30,9 @@ public record StatusReport(Instant at, List<PartitionLag> lag, List<ModelStatus>
         List<PartitionLag> lag = probe.lag(probe.groups(groupPrefix));
         List<ModelVersion> records;
         try (KafkaAvroDeserializer avro = new KafkaAvroDeserializer()) {
-            avro.configure(connection.clientConfig(), false);
-            records = TopicSnapshot.values(TopicSnapshot.read(connection.clientConfig(), connection.topics().modelVersions().name(),
+            Map<String, Object> config = connection.clientConfig(OpsCommand.CLIENT_SETTINGS);
+            avro.configure(config, false);
+            records = TopicSnapshot.values(TopicSnapshot.read(config, connection.topics().modelVersions().name(),
                     Duration.ofSeconds(10)), (Deserializer<ModelVersion>) (Deserializer) avro);
         }
         Map<String, List<ModelVersion>> byModel = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.lag.LagProbe;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,7 +35,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LagProbe probe = new LagProbe(connection.clientConfig())) {
+        try (LagProbe probe = new LagProbe(connection.clientConfig(OpsCommand.CLIENT_SETTINGS))) {
             for (long refresh = 1; count == 0 || refresh <= count; refresh++) {
                 StatusReport status = StatusReport.take(connection, probe, report.groupPrefix, report.rejections);
                 out.print(CLEAR_SCREEN);

@@ -1,9 +1,7 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.schemas.avro.ModelVersion;
-import dev.fuseflow.schemas.registry.RegistryClientConfig;
-import dev.fuseflow.schemas.security.ClientSecurity;
-import dev.fuseflow.schemas.security.SecurityOptions;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -18,13 +16,12 @@ import dev.fuseflow.trainer.service.Publication;
 import dev.fuseflow.trainer.service.SampleIntake;
 import dev.fuseflow.trainer.service.TrainerMetrics;
 import dev.fuseflow.trainer.service.TrainerService;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,13 +55,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "Run folder: checkpoints, reference model.")
     Path output;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", defaultValue = "${FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-            description = "Schema Registry (Confluent API) URL (default: ${DEFAULT-VALUE}).")
-    String schemaRegistryUrl;
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = "--group-id", defaultValue = "fuseflow-trainer")
     String groupId;
@@ -73,9 +65,6 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Static group membership: a restarted trainer takes its partitions back at once instead of waiting for"
                     + " the dead member's session to time out.")
     String groupInstanceId;
-
-    @Option(names = "--topic-prefix", defaultValue = "")
-    String topicPrefix;
 
     @Option(names = "--micro-batch", defaultValue = "8")
     int microBatch;
@@ -169,11 +158,6 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--progress-every", defaultValue = "PT10S", description = "Interval of the one-line progress log (ISO-8601).")
     Duration progressEvery;
 
-    @Option(names = "--kafka-property", description = "Any client setting key=value; it wins over --security-config.")
-    Map<String, String> kafkaProperties = new HashMap<>();
-
-    @Mixin
-    SecurityOptions securityOptions = new SecurityOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -210,40 +194,29 @@ public final class ServeCommand implements Callable<Integer> {
                 SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
                 keepCheckpoints, precision, device, sftDedupeWindow);
         precision.requireAvailable(System.getenv());
-        ClientSecurity security = securityOptions.security();     // read and validated once, for every client below
-        Map<String, Object> consumerConfig = clientConfig(security);
-        LOG.info("Kafka at {} and registry at {}: {}", bootstrapServers, schemaRegistryUrl, security.describe());
-        consumerConfig.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", AvroSerdeConfig.SPECIFIC_AVRO_READER, true,
-                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId));
-        consumerConfig.putAll(kafkaProperties);
+        LOG.info("Kafka at {} and registry at {}: {}", connection.bootstrapServers(), connection.schemaRegistryUrl(),
+                connection.security().describe());
+        Map<String, Object> consumerConfig = connection.clientConfig(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId));
         SampleIntake intake = SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainerMetrics metrics = new TrainerMetrics(registry, progressEvery);
-        TrainerService service = new TrainerService(settings, intake, publication(security), metrics);
+        TrainerService service = new TrainerService(settings, intake, publication(), metrics);
         return new Running(service, registry, metricsPort);
     }
 
-    /** Where the broker and registry are, and how to authenticate to them. */
-    private Map<String, Object> clientConfig(ClientSecurity security) {
-        Map<String, Object> config = new HashMap<>(security.clientProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(RegistryClientConfig.URL, schemaRegistryUrl);
-        return config;
-    }
-
     private FuseFlowTopics topics() {
-        return FuseFlowTopics.defaults().renamed(n -> topicPrefix + n);
+        return connection.topics();
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
-    private Publication publication(ClientSecurity security) throws java.io.IOException {
+    private Publication publication() throws java.io.IOException {
         if (evalBucket == 0) {
             return null;
         }
-        Map<String, Object> config = clientConfig(security);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-trainer-" + modelName);
-        config.putAll(kafkaProperties);
+        Map<String, Object> config = connection.clientConfig(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "fuseflow-trainer-" + modelName));
         KafkaAvroSerializer values = new KafkaAvroSerializer();
         values.configure(config, false);
         @SuppressWarnings({"unchecked", "rawtypes"})

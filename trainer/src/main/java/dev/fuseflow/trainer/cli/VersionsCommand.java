@@ -2,15 +2,13 @@ package dev.fuseflow.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
-import dev.fuseflow.schemas.security.SecurityOptions;
-import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionOperations;
 import dev.fuseflow.trainer.publish.VersionPublisher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,32 +40,18 @@ final class VersionsCommand {
 
     /** Where the records go (promote and rollback). */
     static final class KafkaOptions {
-        @Option(names = "--bootstrap-servers", defaultValue = "${FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}")
-        String bootstrapServers;
-
-        @Option(names = "--schema-registry-url", defaultValue = "${FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}")
-        String schemaRegistryUrl;
-
-        @Option(names = "--topic-prefix", defaultValue = "")
-        String topicPrefix;
-
-        @Option(names = "--kafka-property", description = "Any producer setting key=value; it wins over --security-config.")
-        Map<String, String> kafkaProperties = new HashMap<>();
-
         @Mixin
-        SecurityOptions securityOptions = new SecurityOptions();
+        ConnectionOptions connection = new ConnectionOptions();
 
         /** A publisher with its own transactional id, so it never fences the trainer's. */
         @SuppressWarnings({"unchecked", "rawtypes"})
         VersionPublisher publisher(String modelName) {
-            Map<String, Object> config = new HashMap<>(securityOptions.security().clientProperties());
-            config.putAll(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    "schema.registry.url", schemaRegistryUrl, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-ops-" + modelName));
-            config.putAll(kafkaProperties);
+            Map<String, Object> config = connection.clientConfig(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "fuseflow-ops-" + modelName));
             KafkaAvroSerializer values = new KafkaAvroSerializer();
             values.configure(config, false);
             KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
-            return new VersionPublisher(producer, FuseFlowTopics.defaults().renamed(n -> topicPrefix + n).modelVersions().name());
+            return new VersionPublisher(producer, connection.topics().modelVersions().name());
         }
     }
 

@@ -3,27 +3,24 @@ package dev.fuseflow.producers.importer;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.producers.client.FeedbackClientBuilder;
 import dev.fuseflow.producers.json.EventJson;
-import dev.fuseflow.schemas.security.SecurityOptions;
-import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.schemas.config.ConnectionOptions;
 import dev.fuseflow.schemas.validation.EventValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code fuseflow-import}: JSONL files into FuseFlow's topics, resumable, with a reject file and a summary. */
 @Command(name = "fuseflow-import", mixinStandardHelpOptions = true, sortOptions = false,
@@ -43,11 +40,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "FUSEFLOW", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", defaultValue = "${env:FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}")
-    String schemaRegistryUrl;
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
 
     @Option(names = "--rejects", description = "Where bad lines go (default: <input>.rejects.jsonl).")
     Path rejects;
@@ -73,15 +67,6 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--max-text-bytes", defaultValue = "65536")
     int maxTextBytes;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name (test and staging setups).")
-    String topicPrefix;
-
-    @Option(names = "--property", description = "Kafka or registry client setting key=value; it wins over --security-config.")
-    Map<String, String> properties = new HashMap<>();
-
-    @Mixin
-    SecurityOptions securityOptions = new SecurityOptions();
-
     @Option(names = "--progress-every", defaultValue = "PT10S", hidden = true)
     Duration progressEvery;
 
@@ -93,10 +78,10 @@ public final class ImportCommand implements Callable<Integer> {
         EventValidator validator = new EventValidator(maxTextBytes);
         LineFormat lines = format == Format.FUSEFLOW ? new FuseFlowLines(new EventJson(validator))
                 : new UltraFeedbackLines(validator, scorer, targetModel, targetVersion, Instant.now());
-        FeedbackClientBuilder builder = FeedbackClient.builder().bootstrapServers(bootstrapServers).schemaRegistryUrl(schemaRegistryUrl)
-                .clientId("fuseflow-import").maxTextBytes(maxTextBytes).topics(FuseFlowTopics.defaults().renamed(n -> topicPrefix + n));
-        builder.security(securityOptions.security());
-        properties.forEach(builder::property);
+        FeedbackClientBuilder builder = FeedbackClient.builder().bootstrapServers(connection.bootstrapServers())
+                .schemaRegistryUrl(connection.schemaRegistryUrl()).clientId("fuseflow-import").maxTextBytes(maxTextBytes)
+                .topics(connection.topics()).security(connection.security());
+        connection.kafkaProperties().forEach(builder::property);
         Path rejectFile = rejects != null ? rejects : input.resolveSibling(input.getFileName() + ".rejects.jsonl");
         Path stateFile = state != null ? state : input.resolveSibling(input.getFileName() + ".import-state.json");
         PrintWriter out = spec.commandLine().getOut();
