@@ -58,7 +58,8 @@ public final class StreamsThroughputBenchmark {
     private static final int GOOD_PROMPTS = Integer.getInteger("bench.prompts", 8_000);
     private static final int BAD_PER_KIND = Integer.getInteger("bench.bad-per-kind", 100);
     private static final int LIVE_PROMPTS = Integer.getInteger("bench.live-prompts", 2_000);
-    private static final int ROUNDS = 3;
+    /** Each round lasts seconds, so its start-up weighs; more rounds steady the medians (3 varied 0.27-0.39). */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int LIVE_EVENTS_PER_SECOND = Integer.getInteger("bench.live-rate", 1_000);
 
     private final EmbeddedStack stack;
