@@ -32,13 +32,38 @@ public final class DecoderStack {
                 layerInputs.add(past.get(2 * i));
                 layerInputs.add(past.get(2 * i + 1));
             }
-            NDList layerOutput = layers.get(i).forward(ps, layerInputs, training);
+            NDList layerOutput = past.isEmpty() ? inScopeOfItsOwn(layers.get(i), ps, layerInputs, training)
+                    : layers.get(i).forward(ps, layerInputs, training);
+            if (past.isEmpty() && i > 0) {
+                hidden.close();                 // the previous layer's output, ours; the caller's x stays open
+            }
             hidden = layerOutput.get(0);
             present.addAll(layerOutput.subNDList(1));
         }
         NDList output = new NDList(hidden);
         output.addAll(present);
         return output;
+    }
+
+    /**
+     * Runs one layer with its intermediates in a manager of their own, closed when the layer is done.
+     * DJL keeps every array until its manager closes, while PyTorch's graph keeps only what backward
+     * needs: without this a forward pass held all its layers' intermediates (attention scores before
+     * and after the mask, norms, activations) until the whole pass ended; measured on the H200 in
+     * TF32, 105.7 GiB against PyTorch's 67.5 GiB at the same batch. Results land in their first
+     * operand's manager, so the layer's input is attached here for the layer's duration
+     * ({@code tempAttachAll} hands it back on close) and the layer's output is moved out.
+     * Only without a KV cache: cached keys and values belong to their caller's manager.
+     */
+    private static NDList inScopeOfItsOwn(Block layer, ParameterStore ps, NDList inputs, boolean training) {
+        NDArray x = inputs.get(0);
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            scope.tempAttachAll(x);
+            NDList output = layer.forward(ps, inputs, training);
+            output.attach(owner);
+            return output;
+        }
     }
 
     /**
