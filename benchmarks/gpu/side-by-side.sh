@@ -9,6 +9,7 @@
 # Needs: TRAINER (the runtime image's bin/fuseflow-trainer) and, for DJL, PYTORCH_LIBRARY_PATH,
 # PYTORCH_VERSION and PYTORCH_FLAVOR naming the host's libtorch with a DJL bridge built for it.
 #   benchmarks/gpu/side-by-side.sh OUT_DIR [timed updates, default 5] [warm-up updates, default 6]
+# PROFILE=0 leaves out step 3's profiles.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$1"; steps="${2:-5}"; warmup="${3:-6}"   # fp16: the first updates skip while the loss scale comes down
@@ -36,13 +37,25 @@ largest() {   # largest NAME CANDIDATES command-with-BATCH...: the first batch (
   echo 0
 }
 
-candidates() {  # batches whose estimate fits 93% of the GPU, largest first
+candidates() {  # batches whose estimate fits the GPU, largest first (the estimate is within 2% of measured peaks)
   local precision="$1" list=""
-  for b in 24 20 16 14 12 10 8 6 4 3 2 1; do
+  for b in 24 20 18 16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1; do
     gib="$("$TRAINER" benchmark --batch "$b" --precision "$precision" --estimate-only 2>/dev/null | sed -n 's/.*estimated peak \([0-9.]*\) GiB.*/\1/p')"
-    if awk -v g="$gib" -v m="$gpu_mib" 'BEGIN { exit !(g * 1024 <= 0.93 * m) }'; then list="$list $b"; fi
+    if awk -v g="$gib" -v m="$gpu_mib" 'BEGIN { exit !(g * 1024 <= m) }'; then list="$list $b"; fi
   done
   echo "$list" | awk '{ for (i = 1; i <= NF && i <= 4; i++) printf "%s ", $i }'
+}
+
+bisect_largest() {  # bisect_largest NAME HIGH command-with-BATCH...: the largest batch <= HIGH that runs (memory grows with the batch)
+  local name="$1" lo=0 hi="$2"; shift 2
+  while (( lo < hi )); do
+    local mid=$(( (lo + hi + 1) / 2 ))
+    if sampled "$name-b$mid" "${@//BATCH/$mid}"; then lo=$mid; else
+      grep -qi "out of memory" "$out/$name-b$mid.log" || { echo "$name failed at batch $mid, not for memory:" >&2; tail -5 "$out/$name-b$mid.log" >&2; }
+      hi=$(( mid - 1 ))
+    fi
+  done
+  echo "$lo"
 }
 
 echo "== device-check" >&2
@@ -62,14 +75,17 @@ echo "DJL largest batches: FP16_MIXED $b16 (tried $c16), TF32 $b32 (tried $c32)"
 
 echo "== PyTorch" >&2
 ref="python3 $here/wrpo_reference.py --steps $steps --warmup $warmup --json $results"
-p16=$(largest torch-bf16 "$b16 $c16" $ref --precision bf16 --batch BATCH)
-f16=$(largest torch-fp16 "$b16 $c16" $ref --precision fp16 --batch BATCH)
-t32=$(largest torch-tf32 "$b32 $c32" $ref --precision tf32 --batch BATCH)
+# PyTorch's memory is not DJL's: bisect up to a little above DJL's largest batch.
+p16=$(bisect_largest torch-bf16 "$(( b16 + 2 ))" $ref --precision bf16 --batch BATCH)
+f16=$(bisect_largest torch-fp16 "$(( p16 + 2 ))" $ref --precision fp16 --batch BATCH)
+t32=$(bisect_largest torch-tf32 "$(( b32 + 2 ))" $ref --precision tf32 --batch BATCH)
 echo "PyTorch batches: bf16 $p16, fp16 $f16, tf32 $t32" >&2
 
-echo "== profiles: DJL FP16_MIXED at batch $b16, PyTorch fp16 at batch $f16" >&2
-"$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch "$b16" --steps 1 --warmup 1 --profile "$out/djl-profile.json" \
-    > "$out/djl-profile.log" 2>&1
-python3 "$here/wrpo_reference.py" --precision fp16 --batch "$f16" --steps 1 --warmup 1 --profile "$out/torch-profile.txt" \
-    > "$out/torch-profile.log" 2>&1
+if [[ "${PROFILE:-1}" == 1 ]]; then   # PROFILE=0 skips the two profiles (a shorter run)
+  echo "== profiles: DJL FP16_MIXED at batch $b16, PyTorch fp16 at batch $f16" >&2
+  "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch "$b16" --steps 1 --warmup "$warmup" --profile "$out/djl-profile.json" \
+      > "$out/djl-profile.log" 2>&1
+  python3 "$here/wrpo_reference.py" --precision fp16 --batch "$f16" --steps 1 --warmup 1 --profile "$out/torch-profile.txt" \
+      > "$out/torch-profile.log" 2>&1
+fi
 python3 "$here/summarize.py" "$out" | tee "$out/summary.md"
