@@ -306,10 +306,7 @@ public final class TrainerService implements AutoCloseable {
      * a skill not learned by then stayed unlearned).
      */
     private SftStep sftStep() {
-        long length = Math.max(1, settings.sftSamples());
-        CosineWarmupSchedule schedule = new CosineWarmupSchedule(settings.sftLearningRate(), settings.sftLearningRate() / 10,
-                Math.max(1, length / 10), length);
-        return new SftStep(policy, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, 1.0, 1, settings.precision())
+        return new SftStep(policy, manager, updateSettings(settings.sftLearningRate(), Math.max(1, settings.sftSamples()))
                 .scheduledBy(() -> state.sftSamples()));
     }
 
@@ -317,12 +314,13 @@ public final class TrainerService implements AutoCloseable {
         Path referenceDir = settings.output().resolve(REFERENCE);
         reference = ModelDirectory.load(Files.isDirectory(referenceDir) ? referenceDir : settings.model(), manager,
                 settings.precision().computeType());
-        return WrpoUpdate.on(settings.device(), policy, reference, manager, updateSettings(settings.learningRate()));
+        return WrpoUpdate.on(settings.device(), policy, reference, manager,
+                updateSettings(settings.learningRate(), settings.scheduleUpdates()));
     }
 
-    private UpdateSettings updateSettings(double peak) {
-        CosineWarmupSchedule schedule = new CosineWarmupSchedule(peak, peak / 10, Math.max(1, settings.scheduleUpdates() / 10),
-                settings.scheduleUpdates());
+    /** A cosine from {@code peak} to a tenth of it over {@code length} (10% warm-up), AdamW, clipping at 1. */
+    private UpdateSettings updateSettings(double peak, long length) {
+        CosineWarmupSchedule schedule = new CosineWarmupSchedule(peak, peak / 10, Math.max(1, length / 10), length);
         return new UpdateSettings(schedule, AdamW.Settings.PYTORCH, 1.0, 1, settings.precision());
     }
 
