@@ -162,7 +162,7 @@ public final class DeviceParity {
     /** The same updates data-parallel over {@code devices} (e.g. {@code gpu0,gpu1}: DJL's mirrors) against their first device alone. */
     public static Curves dataParallelCurves(Path model, List<PreferenceBatch> batches, ComputeDevice devices, Precision precision,
                                             double learningRate) throws IOException {
-        return Curves.of(run(model, batches, new ComputeDevice(devices.name().split(",")[0]), precision, learningRate),
+        return Curves.of(run(model, batches, devices.first(), precision, learningRate),
                 run(model, batches, devices, precision, learningRate));
     }
 

@@ -103,7 +103,7 @@ final class DeviceCheckCommand implements Callable<Integer> {
                     precision, learningRate);
             out.printf(Locale.ROOT, "data-parallel over %s against %s alone: %.4f -> %.4f vs %.4f -> %.4f; gap of the last quarter's"
                             + " means %.2e of the starting loss, widest gap at any update %.2e%n", dataParallel,
-                    dataParallel.name().split(",")[0],
+                    dataParallel.first().name(),
                     parallel.device()[0], parallel.device()[updates - 1], parallel.cpu()[0], parallel.cpu()[updates - 1],
                     parallel.finalGap(), parallel.worstStepGap());
             passed &= parallel.within(tolerance);

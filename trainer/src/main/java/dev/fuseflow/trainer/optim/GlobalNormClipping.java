@@ -46,8 +46,7 @@ public final class GlobalNormClipping {
             if (!Double.isFinite(norm) || norm <= maxNorm) {
                 return norm;
             }
-            NDArray scale = scratch.create((float) (maxNorm / (norm + 1e-6))).toDevice(first.getDevice(), false);
-            scale.attach(scratch);
+            NDArray scale = scratch.create((float) (maxNorm / (norm + 1e-6)));     // on the gradients' device, like scratch
             for (NDArray g : gradients) {
                 NDArray typed = scale.toType(g.getDataType(), false);
                 typed.attach(scratch);

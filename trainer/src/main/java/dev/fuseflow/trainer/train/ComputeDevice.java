@@ -41,9 +41,14 @@ public record ComputeDevice(String name) {
         return name.contains(",");
     }
 
+    /** The first of several devices (where the weights live), or this one. */
+    public ComputeDevice first() {
+        return new ComputeDevice(name.split(",")[0]);
+    }
+
     /** The (first) DJL device, where the weights live. */
     public Device device() {
-        return single(name.split(",")[0]);
+        return single(first().name());
     }
 
     private static Device single(String name) {

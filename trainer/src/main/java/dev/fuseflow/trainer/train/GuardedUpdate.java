@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.optim.DynamicLossScaler;
@@ -156,11 +156,10 @@ final class GuardedUpdate {
                 LOG.warn("update skipped: {}", skipReason(lossesFinite, unscaled));
             }
             // Gradients add up until cleared: in place (g - g would keep a NaN; copyTo into a
-            // gradient handle and then closing it corrupts the heap in DJL 0.36), from a zero made
-            // on the device once (set(index, 0) copies a host number to the device per weight).
-            NDArray zero = scratch.zeros(new Shape(), gradients.get(0).getDataType(), gradients.get(0).getDevice());
+            // gradient handle and then closing it corrupts the heap in DJL 0.36), from the device's
+            // zero (set(index, 0) would copy a host number to the device per weight).
             for (NDArray g : gradients) {
-                g.set(new NDIndex("..."), g.getDataType() == zero.getDataType() ? zero : zero.toType(g.getDataType(), false));
+                g.set(new NDIndex("..."), Scalar.constant(g, 0));
             }
             return new Update(apply, norm);
         } finally {

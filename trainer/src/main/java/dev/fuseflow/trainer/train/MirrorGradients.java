@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterServer;
+import dev.fuseflow.trainer.model.Scalar;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +35,7 @@ final class MirrorGradients implements ParameterServer {
                 grads[0].addi(copy);
             }
             // In place: gradients add up until cleared (and see GuardedUpdate on why not copyTo).
-            grads[i].set(new NDIndex("..."), 0);
+            grads[i].set(new NDIndex("..."), Scalar.constant(grads[i], 0));
         }
     }
 
