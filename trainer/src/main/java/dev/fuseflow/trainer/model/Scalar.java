@@ -25,9 +25,7 @@ public final class Scalar {
     }
 
     public static NDArray like(NDArray like, double value) {
-        // The Java-backed number only feeds an addition of two non-grad tensors and is freed after it;
-        // two 0-d tensors promote to the wider type, hence the cast back.
-        return like.getManager().zeros(new Shape(), like.getDataType()).add(value).toType(like.getDataType(), false);
+        return pytorchOwned(like.getManager(), like.getDataType(), value);
     }
 
     /** A model constant's tensor, by device, type and value. */
@@ -49,7 +47,14 @@ public final class Scalar {
     public static NDArray constant(NDArray like, double value) {
         return CONSTANTS.computeIfAbsent(new ConstantKey(like.getDevice(), like.getDataType(), value), key -> {
             NDManager owner = CONSTANT_OWNERS.computeIfAbsent(key.device(), NDManager::newBaseManager);
-            return owner.zeros(new Shape(), key.type()).add(key.value()).toType(key.type(), false);
+            return pytorchOwned(owner, key.type(), key.value());
         });
+    }
+
+    /** A native zero plus the number: PyTorch owns the memory, whatever happens to the Java side. */
+    private static NDArray pytorchOwned(NDManager manager, DataType type, double value) {
+        // The Java-backed number only feeds an addition of two non-grad tensors and is freed after it;
+        // two 0-d tensors promote to the wider type, hence the cast back.
+        return manager.zeros(new Shape(), type).add(value).toType(type, false);
     }
 }
