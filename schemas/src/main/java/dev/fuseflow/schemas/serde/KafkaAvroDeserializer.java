@@ -4,7 +4,10 @@ import dev.fuseflow.schemas.registry.SchemaRegistryClient;
 import dev.fuseflow.schemas.registry.SchemaRegistryClients;
 import dev.fuseflow.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -41,6 +44,8 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
     private boolean isKey;
     private final Schema targetSchema;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    /** Schema ids whose schema is the reader's own, so their bodies decode to the record as they are. */
+    private final Set<Integer> readerSchemaIds = ConcurrentHashMap.newKeySet();
 
     /** Configured through {@link #configure}; the reader type follows {@code specific.avro.reader}. */
     public KafkaAvroDeserializer() {
@@ -83,7 +88,7 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
             throw error(topic, data, -1, String.format("unknown magic byte 0x%02x (expected 0x00): it was not written"
                     + " in the Confluent wire format", data[0]), null);
         }
-        int id = ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
+        int id = schemaId(data);
         DatumReader<T> reader = reader(topic, data, id);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
                 data.length - WireFormat.HEADER_SIZE, null);
@@ -101,6 +106,24 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
             throw error(topic, data, id, "the Avro body cannot be read to its end (" + e + ")", e);
         }
         return value;
+    }
+
+    /**
+     * The Avro body of {@code data}, a record this deserializer has read, when it was written with
+     * the reader's own schema: bytes that decode with that schema to the very record returned, so a
+     * caller that stores the record can keep them instead of encoding it again. Empty when the
+     * writer's schema differs from the reader's (or has not been read yet).
+     */
+    public Optional<byte[]> bodyInReaderSchema(byte[] data) {
+        if (data == null || data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC_BYTE
+                || !readerSchemaIds.contains(schemaId(data))) {
+            return Optional.empty();
+        }
+        return Optional.of(Arrays.copyOfRange(data, WireFormat.HEADER_SIZE, data.length));
+    }
+
+    private static int schemaId(byte[] data) {
+        return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
     }
 
     @Override
@@ -141,7 +164,11 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
         }
         Schema readerSchema = targetSchema != null ? targetSchema : generatedClassSchema(topic, data, id, writerSchema);
         // An equal writer schema is replaced by the reader's own object, so Avro skips resolution.
-        return new SpecificDatumReader<>(writerSchema.equals(readerSchema) ? readerSchema : writerSchema, readerSchema);
+        if (writerSchema.equals(readerSchema)) {
+            readerSchemaIds.add(id);
+            return new SpecificDatumReader<>(readerSchema, readerSchema);
+        }
+        return new SpecificDatumReader<>(writerSchema, readerSchema);
     }
 
     private Schema generatedClassSchema(String topic, byte[] data, int id, Schema writerSchema) {

@@ -3,7 +3,6 @@ package dev.fuseflow.schemas.serde;
 import dev.fuseflow.schemas.registry.SchemaRegistryClient;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -37,7 +36,7 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     }
 
     @Override
-    public Deserializer<T> deserializer() {
+    public KafkaAvroDeserializer<T> deserializer() {
         return deserializer;
     }
 

@@ -8,10 +8,18 @@ import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.registry.InMemorySchemaRegistryClient;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
@@ -188,6 +196,37 @@ class WireFormatSerdeTest {
         }
         // Random bytes almost never form a complete record that ends exactly at the last byte.
         assertThat(failures).isGreaterThan(190);
+    }
+
+    @Test
+    void theBodyIsOfferedForKeepingOnlyWhenWrittenWithTheReadersSchema() throws Exception {
+        GenerationEvent event = SampleRecords.generation(3);
+        byte[] sameSchema = serializer().serialize(TOPIC, event);
+        KafkaAvroDeserializer<GenerationEvent> deserializer = new KafkaAvroDeserializer<>(GenerationEvent.class);
+        deserializer.configure(CONFIG, false);
+        assertThat(deserializer.bodyInReaderSchema(sameSchema)).as("before the schema id was read").isEmpty();
+
+        assertThat(deserializer.deserialize(TOPIC, sameSchema)).isEqualTo(event);
+        byte[] body = deserializer.bodyInReaderSchema(sameSchema).orElseThrow();
+        assertThat(body).isEqualTo(Arrays.copyOfRange(sameSchema, WireFormat.HEADER_SIZE, sameSchema.length));
+        assertThat(new SpecificDatumReader<>(GenerationEvent.class).read(null, DecoderFactory.get().binaryDecoder(body, null)))
+                .isEqualTo(event);
+
+        // A producer on a newer schema (one more field, with a default): its body is not in the reader's schema.
+        Schema evolved = new Schema.Parser().parse(GenerationEvent.getClassSchema().toString()
+                .replaceFirst("\"fields\":\\[", "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\",\"default\":\"t\"},"));
+        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(v1, null);
+        new SpecificDatumWriter<>(GenerationEvent.class).write(event, encoder);
+        encoder.flush();
+        GenericRecord newer = new GenericDatumReader<GenericRecord>(GenerationEvent.getClassSchema(), evolved)
+                .read(null, DecoderFactory.get().binaryDecoder(v1.toByteArray(), null));
+        KafkaAvroSerializer<GenericRecord> genericSerializer = new KafkaAvroSerializer<>();
+        genericSerializer.configure(CONFIG, false);
+        byte[] otherSchema = genericSerializer.serialize(TOPIC, newer);
+        assertThat(deserializer.deserialize(TOPIC, otherSchema)).isEqualTo(event);
+        assertThat(deserializer.bodyInReaderSchema(otherSchema)).isEmpty();
+        assertThat(deserializer.bodyInReaderSchema(sameSchema)).isPresent();
     }
 
     private static KafkaAvroSerializer<SpecificRecord> serializer() {

@@ -4,6 +4,7 @@ import dev.fuseflow.schemas.avro.Evidence;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.ModelRole;
+import dev.fuseflow.schemas.avro.PairwiseChoice;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.avro.SourceResponse;
 import dev.fuseflow.schemas.avro.TargetResponse;
@@ -14,6 +15,7 @@ import dev.fuseflow.streams.scoring.ScoringPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,12 +37,15 @@ public final class SampleBuilder {
     private final ResponseScorer scorer;
     private final WeightPolicy weights;
     private final EmissionPolicy emission;
+    /** Written into every sample's evidence; formatted once (it showed in the stream thread's profile). */
+    private final String scoringDescription;
 
     public SampleBuilder(ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission) {
         this.scoring = scoring;
         this.scorer = new ResponseScorer(scoring);
         this.weights = weights;
         this.emission = emission;
+        this.scoringDescription = scoring.describe();
     }
 
     /**
@@ -61,7 +66,7 @@ public final class SampleBuilder {
     /** Like {@link #build}, with the record built lazily. */
     public Optional<Decision> decide(String promptId, Collection<GenerationEvent> generations,
                                      Collection<FeedbackEvent> feedback, Map<String, Long> newestPublished) {
-        if (!enoughResponses(generations, newestPublished) || feedback.isEmpty()) {
+        if (!enoughResponses(generations, newestPublished) || !enoughNamedResponses(generations, feedback, newestPublished)) {
             return Optional.empty();
         }
         Set<String> ids = generations.stream().map(GenerationEvent::getEventId).collect(Collectors.toSet());
@@ -110,6 +115,25 @@ public final class SampleBuilder {
         return sources >= 1 && targets >= 2;
     }
 
+    /**
+     * The same condition counting only responses some feedback names: a response without a signal
+     * has no score. Most events of a prompt arrive before its sample can exist, and this spares them
+     * the scoring.
+     */
+    private boolean enoughNamedResponses(Collection<GenerationEvent> generations, Collection<FeedbackEvent> feedback,
+                                         Map<String, Long> newestPublished) {
+        Set<String> named = new HashSet<>();
+        for (FeedbackEvent f : feedback) {
+            if (f.getSignal() instanceof PairwiseChoice choice) {
+                named.add(choice.getPreferredGenerationId());
+                named.add(choice.getOtherGenerationId());
+            } else {
+                named.add(f.getGenerationId());
+            }
+        }
+        return enoughResponses(generations.stream().filter(g -> named.contains(g.getEventId())).toList(), newestPublished);
+    }
+
     /** True for a TARGET response more than maxVersionLag versions behind the newest published one. */
     public boolean isStale(GenerationEvent generation, Map<String, Long> newestPublished) {
         Long newest = newestPublished.get(generation.getModel().getName());
@@ -130,7 +154,7 @@ public final class SampleBuilder {
                 .setAgreement(agreement)
                 .setRewardGap(gap)
                 .setFeedbackEventIds(List.copyOf(feedbackIds))
-                .setScoringPolicy(scoring.describe())
+                .setScoringPolicy(scoringDescription)
                 .build();
         GenerationEvent targetChosen = selection.targetChosen().generation();
         return PreferenceSample.newBuilder()

@@ -33,25 +33,51 @@ public final class PromptState {
 
     /** Adds a generation unless one with the same event id is known (a producer retry); true if added. */
     public boolean add(GenerationEvent generation) {
-        if (generations.stream().anyMatch(g -> g.getEventId().equals(generation.getEventId()))) {
+        return add(generation, null);
+    }
+
+    /** Like {@link #add(GenerationEvent)}, with the event's Avro body if the caller has it (null if not). */
+    public boolean add(GenerationEvent generation, byte[] avroBody) {
+        if (hasGeneration(generation.getEventId())) {
             return false;
         }
         generations.add(generation);
+        remember(generation, avroBody);
         return true;
     }
 
     /** Adds feedback unless its event id is known; true if added. */
     public boolean add(StoredFeedback stored) {
+        return add(stored, null);
+    }
+
+    /** Like {@link #add(StoredFeedback)}, with the event's Avro body if the caller has it (null if not). */
+    public boolean add(StoredFeedback stored, byte[] avroBody) {
         String id = stored.event().getEventId();
-        if (feedback.stream().anyMatch(f -> f.event().getEventId().equals(id))) {
-            return false;
+        for (StoredFeedback known : feedback) {
+            if (known.event().getEventId().equals(id)) {
+                return false;
+            }
         }
         feedback.add(stored);
+        remember(stored.event(), avroBody);
         return true;
     }
 
+    private void remember(Object event, byte[] avroBody) {
+        if (avroBody != null) {
+            encoded.put(event, avroBody);
+        }
+    }
+
     public boolean hasGeneration(String generationId) {
-        return generations.stream().anyMatch(g -> g.getEventId().equals(generationId));
+        // Loops, not streams, in what runs for every event: setting up a stream pipeline showed in the profile.
+        for (GenerationEvent g : generations) {
+            if (g.getEventId().equals(generationId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Removes and returns feedback that satisfies {@code test}. */
@@ -75,7 +101,11 @@ public final class PromptState {
     }
 
     public List<FeedbackEvent> feedback() {
-        return feedback.stream().map(StoredFeedback::event).toList();
+        List<FeedbackEvent> events = new ArrayList<>(feedback.size());
+        for (StoredFeedback f : feedback) {
+            events.add(f.event());
+        }
+        return events;
     }
 
     public Optional<String> lastEmittedSampleId() {

@@ -53,7 +53,8 @@ public final class PromptStateSerde implements Serde<PromptState> {
     }
 
     byte[] encode(PromptState state) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        // Sized for the whole state, so that the buffer never grows: a state is written at every event of its prompt.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(encodedSizeBound(state));
         out.write(FORMAT_VERSION);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
@@ -81,6 +82,18 @@ public final class PromptStateSerde implements Serde<PromptState> {
             throw new SerializationException("Cannot encode prompt state", e);
         }
         return out.toByteArray();
+    }
+
+    /** Event bodies plus a generous bound for the rest (varints take at most 10 bytes; ids are short). */
+    private int encodedSizeBound(PromptState state) {
+        int size = 64;
+        for (GenerationEvent g : state.generations()) {
+            size += state.encoding(g, e -> avro(generationWriter, (GenerationEvent) e)).length + 10;
+        }
+        for (StoredFeedback f : state.storedFeedback()) {
+            size += state.encoding(f.event(), e -> avro(feedbackWriter, (FeedbackEvent) e)).length + 40;
+        }
+        return size + 3 * state.lastEmittedSampleId().map(String::length).orElse(0);
     }
 
     private static <T> byte[] avro(SpecificDatumWriter<T> writer, T event) {

@@ -56,8 +56,8 @@ public final class PreferenceTopology {
      * @param serdeConfig the Avro serdes' settings ({@code schema.registry.url} and friends)
      */
     public static Topology build(TopologySettings settings, Map<String, ?> serdeConfig, MeterRegistry meters) {
-        Serde<GenerationEvent> generations = serde(GenerationEvent.class, serdeConfig);
-        Serde<FeedbackEvent> feedback = serde(FeedbackEvent.class, serdeConfig);
+        SpecificAvroSerde<GenerationEvent> generations = serde(GenerationEvent.class, serdeConfig);
+        SpecificAvroSerde<FeedbackEvent> feedback = serde(FeedbackEvent.class, serdeConfig);
         Serde<PreferenceSample> preferences = serde(PreferenceSample.class, serdeConfig);
         Serde<DeadLetter> deadLetters = serde(DeadLetter.class, serdeConfig);
         Serde<ModelVersion> modelVersions = serde(ModelVersion.class, serdeConfig);
@@ -65,9 +65,11 @@ public final class PreferenceTopology {
         Serializer<FeedbackEvent> feedbackSerializer = feedback.serializer();
 
         Topology topology = new Topology();
-        topology.addSource(GENERATIONS_SOURCE, Serdes.String().deserializer(), generations.deserializer(),
+        topology.addSource(GENERATIONS_SOURCE, Serdes.String().deserializer(),
+                new Received.ReceivedDeserializer<>(generations.deserializer()),
                 settings.topics().generations().name());
-        topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), feedback.deserializer(),
+        topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(),
+                new Received.ReceivedDeserializer<>(feedback.deserializer()),
                 settings.topics().feedback().name());
         topology.addProcessor(VALIDATE_GENERATION, () -> new ValidateProcessor<GenerationEvent>(
                 InvalidEventException.raising(validator::check)),
@@ -95,7 +97,7 @@ public final class PreferenceTopology {
         return topology;
     }
 
-    private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, Map<String, ?> config) {
+    private static <T extends SpecificRecord> SpecificAvroSerde<T> serde(Class<T> type, Map<String, ?> config) {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
         serde.configure(config, false);
         return serde;

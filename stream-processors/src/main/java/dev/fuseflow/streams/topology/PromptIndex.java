@@ -28,6 +28,10 @@ final class PromptIndex {
         entries.put(promptId, new Entry(lastActivityMs, oldestUnresolvedMs));
     }
 
+    boolean contains(String promptId) {
+        return entries.containsKey(promptId);
+    }
+
     void remove(String promptId) {
         entries.remove(promptId);
     }

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * thrown as InvalidEventException and dead-lettered by the processing exception handler, which
  * has the record's original bytes.
  */
-final class ValidateProcessor<V> implements Processor<String, V, String, Object> {
+final class ValidateProcessor<V> implements Processor<String, Received<V>, String, Object> {
 
     private final BiConsumer<String, V> requireValid;
     private ProcessorContext<String, Object> context;
@@ -25,8 +25,9 @@ final class ValidateProcessor<V> implements Processor<String, V, String, Object>
     }
 
     @Override
-    public void process(Record<String, V> record) {
-        requireValid.accept(record.key(), record.value());
+    public void process(Record<String, Received<V>> record) {
+        // A null value (a tombstone) reaches the validator as null: it is rejected as a missing record.
+        requireValid.accept(record.key(), record.value() == null ? null : record.value().event());
         context.forward(record.withValue(record.value()));
     }
 }

@@ -48,19 +48,33 @@ import org.apache.kafka.streams.Topology;
 /**
  * The preference topology against a passthrough topology that copies the same bytes, on the same
  * embedded broker, in one run (README: "Benchmark"). Phase 1: each drains the same backlog of
- * generated events, exactly once; events/s and the ratio are printed. Phase 2: the topology runs
+ * generated events, exactly once, in alternating rounds after warm-up ones; events/s after start-up,
+ * what each run cost the machine, and the ratio are printed (with -Dbench.floors=true also the
+ * lower bounds of {@link FloorTopologies}). Phase 2: the topology runs
  * live while events are produced at a steady rate, and a read_committed consumer measures the
  * time from the event that completed a sample's condition to the sample being readable.
  * Goals on 2 cores: ratio >= 0.5, p99 latency <= 1 s.
  */
 public final class StreamsThroughputBenchmark {
 
-    private static final int GOOD_PROMPTS = Integer.getInteger("bench.prompts", 8_000);
+    /** 40,000 prompts make about 241,000 events: seconds per round even for the passthrough. */
+    private static final int GOOD_PROMPTS = Integer.getInteger("bench.prompts", 40_000);
     private static final int BAD_PER_KIND = Integer.getInteger("bench.bad-per-kind", 100);
     private static final int LIVE_PROMPTS = Integer.getInteger("bench.live-prompts", 2_000);
-    /** Each round lasts seconds, so its start-up weighs; more rounds steady the medians (3 varied 0.27-0.39). */
+    /** Rounds vary by a fifth on this machine; the median of five steadies the ratio. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    /** Rounds run first and not counted: the JIT compiles the hot paths during them (they ran at half speed). */
+    private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup-rounds", 1);
+    /** How often the committed offsets are read: the resolution of the timing. */
+    private static final long POLL_MS = 50;
+    /** Also run the lower bounds of {@link FloorTopologies}. */
+    private static final boolean FLOORS = Boolean.getBoolean("bench.floors");
     private static final int LIVE_EVENTS_PER_SECOND = Integer.getInteger("bench.live-rate", 1_000);
+
+    /** Settings both contenders run with, from -Dbench.set.KEY=VALUE (e.g. bench.set.fuseflow.streams.threads=2). */
+    private static final Map<String, String> SHARED_OVERRIDES = System.getProperties().stringPropertyNames().stream()
+            .filter(k -> k.startsWith("bench.set.")).collect(Collectors.toMap(k -> k.substring("bench.set.".length()),
+                    System::getProperty));
 
     private final EmbeddedStack stack;
     private final Path dir;
@@ -92,39 +106,66 @@ public final class StreamsThroughputBenchmark {
             Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
             long total = ends.values().stream().mapToLong(Long::longValue).sum();
 
-            // Alternate the two so that both see the same machine noise; report the medians.
-            double[] passthroughRuns = new double[ROUNDS];
-            double[] topologyRuns = new double[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                String p = "bench-passthrough-" + round;
-                String t = "bench-topology-" + round;
-                passthroughRuns[round] = drain(admin, p, total, ends, () -> startPassthrough(topics, p));
-                topologyRuns[round] = drain(admin, t, total, ends, () -> startTopology(topics, t));
+            List<Contender> contenders = new ArrayList<>(List.of(
+                    new Contender("passthrough (copies the bytes)", "bench-passthrough", app -> startPassthrough(topics, app)),
+                    new Contender("preference topology", "bench-topology", app -> startTopology(topics, app))));
+            if (FLOORS) {
+                Map<String, Object> serde = Map.of("schema.registry.url", stack.schemaRegistryUrl());
+                contenders.add(new Contender("floor: decode + validate", "bench-floor-decode",
+                        app -> startPlain(FloorTopologies.decodeAndValidate(topics, serde), app)));
+                contenders.add(new Contender("floor: + append to changelogged store", "bench-floor-state",
+                        app -> startPlain(FloorTopologies.decodeValidateAndAppend(topics, serde), app)));
             }
-            double passthrough = median(passthroughRuns);
-            double topology = median(topologyRuns);
+            // Alternate the contenders so that all see the same machine noise; report the medians.
+            double[][] rates = new double[contenders.size()][ROUNDS];
+            for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+                for (int c = 0; c < contenders.size(); c++) {
+                    Contender contender = contenders.get(c);
+                    String app = contender.applicationIdPrefix() + (round < 0 ? "-warmup" + (-round) : "-" + round);
+                    double rate = drain(admin, app, total, ends, () -> contender.starter().start(app));
+                    if (round >= 0) {
+                        rates[c][round] = rate;
+                    }
+                }
+            }
             System.out.println();
-            System.out.printf(Locale.ROOT, "Backlog of %,d events, exactly once, 1 stream thread, median of %d alternating rounds:%n",
-                    total, ROUNDS);
-            System.out.printf(Locale.ROOT, "  passthrough (copies the bytes)   %,10.0f events/s  (rounds %s)%n", passthrough,
-                    Arrays.toString(Arrays.stream(passthroughRuns).mapToLong(Math::round).toArray()));
-            System.out.printf(Locale.ROOT, "  preference topology              %,10.0f events/s  (rounds %s)%n", topology,
-                    Arrays.toString(Arrays.stream(topologyRuns).mapToLong(Math::round).toArray()));
-            System.out.printf(Locale.ROOT, "  ratio %.3f (goal >= 0.5: %s)%n", topology / passthrough,
-                    topology / passthrough >= 0.5 ? "MET" : "NOT MET");
+            System.out.printf(Locale.ROOT, "Backlog of %,d events, exactly once, 1 stream thread, events/s after start-up,"
+                    + " median of %d alternating rounds after %d warm-up:%n", total, ROUNDS, WARMUP_ROUNDS);
+            double passthrough = median(rates[0]);
+            for (int c = 0; c < contenders.size(); c++) {
+                System.out.printf(Locale.ROOT, "  %-40s %,10.0f events/s  %.3f of passthrough  (rounds %s)%n",
+                        contenders.get(c).name(), median(rates[c]), median(rates[c]) / passthrough,
+                        Arrays.toString(Arrays.stream(rates[c]).mapToLong(Math::round).toArray()));
+            }
+            double ratio = median(rates[1]) / passthrough;
+            System.out.printf(Locale.ROOT, "  ratio %.3f (goal >= 0.5: %s)%n", ratio, ratio >= 0.5 ? "MET" : "NOT MET");
         }
         liveLatency();
     }
 
+    /**
+     * Events/s while processing: from the first commit that moved the group's offsets to the last,
+     * so that start-up (joining the group, restoring state, bootstrapping the global store), which a
+     * long-running application pays once, does not count; it is printed on its own, with what the
+     * run cost the machine.
+     */
     private double drain(Admin admin, String group, long total, Map<TopicPartition, Long> ends, StartedApp starter)
             throws Exception {
         long start = System.nanoTime();
         try (AutoCloseable app = starter.start()) {
             long done = 0;
+            long firstDone = 0;
+            long firstAt = 0;
+            MachineCost costAtFirst = null;
             long lastReport = start;
             while (done < total) {
-                Thread.sleep(200);
+                Thread.sleep(POLL_MS);
                 done = committed(admin, group, ends);
+                if (firstAt == 0 && done > 0) {
+                    firstAt = System.nanoTime();
+                    firstDone = done;
+                    costAtFirst = MachineCost.now();
+                }
                 if (System.nanoTime() - lastReport > 2_000_000_000L) {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     System.out.printf(Locale.ROOT, "  %s: %,d / %,d events, %,.0f events/s, ETA %.0f s%n", group, done, total,
@@ -132,7 +173,11 @@ public final class StreamsThroughputBenchmark {
                     lastReport = System.nanoTime();
                 }
             }
-            return total / ((System.nanoTime() - start) / 1e9);
+            double seconds = (System.nanoTime() - firstAt) / 1e9;
+            double rate = (total - firstDone) / seconds;
+            System.out.printf(Locale.ROOT, "  %s: start-up %.2f s, then %,.0f events/s; %s%n", group, (firstAt - start) / 1e9, rate,
+                    MachineCost.now().describeSince(costAtFirst, total - firstDone, seconds));
+            return rate;
         }
     }
 
@@ -213,6 +258,7 @@ public final class StreamsThroughputBenchmark {
         s.put("fuseflow.topics.preferences.name", topics.preferences().name());
         s.put("fuseflow.topics.dlq.name", topics.deadLetters().name());
         s.put("fuseflow.topics.model-versions.name", topics.modelVersions().name());
+        s.putAll(SHARED_OVERRIDES);
         return StreamProcessorApp.start(StreamProcessorConfig.from(Settings.of(s)));
     }
 
@@ -221,12 +267,18 @@ public final class StreamsThroughputBenchmark {
         copy.addSource("in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.generations().name(), topics.feedback().name());
         copy.addSink("out", "bench.passthrough-out", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "in");
+        return startPlain(copy, applicationId);
+    }
+
+    /** A topology with the preference topology's Streams settings (exactly once, commit interval, compression). */
+    private AutoCloseable startPlain(Topology topology, String applicationId) {
         Map<String, String> s = new HashMap<>(StreamProcessorConfig.DEFAULTS);
         s.put("bootstrap.servers", stack.bootstrapServers());
         s.put("fuseflow.streams.application-id", applicationId);
         s.put("fuseflow.streams.state-dir", dir.resolve(applicationId).toString());
+        s.putAll(SHARED_OVERRIDES);
         Properties props = StreamsProperties.of(StreamProcessorConfig.from(Settings.of(s)), new SimpleMeterRegistry());
-        KafkaStreams streams = new KafkaStreams(copy, props);
+        KafkaStreams streams = new KafkaStreams(topology, props);
         streams.start();
         return () -> streams.close(Duration.ofSeconds(30));
     }
@@ -278,6 +330,15 @@ public final class StreamsThroughputBenchmark {
             return -1;
         }
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * percent / 100.0) - 1)];
+    }
+
+    /** One topology to measure; {@code starter} starts it under the application id it is given. */
+    private record Contender(String name, String applicationIdPrefix, Starter starter) {
+    }
+
+    @FunctionalInterface
+    private interface Starter {
+        AutoCloseable start(String applicationId) throws Exception;
     }
 
     @FunctionalInterface

@@ -1,0 +1,102 @@
+package dev.fuseflow.streams.bench;
+
+import dev.fuseflow.schemas.avro.FeedbackEvent;
+import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.schemas.validation.EventValidator;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Lower bounds for the preference topology, measured beside it (-Dbench.floors=true): what
+ * decoding and validating the events costs alone, and with the least state any per-prompt join
+ * needs, each event appended to its prompt's entry in a cached, changelogged RocksDB store. No
+ * scoring, no output. They tell how much of the topology's cost its own logic is.
+ */
+final class FloorTopologies {
+
+    static final String STATE_STORE = "floor-state";
+
+    private FloorTopologies() {
+    }
+
+    static Topology decodeAndValidate(FuseFlowTopics topics, Map<String, ?> serdeConfig) {
+        return build(topics, serdeConfig, false);
+    }
+
+    static Topology decodeValidateAndAppend(FuseFlowTopics topics, Map<String, ?> serdeConfig) {
+        return build(topics, serdeConfig, true);
+    }
+
+    private static Topology build(FuseFlowTopics topics, Map<String, ?> serdeConfig, boolean withState) {
+        Topology topology = new Topology();
+        topology.addSource("events", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.generations().name(), topics.feedback().name());
+        topology.addProcessor("decode", () -> new Decode(topics, serdeConfig, withState), "events");
+        if (withState) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
+                    Serdes.ByteArray()).withCachingEnabled(), "decode");
+        }
+        return topology;
+    }
+
+    private static final class Decode implements Processor<String, byte[], Void, Void> {
+
+        private final String generationsTopic;
+        private final KafkaAvroDeserializer<GenerationEvent> generations = new KafkaAvroDeserializer<>(GenerationEvent.class);
+        private final KafkaAvroDeserializer<FeedbackEvent> feedback = new KafkaAvroDeserializer<>(FeedbackEvent.class);
+        private final EventValidator validator = new EventValidator(2_000);
+        private final boolean withState;
+        private ProcessorContext<Void, Void> context;
+        private KeyValueStore<String, byte[]> store;
+
+        Decode(FuseFlowTopics topics, Map<String, ?> serdeConfig, boolean withState) {
+            this.generationsTopic = topics.generations().name();
+            this.withState = withState;
+            generations.configure(serdeConfig, false);
+            feedback.configure(serdeConfig, false);
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+            store = withState ? context.getStateStore(STATE_STORE) : null;
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            String topic = context.recordMetadata().orElseThrow().topic();
+            try {
+                if (topic.equals(generationsTopic)) {
+                    validator.check(record.key(), generations.deserialize(topic, record.value()));
+                } else {
+                    validator.check(record.key(), feedback.deserialize(topic, record.value()));
+                }
+            } catch (RuntimeException malformed) {
+                return;
+            }
+            if (store != null) {
+                byte[] before = store.get(record.key());
+                byte[] after = before == null ? record.value() : Arrays.copyOf(before, before.length + record.value().length);
+                if (before != null) {
+                    System.arraycopy(record.value(), 0, after, before.length, record.value().length);
+                }
+                store.put(record.key(), after);
+            }
+        }
+
+        @Override
+        public void close() {
+            generations.close();
+            feedback.close();
+        }
+    }
+}
