@@ -17,9 +17,11 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Lower bounds for the preference topology, measured beside it (-Dbench.floors=true): what
- * decoding and validating the events costs alone, and with the least state any per-prompt join
- * needs, each event appended to its prompt's entry in a cached, changelogged RocksDB store. No
- * scoring, no output. They tell how much of the topology's cost its own logic is.
+ * decoding and validating the events costs alone, and with the least state a per-prompt join in a
+ * cached, changelogged RocksDB store needs, in its two layouts: each event appended to its
+ * prompt's entry (what the topology does), or each event under a key of its own (written once,
+ * never rewritten). No scoring, no output. They tell how much of the topology's cost its own
+ * logic is, and what any design with such a store cannot go below.
  */
 final class FloorTopologies {
 
@@ -28,19 +30,17 @@ final class FloorTopologies {
     private FloorTopologies() {
     }
 
-    static Topology decodeAndValidate(FuseFlowTopics topics, Map<String, ?> serdeConfig) {
-        return build(topics, serdeConfig, false);
+    /** How the floor keeps the events. */
+    enum Layout {
+        NONE, APPEND_PER_PROMPT, KEY_PER_EVENT
     }
 
-    static Topology decodeValidateAndAppend(FuseFlowTopics topics, Map<String, ?> serdeConfig) {
-        return build(topics, serdeConfig, true);
-    }
-
-    private static Topology build(FuseFlowTopics topics, Map<String, ?> serdeConfig, boolean withState) {
+    static Topology build(FuseFlowTopics topics, Map<String, ?> serdeConfig, Layout layout) {
+        boolean withState = layout != Layout.NONE;
         Topology topology = new Topology();
         topology.addSource("events", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.generations().name(), topics.feedback().name());
-        topology.addProcessor("decode", () -> new Decode(topics, serdeConfig, withState), "events");
+        topology.addProcessor("decode", () -> new Decode(topics, serdeConfig, layout), "events");
         if (withState) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
                     Serdes.ByteArray()).withCachingEnabled(), "decode");
@@ -54,13 +54,13 @@ final class FloorTopologies {
         private final KafkaAvroDeserializer<GenerationEvent> generations = new KafkaAvroDeserializer<>(GenerationEvent.class);
         private final KafkaAvroDeserializer<FeedbackEvent> feedback = new KafkaAvroDeserializer<>(FeedbackEvent.class);
         private final EventValidator validator = new EventValidator(2_000);
-        private final boolean withState;
+        private final Layout layout;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, byte[]> store;
 
-        Decode(FuseFlowTopics topics, Map<String, ?> serdeConfig, boolean withState) {
+        Decode(FuseFlowTopics topics, Map<String, ?> serdeConfig, Layout layout) {
             this.generationsTopic = topics.generations().name();
-            this.withState = withState;
+            this.layout = layout;
             generations.configure(serdeConfig, false);
             feedback.configure(serdeConfig, false);
         }
@@ -68,7 +68,7 @@ final class FloorTopologies {
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             this.context = context;
-            store = withState ? context.getStateStore(STATE_STORE) : null;
+            store = layout == Layout.NONE ? null : context.getStateStore(STATE_STORE);
         }
 
         @Override
@@ -83,7 +83,9 @@ final class FloorTopologies {
             } catch (RuntimeException malformed) {
                 return;
             }
-            if (store != null) {
+            if (layout == Layout.KEY_PER_EVENT) {
+                store.put(topic + "/" + record.key() + "/" + context.recordMetadata().orElseThrow().offset(), record.value());
+            } else if (layout == Layout.APPEND_PER_PROMPT) {
                 byte[] before = store.get(record.key());
                 byte[] after = before == null ? record.value() : Arrays.copyOf(before, before.length + record.value().length);
                 if (before != null) {

@@ -94,6 +94,14 @@ public final class StreamsThroughputBenchmark {
     }
 
     private void run() throws Exception {
+        backlogThroughput();
+        // The backlog's events and the finished runs' garbage are gone before latency is measured.
+        System.gc();
+        liveLatency();
+    }
+
+    /** Phase 1. */
+    private void backlogThroughput() throws Exception {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> "bench." + n);
         Workload workload = Workload.generate(topics, GOOD_PROMPTS, BAD_PER_KIND, 2_000, Duration.ofMinutes(1), 1);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
@@ -112,25 +120,31 @@ public final class StreamsThroughputBenchmark {
             if (FLOORS) {
                 Map<String, Object> serde = Map.of("schema.registry.url", stack.schemaRegistryUrl());
                 contenders.add(new Contender("floor: decode + validate", "bench-floor-decode",
-                        app -> startPlain(FloorTopologies.decodeAndValidate(topics, serde), app)));
-                contenders.add(new Contender("floor: + append to changelogged store", "bench-floor-state",
-                        app -> startPlain(FloorTopologies.decodeValidateAndAppend(topics, serde), app)));
+                        app -> startPlain(FloorTopologies.build(topics, serde, FloorTopologies.Layout.NONE), app)));
+                contenders.add(new Contender("floor: + append to the prompt's entry", "bench-floor-append",
+                        app -> startPlain(FloorTopologies.build(topics, serde, FloorTopologies.Layout.APPEND_PER_PROMPT), app)));
+                contenders.add(new Contender("floor: + one entry per event", "bench-floor-per-event",
+                        app -> startPlain(FloorTopologies.build(topics, serde, FloorTopologies.Layout.KEY_PER_EVENT), app)));
             }
             // Alternate the contenders so that all see the same machine noise; report the medians.
             double[][] rates = new double[contenders.size()][ROUNDS];
+            double[][] withStartUp = new double[contenders.size()][ROUNDS];
             for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
                 for (int c = 0; c < contenders.size(); c++) {
                     Contender contender = contenders.get(c);
                     String app = contender.applicationIdPrefix() + (round < 0 ? "-warmup" + (-round) : "-" + round);
-                    double rate = drain(admin, app, total, ends, () -> contender.starter().start(app));
+                    Rates measured = drain(admin, app, total, ends, () -> contender.starter().start(app));
                     if (round >= 0) {
-                        rates[c][round] = rate;
+                        rates[c][round] = measured.steady();
+                        withStartUp[c][round] = measured.withStartUp();
                     }
                 }
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "Backlog of %,d events, exactly once, 1 stream thread, events/s after start-up,"
-                    + " median of %d alternating rounds after %d warm-up:%n", total, ROUNDS, WARMUP_ROUNDS);
+            System.out.printf(Locale.ROOT, "Backlog of %,d events, exactly once, %s, events/s after start-up,"
+                    + " median of %d alternating rounds after %d warm-up:%n", total,
+                    SHARED_OVERRIDES.isEmpty() ? "default settings (1 stream thread)" : "settings " + SHARED_OVERRIDES,
+                    ROUNDS, WARMUP_ROUNDS);
             double passthrough = median(rates[0]);
             for (int c = 0; c < contenders.size(); c++) {
                 System.out.printf(Locale.ROOT, "  %-40s %,10.0f events/s  %.3f of passthrough  (rounds %s)%n",
@@ -138,9 +152,9 @@ public final class StreamsThroughputBenchmark {
                         Arrays.toString(Arrays.stream(rates[c]).mapToLong(Math::round).toArray()));
             }
             double ratio = median(rates[1]) / passthrough;
-            System.out.printf(Locale.ROOT, "  ratio %.3f (goal >= 0.5: %s)%n", ratio, ratio >= 0.5 ? "MET" : "NOT MET");
+            System.out.printf(Locale.ROOT, "  ratio %.3f (goal >= 0.5: %s); counting start-up as earlier sessions did: %.3f%n", ratio,
+                    ratio >= 0.5 ? "MET" : "NOT MET", median(withStartUp[1]) / median(withStartUp[0]));
         }
-        liveLatency();
     }
 
     /**
@@ -149,7 +163,7 @@ public final class StreamsThroughputBenchmark {
      * long-running application pays once, does not count; it is printed on its own, with what the
      * run cost the machine.
      */
-    private double drain(Admin admin, String group, long total, Map<TopicPartition, Long> ends, StartedApp starter)
+    private Rates drain(Admin admin, String group, long total, Map<TopicPartition, Long> ends, StartedApp starter)
             throws Exception {
         long start = System.nanoTime();
         try (AutoCloseable app = starter.start()) {
@@ -173,11 +187,13 @@ public final class StreamsThroughputBenchmark {
                     lastReport = System.nanoTime();
                 }
             }
-            double seconds = (System.nanoTime() - firstAt) / 1e9;
-            double rate = (total - firstDone) / seconds;
-            System.out.printf(Locale.ROOT, "  %s: start-up %.2f s, then %,.0f events/s; %s%n", group, (firstAt - start) / 1e9, rate,
+            long end = System.nanoTime();
+            double seconds = (end - firstAt) / 1e9;
+            Rates rates = new Rates((total - firstDone) / seconds, total / ((end - start) / 1e9));
+            System.out.printf(Locale.ROOT, "  %s: start-up %.2f s, then %,.0f events/s (%,.0f with start-up); %s%n", group,
+                    (firstAt - start) / 1e9, rates.steady(), rates.withStartUp(),
                     MachineCost.now().describeSince(costAtFirst, total - firstDone, seconds));
-            return rate;
+            return rates;
         }
     }
 
@@ -213,7 +229,8 @@ public final class StreamsThroughputBenchmark {
         System.out.printf(Locale.ROOT, "Live: %,d events at %,d events/s; %,d samples read%n", workload.events().size(),
                 LIVE_EVENTS_PER_SECOND, sorted.length);
         System.out.printf(Locale.ROOT, "  event-to-sample latency (completing event sent -> sample readable, read_committed):"
-                + " p50 %d ms, p99 %d ms, max %d ms (goal p99 <= 1000 ms: %s)%n", percentile(sorted, 50), percentile(sorted, 99),
+                + " p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (goal p99 <= 1000 ms: %s)%n", percentile(sorted, 50),
+                percentile(sorted, 90), percentile(sorted, 99),
                 sorted.length == 0 ? -1 : sorted[sorted.length - 1], percentile(sorted, 99) <= 1000 ? "MET" : "NOT MET");
     }
 
@@ -330,6 +347,10 @@ public final class StreamsThroughputBenchmark {
             return -1;
         }
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * percent / 100.0) - 1)];
+    }
+
+    /** Events/s of one run: after start-up, and over the whole drain. */
+    private record Rates(double steady, double withStartUp) {
     }
 
     /** One topology to measure; {@code starter} starts it under the application id it is given. */
