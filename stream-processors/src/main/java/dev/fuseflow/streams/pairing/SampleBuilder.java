@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -69,7 +68,10 @@ public final class SampleBuilder {
         if (!enoughResponses(generations, newestPublished) || !enoughNamedResponses(generations, feedback, newestPublished)) {
             return Optional.empty();
         }
-        Set<String> ids = generations.stream().map(GenerationEvent::getEventId).collect(Collectors.toSet());
+        Set<String> ids = new HashSet<>();
+        for (GenerationEvent g : generations) {
+            ids.add(g.getEventId());
+        }
         List<FeedbackEvent> feedbackList = List.copyOf(feedback);
         Map<String, ResponseScore> scores = scorer.score(ids, feedbackList);
         List<Candidate> sources = new ArrayList<>();
@@ -131,7 +133,13 @@ public final class SampleBuilder {
                 named.add(f.getGenerationId());
             }
         }
-        return enoughResponses(generations.stream().filter(g -> named.contains(g.getEventId())).toList(), newestPublished);
+        List<GenerationEvent> scorable = new ArrayList<>();
+        for (GenerationEvent g : generations) {
+            if (named.contains(g.getEventId())) {
+                scorable.add(g);
+            }
+        }
+        return enoughResponses(scorable, newestPublished);
     }
 
     /** True for a TARGET response more than maxVersionLag versions behind the newest published one. */

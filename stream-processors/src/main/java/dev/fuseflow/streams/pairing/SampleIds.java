@@ -16,13 +16,18 @@ public final class SampleIds {
     private SampleIds() {
     }
 
-    public static String of(String promptId, Selection selection, List<String> sortedFeedbackIds) {
-        MessageDigest sha256;
+    /** One digest per thread: looking the algorithm up for every decision showed in the stream thread's profile. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JVM has SHA-256", e);
         }
+    });
+
+    public static String of(String promptId, Selection selection, List<String> sortedFeedbackIds) {
+        MessageDigest sha256 = SHA_256.get();
+        sha256.reset();
         update(sha256, promptId);
         update(sha256, selection.sourceChosen().generationId());
         update(sha256, selection.targetChosen().generationId());
