@@ -82,13 +82,15 @@ final class FloorTopologies {
         @Override
         public void process(Record<String, byte[]> record) {
             String topic = context.recordMetadata().orElseThrow().topic();
+            boolean valid;
             try {
-                if (topic.equals(generationsTopic)) {
-                    validator.check(record.key(), generations.deserialize(topic, record.value()));
-                } else {
-                    validator.check(record.key(), feedback.deserialize(topic, record.value()));
-                }
-            } catch (RuntimeException malformed) {
+                valid = topic.equals(generationsTopic)
+                        ? validator.check(record.key(), generations.deserialize(topic, record.value())).isEmpty()
+                        : validator.check(record.key(), feedback.deserialize(topic, record.value())).isEmpty();
+            } catch (RuntimeException undeserializable) {
+                valid = false;
+            }
+            if (!valid) {
                 return;
             }
             if (layout == Layout.KEY_PER_EVENT) {

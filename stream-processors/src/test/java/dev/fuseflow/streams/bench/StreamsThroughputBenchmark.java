@@ -67,6 +67,8 @@ public final class StreamsThroughputBenchmark {
     private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup-rounds", 1);
     /** How often the committed offsets are read: the resolution of the timing. */
     private static final long POLL_MS = 50;
+    /** A round that takes longer has stopped (an application that died waits for nothing). */
+    private static final Duration ROUND_LIMIT = Duration.ofMinutes(3);
     /** Also run the lower bounds of {@link FloorTopologies}. */
     private static final boolean FLOORS = Boolean.getBoolean("bench.floors");
     private static final int LIVE_EVENTS_PER_SECOND = Integer.getInteger("bench.live-rate", 1_000);
@@ -176,6 +178,10 @@ public final class StreamsThroughputBenchmark {
             while (done < total) {
                 Thread.sleep(POLL_MS);
                 done = committed(admin, group, ends);
+                if (System.nanoTime() - start > ROUND_LIMIT.toNanos()) {
+                    throw new IllegalStateException(group + " stalled at " + done + " of " + total + " events after " + ROUND_LIMIT
+                            + ": see its log above");
+                }
                 if (firstAt == 0 && done > 0) {
                     firstAt = System.nanoTime();
                     firstDone = done;
