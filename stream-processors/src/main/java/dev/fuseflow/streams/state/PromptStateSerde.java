@@ -62,14 +62,14 @@ public final class PromptStateSerde implements Serde<PromptState> {
             encoder.setItemCount(state.generations().size());
             for (GenerationEvent g : state.generations()) {
                 encoder.startItem();
-                encoder.writeFixed(state.encoding(g, e -> avro(generationWriter, (GenerationEvent) e)));
+                encoder.writeFixed(body(state, g));
             }
             encoder.writeArrayEnd();
             encoder.writeArrayStart();
             encoder.setItemCount(state.storedFeedback().size());
             for (StoredFeedback f : state.storedFeedback()) {
                 encoder.startItem();
-                encoder.writeFixed(state.encoding(f.event(), e -> avro(feedbackWriter, (FeedbackEvent) e)));
+                encoder.writeFixed(body(state, f));
                 encoder.writeInt(f.partition());
                 encoder.writeLong(f.offset());
                 encoder.writeLong(f.timestamp());
@@ -88,12 +88,21 @@ public final class PromptStateSerde implements Serde<PromptState> {
     private int encodedSizeBound(PromptState state) {
         int size = 64;
         for (GenerationEvent g : state.generations()) {
-            size += state.encoding(g, e -> avro(generationWriter, (GenerationEvent) e)).length + 10;
+            size += body(state, g).length + 10;
         }
         for (StoredFeedback f : state.storedFeedback()) {
-            size += state.encoding(f.event(), e -> avro(feedbackWriter, (FeedbackEvent) e)).length + 40;
+            size += body(state, f).length + 40;
         }
         return size + 3 * state.lastEmittedSampleId().map(String::length).orElse(0);
+    }
+
+    /** The generation's Avro body: the one it arrived with, or encoded once and kept by the state. */
+    private byte[] body(PromptState state, GenerationEvent generation) {
+        return state.encoding(generation, e -> avro(generationWriter, (GenerationEvent) e));
+    }
+
+    private byte[] body(PromptState state, StoredFeedback feedback) {
+        return state.encoding(feedback.event(), e -> avro(feedbackWriter, (FeedbackEvent) e));
     }
 
     private static <T> byte[] avro(SpecificDatumWriter<T> writer, T event) {

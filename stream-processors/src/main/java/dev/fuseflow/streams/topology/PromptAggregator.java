@@ -185,10 +185,13 @@ final class PromptAggregator implements Processor<String, Object, String, Object
     private Map<String, Long> publishedVersions(PromptState state) {
         Map<String, Long> published = new HashMap<>();
         for (GenerationEvent g : state.generations()) {
+            // Once per model, not per response: a prompt's responses share a few models.
             String model = g.getModel().getName();
-            Long newest = published.containsKey(model) ? null : newestPublished.get(model);
-            if (newest != null) {
-                published.put(model, newest);
+            if (!published.containsKey(model)) {
+                Long newest = newestPublished.get(model);
+                if (newest != null) {
+                    published.put(model, newest);
+                }
             }
         }
         return published;

@@ -136,7 +136,7 @@ public final class StreamsThroughputBenchmark {
                 for (int c = 0; c < contenders.size(); c++) {
                     Contender contender = contenders.get(c);
                     String app = contender.applicationIdPrefix() + (round < 0 ? "-warmup" + (-round) : "-" + round);
-                    Rates measured = drain(admin, app, total, ends, () -> contender.starter().start(app));
+                    Rates measured = drain(admin, app, total, ends, contender.starter());
                     if (round >= 0) {
                         rates[c][round] = measured.steady();
                         withStartUp[c][round] = measured.withStartUp();
@@ -166,10 +166,10 @@ public final class StreamsThroughputBenchmark {
      * long-running application pays once, does not count; it is printed on its own, with what the
      * run cost the machine.
      */
-    private Rates drain(Admin admin, String group, long total, Map<TopicPartition, Long> ends, StartedApp starter)
+    private Rates drain(Admin admin, String group, long total, Map<TopicPartition, Long> ends, Starter starter)
             throws Exception {
         long start = System.nanoTime();
-        try (AutoCloseable app = starter.start()) {
+        try (AutoCloseable app = starter.start(group)) {
             long done = 0;
             long firstDone = 0;
             long firstAt = 0;
@@ -268,11 +268,8 @@ public final class StreamsThroughputBenchmark {
     }
 
     private AutoCloseable startTopology(FuseFlowTopics topics, String applicationId) {
-        Map<String, String> s = new HashMap<>(StreamProcessorConfig.DEFAULTS);
-        s.put("bootstrap.servers", stack.bootstrapServers());
+        Map<String, String> s = new HashMap<>();
         s.put("schema.registry.url", stack.schemaRegistryUrl());
-        s.put("fuseflow.streams.application-id", applicationId);
-        s.put("fuseflow.streams.state-dir", dir.resolve(applicationId).toString());
         s.put("fuseflow.metrics.port", "-1");
         s.put("fuseflow.validation.max-text-bytes", "2000");
         s.put("fuseflow.windows.reference", "1m");
@@ -282,8 +279,7 @@ public final class StreamsThroughputBenchmark {
         s.put("fuseflow.topics.preferences.name", topics.preferences().name());
         s.put("fuseflow.topics.dlq.name", topics.deadLetters().name());
         s.put("fuseflow.topics.model-versions.name", topics.modelVersions().name());
-        s.putAll(SHARED_OVERRIDES);
-        return StreamProcessorApp.start(StreamProcessorConfig.from(Settings.of(s)));
+        return StreamProcessorApp.start(config(applicationId, s));
     }
 
     private AutoCloseable startPassthrough(FuseFlowTopics topics, String applicationId) {
@@ -296,15 +292,21 @@ public final class StreamsThroughputBenchmark {
 
     /** A topology with the preference topology's Streams settings (exactly once, commit interval, compression). */
     private AutoCloseable startPlain(Topology topology, String applicationId) {
+        Properties props = StreamsProperties.of(config(applicationId, Map.of()), new SimpleMeterRegistry());
+        KafkaStreams streams = new KafkaStreams(topology, props);
+        streams.start();
+        return () -> streams.close(Duration.ofSeconds(30));
+    }
+
+    /** The defaults on this stack under {@code applicationId}, then {@code settings}, then -Dbench.set overrides. */
+    private StreamProcessorConfig config(String applicationId, Map<String, String> settings) {
         Map<String, String> s = new HashMap<>(StreamProcessorConfig.DEFAULTS);
         s.put("bootstrap.servers", stack.bootstrapServers());
         s.put("fuseflow.streams.application-id", applicationId);
         s.put("fuseflow.streams.state-dir", dir.resolve(applicationId).toString());
+        s.putAll(settings);
         s.putAll(SHARED_OVERRIDES);
-        Properties props = StreamsProperties.of(StreamProcessorConfig.from(Settings.of(s)), new SimpleMeterRegistry());
-        KafkaStreams streams = new KafkaStreams(topology, props);
-        streams.start();
-        return () -> streams.close(Duration.ofSeconds(30));
+        return StreamProcessorConfig.from(Settings.of(s));
     }
 
     private KafkaConsumer<String, PreferenceSample> samplesConsumer(FuseFlowTopics topics) {
@@ -367,10 +369,5 @@ public final class StreamsThroughputBenchmark {
     @FunctionalInterface
     private interface Starter {
         AutoCloseable start(String applicationId) throws Exception;
-    }
-
-    @FunctionalInterface
-    private interface StartedApp {
-        AutoCloseable start() throws Exception;
     }
 }

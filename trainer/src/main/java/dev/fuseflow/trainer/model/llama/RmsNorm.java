@@ -3,12 +3,12 @@ package dev.fuseflow.trainer.model.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.fuseflow.trainer.model.Scalar;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /** RMSNorm: {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
