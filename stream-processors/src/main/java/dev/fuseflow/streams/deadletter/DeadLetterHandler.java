@@ -1,15 +1,14 @@
 package dev.fuseflow.streams.deadletter;
 
 import dev.fuseflow.schemas.avro.DeadLetter;
-import dev.fuseflow.schemas.avro.DeadLetterHeader;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
+import dev.fuseflow.schemas.deadletter.DeadLetters;
+import dev.fuseflow.schemas.deadletter.DeadLetters.FailedRecord;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.streams.validation.InvalidEventException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -139,48 +136,20 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String step, DeadLetterReason reason,
                                                            String message, Exception exception) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setOriginalKey(wrap(context.sourceRawKey()))
-                .setOriginalValue(wrap(context.sourceRawValue()))
-                .setOriginalHeaders(headers(context.headers()))
-                .setSourceTopic(context.topic())
-                .setSourcePartition(context.partition() < 0 ? null : context.partition())
-                .setSourceOffset(context.offset() < 0 ? null : context.offset())
-                .setSourceTimestamp(context.timestamp() < 0 ? null : Instant.ofEpochMilli(context.timestamp()))
-                .setStage(STAGE_PREFIX + step)
-                .setReason(reason)
-                .setMessage(message)
+        DeadLetter letter = DeadLetters.builder(failedRecord(context), STAGE_PREFIX + step, reason, message, exception, Instant.now())
                 .setProcessorNode(context.processorNodeId())
                 .setTaskId(context.taskId() == null ? null : context.taskId().toString())
-                .setExceptionClass(exception == null ? null : exception.getClass().getName())
-                .setExceptionMessage(exception == null ? null : causes(exception))
-                .setFailedAt(Instant.now())
                 .build();
         meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", reason.name()).increment();
         LOG.debug("Dead letter {} from {}-{}@{}: {}", reason, context.topic(), context.partition(), context.offset(), message);
         return List.of(new ProducerRecord<>(topic, null, context.sourceRawKey(), serializer.serialize(topic, letter)));
     }
 
-    private static ByteBuffer wrap(byte[] bytes) {
-        return bytes == null ? null : ByteBuffer.wrap(bytes);
-    }
-
-    private static List<DeadLetterHeader> headers(Headers headers) {
-        List<DeadLetterHeader> out = new ArrayList<>();
-        if (headers != null) {
-            for (Header h : headers) {
-                out.add(new DeadLetterHeader(h.key(), wrap(h.value())));
-            }
-        }
-        return out;
-    }
-
-    private static String causes(Throwable exception) {
-        StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
-        for (Throwable cause = exception.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
-        }
-        return text.toString();
+    /** The source record as Streams knows it; a negative partition, offset or timestamp means none. */
+    private static FailedRecord failedRecord(ErrorHandlerContext context) {
+        return new FailedRecord(context.topic(), context.partition() < 0 ? null : context.partition(),
+                context.offset() < 0 ? null : context.offset(), context.timestamp() < 0 ? null : context.timestamp(),
+                context.sourceRawKey(), context.sourceRawValue(), context.headers());
     }
 
     private static int size(ProducerRecord<byte[], byte[]> record) {

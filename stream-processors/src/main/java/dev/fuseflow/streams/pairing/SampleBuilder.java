@@ -4,11 +4,11 @@ import dev.fuseflow.schemas.avro.Evidence;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.ModelRole;
-import dev.fuseflow.schemas.avro.PairwiseChoice;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.avro.SourceResponse;
 import dev.fuseflow.schemas.avro.TargetResponse;
 import dev.fuseflow.streams.scoring.Comparison;
+import dev.fuseflow.streams.scoring.NamedResponses;
 import dev.fuseflow.streams.scoring.ResponseScore;
 import dev.fuseflow.streams.scoring.ResponseScorer;
 import dev.fuseflow.streams.scoring.ScoringPolicy;
@@ -126,12 +126,7 @@ public final class SampleBuilder {
                                          Map<String, Long> newestPublished) {
         Set<String> named = new HashSet<>();
         for (FeedbackEvent f : feedback) {
-            if (f.getSignal() instanceof PairwiseChoice choice) {
-                named.add(choice.getPreferredGenerationId());
-                named.add(choice.getOtherGenerationId());
-            } else {
-                named.add(f.getGenerationId());
-            }
+            named.addAll(NamedResponses.of(f));
         }
         List<GenerationEvent> scorable = new ArrayList<>();
         for (GenerationEvent g : generations) {

@@ -64,24 +64,21 @@ public final class ResponseScorer {
 
     private void collect(FeedbackEvent event, Set<String> known, Map<String, Accumulator> byResponse,
                          List<Comparison> comparisons) {
-        Object signal = event.getSignal();
+        List<String> named = NamedResponses.of(event);
+        if (!known.containsAll(named)) {
+            return;
+        }
         String giver = event.getGiver().getKind() + ":" + event.getGiver().getId();
+        for (String id : named) {
+            byResponse.computeIfAbsent(id, k -> new Accumulator()).note(event.getEventId(), giver);
+        }
+        Object signal = event.getSignal();
         if (signal instanceof PairwiseChoice choice) {
-            String winner = choice.getPreferredGenerationId();
-            String loser = choice.getOtherGenerationId();
-            if (known.contains(winner) && known.contains(loser)) {
-                comparisons.add(new Comparison(winner, loser));
-                byResponse.computeIfAbsent(winner, k -> new Accumulator()).note(event.getEventId(), giver);
-                byResponse.computeIfAbsent(loser, k -> new Accumulator()).note(event.getEventId(), giver);
-            }
-            return;
+            comparisons.add(new Comparison(choice.getPreferredGenerationId(), choice.getOtherGenerationId()));
+        } else {
+            byResponse.get(event.getGenerationId()).signals.computeIfAbsent(SignalKind.of(signal), k -> new ArrayList<>())
+                    .add(value(signal));
         }
-        if (!known.contains(event.getGenerationId())) {
-            return;
-        }
-        Accumulator acc = byResponse.computeIfAbsent(event.getGenerationId(), k -> new Accumulator());
-        acc.note(event.getEventId(), giver);
-        acc.signals.computeIfAbsent(SignalKind.of(signal), k -> new ArrayList<>()).add(value(signal));
     }
 
     /** A single signal on its kind's scale (pairwise choices are scored jointly instead). */

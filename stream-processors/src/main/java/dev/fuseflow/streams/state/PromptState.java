@@ -2,6 +2,7 @@ package dev.fuseflow.streams.state;
 
 import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.streams.scoring.NamedResponses;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -78,6 +79,16 @@ public final class PromptState {
             }
         }
         return false;
+    }
+
+    /** True when every response the feedback names has arrived. */
+    public boolean isResolved(StoredFeedback stored) {
+        for (String generationId : NamedResponses.of(stored.event())) {
+            if (!hasGeneration(generationId)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Removes and returns feedback that satisfies {@code test}. */

@@ -72,10 +72,10 @@ public final class PreferenceTopology {
                 new Received.ReceivedDeserializer<>(feedback.deserializer()),
                 settings.topics().feedback().name());
         topology.addProcessor(VALIDATE_GENERATION, () -> new ValidateProcessor<GenerationEvent>(
-                InvalidEventException.raising(validator::check)),
+                InvalidEventException.raising(validator::check), PromptEvent.Generation::new),
                 GENERATIONS_SOURCE);
         topology.addProcessor(VALIDATE_FEEDBACK, () -> new ValidateProcessor<FeedbackEvent>(
-                InvalidEventException.raising(validator::check)),
+                InvalidEventException.raising(validator::check), PromptEvent.Feedback::new),
                 FEEDBACK_SOURCE);
         Serializer<PreferenceSample> sampleSerializer = preferences.serializer();
         topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, sampleSerializer, meters),

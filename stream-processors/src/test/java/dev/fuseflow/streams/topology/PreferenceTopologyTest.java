@@ -19,6 +19,7 @@ import dev.fuseflow.schemas.serde.SpecificAvroSerde;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.streams.app.StreamsProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,6 +213,31 @@ class PreferenceTopologyTest {
         assertThat(letter.getMessage()).contains("'p5-a' and 'p5-b'").contains("did not arrive within PT10M");
         assertThat(letter.getSourceOffset()).isZero();
         assertThat(letter.getSourceTopic()).isEqualTo(TOPICS.feedback().name());
+    }
+
+    @Test
+    void theAggregatorsOwnDeadLetterCarriesTheFeedbackItsSourceAndTheNode() {
+        FeedbackEvent orphan = pairwise("p14", "f1", "p14-a", "p14-b");
+        feedback.pipeInput("p14", orphan, T0);
+        generations.pipeInput("p14", source("p14", "p14-c", "m"), T0.plus(Duration.ofMinutes(11)));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+        DeadLetter letter = deadLetters.readValue();
+        ByteBuffer value = letter.getOriginalValue().duplicate();
+        byte[] original = new byte[value.remaining()];
+        value.get(original);
+        assertThat(serde(FeedbackEvent.class).deserializer().deserialize(TOPICS.feedback().name(), original)).isEqualTo(orphan);
+        assertThat(letter.getOriginalKey()).isEqualTo(ByteBuffer.wrap("p14".getBytes(StandardCharsets.UTF_8)));
+        assertThat(letter.getOriginalHeaders()).isEmpty();
+        assertThat(letter.getSourcePartition()).isZero();
+        assertThat(letter.getSourceTimestamp()).isEqualTo(T0);
+        assertThat(letter.getStage()).isEqualTo("stream-processors/" + PreferenceTopology.AGGREGATOR);
+        assertThat(letter.getProcessorNode()).isEqualTo(PreferenceTopology.AGGREGATOR);
+        assertThat(letter.getTaskId()).isEqualTo("0_0");
+        assertThat(letter.getExceptionClass()).isNull();
+        assertThat(letter.getFailedAt()).isEqualTo(T0.plus(Duration.ofMinutes(11)));
+        assertThat(meters.counter("fuseflow_dlq_records", "stage", "stream-processors/" + PreferenceTopology.AGGREGATOR,
+                "reason", DeadLetterReason.UNKNOWN_REFERENCE.name()).count()).isEqualTo(1.0);
     }
 
     @Test
