@@ -1,8 +1,8 @@
 package dev.fuseflow.ops.cli;
 
-import dev.fuseflow.schemas.config.ConnectionOptions;
-import dev.fuseflow.schemas.security.ComponentAccess.Component;
-import dev.fuseflow.schemas.security.ComponentAccess;
+import dev.fuseflow.runtime.config.ConnectionOptions;
+import dev.fuseflow.runtime.security.ComponentAccess;
+import dev.fuseflow.runtime.security.ComponentAccess.Component;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.exporter.OpsExporter;
-import dev.fuseflow.schemas.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

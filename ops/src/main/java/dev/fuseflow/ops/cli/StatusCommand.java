@@ -2,7 +2,7 @@ package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.json.OpsJson;
 import dev.fuseflow.ops.lag.LagProbe;
-import dev.fuseflow.schemas.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,14 +1,16 @@
 package dev.fuseflow.schemas.security;
 
-import dev.fuseflow.schemas.config.Settings;
 import dev.fuseflow.schemas.registry.RegistryClientConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -28,8 +30,15 @@ import java.util.Set;
  * </table>
  *
  * <p>Each can also come from the environment: {@code fuseflow.security.sasl.password} is
- * {@code FUSEFLOW_SECURITY_SASL_PASSWORD} (see {@link Settings#envName}). Operators write a
- * user name and password, never a JAAS line; this class writes the JAAS line.
+ * {@code FUSEFLOW_SECURITY_SASL_PASSWORD}. Operators write a user name and password, never a JAAS
+ * line; this class writes the JAAS line.
+ *
+ * <p>It lives in {@code schemas}, not with the services' settings in {@code runtime}, because
+ * {@code FeedbackClientBuilder.security(ClientSecurity)} takes it: an app reads the same
+ * {@code fuseflow.security.*} file as the services without the runtime module on its classpath
+ * (Prometheus, picocli, the ops HTTP server). So it reads its keys from a plain map, and
+ * {@link #load} layers file and environment itself, by the same rule as runtime's
+ * {@code Settings.load} (a runtime test holds the two to the same result).
  */
 public record ClientSecurity(String protocol, String saslMechanism, Optional<String> username, Optional<String> password,
                              Optional<Path> truststore, Optional<String> truststorePassword, Optional<Path> keystore,
@@ -56,7 +65,7 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
     public static final Map<String, String> DEFAULTS = defaults();
 
     /** No authentication, no TLS: the embedded stack's default. */
-    public static final ClientSecurity NONE = from(Settings.of(DEFAULTS));
+    public static final ClientSecurity NONE = from(DEFAULTS);
 
     public ClientSecurity {
         if (!PROTOCOLS.contains(protocol)) {
@@ -76,18 +85,32 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         });
     }
 
-    /** Reads the {@code fuseflow.security.*} keys of a component's settings. */
-    public static ClientSecurity from(Settings s) {
-        Optional<String> password = s.optional(SASL_PASSWORD).or(() -> s.optional(SASL_PASSWORD_FILE).map(ClientSecurity::readSecret));
-        return new ClientSecurity(s.optional(PROTOCOL).orElse("PLAINTEXT"), s.optional(SASL_MECHANISM).orElse("SCRAM-SHA-512"),
-                s.optional(SASL_USERNAME), password, s.optional(TRUSTSTORE).map(Path::of), s.optional(TRUSTSTORE_PASSWORD),
-                s.optional(KEYSTORE).map(Path::of), s.optional(KEYSTORE_PASSWORD), s.optional(REGISTRY_USER_INFO),
-                s.optional(REGISTRY_TRUSTSTORE).map(Path::of), s.optional(REGISTRY_TRUSTSTORE_PASSWORD));
+    /**
+     * Reads the {@code fuseflow.security.*} keys of a component's settings (a service passes
+     * {@code settings.asMap()}); other keys are ignored, blank values count as unset.
+     */
+    public static ClientSecurity from(Map<String, String> s) {
+        Optional<String> password = optional(s, SASL_PASSWORD).or(() -> optional(s, SASL_PASSWORD_FILE).map(ClientSecurity::readSecret));
+        return new ClientSecurity(optional(s, PROTOCOL).orElse("PLAINTEXT"), optional(s, SASL_MECHANISM).orElse("SCRAM-SHA-512"),
+                optional(s, SASL_USERNAME), password, optional(s, TRUSTSTORE).map(Path::of), optional(s, TRUSTSTORE_PASSWORD),
+                optional(s, KEYSTORE).map(Path::of), optional(s, KEYSTORE_PASSWORD), optional(s, REGISTRY_USER_INFO),
+                optional(s, REGISTRY_TRUSTSTORE).map(Path::of), optional(s, REGISTRY_TRUSTSTORE_PASSWORD));
     }
 
-    /** Defaults, then the properties file if given, then {@code FUSEFLOW_SECURITY_*} variables of {@code env}. */
+    /**
+     * Defaults, then the properties file if given, then each key's environment variable in
+     * {@code env} ({@code fuseflow.security.sasl.password} is {@code FUSEFLOW_SECURITY_SASL_PASSWORD}).
+     */
     public static ClientSecurity load(Optional<Path> file, Map<String, String> env) {
-        return from(Settings.load(DEFAULTS, file, env, Map.of()));
+        Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+        file.ifPresent(f -> merged.putAll(readProperties(f)));
+        for (String key : Map.copyOf(merged).keySet()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) {
+                merged.put(key, fromEnv);
+            }
+        }
+        return from(merged);
     }
 
     /** Kafka client settings (producer, consumer, admin, streams alike); every value a string, as in a properties file. */
@@ -151,6 +174,28 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
+    private static Optional<String> optional(Map<String, String> settings, String key) {
+        return Optional.ofNullable(settings.get(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /** The services' rule (runtime's {@code Settings.envName}): the leading "fuseflow." dropped, FUSEFLOW_ and upper case. */
+    private static String envName(String key) {
+        String bare = key.startsWith("fuseflow.") ? key.substring("fuseflow.".length()) : key;
+        return "FUSEFLOW_" + bare.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the security config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(k -> out.put(k, properties.getProperty(k)));
+        return out;
+    }
+
     private static String readSecret(String file) {
         try {
             return Files.readString(Path.of(file)).strip();
@@ -163,8 +208,8 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         boolean sasl = protocol.startsWith("SASL_");
         if (sasl && (username.isEmpty() || password.isEmpty())) {
             throw new IllegalArgumentException(PROTOCOL + "=" + protocol + " needs the component's SCRAM user: set " + SASL_USERNAME
-                    + " and " + SASL_PASSWORD + " (or " + SASL_PASSWORD_FILE + "), e.g. as " + Settings.envName(SASL_USERNAME)
-                    + " and " + Settings.envName(SASL_PASSWORD));
+                    + " and " + SASL_PASSWORD + " (or " + SASL_PASSWORD_FILE + "), e.g. as " + envName(SASL_USERNAME)
+                    + " and " + envName(SASL_PASSWORD));
         }
         if (!sasl && username.isPresent()) {
             throw new IllegalArgumentException(SASL_USERNAME + " is set but " + PROTOCOL + " is " + protocol

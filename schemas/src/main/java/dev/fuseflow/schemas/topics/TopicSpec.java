@@ -3,11 +3,12 @@ package dev.fuseflow.schemas.topics;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A topic FuseFlow writes: its name, partition count, replication factor (empty: the broker's
- * {@code default.replication.factor}) and topic-level configs.
+ * {@code default.replication.factor}) and topic-level configs. A description only: the services
+ * create topics from it with runtime's {@code TopicProvisioner}, so that this contract carries no
+ * Admin API.
  */
 public record TopicSpec(String name, int partitions, Optional<Short> replicationFactor, Map<String, String> configs,
                         Class<?> valueType) {
@@ -43,10 +44,5 @@ public record TopicSpec(String name, int partitions, Optional<Short> replication
 
     public TopicSpec withReplicationFactor(short factor) {
         return new TopicSpec(name, partitions, Optional.of(factor), configs, valueType);
-    }
-
-    /** The Admin API request that creates this topic. */
-    public NewTopic toNewTopic() {
-        return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(configs);
     }
 }

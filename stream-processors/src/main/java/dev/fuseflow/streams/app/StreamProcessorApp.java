@@ -1,7 +1,7 @@
 package dev.fuseflow.streams.app;
 
-import dev.fuseflow.schemas.ops.OpsHttpServer;
-import dev.fuseflow.schemas.topics.TopicProvisioner;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
+import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.streams.topology.PreferenceTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

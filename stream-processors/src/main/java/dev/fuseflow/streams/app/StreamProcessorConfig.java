@@ -1,6 +1,6 @@
 package dev.fuseflow.streams.app;
 
-import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.schemas.security.ClientSecurity;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.streams.pairing.EmissionPolicy;
@@ -101,7 +101,7 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
                 s.duration("fuseflow.windows.reference"), s.duration("fuseflow.windows.inactivity"),
                 s.duration("fuseflow.windows.late-retention"), s.duration("fuseflow.windows.punctuation-interval"),
                 s.integer("fuseflow.limits.max-events-per-prompt"), s.integer("fuseflow.limits.max-output-bytes"));
-        ClientSecurity security = ClientSecurity.from(s);
+        ClientSecurity security = ClientSecurity.from(s.asMap());
         Map<String, String> serde = new LinkedHashMap<>(security.registryProperties());
         serde.putAll(s.withPrefix("serde."));
         serde.put("schema.registry.url", s.string("schema.registry.url"));

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
+import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.PreferenceSample;
-import dev.fuseflow.schemas.config.Settings;
 import dev.fuseflow.streams.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;

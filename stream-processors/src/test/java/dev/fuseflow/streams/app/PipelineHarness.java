@@ -1,9 +1,9 @@
 package dev.fuseflow.streams.app;
 
 import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.PreferenceSample;
-import dev.fuseflow.schemas.config.Settings;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;

@@ -3,7 +3,7 @@ package dev.fuseflow.streams.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.runtime.config.Settings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

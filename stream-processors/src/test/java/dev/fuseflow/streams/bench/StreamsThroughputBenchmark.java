@@ -2,12 +2,12 @@ package dev.fuseflow.streams.bench;
 
 import dev.fuseflow.embedded.BrokerMode;
 import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.schemas.avro.PreferenceSample;
-import dev.fuseflow.schemas.config.Settings;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.schemas.topics.TopicSpec;
 import dev.fuseflow.streams.app.StreamProcessorApp;
 import dev.fuseflow.streams.app.StreamProcessorConfig;
 import dev.fuseflow.streams.app.StreamsProperties;
@@ -107,7 +107,7 @@ public final class StreamsThroughputBenchmark {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> "bench." + n);
         Workload workload = Workload.generate(topics, GOOD_PROMPTS, BAD_PER_KIND, 2_000, Duration.ofMinutes(1), 1);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(topics.all().stream().map(TopicSpec::toNewTopic).toList()).all().get();
+            admin.createTopics(topics.all().stream().map(TopicProvisioner::newTopic).toList()).all().get();
             admin.createTopics(List.of(new NewTopic("bench.passthrough-out", 6, (short) 1),
                     new NewTopic(FloorTopologies.OUTPUT_TOPIC, 6, (short) 1))).all().get();
             System.out.printf(Locale.ROOT, "Producing the backlog: %,d events (%,d malformed)%n", workload.events().size(),
@@ -209,7 +209,7 @@ public final class StreamsThroughputBenchmark {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> "live." + n);
         Workload workload = Workload.generate(topics, LIVE_PROMPTS, 0, 2_000, Duration.ofMinutes(1), 2);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(topics.all().stream().map(TopicSpec::toNewTopic).toList()).all().get();
+            admin.createTopics(topics.all().stream().map(TopicProvisioner::newTopic).toList()).all().get();
         }
         List<Long> latencies = new ArrayList<>();
         try (AutoCloseable app = startTopology(topics, "bench-live");

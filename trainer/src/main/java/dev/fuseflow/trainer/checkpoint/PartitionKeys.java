@@ -1,5 +1,7 @@
 package dev.fuseflow.trainer.checkpoint;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,5 +24,19 @@ public final class PartitionKeys {
             throw new IllegalArgumentException("partition key '" + key + "' is not <topic>-<partition>");
         }
         return new TopicPartition(key.substring(0, dash), Integer.parseInt(key.substring(dash + 1)));
+    }
+
+    /** Offsets keyed as files write them. */
+    public static Map<String, Long> asStrings(Map<TopicPartition, Long> offsets) {
+        Map<String, Long> keyed = new LinkedHashMap<>();
+        offsets.forEach((partition, offset) -> keyed.put(of(partition), offset));
+        return keyed;
+    }
+
+    /** Offsets as a file wrote them, keyed by partition again. */
+    public static Map<TopicPartition, Long> parsed(Map<String, Long> offsets) {
+        Map<TopicPartition, Long> parsed = new LinkedHashMap<>();
+        offsets.forEach((key, offset) -> parsed.put(parse(key), offset));
+        return parsed;
     }
 }

@@ -1,6 +1,6 @@
 package dev.fuseflow.trainer.cli;
 
-import dev.fuseflow.schemas.ops.OpsHttpServer;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.trainer.service.TrainerService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;

@@ -1,25 +1,26 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.schemas.avro.ModelVersion;
-import dev.fuseflow.schemas.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.model.FreshModel;
-import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
-import dev.fuseflow.trainer.service.Publication;
+import dev.fuseflow.trainer.service.GatedPublication;
 import dev.fuseflow.trainer.service.SampleIntake;
 import dev.fuseflow.trainer.service.TrainerMetrics;
 import dev.fuseflow.trainer.service.TrainerService;
-import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.Objective;
+import dev.fuseflow.trainer.training.Publication;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,8 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + " the dead member's session to time out.")
     String groupInstanceId;
 
-    @Option(names = "--micro-batch", defaultValue = "8")
-    int microBatch;
+    @Mixin
+    TrainingOptions training = TrainingOptions.forServe();
 
     @Option(names = "--max-wait", defaultValue = "PT2S", description = "Longest wait for a micro-batch to fill (ISO-8601).")
     Duration maxWait;
@@ -75,49 +77,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--sft-samples", defaultValue = "1000", description = "Samples trained by SFT on y_ws before WRPO starts.")
     long sftSamples;
 
-    @Option(names = "--sft-dedupe-window", defaultValue = "0",
-            description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every sample trains).")
-    int sftDedupeWindow;
-
-    @Option(names = "--sft-lr", defaultValue = "1e-5",
-            description = "SFT's peak rate; its cosine (10% warm-up, floor a tenth of the peak) runs over"
-                    + " --sft-samples trained samples.")
-    double sftLearningRate;
-
-    @Option(names = "--lr", defaultValue = "3e-7")
-    double learningRate;
-
     @Option(names = "--schedule-updates", defaultValue = "1000",
-            description = "WRPO's cosine schedule length in updates; the rate stays at its floor after.")
+            description = "WRPO's cosine schedule length in updates; the rate stays at its floor after (default ${DEFAULT-VALUE}).")
     long scheduleUpdates;
-
-    @Option(names = "--beta", defaultValue = "0.01")
-    double beta;
-
-    @Option(names = "--alpha", defaultValue = "0.1")
-    double alphaFinal;
-
-    @Option(names = "--alpha-ramp", defaultValue = "311", description = "T, in updates (the paper's ~311).")
-    long alphaRamp;
-
-    @Option(names = "--max-length", defaultValue = "2048")
-    int maxLength;
-
-    @Option(names = "--max-prompt-length", defaultValue = "1800")
-    int maxPromptLength;
-
-    @Option(names = "--checkpoint-every", defaultValue = "20")
-    int checkpointEvery;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "5")
-    int keepCheckpoints;
-
-    @Option(names = "--precision", defaultValue = "FP32", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    Precision precision;
-
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
-            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
-    ComputeDevice device;
 
     @Option(names = "--eval-bucket", defaultValue = "0",
             description = "Percent of samples held out for the eval gate (0: no gate, no publication).")
@@ -137,6 +99,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--gate-lower-is-better", split = ",", defaultValue = "eval/loss",
             description = "Which gate metrics are better when lower.")
     List<String> gateLowerIsBetter;
+
+    @Option(names = "--candidate-metrics", split = ",",
+            description = "Plug-in metrics scored for every candidate besides the preference metrics, by name (default: every one"
+                    + " on the class path; the demo's is skills-task-reward, giving eval/task_reward).")
+    List<String> candidateMetrics;
 
     @Option(names = "--max-eval-samples", defaultValue = "256")
     int maxEvalSamples;
@@ -173,27 +140,31 @@ public final class ServeCommand implements Callable<Integer> {
      */
     public static Running start(String... args) throws Exception {
         ServeCommand command = new ServeCommand();
-        new picocli.CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args);
+        new CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args);
         return command.startService();
     }
 
+    /** Validates every setting before anything is read or connected, then starts the service. */
     Running startService() throws Exception {
         if ((model == null) == (freshModel == null)) {
             throw new IllegalArgumentException("give exactly one of --model DIR and --fresh-model PRESET");
         }
+        training.recipe();
+        if (training.objective == Objective.SFT) {
+            throw new IllegalArgumentException("--objective SFT: serve always follows SFT with a preference stage (WRPO or DPO);"
+                    + " size SFT with --sft-samples");
+        }
+        GatedPublication.Settings gate = publicationSettings();
+        List<CandidateMetric> metrics = candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
         if (freshModel != null) {
             // Written once; a restart finds it and resumes from the run's checkpoints.
             model = output.resolve("start-model");
-            if (!java.nio.file.Files.exists(model.resolve("config.json"))) {
-                freshModel.write(model, 42);
+            if (!Files.exists(model.resolve("config.json"))) {
+                freshModel.write(model, training.seed);
             }
         }
-        TrainerService.Settings settings = new TrainerService.Settings(model, output,
-                topics().preferences().name(), microBatch, maxWait, sftSamples,
-                sftLearningRate, learningRate, scheduleUpdates, beta, alphaFinal, alphaRamp,
-                SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model)), checkpointEvery,
-                keepCheckpoints, precision, device, sftDedupeWindow);
-        precision.requireAvailable(System.getenv());
+        TrainerService.Settings settings = new TrainerService.Settings(training.setup(model, output), sftSamples, scheduleUpdates,
+                topics().preferences().name(), maxWait);
         LOG.info("Kafka at {} and registry at {}: {}", connection.bootstrapServers(), connection.schemaRegistryUrl(),
                 connection.security().describe());
         Map<String, Object> consumerConfig = connection.clientConfig(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
@@ -201,8 +172,8 @@ public final class ServeCommand implements Callable<Integer> {
                 AvroSerdeConfig.SPECIFIC_AVRO_READER, true, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId));
         SampleIntake intake = SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        TrainerMetrics metrics = new TrainerMetrics(registry, progressEvery);
-        TrainerService service = new TrainerService(settings, intake, publication(), metrics);
+        TrainerMetrics trainerMetrics = new TrainerMetrics(registry, progressEvery);
+        TrainerService service = TrainerService.open(settings, intake, publication(gate, metrics), trainerMetrics);
         return new Running(service, registry, metricsPort);
     }
 
@@ -210,10 +181,19 @@ public final class ServeCommand implements Callable<Integer> {
         return connection.topics();
     }
 
+    /** The gate's settings, validated with the rest; empty when no bucket is set. */
+    private GatedPublication.Settings publicationSettings() {
+        if (evalBucket < 0 || evalBucket > 100) {
+            throw new IllegalArgumentException("--eval-bucket must lie in [0, 100] percent, got " + evalBucket);
+        }
+        return evalBucket == 0 ? null : new GatedPublication.Settings(modelName, new EvalBucket(evalBucket), maxEvalSamples, evalEvery,
+                evalInterval, training.alphaFinal, training.beta);
+    }
+
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
-    private Publication publication() throws java.io.IOException {
-        if (evalBucket == 0) {
-            return null;
+    private Publication publication(GatedPublication.Settings gate, List<CandidateMetric> metrics) throws IOException {
+        if (gate == null) {
+            return Publication.none();
         }
         Map<String, Object> config = connection.clientConfig(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                 "fuseflow-trainer-" + modelName));
@@ -221,10 +201,8 @@ public final class ServeCommand implements Callable<Integer> {
         values.configure(config, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
-        Publication.Settings publication = new Publication.Settings(modelName, new EvalBucket(evalBucket), maxEvalSamples, evalEvery,
-                evalInterval, alphaFinal, beta);
-        return new Publication(publication,
-                new EvalGate(gateMetrics, gateLowerIsBetter.stream().filter(gateMetrics::contains).toList(), gateTolerance),
+        return new GatedPublication(gate,
+                new EvalGate(gateMetrics, gateLowerIsBetter.stream().filter(gateMetrics::contains).toList(), gateTolerance), metrics,
                 new ModelStore(store != null ? store : output.resolve("store")),
                 new VersionPublisher(producer, topics().modelVersions().name()));
     }

@@ -2,7 +2,7 @@ package dev.fuseflow.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.schemas.avro.ModelVersion;
-import dev.fuseflow.schemas.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionOperations;

@@ -20,4 +20,9 @@ public final class SftLoss {
         NDArray m = mask.stopGradient();
         return tokenLogps.mul(m).sum().neg().div(m.sum());
     }
+
+    /** The same over the whole micro-batch from its scored responses: {@code -sum(logp(y)) / sum(|y|)}. */
+    public static NDArray compute(ResponseLogps.Result scored) {
+        return scored.logps().sum().neg().div(scored.tokens().sum());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.offline;
 
 import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.training.Objective;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,6 +1,17 @@
 package dev.fuseflow.trainer.publish;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import dev.fuseflow.trainer.checkpoint.PartitionKeys;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.SortedMap;
+import org.apache.kafka.common.TopicPartition;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import java.io.IOException;
@@ -12,7 +23,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +43,38 @@ public final class ModelStore {
     private static final String REJECTED = "rejected";
     private static final String CURRENT = "CURRENT";
     private static final String ROLLED_BACK_SUFFIX = ".rolled-back";
+    private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparing(TopicPartition::topic)
+            .thenComparingInt(TopicPartition::partition);
+    /** Partitions are written as {@code topic-partition} keys, the form of Kafka's own {@code TopicPartition.toString()}. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .registerModule(new SimpleModule("partition-keys")
+                    .addKeySerializer(TopicPartition.class, new JsonSerializer<TopicPartition>() {
+                        @Override
+                        public void serialize(TopicPartition partition, JsonGenerator json, SerializerProvider provider)
+                                throws IOException {
+                            json.writeFieldName(PartitionKeys.of(partition));
+                        }
+                    })
+                    .addKeyDeserializer(TopicPartition.class, new KeyDeserializer() {
+                        @Override
+                        public Object deserializeKey(String key, DeserializationContext context) {
+                            return PartitionKeys.parse(key);
+                        }
+                    }));
 
-    /** What a version's manifest says. {@code files} maps relative paths to SHA-256 hex. */
+    /**
+     * What a version's manifest says. {@code offsets} are the next offsets the version covers, per
+     * partition; {@code files} maps relative paths to SHA-256 hex.
+     */
     public record Manifest(String model, long version, Long parentVersion, long trainerStep, long samplesTrained,
-                           Map<String, Long> offsets, Map<String, Double> metrics, Map<String, String> files) {
+                           Map<TopicPartition, Long> offsets, Map<String, Double> metrics, Map<String, String> files) {
+
+        public Manifest {
+            SortedMap<TopicPartition, Long> sorted = new TreeMap<>(BY_PARTITION);
+            sorted.putAll(offsets);
+            offsets = Collections.unmodifiableSortedMap(sorted);
+        }
     }
 
     /** A stored version: its folder, manifest, and the manifest's own SHA-256. */
@@ -71,7 +107,7 @@ public final class ModelStore {
                 }
             }
             Manifest complete = new Manifest(manifest.model(), manifest.version(), manifest.parentVersion(), manifest.trainerStep(),
-                    manifest.samplesTrained(), new TreeMap<>(manifest.offsets()), new TreeMap<>(manifest.metrics()), files);
+                    manifest.samplesTrained(), manifest.offsets(), new TreeMap<>(manifest.metrics()), files);
             JSON.writeValue(folder.resolve(MANIFEST).toFile(), complete);
         });
         setCurrent(manifest.model(), manifest.version());

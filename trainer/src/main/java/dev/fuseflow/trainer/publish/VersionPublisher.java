@@ -3,14 +3,11 @@ package dev.fuseflow.trainer.publish;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.avro.TopicPartitionOffset;
-import dev.fuseflow.trainer.checkpoint.PartitionKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes ModelVersion records, keyed by model name, each in its own Kafka transaction, so a
@@ -53,10 +50,8 @@ public final class VersionPublisher implements AutoCloseable {
     public static ModelVersion record(ModelStore.Manifest manifest, String artifactUri, String manifestSha256, ModelVersionStatus status,
                                       List<String> reasons) {
         List<TopicPartitionOffset> offsets = new ArrayList<>();
-        for (Map.Entry<String, Long> e : manifest.offsets().entrySet()) {
-            TopicPartition partition = PartitionKeys.parse(e.getKey());
-            offsets.add(new TopicPartitionOffset(partition.topic(), partition.partition(), e.getValue()));
-        }
+        manifest.offsets().forEach((partition, offset) -> offsets.add(new TopicPartitionOffset(partition.topic(),
+                partition.partition(), offset)));
         ModelVersion record = ModelVersion.newBuilder().setModelName(manifest.model()).setVersion(manifest.version())
                 .setParentVersion(manifest.parentVersion()).setArtifactUri(artifactUri).setArtifactSha256(manifestSha256)
                 .setTrainerStep(manifest.trainerStep()).setSamplesTrained(manifest.samplesTrained()).setConsumedOffsets(offsets)

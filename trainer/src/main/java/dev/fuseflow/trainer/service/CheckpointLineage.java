@@ -1,7 +1,8 @@
 package dev.fuseflow.trainer.service;
 
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
-import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
+import dev.fuseflow.trainer.training.RunState;
+import dev.fuseflow.trainer.training.RunStateCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,12 @@ public final class CheckpointLineage {
         List<String> trained = new ArrayList<>();
         Path checkpoint = complete.isEmpty() ? null : complete.get(complete.size() - 1);
         while (checkpoint != null) {
-            ServiceState state = TrainingCheckpoint.state(checkpoint, ServiceState.class);
-            trained.addAll(0, state.trainedSamples());
-            if (state.parent() == null) {
+            RunState.Audit audit = RunStateCodec.read(checkpoint).audit();
+            trained.addAll(0, audit.trainedSamples());
+            if (audit.parent().isEmpty()) {
                 break;
             }
-            checkpoint = checkpoint.resolveSibling(state.parent());
+            checkpoint = checkpoint.resolveSibling(audit.parent().get());
             if (!Files.isDirectory(checkpoint)) {
                 throw new IllegalStateException("the lineage is cut at " + checkpoint.getFileName()
                         + ": pruned by retention; the audit needs every checkpoint");
@@ -45,7 +46,7 @@ public final class CheckpointLineage {
         if (complete.isEmpty()) {
             return 0;
         }
-        return TrainingCheckpoint.state(complete.get(complete.size() - 1), ServiceState.class).offsets().values().stream()
+        return RunStateCodec.read(complete.get(complete.size() - 1)).position().offsets().values().stream()
                 .mapToLong(Long::longValue).sum();
     }
 }

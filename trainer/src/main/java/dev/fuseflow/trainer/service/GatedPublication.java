@@ -8,6 +8,7 @@ import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
+import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -16,17 +17,12 @@ import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
-import dev.fuseflow.schemas.avro.ChatMessage;
-import dev.fuseflow.trainer.data.skills.SkillPrompt;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
-import dev.fuseflow.trainer.sampling.ChatResponder;
-import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import dev.fuseflow.trainer.training.Publication;
+import dev.fuseflow.trainer.training.RunState;
+import dev.fuseflow.trainer.training.Stage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.TreeMap;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -43,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * {@code maxEvalSamples}) instead of trained; every {@code evalEvery} WRPO updates the candidate is
  * scored on them against the frozen reference, judged by the {@link EvalGate} against the latest
  * published version, and either stored in the {@link ModelStore} with a PUBLISHED ModelVersion, or
- * recorded as REJECTED with the gate's reasons.
+ * recorded as REJECTED with the gate's reasons. In the SFT stage candidates are judged only when
+ * the gate reads a metric that needs no reference.
  */
-public final class Publication {
+public final class GatedPublication implements Publication {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GatedPublication.class);
 
     /**
      * @param alpha the candidate's rewards mix y_ws and y_wt as WRPO does at alpha_final
@@ -67,13 +64,11 @@ public final class Publication {
     }
 
     /** 0 when a candidate was scored against no reference (SFT stage: summed log-likelihoods), 1 against the SFT model (WRPO). */
+    /** The eval set's file in the run folder. */
+    static final String EVAL_SET = "eval-set.jsonl";
     public static final String STAGE_METRIC = "eval/stage";
-    /** Greedy answers to the eval set's workload prompts, graded (present when the eval set has any). */
-    public static final String TASK_REWARD_METRIC = "eval/task_reward";
     /** Metrics only a reference defines: not judged in the SFT stage, where candidates are scored without one. */
     static final List<String> REFERENCE_ONLY = List.of("eval/loss");
-    private static final int TASK_REWARD_PROMPTS = 96;
-    private static final int TASK_REWARD_MAX_TOKENS = 16;
 
     private final String modelName;
     private final EvalBucket bucket;
@@ -85,15 +80,25 @@ public final class Publication {
     private final double alpha;
     private final double beta;
     private final EvalGate gate;
+    private final List<CandidateMetric> candidateMetrics;
     private final ModelStore store;
     private final VersionPublisher versions;
     private final Deque<WrpoExample> evalSet = new ArrayDeque<>();
+    /** Record times of the samples trained since the last published version: its freshness. */
+    private final List<Long> unpublishedSampleTimes = new ArrayList<>();
     private long lastVersion;
     private NDManager servedScope;
     private CausalLanguageModel served;
     private long servedVersion = -1;
 
-    public Publication(Settings settings, EvalGate gate, ModelStore store, VersionPublisher versions) throws IOException {
+    public GatedPublication(Settings settings, EvalGate gate, ModelStore store, VersionPublisher versions) throws IOException {
+        this(settings, gate, List.of(), store, versions);
+    }
+
+    /** @param candidateMetrics scored for every candidate besides the preference metrics */
+    public GatedPublication(Settings settings, EvalGate gate, List<CandidateMetric> candidateMetrics, ModelStore store,
+                            VersionPublisher versions) throws IOException {
+        this.candidateMetrics = List.copyOf(candidateMetrics);
         this.modelName = settings.modelName();
         this.bucket = settings.bucket();
         this.maxEvalSamples = settings.maxEvalSamples();
@@ -108,7 +113,8 @@ public final class Publication {
     }
 
     /** Keeps the sample for evaluation when its id is in the bucket; true means: do not train it. */
-    boolean holdOut(WrpoExample example) {
+    @Override
+    public boolean holdOut(WrpoExample example) {
         if (!bucket.heldOut(example.sampleId())) {
             return false;
         }
@@ -122,15 +128,23 @@ public final class Publication {
         return true;
     }
 
+    @Override
+    public void trained(List<Long> sampleTimestamps) {
+        unpublishedSampleTimes.addAll(sampleTimestamps);
+    }
+
     /** Writes the eval set beside the checkpoints, so that a restart keeps it (held-out samples are never re-read). */
-    void saveEvalSet(Path file) throws IOException {
+    @Override
+    public void save(Path runFolder) throws IOException {
         List<WrpoExample> kept = List.copyOf(evalSet);
-        CheckpointStore.writeFileAtomically(file, temp -> WrpoExampleJsonl.write(temp, kept));
+        CheckpointStore.writeFileAtomically(runFolder.resolve(EVAL_SET), temp -> WrpoExampleJsonl.write(temp, kept));
     }
 
     /** Restores the eval set a previous run saved; nothing when there is none. */
-    void restoreEvalSet(Path file) throws IOException {
-        if (java.nio.file.Files.isRegularFile(file)) {
+    @Override
+    public void restore(Path runFolder) throws IOException {
+        Path file = runFolder.resolve(EVAL_SET);
+        if (Files.isRegularFile(file)) {
             WrpoExampleJsonl.read(file).forEach(this::holdOut);
         }
     }
@@ -144,8 +158,19 @@ public final class Publication {
         return gate.without(REFERENCE_ONLY).isPresent();
     }
 
-    /** Every {@code evalEvery} updates, or after {@code evalInterval} with at least one update, whichever comes first. */
-    boolean due(long totalUpdates) {
+    /**
+     * Every {@code evalEvery} updates, or after {@code evalInterval} with at least one update, whichever
+     * comes first; in the SFT stage only when the gate can judge without a reference.
+     */
+    @Override
+    public boolean due(RunState state) {
+        if (state.stage() == Stage.SFT && !judgesWithoutReference()) {
+            return false;
+        }
+        return dueAt(state.totalUpdates());
+    }
+
+    boolean dueAt(long totalUpdates) {
         if (evalSet.isEmpty() || totalUpdates == updatesAtLastEval) {
             return false;
         }
@@ -154,43 +179,41 @@ public final class Publication {
         return byUpdates || byTime;
     }
 
-    /**
-     * Scores the candidate, applies the gate, and publishes or rejects it. Returns the new version's status.
-     *
-     * @param reference the frozen reference in the WRPO stage; null in the SFT stage
-     */
-    Outcome evaluate(CausalLanguageModel policy, Block reference, NDManager manager, PreferenceBatcher batcher,
-                                Candidate candidate, Path tokenizerSource) throws IOException {
-        updatesAtLastEval = candidate.trainerStep();
+    /** Scores the candidate, applies the gate, and publishes or rejects it. */
+    @Override
+    public Outcome evaluate(Candidate candidate) throws IOException {
+        RunState state = candidate.state();
+        updatesAtLastEval = state.totalUpdates();
         lastEvalNanos = System.nanoTime();
+        Block reference = candidate.reference().orElse(null);
         List<WrpoExample> evalSamples = new ArrayList<>(evalSet);
-        Map<String, Double> metrics = score(policy, reference, manager, batcher, evalSamples);
+        Map<String, Double> metrics = score(candidate.policy(), reference, candidate.manager(), candidate.batcher(), evalSamples);
         Optional<ModelStore.Stored> published = store.current(modelName);
         EvalGate judged = reference == null ? gate.without(REFERENCE_ONLY).orElseThrow() : gate;
         // The published version is scored again, on the same eval samples against the same reference: a fair
         // comparison (its stored metrics came from an older eval set, perhaps another reference).
         Map<String, Double> baseline = published.isEmpty() ? Map.of()
-                : score(servedModel(published.get(), manager, policy), reference, manager, batcher, evalSamples);
+                : score(servedModel(published.get(), candidate.manager(), candidate.policy()), reference, candidate.manager(),
+                        candidate.batcher(), evalSamples);
         EvalGate.Decision decision = judged.judge(metrics, baseline);
         long version = ++lastVersion;
         Long parent = published.map(s -> s.manifest().version()).orElse(null);
-        ModelStore.Manifest manifest = new ModelStore.Manifest(modelName, version, parent, candidate.trainerStep(),
-                candidate.samplesTrained(), candidate.offsets(), metrics, Map.of());
+        ModelStore.Manifest manifest = new ModelStore.Manifest(modelName, version, parent, state.totalUpdates(),
+                state.trainedTotal(), state.position().offsets(), metrics, Map.of());
         if (!decision.publish()) {
             store.recordRejected(manifest, decision.reasons());
             versions.write(manifest, "", "", ModelVersionStatus.REJECTED, decision.reasons());
             LOG.warn("candidate version {} of {} rejected: {}", version, modelName, decision.reasons());
-            return new Outcome(version, ModelVersionStatus.REJECTED);
+            return new Outcome(version, ModelVersionStatus.REJECTED, List.of());
         }
-        ModelStore.Stored stored = store.publish(folder -> ModelDirectory.save(policy, folder, tokenizerSource), manifest);
+        ModelStore.Stored stored = store.publish(folder -> ModelDirectory.save(candidate.policy(), folder, candidate.tokenizerSource()),
+                manifest);
         versions.write(stored.manifest(), stored.folder().toUri().toString(), stored.manifestSha256(), ModelVersionStatus.PUBLISHED,
                 List.of());
         LOG.info("published version {} of {} at {} ({})", version, modelName, stored.folder(), metrics);
-        return new Outcome(version, ModelVersionStatus.PUBLISHED);
-    }
-
-    /** The candidate's version number and what became of it. */
-    record Outcome(long version, ModelVersionStatus status) {
+        List<Long> fresh = List.copyOf(unpublishedSampleTimes);
+        unpublishedSampleTimes.clear();
+        return new Outcome(version, ModelVersionStatus.PUBLISHED, fresh);
     }
 
     private Map<String, Double> score(CausalLanguageModel model, Block reference, NDManager manager, PreferenceBatcher batcher,
@@ -198,7 +221,10 @@ public final class Publication {
         EvalReport report = new PreferenceEvaluator(model, reference, manager, alpha, beta).evaluate(samples, batcher, 8);
         Map<String, Double> metrics = new TreeMap<>(report.metrics());
         metrics.put(STAGE_METRIC, reference == null ? 0.0 : 1.0);
-        metrics.putAll(taskReward(model, manager, batcher.encoder()));
+        List<WrpoExample> heldOut = List.copyOf(evalSet);
+        for (CandidateMetric metric : candidateMetrics) {
+            metrics.putAll(metric.score(model, manager, batcher.encoder(), heldOut));
+        }
         return metrics;
     }
 
@@ -216,29 +242,5 @@ public final class Publication {
             servedVersion = version;
         }
         return served;
-    }
-
-    /** Task reward on the eval set's workload prompts (distinct, newest first); none when it has none. */
-    private Map<String, Double> taskReward(CausalLanguageModel policy, NDManager manager, PromptResponseEncoder encoder) {
-        Set<SkillPrompt> prompts = new LinkedHashSet<>();
-        for (Iterator<WrpoExample> newest = evalSet.descendingIterator(); newest.hasNext() && prompts.size() < TASK_REWARD_PROMPTS;) {
-            List<ChatMessage> prompt = newest.next().prompt();
-            if (prompt.size() == 1) {
-                SkillPrompt.parse(prompt.get(0).getContent()).ifPresent(prompts::add);
-            }
-        }
-        if (prompts.isEmpty()) {
-            return Map.of();
-        }
-        TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, 32), TASK_REWARD_MAX_TOKENS)
-                .evaluate(policy, manager, List.copyOf(prompts));
-        Map<String, Double> metrics = new TreeMap<>();
-        metrics.put(TASK_REWARD_METRIC, reward.mean());
-        reward.perSkill().forEach((skill, value) -> metrics.put(TASK_REWARD_METRIC + "/" + skill.promptName(), value));
-        return metrics;
-    }
-
-    /** What the candidate covers, for its manifest. */
-    record Candidate(long trainerStep, long samplesTrained, Map<String, Long> offsets) {
     }
 }

@@ -1,18 +1,15 @@
 package dev.fuseflow.trainer.service;
 
 import dev.fuseflow.schemas.avro.DeadLetter;
-import dev.fuseflow.schemas.avro.DeadLetterHeader;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
+import dev.fuseflow.schemas.deadletter.DeadLetters;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -119,18 +115,9 @@ public final class SampleIntake implements AutoCloseable {
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, DeadLetterReason reason, String message, Exception cause) {
-        List<DeadLetterHeader> headers = new ArrayList<>();
-        for (Header header : record.headers()) {
-            headers.add(new DeadLetterHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
-        }
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value())).setOriginalHeaders(headers)
-                .setSourceTopic(record.topic()).setSourcePartition(record.partition()).setSourceOffset(record.offset())
-                .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp())).setStage(STAGE).setReason(reason).setMessage(message)
-                .setExceptionClass(cause == null ? null : cause.getClass().getName())
-                .setExceptionMessage(cause == null ? null : String.valueOf(cause.getMessage())).setFailedAt(Instant.now()).build();
+        DeadLetter letter = DeadLetters.builder(DeadLetters.FailedRecord.of(record, key, record.value()), STAGE, reason, message, cause,
+                Instant.now()).build();
         try {
             deadLetters.send(new ProducerRecord<>(deadLetterTopic, key, letterValues.serialize(deadLetterTopic, letter))).get();
         } catch (ExecutionException e) {

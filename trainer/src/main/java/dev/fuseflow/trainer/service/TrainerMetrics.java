@@ -1,11 +1,18 @@
 package dev.fuseflow.trainer.service;
 
+import dev.fuseflow.schemas.avro.ModelVersionStatus;
+import dev.fuseflow.trainer.training.Publication;
+import dev.fuseflow.trainer.training.RunState;
+import dev.fuseflow.trainer.training.Stage;
+import dev.fuseflow.trainer.training.StepReport;
+import dev.fuseflow.trainer.training.TrainingListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * counters give samples/s and tokens/s by {@code rate()}, and the progress line prints the rates
  * over its interval.
  */
-public final class TrainerMetrics {
+public final class TrainerMetrics implements TrainingListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("fuseflow.trainer.progress");
 
@@ -40,7 +48,7 @@ public final class TrainerMetrics {
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong publishedVersion = new AtomicLong();
     private final AtomicLong stageWrpo = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicReference<Double> alpha = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+    private final AtomicReference<Double> alpha = new AtomicReference<>(0.0);
     private final Map<String, DoubleAdder> lastMetrics = new ConcurrentHashMap<>();
     private long lastLogNanos = System.nanoTime();
     private double samplesAtLastLog;
@@ -66,7 +74,7 @@ public final class TrainerMetrics {
                 .description("Preference samples behind the end of the topic").register(registry);
         Gauge.builder("fuseflow_trainer_published_version", publishedVersion, AtomicLong::get)
                 .description("Newest version this trainer published").register(registry);
-        Gauge.builder("fuseflow_trainer_alpha", alpha, java.util.concurrent.atomic.AtomicReference::get)
+        Gauge.builder("fuseflow_trainer_alpha", alpha, AtomicReference::get)
                 .description("WRPO's alpha at the newest update").register(registry);
         Gauge.builder("fuseflow_trainer_stage", stageWrpo, AtomicLong::get).description("0 SFT bootstrap, 1 WRPO").register(registry);
         // Registered before the first update so that dashboards and alert rules find them (NaN until then).
@@ -84,8 +92,37 @@ public final class TrainerMetrics {
         return registry;
     }
 
+    @Override
+    public void trained(RunState after, StepReport report) {
+        update(after.stage() == Stage.PREFERENCE, report.alpha(), report.metrics(), report.samples(), report.tokens(), report.applied());
+        maybeLog(report.stageName(), report.alpha());
+    }
+
+    @Override
+    public void lag(long records) {
+        lag.set(records);
+    }
+
+    @Override
+    public void checkpointed(Path checkpoint, long nanos, long bytes) {
+        checkpointTime.record(nanos, TimeUnit.NANOSECONDS);
+        checkpointBytes.set(bytes);
+    }
+
+    @Override
+    public void published(Publication.Outcome outcome) {
+        if (outcome.status() == ModelVersionStatus.PUBLISHED) {
+            publishedVersion.set(outcome.version());
+            long now = System.currentTimeMillis();
+            for (long created : outcome.trainedSampleTimestamps()) {
+                freshness.record(Math.max(0, now - created) / 1000.0);
+            }
+        }
+    }
+
     /** One update: its metrics under WRPO.md's names, the samples and tokens it trained, whether it was skipped. */
-    void update(boolean wrpo, double alphaNow, Map<String, Double> metrics, int trainedSamples, long trainedTokens, boolean applied) {
+    private void update(boolean wrpo, double alphaNow, Map<String, Double> metrics, int trainedSamples, long trainedTokens,
+                        boolean applied) {
         alpha.set(alphaNow);
         updates.increment();
         samples.increment(trainedSamples);
@@ -105,24 +142,8 @@ public final class TrainerMetrics {
         return holder;
     }
 
-    void lag(long records) {
-        lag.set(records);
-    }
-
-    void checkpoint(long nanos, long bytes) {
-        checkpointTime.record(nanos, TimeUnit.NANOSECONDS);
-        checkpointBytes.set(bytes);
-    }
-
-    void published(long version, Iterable<Long> trainedSampleTimestamps, long publishedAtMillis) {
-        publishedVersion.set(version);
-        for (long created : trainedSampleTimestamps) {
-            freshness.record(Math.max(0, publishedAtMillis - created) / 1000.0);
-        }
-    }
-
     /** Logs the progress line when {@code logEvery} has passed since the last one. */
-    void maybeLog(String stage, double alpha) {
+    private void maybeLog(String stage, double alpha) {
         long now = System.nanoTime();
         double seconds = (now - lastLogNanos) / 1e9;
         if (seconds < logEvery.toMillis() / 1000.0) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import dev.fuseflow.trainer.objective.ResponseLogps;
+import dev.fuseflow.trainer.objective.SftLoss;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 
@@ -33,12 +34,6 @@ public final class SftStep extends GuardedStep {
         this.model = model;
     }
 
-
-
-
-
-
-
     /** Trains on the sequences' responses (for the bootstrap stage: the batch's y_ws). */
     public Outcome apply(PreferenceBatch.Sequences sequences) {
         try (NDManager step = manager.newSubManager()) {
@@ -49,8 +44,7 @@ public final class SftStep extends GuardedStep {
                 NDArray logits = model.forward(store, new NDList(tokens, step.create(sequences.attention())), true)
                         .singletonOrThrow();
                 scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
-                // SftLoss over the whole micro-batch: -sum(response token log-probs) / response tokens.
-                loss = scored.logps().sum().neg().div(scored.tokens().sum());
+                loss = SftLoss.compute(scored);
                 backward(collector, loss);
             }
             double value = loss.toType(DataType.FLOAT64, false).getDouble();

@@ -1,4 +1,4 @@
-package dev.fuseflow.trainer.offline;
+package dev.fuseflow.trainer.training;
 
 /**
  * What the preference stage optimises. WRPO is the product; DPO (WRPO with alpha held at 0, the

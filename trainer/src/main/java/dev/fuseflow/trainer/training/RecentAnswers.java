@@ -1,4 +1,4 @@
-package dev.fuseflow.trainer.service;
+package dev.fuseflow.trainer.training;
 
 import dev.fuseflow.trainer.data.WrpoExample;
 import java.util.LinkedHashMap;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.training.Objective;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,8 @@ class PublishTest {
         Path model = dir.resolve("model");
         FreshModel.LLAMA_TINY.write(model, 1);
         ModelStore store = new ModelStore(dir.resolve("store"));
-        ModelStore.Stored v1 = store.publish(copyOf(model), new ModelStore.Manifest("target", 1, null, 40, 320, Map.of("prefs-0", 160L),
+        ModelStore.Stored v1 = store.publish(copyOf(model), new ModelStore.Manifest("target", 1, null, 40, 320,
+                Map.of(new TopicPartition("prefs", 0), 160L),
                 Map.of("eval/rewards/accuracies", 0.9), Map.of()));
         assertThat(v1.folder()).isEqualTo(dir.resolve("store/target/v1"));
         assertThat(v1.manifest().files()).containsOnlyKeys("config.json", "model.safetensors", "tokenizer.json");
@@ -106,7 +108,8 @@ class PublishTest {
     }
 
     private static ModelStore.Manifest manifest(long version, Long parent, double taskReward) {
-        return new ModelStore.Manifest("target", version, parent, version * 10, version * 80, Map.of("prefs-0", version * 80),
+        return new ModelStore.Manifest("target", version, parent, version * 10, version * 80,
+                Map.of(new TopicPartition("prefs", 0), version * 80),
                 Map.of("eval/task_reward", taskReward), Map.of());
     }
 

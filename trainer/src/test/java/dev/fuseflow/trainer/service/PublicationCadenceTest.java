@@ -25,41 +25,41 @@ class PublicationCadenceTest {
 
     @Test
     void aCandidateIsDueEveryNUpdatesOrAfterTheIntervalButNeverWithoutTrainingOrEvalSamples() throws Exception {
-        Publication byUpdates = publication(10, Duration.ZERO);
-        assertThat(byUpdates.due(10)).as("no eval samples yet").isFalse();
+        GatedPublication byUpdates = publication(10, Duration.ZERO);
+        assertThat(byUpdates.dueAt(10)).as("no eval samples yet").isFalse();
         holdOutOne(byUpdates);
-        assertThat(byUpdates.due(9)).isFalse();
-        assertThat(byUpdates.due(10)).isTrue();
+        assertThat(byUpdates.dueAt(9)).isFalse();
+        assertThat(byUpdates.dueAt(10)).isTrue();
 
-        Publication byTime = publication(1_000, Duration.ofMillis(200));
+        GatedPublication byTime = publication(1_000, Duration.ofMillis(200));
         holdOutOne(byTime);
-        assertThat(byTime.due(3)).isFalse();
+        assertThat(byTime.dueAt(3)).isFalse();
         Thread.sleep(250);
-        assertThat(byTime.due(3)).isTrue();
-        assertThat(byTime.due(0)).as("nothing trained since the start").isFalse();
+        assertThat(byTime.dueAt(3)).isTrue();
+        assertThat(byTime.dueAt(0)).as("nothing trained since the start").isFalse();
     }
 
     @Test
     void theEvalSetSurvivesARestartWithoutDuplicates() throws Exception {
-        Publication before = publication(10, Duration.ZERO);
+        GatedPublication before = publication(10, Duration.ZERO);
         holdOutOne(before);
         holdOutOne(before);
         int kept = before.evalSetSize();
-        Path file = dir.resolve("eval-set.jsonl");
-        before.saveEvalSet(file);
+        before.save(dir);
+        assertThat(dir.resolve("eval-set.jsonl")).isRegularFile();
 
-        Publication after = publication(10, Duration.ZERO);
-        after.restoreEvalSet(file);
+        GatedPublication after = publication(10, Duration.ZERO);
+        after.restore(dir);
         assertThat(after.evalSetSize()).isEqualTo(kept).isGreaterThanOrEqualTo(2);
-        after.restoreEvalSet(file);
+        after.restore(dir);
         assertThat(after.evalSetSize()).as("samples re-read after a restart are not added twice").isEqualTo(kept);
-        after.restoreEvalSet(dir.resolve("absent.jsonl"));
+        after.restore(dir.resolve("absent"));
         assertThat(after.evalSetSize()).isEqualTo(kept);
     }
 
-    private Publication publication(long every, Duration interval) throws Exception {
+    private GatedPublication publication(long every, Duration interval) throws Exception {
         MockProducer<String, ModelVersion> producer = new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
-        return new Publication(new Publication.Settings("m", new EvalBucket(50), 8, every, interval, 0.1, 0.1),
+        return new GatedPublication(new GatedPublication.Settings("m", new EvalBucket(50), 8, every, interval, 0.1, 0.1),
                 new EvalGate(List.of("eval/loss"), List.of("eval/loss"), 0.0), new ModelStore(dir.resolve("store")),
                 new VersionPublisher(producer, "versions"));
     }
@@ -67,7 +67,7 @@ class PublicationCadenceTest {
     private int nextId;
 
     /** Offers samples until one falls in the eval bucket (half of all ids do). */
-    private void holdOutOne(Publication publication) {
+    private void holdOutOne(GatedPublication publication) {
         int id = nextId;
         while (!publication.holdOut(new WrpoExample("s" + id++, List.of(new ChatMessage(ChatRole.USER, "sort: 21")), "12", "12", "21",
                 1.0))) {

@@ -8,7 +8,6 @@ import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
@@ -16,8 +15,7 @@ import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
-import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.Publication;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,9 +47,7 @@ class PublicationTest {
                 "schema.registry.url", stack.schemaRegistryUrl()));
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
-                Duration.ofMillis(500), 24, 3e-3, 3e-3, 100, 0.1, 0.1, 4, new SequenceBudget(64, 48), 4, 1000,
-                Precision.FP32, ComputeDevice.AUTO, 0);
+        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 24, 4, 4, 1000);
         EvalBucket bucket = new EvalBucket(20);
         ModelStore store = new ModelStore(dir.resolve("store"));
         Map<String, Object> versionsConfig = new HashMap<>(producerConfig);
@@ -60,11 +56,12 @@ class PublicationTest {
         versionSerializer.configure(versionsConfig, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaProducer<String, ModelVersion> versionProducer = new KafkaProducer(versionsConfig, new StringSerializer(), versionSerializer);
-        Publication publication = new Publication(new Publication.Settings("shout-target", bucket, 64, 4, Duration.ZERO, 0.1, 0.1),
+        Publication publication = new GatedPublication(
+                new GatedPublication.Settings("shout-target", bucket, 64, 4, Duration.ZERO, 0.1, 0.1),
                 new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
                 new VersionPublisher(versionProducer, topics.modelVersions().name()));
         Map<String, Object> consumerConfig = TrainerServiceTestSupport.consumerConfig(stack, "trainer-" + prefix);
-        try (TrainerService service = new TrainerService(settings, SampleIntake.kafka(consumerConfig, topics.deadLetters().name()),
+        try (TrainerService service = TrainerService.open(settings, SampleIntake.kafka(consumerConfig, topics.deadLetters().name()),
                 publication)) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }

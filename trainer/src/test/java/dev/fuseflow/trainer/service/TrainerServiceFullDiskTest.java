@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
-import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
-import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.RunState;
+import dev.fuseflow.trainer.training.RunStateCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,19 +65,19 @@ class TrainerServiceFullDiskTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         String group = "t-" + UUID.randomUUID();
         TrainerService.Settings onSmallDisk = settings(model, small.resolve("run"), topics);
-        try (TrainerService service = new TrainerService(onSmallDisk, TrainerServiceTestSupport.intake(stack, group, topics))) {
+        try (TrainerService service = TrainerService.open(onSmallDisk, TrainerServiceTestSupport.intake(stack, group, topics))) {
             assertThatThrownBy(() -> service.run(Long.MAX_VALUE, Duration.ofSeconds(20))).isInstanceOf(IOException.class)
                     .hasStackTraceContaining("No space left on device");
         }
         List<Path> complete = CheckpointStore.complete(small.resolve("run/checkpoints"));
         assertThat(complete).as("checkpoints written before the disk filled").isNotEmpty();
-        ServiceState survivor = TrainingCheckpoint.state(complete.get(complete.size() - 1), ServiceState.class);
-        assertThat(survivor.offsets().values().stream().mapToLong(Long::longValue).sum()).isBetween(1L, 399L);
+        RunState survivor = RunStateCodec.read(complete.get(complete.size() - 1));
+        assertThat(survivor.position().offsets().values().stream().mapToLong(Long::longValue).sum()).isBetween(1L, 399L);
 
         // An operator makes room (here: moves the run folder to a disk with space) and starts the trainer again.
         Path roomy = dir.resolve("roomy");
         copy(small.resolve("run"), roomy.resolve("run"));
-        try (TrainerService service = new TrainerService(settings(model, roomy.resolve("run"), topics),
+        try (TrainerService service = TrainerService.open(settings(model, roomy.resolve("run"), topics),
                 TrainerServiceTestSupport.intake(stack, group, topics))) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
@@ -88,8 +86,7 @@ class TrainerServiceFullDiskTest {
     }
 
     private static TrainerService.Settings settings(Path model, Path run, FuseFlowTopics topics) {
-        return new TrainerService.Settings(model, run, topics.preferences().name(), 8, Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1,
-                0.1, 5, new SequenceBudget(64, 48), 2, 1000, Precision.FP32, ComputeDevice.AUTO, 0);
+        return TrainerServiceTestSupport.settings(model, run, topics, 16, 5, 2, 1000);
     }
 
     private static void copy(Path from, Path to) throws IOException {

@@ -80,7 +80,7 @@ class TrainerServiceKillTest {
     private static void awaitStarts(Path log, int count) throws Exception {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).split("trainer service starts", -1).length - 1 >= count) {
+            if (Files.exists(log) && Files.readString(log).split("training starts at", -1).length - 1 >= count) {
                 return;
             }
             Thread.sleep(100);

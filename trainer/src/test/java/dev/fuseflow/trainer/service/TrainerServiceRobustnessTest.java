@@ -15,9 +15,7 @@ import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
-import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -27,8 +25,10 @@ import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
-import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.RunState;
+import dev.fuseflow.trainer.training.RunStateCodec;
+import dev.fuseflow.trainer.training.Stage;
+import dev.fuseflow.trainer.training.TrainingLoop;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,18 +71,16 @@ class TrainerServiceRobustnessTest {
 
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
-                Duration.ofMillis(500), 8, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 3, 100,
-                Precision.FP32, ComputeDevice.AUTO, 0);
-        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(),
+        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 8, 5, 3, 100);
+        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(),
                 topics))) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
 
         assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(good.stream().map(WrpoExample::sampleId).toList());
-        ServiceState newest = newestState();
-        assertThat(newest.offsets().values().stream().mapToLong(Long::longValue).sum()).as("poisoned records are passed too")
+        RunState newest = newestState();
+        assertThat(newest.position().offsets().values().stream().mapToLong(Long::longValue).sum()).as("poisoned records are passed too")
                 .isEqualTo(43);
         List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(stack, topics.deadLetters().name(), 3);
         assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(DeadLetterReason.DESERIALIZATION_FAILED,
@@ -106,24 +104,22 @@ class TrainerServiceRobustnessTest {
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), ShoutTask.samples(96, 5));
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
-                Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 100,
-                Precision.FP32, ComputeDevice.AUTO, 0);
+        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 100);
         String group = "t-" + UUID.randomUUID();
-        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
+        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             service.run(3, Duration.ofSeconds(30));                                   // SFT, then the switch to WRPO
         }
-        assertThat(newestState().stage()).isEqualTo(ServiceState.WRPO);
+        assertThat(newestState().stage()).isEqualTo(Stage.PREFERENCE);
         // The fault: the frozen reference on disk now holds NaN, so every WRPO loss is NaN.
-        poisonWithNaN(dir.resolve("run").resolve(TrainerService.REFERENCE), model);
+        poisonWithNaN(dir.resolve("run").resolve(TrainingLoop.REFERENCE), model);
         float[] before = weights(CheckpointStore.complete(dir.resolve("run/checkpoints")).get(0).getParent()
                 .resolve(newestCheckpointName()));
 
         ModelStore store = new ModelStore(dir.resolve("store"));
         TrainerMetrics metrics = TrainerMetrics.inMemory();
         try (KafkaProducer<String, ModelVersion> producer = versionsProducer(stack);
-             TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics),
-                     new Publication(new Publication.Settings("nan", new EvalBucket(20), 32, 2, Duration.ZERO, 0.1, 0.1),
+             TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics),
+                     new GatedPublication(new GatedPublication.Settings("nan", new EvalBucket(20), 32, 2, Duration.ZERO, 0.1, 0.1),
                              new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
                              new VersionPublisher(producer, topics.modelVersions().name())), metrics)) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
@@ -151,14 +147,12 @@ class TrainerServiceRobustnessTest {
             TrainerServiceTestSupport.produce(broker.bootstrapServers(), stack.schemaRegistryUrl(), topics.preferences().name(), before);
             Path model = dir.resolve("start");
             FreshModel.LLAMA_TINY.write(model, 1);
-            TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
-                    Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 1000,
-                    Precision.FP32, ComputeDevice.AUTO, 0);
+            TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 1000);
             Map<String, Object> consumer = TrainerServiceTestSupport.consumerConfig(broker.bootstrapServers(), stack.schemaRegistryUrl(),
                     "t-" + UUID.randomUUID());
             consumer.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);    // commits fail fast while the broker is away
             java.util.concurrent.CompletableFuture<Long> run;
-            try (TrainerService service = new TrainerService(settings, SampleIntake.kafka(consumer, topics.deadLetters().name()))) {
+            try (TrainerService service = TrainerService.open(settings, SampleIntake.kafka(consumer, topics.deadLetters().name()))) {
                 run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         return service.run(Long.MAX_VALUE, Duration.ofSeconds(20));
@@ -182,8 +176,8 @@ class TrainerServiceRobustnessTest {
         }
     }
 
-    private ServiceState newestState() throws Exception {
-        return TrainingCheckpoint.state(dir.resolve("run/checkpoints").resolve(newestCheckpointName()), ServiceState.class);
+    private RunState newestState() throws Exception {
+        return RunStateCodec.read(dir.resolve("run/checkpoints").resolve(newestCheckpointName()));
     }
 
     private String newestCheckpointName() throws Exception {

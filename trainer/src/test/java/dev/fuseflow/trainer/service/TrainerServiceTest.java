@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
-import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
-import dev.fuseflow.trainer.train.ComputeDevice;
-import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.Publication;
+import dev.fuseflow.trainer.training.RunState;
+import dev.fuseflow.trainer.training.RunStateCodec;
+import dev.fuseflow.trainer.training.Stage;
+import dev.fuseflow.trainer.training.TrainingLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,14 +39,13 @@ class TrainerServiceTest {
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = new TrainerService.Settings(model, dir.resolve("run"), topics.preferences().name(), 8,
-                Duration.ofMillis(500), 16, 3e-3, 3e-3, 100, 0.1, 0.1, 5, new SequenceBudget(64, 48), 2, 100,
-                Precision.FP32, ComputeDevice.AUTO, 0);
+        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 100);
         String group = "trainer-" + TrainerServiceTestSupport.prefix(topics);
 
         long first;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics), null,
+        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics),
+                Publication.none(),
                 new TrainerMetrics(registry, Duration.ofSeconds(10)))) {
             first = service.run(5, Duration.ofSeconds(30));
         }
@@ -56,7 +56,7 @@ class TrainerServiceTest {
                 "fuseflow_trainer_stage", "fuseflow_trainer_alpha", "fuseflow_trainer_freshness_seconds");
         assertThat(scraped).doesNotContain("fuseflow_trainer_tokens_total 0.0");
         long second;
-        try (TrainerService service = new TrainerService(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
+        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             second = service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
         assertThat(first).isEqualTo(5);
@@ -64,14 +64,14 @@ class TrainerServiceTest {
 
         // The audit: along the lineage of the newest checkpoint, every produced sample id once.
         List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
-        ServiceState newest = TrainingCheckpoint.state(CheckpointStore.complete(dir.resolve("run/checkpoints")).get(
-                CheckpointStore.complete(dir.resolve("run/checkpoints")).size() - 1), ServiceState.class);
+        RunState newest = RunStateCodec.read(CheckpointStore.complete(dir.resolve("run/checkpoints")).get(
+                CheckpointStore.complete(dir.resolve("run/checkpoints")).size() - 1));
         assertThat(trained).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(examples.stream().map(WrpoExample::sampleId).toList());
-        assertThat(newest.stage()).isEqualTo(ServiceState.WRPO);
+        assertThat(newest.stage()).isEqualTo(Stage.PREFERENCE);
         assertThat(newest.sftSamples()).isGreaterThanOrEqualTo(16).isLessThan(16 + 8);
-        assertThat(dir.resolve("run").resolve(TrainerService.REFERENCE).resolve("model.safetensors")).isRegularFile();
-        assertThat(newest.offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SAMPLES);
+        assertThat(dir.resolve("run").resolve(TrainingLoop.REFERENCE).resolve("model.safetensors")).isRegularFile();
+        assertThat(newest.position().offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SAMPLES);
         try (var folders = Files.list(dir.resolve("run/checkpoints"))) {
             assertThat(folders.count()).isGreaterThan(2);
         }

@@ -9,8 +9,19 @@ import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.schemas.topics.TopicProvisioner;
+import dev.fuseflow.runtime.topics.TopicProvisioner;
+import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.LearningRate;
+import dev.fuseflow.trainer.training.Objective;
+import dev.fuseflow.trainer.training.Optimization;
+import dev.fuseflow.trainer.training.PreferenceObjective;
+import dev.fuseflow.trainer.training.TrainingRecipe;
+import dev.fuseflow.trainer.training.TrainingSetup;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +40,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class TrainerServiceTestSupport {
 
     private TrainerServiceTestSupport() {
+    }
+
+    /**
+     * The service as the broker tests run it: the tiny Llama's budget, micro-batches of 8 waited for
+     * 500 ms, rates of 3e-3, beta and alpha 0.1, WRPO's schedule over 100 updates, FP32.
+     */
+    public static TrainerService.Settings settings(Path model, Path run, FuseFlowTopics topics, long sftSamples, long alphaRamp,
+                                                   int checkpointEvery, int keepCheckpoints) {
+        return settings(model, run, topics.preferences().name(), sftSamples, alphaRamp, checkpointEvery, keepCheckpoints, 0);
+    }
+
+    /** As above on a topic of that name, SFT skipping a (prompt, y_ws) pair seen among the last {@code sftDedupeWindow}. */
+    public static TrainerService.Settings settings(Path model, Path run, String topic, long sftSamples, long alphaRamp,
+                                                   int checkpointEvery, int keepCheckpoints, int sftDedupeWindow) {
+        LearningRate rate = new LearningRate(3e-3, 0.1, 0.1);
+        TrainingRecipe recipe = new TrainingRecipe(rate, rate, new Optimization(0.0, 1.0, 1, Precision.FP32),
+                new PreferenceObjective(Objective.WRPO, 0.1, 0.1, alphaRamp), 8, sftDedupeWindow, checkpointEvery);
+        TrainingSetup setup = new TrainingSetup(model, run, ComputeDevice.AUTO, new SequenceBudget(64, 48), recipe, keepCheckpoints);
+        return new TrainerService.Settings(setup, sftSamples, 100, topic, Duration.ofMillis(500));
     }
 
     /** A PreferenceSample carrying a demo example, as the stream processors would emit it. */

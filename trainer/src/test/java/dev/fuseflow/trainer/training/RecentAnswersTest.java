@@ -1,4 +1,4 @@
-package dev.fuseflow.trainer.service;
+package dev.fuseflow.trainer.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -4,6 +4,7 @@ import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.cli.Running;
 import dev.fuseflow.trainer.cli.ServeCommand;
+import dev.fuseflow.trainer.data.skills.SkillTaskReward;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.report.TrainingCurves;
@@ -69,7 +70,8 @@ public final class DemoRun {
                 "--lr", "5e-5",
                 "--schedule-updates", "2700", "--beta", "0.1", "--alpha", "0.1", "--alpha-ramp", "100", "--max-length", "64",
                 "--max-prompt-length", "48", "--checkpoint-every", "50", "--eval-bucket", Integer.toString(EVAL_BUCKET_PERCENT),
-                "--eval-every", "60", "--eval-interval", "PT20S", "--gate-metrics", "eval/task_reward", "--gate-lower-is-better", "",
+                "--eval-every", "60", "--eval-interval", "PT20S", "--candidate-metrics", SkillTaskReward.NAME,
+                "--gate-metrics", SkillTaskReward.METRIC, "--gate-lower-is-better", "",
                 "--gate-tolerance", "0", "--metrics-port", "0", "--progress-every", "PT30S"));
         args.addAll(trainerArgs);
         FuseFlowTopics topics = FuseFlowTopics.defaults();

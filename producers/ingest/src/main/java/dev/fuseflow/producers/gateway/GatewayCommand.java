@@ -1,6 +1,6 @@
 package dev.fuseflow.producers.gateway;
 
-import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.runtime.config.Settings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.fuseflow.producers.gateway;
 
-import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.schemas.security.ClientSecurity;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -57,7 +57,7 @@ public record GatewayConfig(String host, int port, String bootstrapServers, Stri
     }
 
     public static GatewayConfig from(Settings s) {
-        Map<String, String> client = new LinkedHashMap<>(ClientSecurity.from(s).clientProperties());
+        Map<String, String> client = new LinkedHashMap<>(ClientSecurity.from(s.asMap()).clientProperties());
         client.putAll(s.withPrefix("kafka."));
         client.remove("bootstrap.servers");
         return new GatewayConfig(s.string("gateway.host"), s.integer("gateway.port"), s.string("kafka.bootstrap.servers"),

@@ -3,7 +3,7 @@ package dev.fuseflow.producers.importer;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.producers.client.FeedbackClientBuilder;
 import dev.fuseflow.producers.json.EventJson;
-import dev.fuseflow.schemas.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.schemas.validation.EventValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,12 +15,12 @@ import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code fuseflow-import}: JSONL files into FuseFlow's topics, resumable, with a reject file and a summary. */
 @Command(name = "fuseflow-import", mixinStandardHelpOptions = true, sortOptions = false,

@@ -2,7 +2,7 @@ package dev.fuseflow.producers.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fuseflow.schemas.config.Settings;
+import dev.fuseflow.runtime.config.Settings;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

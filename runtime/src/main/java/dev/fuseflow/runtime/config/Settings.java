@@ -1,4 +1,4 @@
-package dev.fuseflow.schemas.config;
+package dev.fuseflow.runtime.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +18,9 @@ import java.util.function.Function;
  * Flat {@code key=value} settings of a FuseFlow service, layered: built-in defaults, then a
  * properties file, then environment variables, then explicit overrides (command line). An
  * environment variable overrides key {@code a.b-c} when named {@code FUSEFLOW_A_B_C}.
+ *
+ * <p>{@code ClientSecurity} (in schemas, so that apps can read the security settings without this
+ * module) layers its {@code fuseflow.security.*} keys by the same rule.
  *
  * <p>Typed getters name the key and the bad value when a value does not parse, so that a service
  * can build its typed config record at start and fail with a message that says what to fix.

@@ -1,11 +1,13 @@
-package dev.fuseflow.schemas.config;
+package dev.fuseflow.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fuseflow.schemas.security.ClientSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,31 @@ class SettingsTest {
     void environmentNamesAreDerivedFromKeys() {
         assertThat(Settings.envName("fuseflow.min-reward-gap")).isEqualTo("FUSEFLOW_MIN_REWARD_GAP");
         assertThat(Settings.envName("schema.registry.url")).isEqualTo("FUSEFLOW_SCHEMA_REGISTRY_URL");
+    }
+
+    @Test
+    void clientSecurityLayersItsKeysAsAServicesSettingsDo() throws Exception {
+        // ClientSecurity stays in schemas for the apps and reads file and environment itself: every key, same rule.
+        Path store = Files.writeString(dir.resolve("store.p12"), "not really a keystore");
+        Path file = Files.writeString(dir.resolve("security.properties"),
+                ClientSecurity.SASL_USERNAME + "=from-file\n" + ClientSecurity.SASL_PASSWORD + "=from-file\n");
+        Map<String, String> values = new HashMap<>(Map.of(ClientSecurity.PROTOCOL, "SASL_SSL", ClientSecurity.SASL_MECHANISM,
+                "SCRAM-SHA-256", ClientSecurity.SASL_USERNAME, "gateway", ClientSecurity.SASL_PASSWORD_FILE, store.toString(),
+                ClientSecurity.TRUSTSTORE, store.toString(), ClientSecurity.TRUSTSTORE_PASSWORD, "t", ClientSecurity.KEYSTORE,
+                store.toString(), ClientSecurity.KEYSTORE_PASSWORD, "k", ClientSecurity.REGISTRY_USER_INFO, "app:secret",
+                ClientSecurity.REGISTRY_TRUSTSTORE, store.toString()));
+        values.put(ClientSecurity.REGISTRY_TRUSTSTORE_PASSWORD, "r");
+        values.put(ClientSecurity.SASL_PASSWORD, "from-env");
+        assertThat(values.keySet()).isEqualTo(ClientSecurity.DEFAULTS.keySet());
+        Map<String, String> env = new HashMap<>();
+        values.forEach((key, value) -> env.put(Settings.envName(key), value));
+
+        ClientSecurity viaSettings = ClientSecurity.from(Settings.load(ClientSecurity.DEFAULTS, Optional.of(file), env, Map.of()).asMap());
+
+        assertThat(ClientSecurity.load(Optional.of(file), env)).isEqualTo(viaSettings);
+        assertThat(viaSettings.username()).contains("gateway");
+        assertThat(viaSettings.password()).contains("from-env");
+        assertThat(viaSettings.registryTruststorePassword()).contains("r");
     }
 
     @Test

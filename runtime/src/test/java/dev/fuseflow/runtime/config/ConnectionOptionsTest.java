@@ -1,4 +1,4 @@
-package dev.fuseflow.schemas.config;
+package dev.fuseflow.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
-package dev.fuseflow.schemas.config;
+package dev.fuseflow.runtime.config;
 
+import dev.fuseflow.runtime.security.SecurityOptions;
 import dev.fuseflow.schemas.security.ClientSecurity;
-import dev.fuseflow.schemas.security.SecurityOptions;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.fuseflow.schemas.ops;
+package dev.fuseflow.runtime.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

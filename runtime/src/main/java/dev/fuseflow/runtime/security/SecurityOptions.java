@@ -1,5 +1,6 @@
-package dev.fuseflow.schemas.security;
+package dev.fuseflow.runtime.security;
 
+import dev.fuseflow.schemas.security.ClientSecurity;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

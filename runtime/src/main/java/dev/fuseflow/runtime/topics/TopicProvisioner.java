@@ -1,13 +1,16 @@
-package dev.fuseflow.schemas.topics;
+package dev.fuseflow.runtime.topics;
 
+import dev.fuseflow.schemas.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -25,6 +28,11 @@ public final class TopicProvisioner {
 
     public TopicProvisioner(Admin admin) {
         this.admin = admin;
+    }
+
+    /** The Admin API request that creates the topic {@code spec} describes. */
+    public static NewTopic newTopic(TopicSpec spec) {
+        return new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replicationFactor()).configs(spec.configs());
     }
 
     /** What {@link #ensure} did: topics it created and problems with topics that existed. */
@@ -89,7 +97,7 @@ public final class TopicProvisioner {
     /** True if this call created the topic, false if it existed (listing lags creation slightly). */
     private boolean create(TopicSpec spec) throws ExecutionException, InterruptedException {
         try {
-            admin.createTopics(List.of(spec.toNewTopic())).all().get();
+            admin.createTopics(List.of(newTopic(spec))).all().get();
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {

@@ -1,4 +1,4 @@
-package dev.fuseflow.schemas.security;
+package dev.fuseflow.runtime.security;
 
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import java.util.ArrayList;

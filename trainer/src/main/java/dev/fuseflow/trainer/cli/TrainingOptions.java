@@ -1,0 +1,139 @@
+package dev.fuseflow.trainer.cli;
+
+import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.train.Precision;
+import dev.fuseflow.trainer.training.LearningRate;
+import dev.fuseflow.trainer.training.Objective;
+import dev.fuseflow.trainer.training.Optimization;
+import dev.fuseflow.trainer.training.PreferenceObjective;
+import dev.fuseflow.trainer.training.TrainingRecipe;
+import dev.fuseflow.trainer.training.TrainingSetup;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The hyperparameters {@code serve} and {@code train} share, declared once. Each command starts
+ * from its own defaults ({@link #forServe}, {@link #forTrain}): a stream trains small micro-batches
+ * as they come, a file accumulates the paper's global batch.
+ */
+final class TrainingOptions {
+
+    @Option(names = "--objective", description = "The preference stage: ${COMPLETION-CANDIDATES} (DPO: alpha held at 0; SFT: no"
+            + " preference stage) (default ${DEFAULT-VALUE}).")
+    Objective objective = Objective.WRPO;
+
+    @Option(names = "--micro-batch", description = "Samples per forward pass (default ${DEFAULT-VALUE}).")
+    int microBatch;
+
+    @Option(names = "--accumulation", description = "Micro-batches per optimizer update (default ${DEFAULT-VALUE}).")
+    int accumulation;
+
+    @Option(names = "--sft-lr", description = "SFT's peak learning rate (default ${DEFAULT-VALUE}).")
+    double sftLearningRate = 1e-5;
+
+    @Option(names = "--lr", description = "The preference stage's peak learning rate (default ${DEFAULT-VALUE}, the paper's).")
+    double learningRate = 3e-7;
+
+    @Option(names = "--warmup-ratio", description = "Share of each stage's schedule spent warming up linearly (default ${DEFAULT-VALUE}).")
+    double warmupRatio = 0.1;
+
+    @Option(names = "--min-lr-ratio", description = "Where each stage's cosine ends, as a share of its peak (default ${DEFAULT-VALUE}).")
+    double minLearningRateRatio;
+
+    @Option(names = "--beta", description = "WRPO's and DPO's beta (default ${DEFAULT-VALUE}, the paper's).")
+    double beta = 0.01;
+
+    @Option(names = "--alpha", description = "alpha_final, the weight of y_ws in the chosen reward, in [0, 1] (default ${DEFAULT-VALUE};"
+            + " ignored by DPO).")
+    double alphaFinal = 0.1;
+
+    @Option(names = "--alpha-ramp", description = "T: updates over which alpha ramps to alpha_final; -1: the whole preference stage"
+            + " (default ${DEFAULT-VALUE}).")
+    long alphaRamp;
+
+    @Option(names = "--max-length", description = "Tokens per sequence, capped at the model's context (default ${DEFAULT-VALUE}).")
+    int maxLength = 2048;
+
+    @Option(names = "--max-prompt-length", description = "Prompt tokens kept (from the end) when too long (default ${DEFAULT-VALUE}).")
+    int maxPromptLength = 1800;
+
+    @Option(names = "--max-grad-norm", description = "Global gradient-norm clipping (default ${DEFAULT-VALUE}).")
+    double maxGradNorm = 1.0;
+
+    @Option(names = "--weight-decay", description = "AdamW's decoupled weight decay (default ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--sft-dedupe-window", description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every"
+            + " sample trains) (default ${DEFAULT-VALUE}).")
+    int sftDedupeWindow;
+
+    @Option(names = "--seed", description = "The data order of a file, and the weights of a --fresh-model (default ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--checkpoint-every", description = "Updates between checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", description = "Newest checkpoints kept (default ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
+    @Option(names = "--precision", description = "${COMPLETION-CANDIDATES}: TF32 tensor-core matmuls; FP16_MIXED float16 compute"
+            + " with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
+    Precision precision = Precision.FP32;
+
+    @Option(names = "--device", converter = DeviceConverter.class,
+            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
+    ComputeDevice device = ComputeDevice.AUTO;
+
+    private TrainingOptions() {
+    }
+
+    /** A stream: micro-batches of 8, one update each; the cosine ends at a tenth of its peak; alpha ramps over the paper's ~311. */
+    static TrainingOptions forServe() {
+        TrainingOptions options = new TrainingOptions();
+        options.microBatch = 8;
+        options.accumulation = 1;
+        options.minLearningRateRatio = 0.1;
+        options.alphaRamp = 311;
+        options.checkpointEvery = 20;
+        options.keepCheckpoints = 5;
+        return options;
+    }
+
+    /** A file: the paper's global batch of 128 as 64 micro-batches of 2; alpha ramps over the whole preference stage. */
+    static TrainingOptions forTrain() {
+        TrainingOptions options = new TrainingOptions();
+        options.microBatch = 2;
+        options.accumulation = 64;
+        options.minLearningRateRatio = 0.0;
+        options.alphaRamp = -1;
+        options.checkpointEvery = 50;
+        options.keepCheckpoints = 3;
+        return options;
+    }
+
+    /** The recipe, validated: a bad value fails here, before any model or data is read. */
+    TrainingRecipe recipe() {
+        if (!(sftLearningRate > 0) || !(learningRate > 0)) {
+            throw new IllegalArgumentException("--sft-lr and --lr must be > 0, got " + sftLearningRate + " and " + learningRate);
+        }
+        if (maxLength < 2 || maxPromptLength < 1 || maxPromptLength >= maxLength) {
+            throw new IllegalArgumentException("--max-length must be >= 2 and --max-prompt-length in [1, max-length), got "
+                    + maxLength + " and " + maxPromptLength);
+        }
+        return new TrainingRecipe(new LearningRate(sftLearningRate, warmupRatio, minLearningRateRatio),
+                new LearningRate(learningRate, warmupRatio, minLearningRateRatio),
+                new Optimization(weightDecay, maxGradNorm, accumulation, precision),
+                new PreferenceObjective(objective, beta, alphaFinal, alphaRamp), microBatch, sftDedupeWindow, checkpointEvery);
+    }
+
+    /** The setup on {@code model}, its sequences capped at the model's context; checks the precision is available here. */
+    TrainingSetup setup(Path model, Path output) throws IOException {
+        TrainingRecipe recipe = recipe();
+        precision.requireAvailable(System.getenv());
+        SequenceBudget budget = SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model));
+        return new TrainingSetup(model, output, device, budget, recipe, keepCheckpoints);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fuseflow.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code serve} validates every setting before it reads a model or a record: a bad value is refused
+ * at once, naming the option and the allowed range, from the command line or the environment.
+ * Nothing listens on the broker address given, and nothing may be written to the run folder.
+ */
+class ServeSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anAlphaOutsideZeroToOneIsRefusedBeforeAnythingIsReadOrWritten() throws Exception {
+        TrainCommandTest.Run refused = TrainCommandTest.run(Map.of(), serve("--alpha", "1.5"));
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--alpha must lie in [0, 1], got 1.5");
+        assertThat(dir.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void aBetaOfZeroFromTheEnvironmentIsRefusedBeforeAnythingIsReadOrWritten() throws Exception {
+        TrainCommandTest.Run refused = TrainCommandTest.run(Map.of("FUSEFLOW_SERVE_BETA", "0"), serve());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("--beta must be a finite number > 0, got 0.0");
+        assertThat(dir.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void theSharedHyperparametersAreOptionsOfServeToo() throws Exception {
+        TrainCommandTest.Run refused = TrainCommandTest.run(Map.of(), serve("--accumulation", "0"));
+        assertThat(refused.err()).contains("--accumulation must be >= 1, got 0");
+        TrainCommandTest.Run help = TrainCommandTest.run(Map.of(), "serve", "--help");
+        assertThat(help.out()).contains("--warmup-ratio", "--weight-decay", "--max-grad-norm", "--accumulation", "--seed",
+                "--min-lr-ratio", "--objective").doesNotContain("${DEFAULT-VALUE}");
+    }
+
+    private String[] serve(String... extra) {
+        String[] base = {"serve", "--fresh-model", "LLAMA_TINY", "--output", dir.resolve("run").toString(), "--bootstrap-servers",
+            "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1", "--metrics-port", "-1"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return args;
+    }
+}
