@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# The issue-8 GPU run, on a machine with NVIDIA GPUs and no JDK (README "GPU benchmark"):
+# The issue-8 GPU run, on a machine with NVIDIA GPUs and no JDK (docs/gpu.md "Benchmark: DJL against PyTorch on one GPU"):
 #   1. device-check: loss, gradients and a short run's loss curve on gpu0 against the CPU, in
 #      FP32, TF32 and FP16_MIXED;
 #   2. the WRPO update of a ~0.5B Llama at sequence length 1024, FuseFlow through DJL (FP16_MIXED,
 #      TF32) and the PyTorch eager reference (bf16, fp16, tf32), each at the largest batch that fits
 #      (trying batches from the memory estimate down), with nvidia-smi sampling peak memory;
 #   3. a profile of one DJL and one PyTorch update, and the table (summarize.py).
-# Needs: TRAINER (the runtime image's bin/fuseflow-trainer) and, for DJL, PYTORCH_LIBRARY_PATH,
+# Needs: BENCH (the runtime image's bin/fuseflow-trainer-bench) and, for DJL, PYTORCH_LIBRARY_PATH,
 # PYTORCH_VERSION and PYTORCH_FLAVOR naming the host's libtorch with a DJL bridge built for it.
 #   benchmarks/gpu/side-by-side.sh OUT_DIR [timed updates, default 5] [warm-up updates, default 6]
 # PROFILE=0 leaves out step 3's profiles.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$1"; steps="${2:-5}"; warmup="${3:-6}"   # fp16: the first updates skip while the loss scale comes down
-: "${TRAINER:?set TRAINER to bin/fuseflow-trainer of the runtime image}"
+: "${BENCH:?set BENCH to bin/fuseflow-trainer-bench of the runtime image}"
 mkdir -p "$out"
 results="$out/results.jsonl"; : > "$results"
 gpu_mib="$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits -i 0 | head -1)"
@@ -40,7 +40,7 @@ largest() {   # largest NAME CANDIDATES command-with-BATCH...: the first batch (
 candidates() {  # batches whose estimate fits the GPU, largest first (the estimate is within 2% of measured peaks)
   local precision="$1" list=""
   for b in 24 20 18 16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1; do
-    gib="$("$TRAINER" benchmark --batch "$b" --precision "$precision" --estimate-only 2>/dev/null | sed -n 's/.*estimated peak \([0-9.]*\) GiB.*/\1/p')"
+    gib="$("$BENCH" benchmark --batch "$b" --precision "$precision" --estimate-only 2>/dev/null | sed -n 's/.*estimated peak \([0-9.]*\) GiB.*/\1/p')"
     if awk -v g="$gib" -v m="$gpu_mib" 'BEGIN { exit !(g * 1024 <= m) }'; then list="$list $b"; fi
   done
   echo "$list" | awk '{ for (i = 1; i <= NF && i <= 4; i++) printf "%s ", $i }'
@@ -61,15 +61,15 @@ bisect_largest() {  # bisect_largest NAME HIGH command-with-BATCH...: the larges
 echo "== device-check" >&2
 for p in FP32 TF32 FP16_MIXED; do
   env_tf32=""; [[ $p == TF32 ]] && env_tf32="TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1"
-  env $env_tf32 "$TRAINER" device-check --device gpu0 --precision "$p" --output "$out/device-check" > "$out/device-check-$p.log" 2>&1
+  env $env_tf32 "$BENCH" device-check --device gpu0 --precision "$p" --output "$out/device-check" > "$out/device-check-$p.log" 2>&1
   echo "device-check $p: rc $? $(grep -E 'PASS|FAIL' "$out/device-check-$p.log")" >&2
   grep -E "vs cpu|loss curve" "$out/device-check-$p.log" >&2
 done
 
 echo "== DJL" >&2
 c16="$(candidates FP16_MIXED)"; c32="$(candidates TF32)"
-b16=$(largest djl-fp16 "$c16" "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch BATCH --steps "$steps" --warmup "$warmup" --json "$results")
-b32=$(largest djl-tf32 "$c32" env TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$TRAINER" benchmark --device gpu0 --precision TF32 --batch BATCH \
+b16=$(largest djl-fp16 "$c16" "$BENCH" benchmark --device gpu0 --precision FP16_MIXED --batch BATCH --steps "$steps" --warmup "$warmup" --json "$results")
+b32=$(largest djl-tf32 "$c32" env TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$BENCH" benchmark --device gpu0 --precision TF32 --batch BATCH \
       --steps "$steps" --warmup "$warmup" --json "$results")
 echo "DJL largest batches: FP16_MIXED $b16 (tried $c16), TF32 $b32 (tried $c32)" >&2
 
@@ -83,7 +83,7 @@ echo "PyTorch batches: bf16 $p16, fp16 $f16, tf32 $t32" >&2
 
 if [[ "${PROFILE:-1}" == 1 ]]; then   # PROFILE=0 skips the two profiles (a shorter run)
   echo "== profiles: DJL FP16_MIXED at batch $b16, PyTorch fp16 at batch $f16" >&2
-  "$TRAINER" benchmark --device gpu0 --precision FP16_MIXED --batch "$b16" --steps 1 --warmup "$warmup" --profile "$out/djl-profile.json" \
+  "$BENCH" benchmark --device gpu0 --precision FP16_MIXED --batch "$b16" --steps 1 --warmup "$warmup" --profile "$out/djl-profile.json" \
       > "$out/djl-profile.log" 2>&1
   python3 "$here/wrpo_reference.py" --precision fp16 --batch "$f16" --steps 1 --warmup 1 --profile "$out/torch-profile.txt" \
       > "$out/torch-profile.log" 2>&1

@@ -4,7 +4,7 @@ import dev.fuseflow.trainer.train.ComputeDevice;
 import picocli.CommandLine.ITypeConverter;
 
 /** {@code --device}: checked for shape while parsing; whether the GPU exists is checked at start. */
-final class DeviceConverter implements ITypeConverter<ComputeDevice> {
+public final class DeviceConverter implements ITypeConverter<ComputeDevice> {
 
     @Override
     public ComputeDevice convert(String value) {

@@ -3,35 +3,38 @@ package dev.fuseflow.trainer.cli;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
+import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
-import dev.fuseflow.trainer.data.skills.Skill;
-import dev.fuseflow.trainer.data.skills.SkillWorkload;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
-import dev.fuseflow.trainer.sampling.ChatResponder;
+import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import dev.fuseflow.trainer.train.ComputeDevice;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import dev.fuseflow.trainer.train.ComputeDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code eval}: preference accuracy and margins of a model on a JSONL file of WRPO samples. */
+/**
+ * {@code eval}: preference accuracy and margins of a model on a JSONL file of WRPO samples, and the
+ * candidate-metric plug-ins on the same samples.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Preference accuracy and reward margins of a model on JSONL samples.",
+        description = {"Preference accuracy and reward margins of a model on JSONL samples, and the plug-in candidate metrics.",
             "With --reference, rewards are WRPO's beta * (logp_model - logp_ref); without, summed log-likelihoods (nats)."})
 final class EvalCommand implements Callable<Integer> {
 
@@ -65,9 +68,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-prompt-length", defaultValue = "1800")
     int maxPromptLength;
 
-    @Option(names = "--task-prompts", defaultValue = "0",
-            description = "Also grade greedy answers to this many held-out prompts per skill of the multi-skill workload.")
-    int taskPrompts;
+    @Option(names = "--candidate-metrics", split = ",",
+            description = "Plug-in metrics scored on the samples besides the preference metrics, by name (default: every one"
+                    + " on the class path, as serve's eval gate).")
+    List<String> candidateMetrics;
 
     @Option(names = "--json", description = "One JSON object instead of the table.")
     boolean json;
@@ -78,34 +82,38 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<CandidateMetric> metrics = candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
         SequenceBudget budget = SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model));
         var tokenizer = ModelDirectory.tokenizer(model);
         try (NDManager manager = device.newManager();
              PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel base = reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);
+            List<WrpoExample> samples = WrpoExampleJsonl.read(data);
             EvalReport report = new PreferenceEvaluator(scored, base, manager, alpha, beta)
-                    .evaluate(WrpoExampleJsonl.read(data), new PreferenceBatcher(encoder, budget, 0),
-                            microBatch);
-            print(report, spec.commandLine().getOut());
-            if (taskPrompts > 0) {
-                TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, 32), 16)
-                        .evaluate(scored, manager, SkillWorkload.heldOut(7, List.of(Skill.values()), taskPrompts));
-                spec.commandLine().getOut().printf(Locale.ROOT, "task reward %.4f over %d held-out prompts: %s%n", reward.mean(),
-                        reward.prompts(), reward.perSkill());
+                    .evaluate(samples, new PreferenceBatcher(encoder, budget, 0), microBatch);
+            Map<String, Double> plugins = new TreeMap<>();
+            for (CandidateMetric metric : metrics) {
+                plugins.putAll(metric.score(scored, manager, encoder, samples));
             }
+            print(report, plugins, spec.commandLine().getOut());
         }
         return 0;
     }
 
-    private void print(EvalReport report, PrintWriter out) throws Exception {
+    private void print(EvalReport report, Map<String, Double> plugins, PrintWriter out) throws Exception {
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(report));
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode tree = mapper.valueToTree(report);
+            tree.set("candidateMetrics", mapper.valueToTree(plugins));
+            out.println(mapper.writeValueAsString(tree));
             return;
         }
         out.printf(Locale.ROOT, "%s on %s (%d samples, rewards %s)%n", model, data, report.samples(),
                 report.withReference() ? "beta * log-ratio to " + reference : "summed log-likelihood, nats");
-        for (Map.Entry<String, Double> e : report.metrics().entrySet()) {
+        Map<String, Double> all = new LinkedHashMap<>(report.metrics());
+        all.putAll(plugins);
+        for (Map.Entry<String, Double> e : all.entrySet()) {
             out.printf(Locale.ROOT, "  %-32s %12.6f%n", e.getKey(), e.getValue());
         }
     }

@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code fuseflow-trainer}: the trainer's offline commands. */
 @Command(name = "fuseflow-trainer", mixinStandardHelpOptions = true,
         description = "FuseFlow's trainer: WRPO and its baselines on DJL, offline on JSONL files.",
-        subcommands = {InitModelCommand.class, DemoDataCommand.class, TrainCommand.class, EvalCommand.class,
-            ServeCommand.class, VersionsCommand.class, BenchmarkCommand.class, DeviceCheckCommand.class})
+        subcommands = {InitModelCommand.class, TrainCommand.class, EvalCommand.class, ServeCommand.class, VersionsCommand.class})
 public final class TrainerCommand {
 
     private TrainerCommand() {

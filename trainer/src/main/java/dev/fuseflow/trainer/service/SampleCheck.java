@@ -1,9 +1,12 @@
 package dev.fuseflow.trainer.service;
 
 import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the trainer refuses to train on, each problem named with its field. Text that was not valid
@@ -21,7 +24,15 @@ final class SampleCheck {
     record Problem(DeadLetterReason reason, String message) {
     }
 
+    /** The roles the trainer's chat templates render (a prompt turn of another role cannot be tokenized). */
+    static final Set<ChatRole> RENDERED_ROLES = EnumSet.of(ChatRole.SYSTEM, ChatRole.USER, ChatRole.ASSISTANT);
+
+    /** @param sample null for a record without a value (a tombstone) */
     static Optional<Problem> problem(PreferenceSample sample) {
+        if (sample == null) {
+            return Optional.of(new Problem(DeadLetterReason.MISSING_FIELD, "the record has no value (a tombstone); a PreferenceSample"
+                    + " was expected"));
+        }
         if (isBlank(sample.getSampleId())) {
             return Optional.of(new Problem(DeadLetterReason.BLANK_FIELD, "sampleId is blank"));
         }
@@ -30,6 +41,10 @@ final class SampleCheck {
         }
         for (int i = 0; i < sample.getPrompt().size(); i++) {
             ChatMessage message = sample.getPrompt().get(i);
+            if (!RENDERED_ROLES.contains(message.getRole())) {
+                return Optional.of(new Problem(DeadLetterReason.INVALID_VALUE, "prompt[" + i + "].role is " + message.getRole()
+                        + "; the trainer's chat templates render " + RENDERED_ROLES + " turns only"));
+            }
             if (undecodable(message.getContent())) {
                 return Optional.of(new Problem(DeadLetterReason.INVALID_VALUE, "prompt[" + i + "].content has undecodable text"
                         + " (invalid UTF-8)"));

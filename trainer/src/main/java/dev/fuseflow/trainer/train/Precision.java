@@ -30,7 +30,7 @@ public enum Precision {
     public void requireAvailable(Map<String, String> environment) {
         if (this == TF32 && !"1".equals(environment.get(TF32_SWITCH))) {
             throw new IllegalArgumentException("--precision TF32 needs " + TF32_SWITCH + "=1 in the environment before the JVM starts"
-                    + " (libtorch reads it once at load); the runtime image's bin/fuseflow-trainer sets it when it sees TF32");
+                    + " (libtorch reads it once at load); the runtime image's launchers set it when they see TF32");
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.data.ShoutTask;
+import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.report.MetricsCsv;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The offline commands end to end on the demo workload and the tiny Llama: init-model, demo-data,
+ * The offline commands end to end on the SHOUT workload and the tiny Llama: init-model,
  * train (SFT then WRPO, checkpoints, CSV, plots, held-out eval), eval, and resumes from checkpoints
  * taken mid-SFT and mid-WRPO that finish bit-for-bit where the uninterrupted run finished.
  */
@@ -74,8 +75,8 @@ class TrainCommandTest {
         data = dir.resolve("train.jsonl");
         eval = dir.resolve("eval.jsonl");
         assertThat(run(Map.of(), "init-model", "--preset", "LLAMA_TINY", "--output", start.toString()).exit()).isZero();
-        assertThat(run(Map.of(), "demo-data", "--count", "192", "--seed", "1", "--output", data.toString()).exit()).isZero();
-        assertThat(run(Map.of(), "demo-data", "--count", "48", "--seed", "2", "--output", eval.toString()).exit()).isZero();
+        WrpoExampleJsonl.write(data, ShoutTask.samples(192, 1));
+        WrpoExampleJsonl.write(eval, ShoutTask.samples(48, 2));
         first = run(Map.of(), train(dir.resolve("a")));
     }
 

@@ -8,6 +8,8 @@ import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
+import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.ModelVersion;
@@ -96,6 +98,38 @@ class TrainerServiceRobustnessTest {
                 .satisfies(l -> assertThat(l.getMessage()).contains("weight is NaN"));
         assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE).singleElement()
                 .satisfies(l -> assertThat(l.getMessage()).contains("sourceChosen.text has undecodable text"));
+    }
+
+    @Test
+    void aPromptTurnNoTemplateRendersAndATombstoneAreDeadLetteredAndTrainingGoesOnPastThem(EmbeddedStack stack) throws Exception {
+        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "turns");
+        List<WrpoExample> good = ShoutTask.samples(24, 6);
+        TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(0, 12));
+        WrpoExample answer = ShoutTask.samples(1, 97).get(0);
+        WrpoExample toolTurn = new WrpoExample("tool-turn", List.of(new ChatMessage(ChatRole.USER, "look it up"),
+                new ChatMessage(ChatRole.TOOL, "{\"found\": true}")), answer.sourceChosen(), answer.targetChosen(), answer.rejected(),
+                1.0);
+        produceRaw(stack, topics.preferences().name(), Arrays.asList(serialized(stack, topics, toolTurn), null));
+        TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(12, 24));
+
+        Path model = dir.resolve("start");
+        FreshModel.LLAMA_TINY.write(model, 1);
+        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 8, 5, 2, 100);
+        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(),
+                topics))) {
+            service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
+        }
+
+        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(good.stream().map(WrpoExample::sampleId).toList());
+        assertThat(CheckpointLineage.coveredOffsets(dir.resolve("run/checkpoints"))).as("both are passed").isEqualTo(26);
+        List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(stack, topics.deadLetters().name(), 2);
+        assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(DeadLetterReason.INVALID_VALUE,
+                DeadLetterReason.MISSING_FIELD);
+        assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE).singleElement()
+                .satisfies(l -> assertThat(l.getMessage()).contains("prompt[1].role is TOOL"));
+        assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.MISSING_FIELD).singleElement()
+                .satisfies(l -> assertThat(l.getMessage()).contains("tombstone"));
     }
 
     @Test

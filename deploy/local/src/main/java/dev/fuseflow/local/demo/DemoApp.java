@@ -1,14 +1,14 @@
 package dev.fuseflow.local.demo;
 
+import dev.fuseflow.demo.skills.ScriptedSource;
+import dev.fuseflow.demo.skills.Skill;
+import dev.fuseflow.demo.skills.SkillPrompt;
+import dev.fuseflow.demo.skills.SkillWorkload;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.ModelVersion;
-import dev.fuseflow.trainer.data.skills.ScriptedSource;
-import dev.fuseflow.trainer.data.skills.Skill;
-import dev.fuseflow.trainer.data.skills.SkillPrompt;
-import dev.fuseflow.trainer.data.skills.SkillWorkload;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.trainer.sampling.SamplingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
 package dev.fuseflow.local.demo;
 
+import dev.fuseflow.demo.skills.SkillTaskReward;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.cli.Running;
 import dev.fuseflow.trainer.cli.ServeCommand;
-import dev.fuseflow.trainer.data.skills.SkillTaskReward;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.report.TrainingCurves;

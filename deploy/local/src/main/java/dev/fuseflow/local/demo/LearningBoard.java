@@ -1,10 +1,10 @@
 package dev.fuseflow.local.demo;
 
-import dev.fuseflow.trainer.data.skills.ScriptedSource;
-import dev.fuseflow.trainer.data.skills.Skill;
-import dev.fuseflow.trainer.data.skills.SkillPrompt;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.demo.skills.ScriptedSource;
+import dev.fuseflow.demo.skills.Skill;
+import dev.fuseflow.demo.skills.SkillPrompt;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.fuseflow.local.demo;
 
-import dev.fuseflow.trainer.data.skills.Skill;
-import dev.fuseflow.trainer.eval.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.demo.skills.Skill;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;

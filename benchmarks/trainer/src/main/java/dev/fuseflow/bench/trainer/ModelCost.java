@@ -1,0 +1,82 @@
+package dev.fuseflow.bench.trainer;
+
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.train.Precision;
+
+/**
+ * What a WRPO update on a Llama-shape model costs: parameters, FLOPs (for model FLOPs
+ * utilisation) and an estimate of GPU memory. The same counts serve the DJL run and the PyTorch
+ * reference (benchmarks/gpu/wrpo_reference.py mirrors them), so the ratio does not depend on them.
+ *
+ * @param config  the model
+ * @param batch   samples per update (each has 3 sequences: y_ws, y_wt, y_l)
+ * @param length  tokens per sequence
+ */
+public record ModelCost(LlamaConfig config, int batch, int length) {
+
+    /** Weights of every matrix product: attention, MLP and the untied lm_head (embeddings are a lookup). */
+    public long matmulParameters() {
+        long c = config.hiddenSize();
+        long kv = (long) config.numKeyValueHeads() * config.headDim();
+        long attention = c * c + 2 * c * kv + c * c;
+        long mlp = 3L * c * config.intermediateSize();
+        return config.numHiddenLayers() * (attention + mlp) + c * config.vocabSize();
+    }
+
+    public long parameters() {
+        long norms = (2L * config.numHiddenLayers() + 1) * config.hiddenSize();
+        return matmulParameters() + (long) config.vocabSize() * config.hiddenSize() + norms;
+    }
+
+    /**
+     * One forward pass over one sequence: 2 FLOPs per weight per token, plus the attention
+     * products QK^T and AV over the full T x T matrix (both implementations compute it whole and
+     * mask it, so that is the work done).
+     */
+    public double forwardFlopsPerSequence() {
+        double t = length;
+        return 2.0 * matmulParameters() * t + 4.0 * config.numHiddenLayers() * t * t * config.hiddenSize();
+    }
+
+    /** Policy forward and backward (3 forwards' worth) on 3 sequences per sample, reference forward on 3. */
+    public double flopsPerUpdate() {
+        return batch * 3.0 * (3.0 + 1.0) * forwardFlopsPerSequence();
+    }
+
+    /** Tokens the policy trains on per update. */
+    public long tokensPerUpdate() {
+        return 3L * batch * length;
+    }
+
+    /**
+     * Estimated peak GPU bytes: weights, gradients and AdamW state, plus what the graphs of a
+     * sample's 3 sequences keep for backward, and 1 GiB of workspace. Sequences go forward one
+     * after another and keep their graphs, so all 3·B count. Per token and layer, counted from the
+     * Llama block's saved tensors (each layer's other intermediates are freed with the layer,
+     * {@code DecoderStack}): the two RMSNorms 3·C each, the q/k/v and gate/up inputs C each, q, k
+     * and v C each, the attention probabilities nh·T, the o_proj input C, and in the MLP the gate,
+     * its sigmoid, SiLU, up and the down_proj input I each: 12·C + 5·I + nh·T values in the compute
+     * type. Per token once: the float32 log-softmax over the vocabulary and the logits.
+     * Checked on the H200 (0.48B Llama, T = 1024): FP16_MIXED batch 14, 128.1 GiB estimated
+     * against 126.2 GiB measured; TF32 batch 8, 139.2 against 138.8.
+     */
+    public long estimatedPeakBytes(Precision precision) {
+        long p = parameters();
+        boolean mixed = precision == Precision.FP16_MIXED;
+        long weights = mixed ? p * (2 + 4 + 2 + 2) : p * (4 + 4);         // mixed: fp16 policy, fp32 masters, fp16 grads, fp16 reference
+        long optimizer = p * 8;                                           // AdamW moments, float32
+        long fp32Grads = mixed ? p * 4 : 0;                               // unscaled float32 gradients at the update
+        double bytesPerValue = mixed ? 2.0 : 4.0;
+        double t = length;
+        double perLayer = (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + config.numAttentionHeads() * t)
+                * bytesPerValue;                                          // per token
+        double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue);   // per token: log-probs (float32) and logits
+        double activations = 3.0 * batch * t * (config.numHiddenLayers() * perLayer + logSoftmax);
+        return (long) (weights + optimizer + fp32Grads + activations) + (1L << 30);
+    }
+
+    /** Model FLOPs utilisation against a peak rate (H200: 990 TFLOP/s dense 16-bit). */
+    public double utilisation(double secondsPerUpdate, double peakFlops) {
+        return flopsPerUpdate() / secondsPerUpdate / peakFlops;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.fuseflow.bench.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fuseflow.bench.trainer.ModelCost;
+import dev.fuseflow.bench.trainer.WrpoBenchmark;
+import dev.fuseflow.trainer.cli.DeviceConverter;
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.train.Precision;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code benchmark}: times the WRPO update on a random Llama-shape model; one JSON line per run for the side-by-side table. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Time WRPO updates (policy fwd+bwd on 3 sequences, reference fwd, clipping, AdamW) on a random Llama model.")
+final class BenchmarkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--layers", defaultValue = "32")
+    int layers;
+
+    @Option(names = "--hidden", defaultValue = "1024")
+    int hidden;
+
+    @Option(names = "--heads", defaultValue = "16")
+    int heads;
+
+    @Option(names = "--kv-heads", defaultValue = "16")
+    int kvHeads;
+
+    @Option(names = "--intermediate", defaultValue = "2816")
+    int intermediate;
+
+    @Option(names = "--vocab", defaultValue = "32000")
+    int vocab;
+
+    @Option(names = "--length", defaultValue = "1024", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(names = "--prompt-length", defaultValue = "512")
+    int promptLength;
+
+    @Option(names = "--batch", required = true, description = "Samples per update (each has 3 sequences).")
+    int batch;
+
+    @Option(names = "--precision", defaultValue = "FP16_MIXED", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Precision precision;
+
+    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
+            description = "auto, cpu, gpuN; or several GPUs of this host, e.g. gpu0,gpu1: data-parallel, --batch split among them.")
+    ComputeDevice device;
+
+    @Option(names = "--warmup", defaultValue = "2")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "5")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--profile", description = "Also write a libtorch profiler trace (Chrome JSON) of one update here.")
+    Path profile;
+
+    @Option(names = "--json", description = "Append the result as one JSON line to this file.")
+    Path json;
+
+    @Option(names = "--estimate-only", description = "Print the parameter count, FLOPs and memory estimate; run nothing.")
+    boolean estimateOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        precision.requireAvailable(System.getenv());
+        LlamaConfig config = new LlamaConfig(vocab, hidden, intermediate, layers, heads, kvHeads, 1e-6f, 10_000, Math.max(2048, length));
+        ModelCost cost = new ModelCost(config, batch, length);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "model: %.3f B parameters, %d layers x %d, batch %d x 3 sequences x %d tokens, %.2f TFLOP per update,"
+                        + " estimated peak %.1f GiB (%s)%n", cost.parameters() / 1e9, layers, hidden, batch, length,
+                cost.flopsPerUpdate() / 1e12, cost.estimatedPeakBytes(precision) / (double) (1L << 30), precision);
+        out.flush();
+        if (estimateOnly) {
+            return 0;
+        }
+        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(config, device, precision, batch, length, promptLength,
+                warmup, steps, seed, Optional.ofNullable(profile)));
+        out.printf(Locale.ROOT, "djl %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
+                        + " loss %.4f -> %.4f, skipped %d%n", result.device(), precision, result.secondsPerUpdate(),
+                result.medianSecondsPerUpdate(), result.tokensPerSecond(), result.samplesPerSecond(), 100 * result.utilisation(),
+                result.peakGpuBytes() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f GiB", result.peakGpuBytes() / (double) (1L << 30)),
+                result.firstLoss(), result.lastLoss(), result.skippedUpdates());
+        out.flush();
+        if (json != null) {
+            Files.writeString(json, new ObjectMapper().writeValueAsString(result) + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.fuseflow.demo.skills;
+
+import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.ChatRole;
+import dev.fuseflow.trainer.data.WrpoExample;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Offline WRPO samples of the multi-skill workload, for {@code train} without a running stack:
+ * y_ws is the better of the scripted sources' answers; the target's own answers are stood in for
+ * by a slip of the right answer (y_wt) and a weak answer (y_l). The live demo replaces these
+ * stand-ins with the target's real samples.
+ */
+public final class SkillSamples {
+
+    private SkillSamples() {
+    }
+
+    public static List<WrpoExample> samples(int count, long seed, List<ScriptedSource> sources) {
+        Random random = new Random(seed);
+        SkillWorkload workload = new SkillWorkload(seed, List.of(Skill.values()));
+        List<WrpoExample> samples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SkillPrompt prompt = workload.next();
+            String best = sources.stream().map(source -> source.respond(prompt, random))
+                    .max(Comparator.comparingDouble(prompt::reward)).orElseThrow();
+            String targetBest = random.nextDouble() < 0.5 ? prompt.answer() : prompt.skill().weakAnswer(prompt.input(), random);
+            String targetWorst = prompt.skill().weakAnswer(prompt.input(), random);
+            samples.add(new WrpoExample("skills-" + seed + "-" + i, List.of(new ChatMessage(ChatRole.USER, prompt.text())), best,
+                    targetBest, targetWorst, 1.0));
+        }
+        return samples;
+    }
+}
