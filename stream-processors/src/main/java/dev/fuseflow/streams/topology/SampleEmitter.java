@@ -56,7 +56,8 @@ final class SampleEmitter {
         state.emitted(sample.getSampleId());
         String preferencesTopic = settings.topics().preferences().name();
         // Encoded once, here: the size decides between the preferences and the dead letters, and
-        // the sink sends these bytes as they are (encoding it twice cost 7 % of the stream thread).
+        // the sink sends these bytes as they are (a second encoding was a visible share of the
+        // stream thread's time).
         byte[] encoded = sampleSerializer.serialize(preferencesTopic, sample);
         if (encoded.length > settings.maxOutputBytes()) {
             deadLetters.oversized(promptId, sample, encoded.length);

@@ -49,8 +49,8 @@ public final class DecoderStack {
      * Runs one layer with its intermediates in a manager of their own, closed when the layer is done.
      * DJL keeps every array until its manager closes, while PyTorch's graph keeps only what backward
      * needs: without this a forward pass held all its layers' intermediates (attention scores before
-     * and after the mask, norms, activations) until the whole pass ended; measured on the H200 in
-     * TF32, 105.7 GiB against PyTorch's 67.5 GiB at the same batch. Results land in their first
+     * and after the mask, norms, activations) until the whole pass ended, and the largest batch that
+     * fits the GPU was far below PyTorch's (docs/results.md, GPU). Results land in their first
      * operand's manager, so the layer's input is attached here for the layer's duration
      * ({@code tempAttachAll} hands it back on close) and the layer's output is moved out.
      * Only without a KV cache: cached keys and values belong to their caller's manager.

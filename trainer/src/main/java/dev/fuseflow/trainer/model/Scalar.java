@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * arithmetic that autograd records. Written because DJL 0.36's {@code NDArray.mul(Number)} (and
  * {@code div}, {@code pow}, {@code maximum}, ...) wraps the number in a tensor over a Java direct
  * buffer and closes it right after the operation: PyTorch's graph saves that tensor for backward,
- * the buffer is collected, and backward then reads freed memory. Measured: the first WRPO update
- * after SFT had NaN gradients in every weight in 2 to 50 % of runs, depending on what else the JVM
- * allocated. A tensor made here lives in PyTorch's own memory (a native zero plus the number), so
+ * the buffer is collected, and backward then reads freed memory (NaN gradients that come and go
+ * with what else the JVM allocates; docs/djl-pitfalls.md). A tensor made here lives in PyTorch's
+ * own memory (a native zero plus the number), so
  * the graph keeps it alive for as long as backward needs it, whatever happens to its Java wrapper,
  * which belongs to {@code like}'s manager.
  */

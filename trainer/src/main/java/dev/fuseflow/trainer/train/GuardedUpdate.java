@@ -131,9 +131,8 @@ final class GuardedUpdate {
         pendingMicroBatches = 0;
         boolean lossesFinite = pendingFinite;
         pendingFinite = true;
-        // getGradient() returns a new handle of the root manager on each call: closed below, or
-        // 2,000 steps grow the process by ~140 MB (measured; DJL's own ParameterStore path grew by
-        // 135 MB in the same loop).
+        // getGradient() returns a new handle of the root manager on each call: closed below, or the
+        // process grows with every step (docs/djl-pitfalls.md).
         List<NDArray> gradients = new ArrayList<>();
         for (Parameter p : parameters) {
             gradients.add(p.getArray().getGradient());

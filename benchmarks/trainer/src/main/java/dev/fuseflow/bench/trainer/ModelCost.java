@@ -56,9 +56,8 @@ public record ModelCost(LlamaConfig config, int batch, int length) {
      * {@code DecoderStack}): the two RMSNorms 3·C each, the q/k/v and gate/up inputs C each, q, k
      * and v C each, the attention probabilities nh·T, the o_proj input C, and in the MLP the gate,
      * its sigmoid, SiLU, up and the down_proj input I each: 12·C + 5·I + nh·T values in the compute
-     * type. Per token once: the float32 log-softmax over the vocabulary and the logits.
-     * Checked on the H200 (0.48B Llama, T = 1024): FP16_MIXED batch 14, 128.1 GiB estimated
-     * against 126.2 GiB measured; TF32 batch 8, 139.2 against 138.8.
+     * type. Per token once: the float32 log-softmax over the vocabulary and the logits. How close
+     * this comes to the measured peaks on the H200: docs/results.md.
      */
     public long estimatedPeakBytes(Precision precision) {
         long p = parameters();

@@ -29,8 +29,8 @@ final class RmsNorm extends ShapePreservingBlock {
 
     /**
      * The same value, safe in float16, where x^2 overflows past 256 and backward's x / rms^2
-     * overflows for the small activations of a fresh model (measured: NaN gradients at any loss
-     * scale). Each row is divided by its largest |x|, s, first: x / sqrt(mean(x^2) + eps) equals
+     * overflows for the small activations of a fresh model (NaN gradients at any loss scale).
+     * Each row is divided by its largest |x|, s, first: x / sqrt(mean(x^2) + eps) equals
      * x' / sqrt(mean(x'^2) + eps / s^2) for x' = x / s, and with |x'| <= 1 nothing overflows.
      * s is a constant of the step (no gradient flows through it), so the gradient is exact. Not
      * a cast to float32 and back: DJL casts under no-grad, which would cut the graph here.
