@@ -1,7 +1,9 @@
 package dev.fuseflow.demo.cli;
 
-import picocli.CommandLine;
+import dev.fuseflow.runtime.config.CommandLines;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code fuseflow-demo}: the demo workloads' files and the skills workload's task reward, apart from the product's commands. */
 @Command(name = "fuseflow-demo", mixinStandardHelpOptions = true,
@@ -12,20 +14,13 @@ public final class DemoCommand {
     private DemoCommand() {
     }
 
-    /** The command line; bad settings (IllegalArgumentException, IllegalStateException) exit 2 with their message. */
-    public static CommandLine commandLine() {
-        return new CommandLine(new DemoCommand())
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                        line.getErr().println(line.getCommandName() + ": " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
+    /** The command line for {@code args} and {@code env}, layered and checked as every FuseFlow command line is. */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        return CommandLines.configure(new CommandLine(new DemoCommand()), args, env);
     }
 
     public static void main(String[] args) {
-        int exit = commandLine().execute(args);
+        int exit = commandLine(args, System.getenv()).execute(args);
         // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp

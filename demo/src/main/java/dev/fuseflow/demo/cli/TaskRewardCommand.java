@@ -4,20 +4,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.SkillWorkload;
-import dev.fuseflow.demo.skills.TaskRewardEvaluator;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
-import dev.fuseflow.trainer.cli.DeviceConverter;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator;
+import dev.fuseflow.trainer.cli.DeviceOption;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.sampling.ChatResponder;
 import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
-import dev.fuseflow.trainer.train.ComputeDevice;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,9 +42,8 @@ final class TaskRewardCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "16")
     int maxNewTokens;
 
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
-            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
-    ComputeDevice device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +51,7 @@ final class TaskRewardCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--prompts must be >= 1, got " + prompts);
         }
         var tokenizer = ModelDirectory.tokenizer(model);
-        try (NDManager manager = device.newManager();
+        try (NDManager manager = device.device().newManager();
              PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             CausalLanguageModel graded = ModelDirectory.load(model, manager, DataType.FLOAT32);
             TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, ANSWER_BATCH), maxNewTokens)

@@ -35,7 +35,7 @@ class DemoCommandTest {
     }
 
     static Run demo(String... args) {
-        return run(DemoCommand.commandLine(), args);
+        return run(DemoCommand.commandLine(args, Map.of()), args);
     }
 
     static Run trainer(String... args) throws IOException {

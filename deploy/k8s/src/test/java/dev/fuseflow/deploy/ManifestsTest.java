@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fuseflow.ops.cli.OpsCommand;
 import dev.fuseflow.producers.gateway.GatewayConfig;
 import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.runtime.config.SettingsDefaultProvider;
 import dev.fuseflow.runtime.security.ComponentAccess;
 import dev.fuseflow.runtime.security.ComponentAccess.Component;
 import dev.fuseflow.schemas.security.ClientSecurity;
@@ -281,6 +282,10 @@ class ManifestsTest {
         CommandSpec command = parsed.subcommand().commandSpec();
         Set<String> allowed = new TreeSet<>(envNames(ClientSecurity.DEFAULTS.keySet()));
         for (OptionSpec option : allOptions(command)) {
+            // The one rule (SettingsDefaultProvider): an option's variable is its key's, FUSEFLOW_ and the key upper-cased.
+            if (SettingsDefaultProvider.layered(option)) {
+                allowed.add(Settings.envName(SettingsDefaultProvider.key(option)));
+            }
             Optional.ofNullable(option.defaultValueString(false)).ifPresent(value -> {
                 Matcher matcher = ENV_REFERENCE.matcher(value);
                 while (matcher.find()) {

@@ -14,6 +14,7 @@ import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.topics.TopicSpec;
 import dev.fuseflow.streams.app.StreamProcessorApp;
 import dev.fuseflow.streams.app.StreamProcessorConfig;
+import dev.fuseflow.streams.config.StreamProcessorSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -84,12 +85,12 @@ public final class LocalStack implements AutoCloseable {
     /** The stream processors on their defaults, pointed at this stack, keeping their state in the data dir. */
     private static StreamProcessorConfig streamProcessorConfig(LocalStackConfig config, EmbeddedStack stack) {
         Map<String, String> settings = new HashMap<>(StreamProcessorConfig.DEFAULTS);
-        settings.put("bootstrap.servers", stack.bootstrapServers());
-        settings.put("schema.registry.url", stack.schemaRegistryUrl());
-        settings.put("fuseflow.streams.state-dir", config.dataDir().resolve("stream-processors").toString());
-        settings.put("fuseflow.metrics.port", String.valueOf(config.streamsMetricsPort()));
+        settings.put(StreamProcessorSettings.BOOTSTRAP_SERVERS.key(), stack.bootstrapServers());
+        settings.put(StreamProcessorSettings.SCHEMA_REGISTRY_URL.key(), stack.schemaRegistryUrl());
+        settings.put(StreamProcessorSettings.STATE_DIR.key(), config.dataDir().resolve("stream-processors").toString());
+        settings.put(StreamProcessorSettings.METRICS_PORT.key(), String.valueOf(config.streamsMetricsPort()));
         // The demo's users are noisy (DemoSettings.thumbsNoise): trust the reward model four times as much as a thumb.
-        settings.put("fuseflow.scoring.weight.thumbs", "0.25");
+        settings.put(StreamProcessorSettings.WEIGHT_THUMBS.key(), "0.25");
         return StreamProcessorConfig.from(Settings.of(settings));
     }
 

@@ -4,57 +4,64 @@ import dev.fuseflow.embedded.BrokerMode;
 import dev.fuseflow.local.demo.DemoComparison;
 import dev.fuseflow.local.demo.DemoRun;
 import dev.fuseflow.local.demo.DemoSettings;
+import dev.fuseflow.runtime.config.CommandLines;
+import dev.fuseflow.runtime.config.ConfigFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
+import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code fuseflow-local}: runs the FuseFlow stack on this machine until Ctrl-C. Every option can
- * also come from an environment variable (shown in its default) or from
- * {@code ~/.fuseflow-local.properties} (picocli's properties default provider).
+ * also come from its variable ({@code FUSEFLOW_LOCAL_KAFKA_PORT}) or from {@code --config FILE}
+ * ({@code local.kafka-port}), by the rule of every FuseFlow command line ({@link CommandLines}).
  */
-@Command(name = "fuseflow-local", mixinStandardHelpOptions = true,
+@Command(name = "fuseflow-local", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Runs FuseFlow on this machine: a real Kafka broker (KRaft) and Schema Registry,"
-                + " FuseFlow's topics and schemas, and the stream processors.",
-        defaultValueProvider = CommandLine.PropertiesDefaultProvider.class)
+                + " FuseFlow's topics and schemas, and the stream processors.")
 public final class LocalStackCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = "${FUSEFLOW_DATA_DIR:-data/local}",
-            description = "Folder for broker logs and the registry database (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    ConfigFile config = new ConfigFile();
+
+    @Option(names = "--data-dir", defaultValue = "data/local",
+            description = "Folder for broker logs and the registry database.")
     Path dataDir;
 
-    @Option(names = "--broker-mode", defaultValue = "${FUSEFLOW_BROKER_MODE:-in-process}",
-            description = "in-process or child-process (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--broker-mode", defaultValue = "in-process",
+            description = "in-process or child-process.")
     String brokerMode;
 
-    @Option(names = "--kafka-port", defaultValue = "${FUSEFLOW_KAFKA_PORT:-9092}",
-            description = "Broker client port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kafka-port", defaultValue = "9092",
+            description = "Broker client port, 0 for any free one.")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "${FUSEFLOW_REGISTRY_PORT:-8081}",
-            description = "Schema Registry port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--registry-port", defaultValue = "8081",
+            description = "Schema Registry port, 0 for any free one.")
     int registryPort;
 
-    @Option(names = "--streams-metrics-port", defaultValue = "${FUSEFLOW_STREAMS_METRICS_PORT:-9404}",
-            description = "Prometheus port of the stream processors, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--streams-metrics-port", defaultValue = "9404",
+            description = "Prometheus port of the stream processors, 0 for any free one.")
     int streamsMetricsPort;
 
-    @Option(names = "--ops-port", defaultValue = "${FUSEFLOW_OPS_PORT:-9406}",
-            description = "Port of the ops exporter: status page and metrics, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops-port", defaultValue = "9406",
+            description = "Port of the ops exporter: status page and metrics, 0 for any free one.")
     int opsPort;
 
     @Option(names = "--reset", description = "Delete the data dir before starting.")
     boolean reset;
 
-    @Option(names = "--demo-duration", defaultValue = "${FUSEFLOW_DEMO_DURATION:-PT10M}",
-            description = "How long the demo app closes the loop before it prints the learning result (default ${DEFAULT-VALUE}).")
+    @Option(names = "--demo-duration", defaultValue = "PT10M",
+            description = "How long the demo app closes the loop before it prints the learning result.")
     Duration demoDuration;
 
     @Option(names = "--no-demo", description = "Start the stack only: no trainer, no demo app.")
@@ -77,7 +84,7 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (compareSeeds > 0) {
-            List<Long> seeds = java.util.stream.LongStream.rangeClosed(1, compareSeeds).boxed().toList();
+            List<Long> seeds = LongStream.rangeClosed(1, compareSeeds).boxed().toList();
             DemoComparison.run(dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, trainerArgs, System.out);
             return 0;
         }
@@ -122,13 +129,13 @@ public final class LocalStackCommand implements Callable<Integer> {
         return text.toString();
     }
 
+    /** The command line for {@code args} and {@code env}, layered and checked as every FuseFlow command line is. */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        return CommandLines.configure(new CommandLine(new LocalStackCommand()), args, env);
+    }
+
     public static void main(String[] args) {
-        int exitCode = new CommandLine(new LocalStackCommand())
-                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    commandLine.getErr().println("fuseflow-local: " + e.getMessage());
-                    return 2;
-                })
-                .execute(args);
+        int exitCode = commandLine(args, System.getenv()).execute(args);
         // The in-process broker leaves non-daemon threads behind; exit explicitly.
         // checkstyle:off: Regexp
         System.exit(exitCode);

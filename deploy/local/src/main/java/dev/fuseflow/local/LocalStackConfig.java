@@ -24,16 +24,16 @@ public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPor
     }
 
     public LocalStackConfig {
-        Objects.requireNonNull(dataDir, "data dir must be set (--data-dir or FUSEFLOW_DATA_DIR)");
+        Objects.requireNonNull(dataDir, "data dir must be set (--data-dir or FUSEFLOW_LOCAL_DATA_DIR)");
         Objects.requireNonNull(brokerMode, "broker mode must be set");
         if (brokerMode == BrokerMode.CONTAINER || brokerMode == BrokerMode.AUTO) {
             throw new IllegalArgumentException("the local stack runs the broker in-process or as a child process; got "
                     + brokerMode + " (containers belong to deploy/compose)");
         }
-        requirePort("kafka port (--kafka-port, FUSEFLOW_KAFKA_PORT)", kafkaPort);
-        requirePort("registry port (--registry-port, FUSEFLOW_REGISTRY_PORT)", registryPort);
-        requirePort("stream-processor metrics port (--streams-metrics-port, FUSEFLOW_STREAMS_METRICS_PORT)", streamsMetricsPort);
-        requirePort("ops exporter port (--ops-port, FUSEFLOW_OPS_PORT)", opsPort);
+        requirePort("kafka port (--kafka-port, FUSEFLOW_LOCAL_KAFKA_PORT)", kafkaPort);
+        requirePort("registry port (--registry-port, FUSEFLOW_LOCAL_REGISTRY_PORT)", registryPort);
+        requirePort("stream-processor metrics port (--streams-metrics-port, FUSEFLOW_LOCAL_STREAMS_METRICS_PORT)", streamsMetricsPort);
+        requirePort("ops exporter port (--ops-port, FUSEFLOW_LOCAL_OPS_PORT)", opsPort);
         if (kafkaPort != 0 && kafkaPort == registryPort) {
             throw new IllegalArgumentException("kafka port and registry port must differ, both are " + kafkaPort);
         }

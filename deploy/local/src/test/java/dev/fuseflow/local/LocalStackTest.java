@@ -104,7 +104,7 @@ class LocalStackTest {
     @Test
     void invalidSettingsSayWhatToFix() {
         assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 70_000, 0, 0, 0, false))
-                .hasMessage("kafka port (--kafka-port, FUSEFLOW_KAFKA_PORT) must be 0 (any free port) or 1-65535, got 70000");
+                .hasMessage("kafka port (--kafka-port, FUSEFLOW_LOCAL_KAFKA_PORT) must be 0 (any free port) or 1-65535, got 70000");
         assertThatThrownBy(() -> new LocalStackConfig(dataDir, BrokerMode.IN_PROCESS, 9092, 9092, 0, 0, false))
                 .hasMessage("kafka port and registry port must differ, both are 9092");
         assertThatThrownBy(() -> LocalStackConfig.anyPorts(dataDir, BrokerMode.CONTAINER, false))

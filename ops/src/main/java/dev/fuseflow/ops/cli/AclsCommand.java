@@ -1,5 +1,6 @@
 package dev.fuseflow.ops.cli;
 
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.runtime.security.ComponentAccess;
 import dev.fuseflow.runtime.security.ComponentAccess.Component;
@@ -26,19 +27,22 @@ final class AclsCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
+    @Mixin
+    ConfigFile config = new ConfigFile();
+
     @Option(names = "--component", required = true, description = "One of ${COMPLETION-CANDIDATES}.")
     Component component;
 
     @Option(names = "--principal", required = true, description = "Kafka principal of the component, e.g. User:fuseflow-trainer.")
     String principal;
 
-    @Option(names = "--streams-application-id", defaultValue = "fuseflow-preferences")
+    @Option(names = "--streams-application-id", descriptionKey = OpsSettings.STREAMS_APPLICATION_ID_KEY)
     String streamsApplicationId;
 
-    @Option(names = "--trainer-group-id", defaultValue = "fuseflow-trainer")
+    @Option(names = "--trainer-group-id", descriptionKey = OpsSettings.TRAINER_GROUP_ID_KEY)
     String trainerGroupId;
 
-    @Option(names = "--model-name", defaultValue = "target")
+    @Option(names = "--model-name", descriptionKey = OpsSettings.MODEL_NAME_KEY)
     String modelName;
 
     @Option(names = "--apply", description = "Create the ACLs on the cluster (needs ALTER on the cluster: an admin's --security-config).")

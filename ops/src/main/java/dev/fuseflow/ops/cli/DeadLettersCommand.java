@@ -3,6 +3,7 @@ package dev.fuseflow.ops.cli;
 import dev.fuseflow.ops.deadletters.DeadLetterReport;
 import dev.fuseflow.ops.json.OpsJson;
 import dev.fuseflow.ops.topics.TopicSnapshot;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
@@ -34,7 +35,10 @@ final class DeadLettersCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--print", defaultValue = "0", description = "Also print the newest N dead letters.")
+    @Mixin
+    ConfigFile config = new ConfigFile();
+
+    @Option(names = "--print", descriptionKey = OpsSettings.DLQ_PRINT_KEY)
     int print;
 
     @Option(names = "--export", description = "Write every dead letter, decoded, as JSON Lines to this file.")

@@ -1,6 +1,7 @@
 package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.exporter.OpsExporter;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -22,13 +23,16 @@ final class ExporterCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--port", defaultValue = "${FUSEFLOW_OPS_PORT:-9406}", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    @Mixin
+    ConfigFile config = new ConfigFile();
+
+    @Option(names = "--port", descriptionKey = OpsSettings.PORT_KEY)
     int port;
 
-    @Option(names = "--interval", defaultValue = "PT10S", description = "Refresh interval of the lag figures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--interval", descriptionKey = OpsSettings.EXPORTER_INTERVAL_KEY)
     Duration interval;
 
-    @Option(names = "--group-prefix", defaultValue = "fuseflow", description = "Consumer groups watched (id prefix; empty: all).")
+    @Option(names = "--group-prefix", descriptionKey = OpsSettings.GROUP_PREFIX_KEY)
     String groupPrefix;
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fuseflow.ops.cli;
 
+import dev.fuseflow.runtime.config.CommandLines;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,19 +17,21 @@ public final class OpsCommand {
     private OpsCommand() {
     }
 
-    /** The command line, with bad input reported as one line and exit code 2. */
+    /** The command line with the process's environment and no config file. */
     public static CommandLine commandLine() {
-        return new CommandLine(new OpsCommand()).setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                line.getErr().println(line.getCommandName() + ": " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
+        return commandLine(new String[0], System.getenv());
+    }
+
+    /**
+     * The command line for {@code args} (its {@code --config FILE}) and {@code env}: every option from the command line,
+     * else its variable, else the file, else its declaration; bad input reported as one line and exit code 2.
+     */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        return CommandLines.configure(new CommandLine(new OpsCommand()), args, env, OpsSettings.ALL);
     }
 
     public static void main(String[] args) {
-        int exit = commandLine().execute(args);
+        int exit = commandLine(args, System.getenv()).execute(args);
         // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp

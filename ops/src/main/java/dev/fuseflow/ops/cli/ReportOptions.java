@@ -6,16 +6,15 @@ import picocli.CommandLine.Option;
 /** What a status report covers (picocli mixin of status and watch). */
 final class ReportOptions {
 
-    @Option(names = "--group-prefix", defaultValue = "fuseflow",
-            description = "Consumer groups whose id starts with this (default: ${DEFAULT-VALUE}; empty: all).")
+    @Option(names = "--group-prefix", descriptionKey = OpsSettings.GROUP_PREFIX_KEY)
     String groupPrefix;
 
-    @Option(names = "--history", defaultValue = "10", description = "Versions of each model shown (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--history", descriptionKey = OpsSettings.HISTORY_KEY)
     int history;
 
-    @Option(names = "--rejections", defaultValue = "3", description = "Last rejections shown with reasons (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rejections", descriptionKey = OpsSettings.REJECTIONS_KEY)
     int rejections;
 
-    @Option(names = "--trend-window", defaultValue = "PT3S", description = "status: time between the two looks that give the trend.")
+    @Option(names = "--trend-window", descriptionKey = OpsSettings.TREND_WINDOW_KEY)
     Duration trendWindow;
 }

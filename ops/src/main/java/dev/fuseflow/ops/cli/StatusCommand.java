@@ -2,6 +2,7 @@ package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.json.OpsJson;
 import dev.fuseflow.ops.lag.LagProbe;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -21,6 +22,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
+
+    @Mixin
+    ConfigFile config = new ConfigFile();
 
     @Mixin
     ReportOptions report = new ReportOptions();

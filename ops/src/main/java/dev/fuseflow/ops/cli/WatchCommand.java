@@ -1,6 +1,7 @@
 package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.ops.lag.LagProbe;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -24,12 +25,15 @@ final class WatchCommand implements Callable<Integer> {
     ConnectionOptions connection = new ConnectionOptions();
 
     @Mixin
+    ConfigFile config = new ConfigFile();
+
+    @Mixin
     ReportOptions report = new ReportOptions();
 
-    @Option(names = "--interval", defaultValue = "PT5S", description = "Refresh interval (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--interval", descriptionKey = OpsSettings.WATCH_INTERVAL_KEY)
     Duration interval;
 
-    @Option(names = "--count", defaultValue = "0", description = "Stop after this many refreshes (0: until Ctrl-C).")
+    @Option(names = "--count", descriptionKey = OpsSettings.WATCH_COUNT_KEY)
     long count;
 
     @Override

@@ -1,16 +1,17 @@
 package dev.fuseflow.runtime.security;
 
+import dev.fuseflow.runtime.config.SharedSettings;
 import dev.fuseflow.schemas.security.ClientSecurity;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code --security-config} option of every FuseFlow command (a picocli mixin). */
+/** The {@code --security-config} option of every FuseFlow command (a picocli mixin), bound to {@code fuseflow.security.config}. */
+@Command(resourceBundle = "dev.fuseflow.runtime.config.SharedSettingsHelp")
 public final class SecurityOptions {
 
-    @Option(names = "--security-config",
-            description = "Properties file with fuseflow.security.* settings: SASL/SCRAM user, TLS truststore, registry basic auth."
-                    + " FUSEFLOW_SECURITY_* environment variables (e.g. FUSEFLOW_SECURITY_SASL_PASSWORD) override it.")
+    @Option(names = "--security-config", descriptionKey = SharedSettings.SECURITY_CONFIG_KEY)
     Path file;
 
     /** The file's settings overlaid by the environment; validated, so a bad setting fails at start. */

@@ -1,14 +1,14 @@
 package dev.fuseflow.streams.app;
 
-import dev.fuseflow.runtime.config.Settings;
-import java.nio.file.Path;
-import java.util.HashMap;
+import dev.fuseflow.runtime.config.CommandLines;
+import dev.fuseflow.runtime.config.ConfigOptions;
+import dev.fuseflow.streams.config.StreamProcessorSettings;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fuseflow-stream-processors}: runs the preference topology until stopped. */
@@ -16,11 +16,8 @@ import picocli.CommandLine.Option;
         description = "Turns generations and feedback into weighted WRPO preference samples (Kafka Streams, exactly once).")
 public final class StreamProcessorCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, description = "Properties file; FUSEFLOW_* environment variables override it.")
-    Path configFile;
-
-    @Option(names = {"-s", "--set"}, description = "key=value, overrides file and environment (repeatable).")
-    Map<String, String> overrides = new HashMap<>();
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--exit-when-parent-exits", hidden = true,
             description = "Stop when stdin closes: for a supervising process (tests) that may die without cleaning up.")
@@ -28,9 +25,8 @@ public final class StreamProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings = Settings.load(StreamProcessorConfig.DEFAULTS, Optional.ofNullable(configFile), System.getenv(),
-                overrides);
-        StreamProcessorApp app = StreamProcessorApp.start(StreamProcessorConfig.from(settings));
+        StreamProcessorApp app = StreamProcessorApp.start(StreamProcessorConfig.from(config.load(StreamProcessorSettings.ALL,
+                System.getenv())));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
@@ -61,13 +57,14 @@ public final class StreamProcessorCommand implements Callable<Integer> {
         watcher.start();
     }
 
+    /** The command line as {@link #main} runs it: the one layering, the settings listed in {@code --help}. */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        CommandLine line = CommandLines.configure(new CommandLine(new StreamProcessorCommand()), args, env, StreamProcessorSettings.ALL);
+        return CommandLines.listSettings(line, StreamProcessorSettings.ALL);
+    }
+
     public static void main(String[] args) {
-        int exit = new CommandLine(new StreamProcessorCommand())
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    line.getErr().println("fuseflow-stream-processors: " + e.getMessage());
-                    return 2;
-                })
-                .execute(args);
+        int exit = commandLine(args, System.getenv()).execute(args);
         // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp

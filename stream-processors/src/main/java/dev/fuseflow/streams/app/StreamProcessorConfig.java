@@ -1,8 +1,40 @@
 package dev.fuseflow.streams.app;
 
+import static dev.fuseflow.streams.config.StreamProcessorSettings.ALL;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.APPLICATION_ID;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.BOOTSTRAP_SERVERS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.BRADLEY_TERRY_ITERATIONS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.BRADLEY_TERRY_PRIOR;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.COMMIT_INTERVAL_MS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.FULL_WEIGHT_GAP;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.HALF_CONFIDENCE_SIGNALS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.INACTIVITY_WINDOW;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.LATE_RETENTION;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_EVENTS_PER_PROMPT;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_OUTPUT_BYTES;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_TEXT_BYTES;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_VERSION_LAG;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.METRICS_PORT;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_REWARD_GAP;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_WEIGHT;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.NUM_STANDBY_REPLICAS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.NUM_STREAM_THREADS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.PUNCTUATION_INTERVAL;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.REFERENCE_WINDOW;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.REPLICATION_FACTOR;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.SCHEMA_REGISTRY_URL;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.STATE_DIR;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.THUMBS_DOWN;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.THUMBS_UP;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_PAIRWISE;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_RATING;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_REWARD_MODEL;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_THUMBS;
+
 import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.runtime.config.SharedSettings;
 import dev.fuseflow.schemas.security.ClientSecurity;
-import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.streams.config.StreamProcessorSettings;
 import dev.fuseflow.streams.pairing.EmissionPolicy;
 import dev.fuseflow.streams.pairing.WeightPolicy;
 import dev.fuseflow.streams.scoring.ScoringPolicy;
@@ -14,103 +46,71 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of the stream-processor application, each documented in the README table of the same
- * keys. Built from {@link Settings} (defaults, config file, {@code FUSEFLOW_*} environment), and
- * validated here so that a bad value fails at start with a message naming the key.
+ * Settings of the stream-processor application, declared in {@link StreamProcessorSettings} and
+ * listed in docs/configuration.md. Built from {@link Settings} (defaults, config file,
+ * {@code FUSEFLOW_*} environment, {@code --set}) and validated by the declarations' rules, so
+ * that a bad value fails at start with a message naming the key.
+ *
+ * @param kafkaClientSettings the security settings' client properties, then the {@code kafka.*} passthrough (prefix removed)
+ * @param serdeSettings       the registry's security properties, the {@code serde.*} passthrough and the registry URL
  */
 public record StreamProcessorConfig(String applicationId, String bootstrapServers, Path stateDir, int standbyReplicas,
                                     int streamThreads, Duration commitInterval, int replicationFactor, int metricsPort,
                                     Map<String, String> kafkaClientSettings, Map<String, String> serdeSettings,
                                     TopologySettings topology) {
 
-    /** Every key with its default; README lists them. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    /** Every key with a default, and the default: {@link StreamProcessorSettings#ALL}'s. */
+    public static final Map<String, String> DEFAULTS = ALL.defaults();
 
     public StreamProcessorConfig {
         Objects.requireNonNull(applicationId, "application id");
         Objects.requireNonNull(bootstrapServers, "bootstrap servers");
-        if (standbyReplicas < 0) {
-            throw new IllegalArgumentException("fuseflow.streams.standby-replicas must be >= 0, got " + standbyReplicas);
-        }
-        if (streamThreads < 1) {
-            throw new IllegalArgumentException("fuseflow.streams.threads must be >= 1, got " + streamThreads);
-        }
-        if (replicationFactor < -1 || replicationFactor == 0) {
-            throw new IllegalArgumentException("fuseflow.streams.replication-factor must be -1 (broker default) or >= 1, got "
-                    + replicationFactor);
-        }
-        if (metricsPort < -1 || metricsPort > 65_535) {
-            throw new IllegalArgumentException("fuseflow.metrics.port must be -1 (off), 0 (any) or a port, got " + metricsPort);
-        }
+        NUM_STANDBY_REPLICAS.require(standbyReplicas);
+        NUM_STREAM_THREADS.require(streamThreads);
+        COMMIT_INTERVAL_MS.require(commitInterval.toMillis());
+        REPLICATION_FACTOR.require(replicationFactor);
+        METRICS_PORT.require(metricsPort);
         kafkaClientSettings = Map.copyOf(kafkaClientSettings);
         serdeSettings = Map.copyOf(serdeSettings);
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("bootstrap.servers", "127.0.0.1:9092");
-        d.put("schema.registry.url", "http://127.0.0.1:8081/apis/ccompat/v7");
-        d.put("fuseflow.streams.application-id", "fuseflow-preferences");
-        d.put("fuseflow.streams.state-dir", "data/stream-processors");
-        d.put("fuseflow.streams.standby-replicas", "0");
-        d.put("fuseflow.streams.threads", "1");
-        d.put("fuseflow.streams.commit-interval", "100ms");
-        d.put("fuseflow.streams.replication-factor", "-1");
-        d.put("fuseflow.metrics.port", "9404");
-        FuseFlowTopics topics = FuseFlowTopics.defaults();
-        d.put("fuseflow.topics.generations.name", topics.generations().name());
-        d.put("fuseflow.topics.feedback.name", topics.feedback().name());
-        d.put("fuseflow.topics.preferences.name", topics.preferences().name());
-        d.put("fuseflow.topics.dlq.name", topics.deadLetters().name());
-        d.put("fuseflow.topics.model-versions.name", topics.modelVersions().name());
-        d.put("fuseflow.scoring.weight.reward-model", "1.0");
-        d.put("fuseflow.scoring.weight.rating", "1.0");
-        d.put("fuseflow.scoring.weight.thumbs", "1.0");
-        d.put("fuseflow.scoring.weight.pairwise", "1.0");
-        d.put("fuseflow.scoring.thumbs-up", "1.0");
-        d.put("fuseflow.scoring.thumbs-down", "-1.0");
-        d.put("fuseflow.scoring.bradley-terry.prior", "1.0");
-        d.put("fuseflow.scoring.bradley-terry.iterations", "100");
-        d.put("fuseflow.weight.half-confidence-signals", "2.0");
-        d.put("fuseflow.weight.full-weight-gap", "1.0");
-        d.put("fuseflow.weight.min", "0.05");
-        d.put("fuseflow.emission.min-reward-gap", "0.1");
-        d.put("fuseflow.emission.max-version-lag", "2");
-        d.put("fuseflow.validation.max-text-bytes", "65536");
-        d.put("fuseflow.windows.reference", "10m");
-        d.put("fuseflow.windows.inactivity", "1h");
-        d.put("fuseflow.windows.late-retention", "1d");
-        d.put("fuseflow.limits.max-events-per-prompt", "200");
-        d.put("fuseflow.limits.max-output-bytes", "900000");
-        d.put("fuseflow.windows.punctuation-interval", "5s");
-        d.putAll(ClientSecurity.DEFAULTS);
-        return Map.copyOf(d);
-    }
-
     public static StreamProcessorConfig from(Settings s) {
-        TopologySettings topology = new TopologySettings(
-                FuseFlowTopics.fromConfig(s.asMap()),
-                new ScoringPolicy(s.decimal("fuseflow.scoring.weight.reward-model"), s.decimal("fuseflow.scoring.weight.rating"),
-                        s.decimal("fuseflow.scoring.weight.thumbs"), s.decimal("fuseflow.scoring.weight.pairwise"),
-                        s.decimal("fuseflow.scoring.thumbs-up"), s.decimal("fuseflow.scoring.thumbs-down"),
-                        s.decimal("fuseflow.scoring.bradley-terry.prior"), s.integer("fuseflow.scoring.bradley-terry.iterations")),
-                new WeightPolicy(s.decimal("fuseflow.weight.half-confidence-signals"), s.decimal("fuseflow.weight.full-weight-gap"),
-                        s.decimal("fuseflow.weight.min")),
-                new EmissionPolicy(s.decimal("fuseflow.emission.min-reward-gap"), s.integer("fuseflow.emission.max-version-lag")),
-                s.integer("fuseflow.validation.max-text-bytes"),
-                s.duration("fuseflow.windows.reference"), s.duration("fuseflow.windows.inactivity"),
-                s.duration("fuseflow.windows.late-retention"), s.duration("fuseflow.windows.punctuation-interval"),
-                s.integer("fuseflow.limits.max-events-per-prompt"), s.integer("fuseflow.limits.max-output-bytes"));
+        TopologySettings topology = topology(s, scoring(s), new WeightPolicy(s.get(HALF_CONFIDENCE_SIGNALS), s.get(FULL_WEIGHT_GAP),
+                s.get(MIN_WEIGHT)), new EmissionPolicy(s.get(MIN_REWARD_GAP), s.get(MAX_VERSION_LAG)));
         ClientSecurity security = ClientSecurity.from(s.asMap());
         Map<String, String> serde = new LinkedHashMap<>(security.registryProperties());
-        serde.putAll(s.withPrefix("serde."));
-        serde.put("schema.registry.url", s.string("schema.registry.url"));
+        serde.putAll(s.passthrough("serde.", ALL, Map.of()));
+        serde.put(SCHEMA_REGISTRY_URL.key(), s.get(SCHEMA_REGISTRY_URL));
         Map<String, String> kafka = new LinkedHashMap<>(security.kafkaProperties());
-        kafka.putAll(s.withPrefix("kafka."));
-        return new StreamProcessorConfig(s.string("fuseflow.streams.application-id"), s.string("bootstrap.servers"),
-                Path.of(s.string("fuseflow.streams.state-dir")), s.integer("fuseflow.streams.standby-replicas"),
-                s.integer("fuseflow.streams.threads"), s.duration("fuseflow.streams.commit-interval"),
-                s.integer("fuseflow.streams.replication-factor"), s.integer("fuseflow.metrics.port"),
+        kafka.putAll(s.passthrough("kafka.", ALL, Map.of()));
+        return new StreamProcessorConfig(s.get(APPLICATION_ID), s.get(BOOTSTRAP_SERVERS), s.get(STATE_DIR), s.get(NUM_STANDBY_REPLICAS),
+                s.get(NUM_STREAM_THREADS), Duration.ofMillis(s.get(COMMIT_INTERVAL_MS)), s.get(REPLICATION_FACTOR), s.get(METRICS_PORT),
                 kafka, serde, topology);
+    }
+
+    private static ScoringPolicy scoring(Settings s) {
+        double rewardModel = s.get(WEIGHT_REWARD_MODEL);
+        double rating = s.get(WEIGHT_RATING);
+        double thumbs = s.get(WEIGHT_THUMBS);
+        double pairwise = s.get(WEIGHT_PAIRWISE);
+        double up = s.get(THUMBS_UP);
+        double down = s.get(THUMBS_DOWN);
+        double prior = s.get(BRADLEY_TERRY_PRIOR);
+        int iterations = s.get(BRADLEY_TERRY_ITERATIONS);
+        return Settings.relating(() -> new ScoringPolicy(rewardModel, rating, thumbs, pairwise, up, down, prior, iterations),
+                THUMBS_UP, THUMBS_DOWN);
+    }
+
+    private static TopologySettings topology(Settings s, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission) {
+        int maxTextBytes = s.get(MAX_TEXT_BYTES);
+        Duration reference = s.get(REFERENCE_WINDOW);
+        Duration inactivity = s.get(INACTIVITY_WINDOW);
+        Duration lateRetention = s.get(LATE_RETENTION);
+        Duration punctuation = s.get(PUNCTUATION_INTERVAL);
+        int maxEvents = s.get(MAX_EVENTS_PER_PROMPT);
+        int maxOutput = s.get(MAX_OUTPUT_BYTES);
+        var topics = SharedSettings.topics(s);
+        return Settings.relating(() -> new TopologySettings(topics, scoring, weights, emission, maxTextBytes, reference, inactivity,
+                lateRetention, punctuation, maxEvents, maxOutput), INACTIVITY_WINDOW, REFERENCE_WINDOW);
     }
 }

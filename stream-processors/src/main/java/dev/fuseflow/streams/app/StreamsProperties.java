@@ -1,24 +1,40 @@
 package dev.fuseflow.streams.app;
 
+import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.streams.deadletter.DeadLetterHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** The Kafka Streams properties of the application; every non-default one carries its reason. */
+/**
+ * The Kafka Streams properties of the application; every non-default one carries its reason. The
+ * {@code kafka.*} and {@code serde.*} passthrough cannot change any of them: a passthrough key
+ * that FuseFlow also sets is refused, naming both (its declared settings are refused as they are
+ * read, the fixed ones here).
+ */
 public final class StreamsProperties {
 
     private StreamsProperties() {
     }
 
     public static Properties of(StreamProcessorConfig config, MeterRegistry meters) {
+        Map<String, Object> fuseflow = fuseflowProperties(config, meters);
+        requireUntouched("kafka.", config.kafkaClientSettings(), fuseflow);
+        requireUntouched("serde.", config.serdeSettings(), fuseflow);
         Properties p = new Properties();
-        // Client and security settings first, so that nothing below can be overridden by accident.
         p.putAll(config.kafkaClientSettings());
         p.putAll(config.serdeSettings());
+        p.putAll(fuseflow);
+        return p;
+    }
+
+    /** What FuseFlow sets, from its settings or always. */
+    private static Map<String, Object> fuseflowProperties(StreamProcessorConfig config, MeterRegistry meters) {
+        Map<String, Object> p = new LinkedHashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
@@ -28,7 +44,7 @@ public final class StreamsProperties {
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // Transactions commit this often: the bound on event-to-sample latency (EOS default is 100 ms).
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         p.putAll(errorHandling(config.topology().topics().deadLetters().name(), meters));
         // Changelog and repartition topics survive a broker loss like the input topics do.
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
@@ -46,5 +62,15 @@ public final class StreamsProperties {
         settings.put(DeadLetterHandler.DLQ_TOPIC, deadLetterTopic);
         settings.put(DeadLetterHandler.METER_REGISTRY, meters);
         return settings;
+    }
+
+    private static void requireUntouched(String prefix, Map<String, String> passthrough, Map<String, Object> fuseflow) {
+        for (String key : passthrough.keySet()) {
+            if (fuseflow.containsKey(key)) {
+                Object value = fuseflow.get(key);
+                throw Settings.conflict(prefix + key, key + ", which FuseFlow sets to "
+                        + (value instanceof Class<?> type ? type.getSimpleName() : value), "remove " + prefix + key);
+            }
+        }
     }
 }

@@ -1,7 +1,10 @@
 package dev.fuseflow.streams.pairing;
 
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_VERSION_LAG;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_REWARD_GAP;
+
 /**
- * When a prompt yields a sample.
+ * When a prompt yields a sample; defaults and rules are the settings' ({@code StreamProcessorSettings}).
  *
  * @param minRewardGap     y_wt's reward minus y_l's must reach this
  * @param maxVersionLag    TARGET responses from a version more than this many versions behind the
@@ -9,14 +12,10 @@ package dev.fuseflow.streams.pairing;
  */
 public record EmissionPolicy(double minRewardGap, int maxVersionLag) {
 
-    public static final EmissionPolicy DEFAULT = new EmissionPolicy(0.1, 2);
+    public static final EmissionPolicy DEFAULT = new EmissionPolicy(MIN_REWARD_GAP.defaultValue(), MAX_VERSION_LAG.defaultValue());
 
     public EmissionPolicy {
-        if (!(minRewardGap >= 0) || !Double.isFinite(minRewardGap)) {
-            throw new IllegalArgumentException("minimum reward gap must be a finite number >= 0, got " + minRewardGap);
-        }
-        if (maxVersionLag < 0) {
-            throw new IllegalArgumentException("maximum version lag must be >= 0, got " + maxVersionLag);
-        }
+        MIN_REWARD_GAP.require("minimum reward gap", minRewardGap);
+        MAX_VERSION_LAG.require("maximum version lag", maxVersionLag);
     }
 }

@@ -1,5 +1,9 @@
 package dev.fuseflow.streams.pairing;
 
+import static dev.fuseflow.streams.config.StreamProcessorSettings.FULL_WEIGHT_GAP;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.HALF_CONFIDENCE_SIGNALS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_WEIGHT;
+
 /**
  * How much a sample counts in the trainer's weighted loss (README, "Sample weight"):
  *
@@ -10,22 +14,18 @@ package dev.fuseflow.streams.pairing;
  *                 minWeight, 1 )
  * </pre>
  *
- * where {@code n} counts the signals on y_ws, y_wt and y_l.
+ * where {@code n} counts the signals on y_ws, y_wt and y_l. Defaults and rules are the settings'
+ * ({@code StreamProcessorSettings}).
  */
 public record WeightPolicy(double halfConfidenceSignals, double fullWeightGap, double minWeight) {
 
-    public static final WeightPolicy DEFAULT = new WeightPolicy(2.0, 1.0, 0.05);
+    public static final WeightPolicy DEFAULT = new WeightPolicy(HALF_CONFIDENCE_SIGNALS.defaultValue(), FULL_WEIGHT_GAP.defaultValue(),
+            MIN_WEIGHT.defaultValue());
 
     public WeightPolicy {
-        if (!(halfConfidenceSignals > 0)) {
-            throw new IllegalArgumentException("half-confidence signal count must be > 0, got " + halfConfidenceSignals);
-        }
-        if (!(fullWeightGap > 0)) {
-            throw new IllegalArgumentException("full-weight reward gap must be > 0, got " + fullWeightGap);
-        }
-        if (!(minWeight > 0 && minWeight <= 1)) {
-            throw new IllegalArgumentException("minimum weight must lie in (0, 1], got " + minWeight);
-        }
+        HALF_CONFIDENCE_SIGNALS.require("half-confidence signal count", halfConfidenceSignals);
+        FULL_WEIGHT_GAP.require("full-weight reward gap", fullWeightGap);
+        MIN_WEIGHT.require("minimum weight", minWeight);
     }
 
     public double weight(int signals, double agreement, double rewardGap) {

@@ -1,5 +1,14 @@
 package dev.fuseflow.streams.scoring;
 
+import static dev.fuseflow.streams.config.StreamProcessorSettings.BRADLEY_TERRY_ITERATIONS;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.BRADLEY_TERRY_PRIOR;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.THUMBS_DOWN;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.THUMBS_UP;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_PAIRWISE;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_RATING;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_REWARD_MODEL;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_THUMBS;
+
 import java.util.Locale;
 
 /**
@@ -15,28 +24,28 @@ import java.util.Locale;
  *   <li>each kind averaged over its signals, then the kinds a response has combined as the weighted
  *       mean with the per-kind weights.</li>
  * </ul>
+ *
+ * <p>The defaults and the rules of each value are the settings' ({@code StreamProcessorSettings});
+ * this record enforces them, and the one rule between two of them.
  */
 public record ScoringPolicy(double rewardModelWeight, double ratingWeight, double thumbsWeight, double pairwiseWeight,
                             double thumbsUp, double thumbsDown, double bradleyTerryPrior, int bradleyTerryIterations) {
 
-    public static final ScoringPolicy DEFAULT = new ScoringPolicy(1.0, 1.0, 1.0, 1.0, 1.0, -1.0, 1.0, 100);
+    public static final ScoringPolicy DEFAULT = new ScoringPolicy(WEIGHT_REWARD_MODEL.defaultValue(), WEIGHT_RATING.defaultValue(),
+            WEIGHT_THUMBS.defaultValue(), WEIGHT_PAIRWISE.defaultValue(), THUMBS_UP.defaultValue(), THUMBS_DOWN.defaultValue(),
+            BRADLEY_TERRY_PRIOR.defaultValue(), BRADLEY_TERRY_ITERATIONS.defaultValue());
 
     public ScoringPolicy {
-        requireWeight("reward-model", rewardModelWeight);
-        requireWeight("rating", ratingWeight);
-        requireWeight("thumbs", thumbsWeight);
-        requireWeight("pairwise", pairwiseWeight);
+        WEIGHT_REWARD_MODEL.require("reward-model weight", rewardModelWeight);
+        WEIGHT_RATING.require("rating weight", ratingWeight);
+        WEIGHT_THUMBS.require("thumbs weight", thumbsWeight);
+        WEIGHT_PAIRWISE.require("pairwise weight", pairwiseWeight);
         if (!Double.isFinite(thumbsUp) || !Double.isFinite(thumbsDown) || thumbsUp <= thumbsDown) {
             throw new IllegalArgumentException("thumbs-up value must be finite and above thumbs-down, got up " + thumbsUp
                     + " and down " + thumbsDown);
         }
-        if (!(bradleyTerryPrior > 0) || !Double.isFinite(bradleyTerryPrior)) {
-            throw new IllegalArgumentException("Bradley-Terry prior must be a positive number of virtual games, got "
-                    + bradleyTerryPrior);
-        }
-        if (bradleyTerryIterations < 1) {
-            throw new IllegalArgumentException("Bradley-Terry iterations must be at least 1, got " + bradleyTerryIterations);
-        }
+        BRADLEY_TERRY_PRIOR.require("Bradley-Terry prior", bradleyTerryPrior);
+        BRADLEY_TERRY_ITERATIONS.require("Bradley-Terry iterations", bradleyTerryIterations);
     }
 
     public double weight(SignalKind kind) {
@@ -52,11 +61,5 @@ public record ScoringPolicy(double rewardModelWeight, double ratingWeight, doubl
     public String describe() {
         return String.format(Locale.ROOT, "weighted-mean@1(rm=%s,rating=%s,thumbs=%s,pairwise=%s,bt-prior=%s)",
                 rewardModelWeight, ratingWeight, thumbsWeight, pairwiseWeight, bradleyTerryPrior);
-    }
-
-    private static void requireWeight(String kind, double weight) {
-        if (!(weight >= 0) || !Double.isFinite(weight)) {
-            throw new IllegalArgumentException(kind + " weight must be a finite number >= 0, got " + weight);
-        }
     }
 }

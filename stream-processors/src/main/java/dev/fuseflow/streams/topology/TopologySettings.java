@@ -1,5 +1,13 @@
 package dev.fuseflow.streams.topology;
 
+import static dev.fuseflow.streams.config.StreamProcessorSettings.INACTIVITY_WINDOW;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.LATE_RETENTION;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_EVENTS_PER_PROMPT;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_OUTPUT_BYTES;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_TEXT_BYTES;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.PUNCTUATION_INTERVAL;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.REFERENCE_WINDOW;
+
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.streams.pairing.EmissionPolicy;
 import dev.fuseflow.streams.pairing.WeightPolicy;
@@ -8,7 +16,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What the topology decides with, validated at start.
+ * What the topology decides with, validated at start by the rules of the settings
+ * ({@code StreamProcessorSettings}), whose defaults {@link #defaults} takes.
  *
  * @param topics              topic names
  * @param scoring             how signals become rewards
@@ -37,34 +46,24 @@ public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, Wei
         Objects.requireNonNull(scoring, "scoring");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(emission, "emission");
-        if (maxTextBytes < 1) {
-            throw new IllegalArgumentException("max text size must be at least 1 byte, got " + maxTextBytes);
-        }
-        requirePositive("reference window", referenceWindow);
-        requirePositive("inactivity window", inactivityWindow);
-        requirePositive("late retention", lateRetention);
-        requirePositive("punctuation interval", punctuationInterval);
-        if (maxEventsPerPrompt < 3) {
-            throw new IllegalArgumentException("max events per prompt must be at least 3 (a sample needs three responses), got "
-                    + maxEventsPerPrompt);
-        }
-        if (maxOutputBytes < 1024) {
-            throw new IllegalArgumentException("max output bytes must be at least 1024, got " + maxOutputBytes);
-        }
+        MAX_TEXT_BYTES.require("max text size", maxTextBytes);
+        REFERENCE_WINDOW.require("reference window", Objects.requireNonNull(referenceWindow, "reference window"));
+        INACTIVITY_WINDOW.require("inactivity window", Objects.requireNonNull(inactivityWindow, "inactivity window"));
+        LATE_RETENTION.require("late retention", Objects.requireNonNull(lateRetention, "late retention"));
+        PUNCTUATION_INTERVAL.require("punctuation interval", Objects.requireNonNull(punctuationInterval, "punctuation interval"));
+        MAX_EVENTS_PER_PROMPT.require("max events per prompt", maxEventsPerPrompt);
+        MAX_OUTPUT_BYTES.require("max output bytes", maxOutputBytes);
         if (inactivityWindow.compareTo(referenceWindow) < 0) {
             throw new IllegalArgumentException("inactivity window " + inactivityWindow + " must not be shorter than the reference window "
                     + referenceWindow + ": a prompt would be forgotten while it still waits for a response");
         }
     }
 
+    /** The declared defaults, on {@code topics}. */
     public static TopologySettings defaults(FuseFlowTopics topics) {
-        return new TopologySettings(topics, ScoringPolicy.DEFAULT, WeightPolicy.DEFAULT, EmissionPolicy.DEFAULT, 64 * 1024,
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5), 200, 900_000);
-    }
-
-    private static void requirePositive(String name, Duration value) {
-        if (value == null || value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
-        }
+        return new TopologySettings(topics, ScoringPolicy.DEFAULT, WeightPolicy.DEFAULT, EmissionPolicy.DEFAULT,
+                MAX_TEXT_BYTES.defaultValue(), REFERENCE_WINDOW.defaultValue(), INACTIVITY_WINDOW.defaultValue(),
+                LATE_RETENTION.defaultValue(), PUNCTUATION_INTERVAL.defaultValue(), MAX_EVENTS_PER_PROMPT.defaultValue(),
+                MAX_OUTPUT_BYTES.defaultValue());
     }
 }

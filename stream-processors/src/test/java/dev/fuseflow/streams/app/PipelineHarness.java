@@ -49,8 +49,8 @@ final class PipelineHarness {
         Map<String, String> s = new HashMap<>(StreamProcessorConfig.DEFAULTS);
         s.put("bootstrap.servers", stack.bootstrapServers());
         s.put("schema.registry.url", stack.schemaRegistryUrl());
-        s.put("fuseflow.streams.application-id", applicationId);
-        s.put("fuseflow.streams.state-dir", stateDir.toString());
+        s.put("application.id", applicationId);
+        s.put("state.dir", stateDir.toString());
         s.put("fuseflow.metrics.port", "0");
         s.put("fuseflow.validation.max-text-bytes", String.valueOf(MAX_TEXT_BYTES));
         s.put("fuseflow.windows.reference", WINDOW.toMillis() + "ms");

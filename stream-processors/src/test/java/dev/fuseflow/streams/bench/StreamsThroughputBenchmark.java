@@ -73,7 +73,7 @@ public final class StreamsThroughputBenchmark {
     private static final boolean FLOORS = Boolean.getBoolean("bench.floors");
     private static final int LIVE_EVENTS_PER_SECOND = Integer.getInteger("bench.live-rate", 1_000);
 
-    /** Settings both contenders run with, from -Dbench.set.KEY=VALUE (e.g. bench.set.fuseflow.streams.threads=2). */
+    /** Settings both contenders run with, from -Dbench.set.KEY=VALUE (e.g. bench.set.num.stream.threads=2). */
     private static final Map<String, String> SHARED_OVERRIDES = System.getProperties().stringPropertyNames().stream()
             .filter(k -> k.startsWith("bench.set.")).collect(Collectors.toMap(k -> k.substring("bench.set.".length()),
                     System::getProperty));
@@ -302,8 +302,8 @@ public final class StreamsThroughputBenchmark {
     private StreamProcessorConfig config(String applicationId, Map<String, String> settings) {
         Map<String, String> s = new HashMap<>(StreamProcessorConfig.DEFAULTS);
         s.put("bootstrap.servers", stack.bootstrapServers());
-        s.put("fuseflow.streams.application-id", applicationId);
-        s.put("fuseflow.streams.state-dir", dir.resolve(applicationId).toString());
+        s.put("application.id", applicationId);
+        s.put("state.dir", dir.resolve(applicationId).toString());
         s.putAll(settings);
         s.putAll(SHARED_OVERRIDES);
         return StreamProcessorConfig.from(Settings.of(s));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.WrpoExample;
@@ -15,7 +16,7 @@ import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
-import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.training.Objective;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,8 +43,8 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", description = "Properties file with option defaults.")
-    Path config;
+    @Mixin
+    ConfigFile config = new ConfigFile();
 
     @Option(names = "--model", required = true, description = "Model folder to score.")
     Path model;
@@ -53,20 +55,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "JSONL of WRPO samples.")
     Path data;
 
-    @Option(names = "--beta", defaultValue = "0.01")
-    double beta;
+    @Mixin
+    RewardOptions rewards = new RewardOptions();
 
-    @Option(names = "--alpha", defaultValue = "0.1", description = "Mix of y_ws in the chosen reward (default ${DEFAULT-VALUE}).")
-    double alpha;
-
-    @Option(names = "--micro-batch", defaultValue = "8")
+    @Option(names = "--micro-batch", defaultValue = "8", description = "Samples per forward pass.")
     int microBatch;
 
-    @Option(names = "--max-length", defaultValue = "2048")
-    int maxLength;
-
-    @Option(names = "--max-prompt-length", defaultValue = "1800")
-    int maxPromptLength;
+    @Mixin
+    SequenceOptions sequences = new SequenceOptions();
 
     @Option(names = "--candidate-metrics", split = ",",
             description = "Plug-in metrics scored on the samples besides the preference metrics, by name (default: every one"
@@ -76,21 +72,21 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of the table.")
     boolean json;
 
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
-            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
-    ComputeDevice device;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() throws Exception {
         List<CandidateMetric> metrics = candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
-        SequenceBudget budget = SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model));
+        rewards.objective(Objective.WRPO, -1);
+        SequenceBudget budget = sequences.budgetFor(model);
         var tokenizer = ModelDirectory.tokenizer(model);
-        try (NDManager manager = device.newManager();
+        try (NDManager manager = device.device().newManager();
              PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel base = reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);
             List<WrpoExample> samples = WrpoExampleJsonl.read(data);
-            EvalReport report = new PreferenceEvaluator(scored, base, manager, alpha, beta)
+            EvalReport report = new PreferenceEvaluator(scored, base, manager, rewards.alphaFinal(), rewards.beta())
                     .evaluate(samples, new PreferenceBatcher(encoder, budget, 0), microBatch);
             Map<String, Double> plugins = new TreeMap<>();
             for (CandidateMetric metric : metrics) {

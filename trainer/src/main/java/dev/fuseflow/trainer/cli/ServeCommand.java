@@ -1,7 +1,8 @@
 package dev.fuseflow.trainer.cli;
 
-import dev.fuseflow.schemas.avro.ModelVersion;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
+import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -32,10 +33,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code serve}: the streaming trainer on the preferences topic, until stopped (SIGTERM checkpoints first). */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,8 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-    @Option(names = "--config", description = "Properties file with option defaults.")
-    Path config;
+    @Mixin
+    ConfigFile config = new ConfigFile();
 
     @Option(names = "--model", description = "Starting model folder (Hugging Face layout).")
     Path model;
@@ -60,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--group-id", defaultValue = "fuseflow-trainer")
+    @Option(names = "--group-id", defaultValue = "fuseflow-trainer", description = "The trainer's consumer group.")
     String groupId;
 
     @Option(names = "--group-instance-id", defaultValue = "trainer-0",
@@ -105,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + " on the class path; the demo's is skills-task-reward, giving eval/task_reward).")
     List<String> candidateMetrics;
 
-    @Option(names = "--max-eval-samples", defaultValue = "256")
+    @Option(names = "--max-eval-samples", defaultValue = "256", description = "Most held-out samples the eval gate scores per candidate.")
     int maxEvalSamples;
 
     @Option(names = "--gate-tolerance", defaultValue = "0.02",
@@ -187,7 +188,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--eval-bucket must lie in [0, 100] percent, got " + evalBucket);
         }
         return evalBucket == 0 ? null : new GatedPublication.Settings(modelName, new EvalBucket(evalBucket), maxEvalSamples, evalEvery,
-                evalInterval, training.alphaFinal, training.beta);
+                evalInterval, training.rewards.alphaFinal(), training.rewards.beta());
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */

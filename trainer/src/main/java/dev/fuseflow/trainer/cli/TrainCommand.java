@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.cli;
 
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.trainer.offline.OfflineTraining;
 import dev.fuseflow.trainer.offline.OfflineTrainingSettings;
 import java.nio.file.Path;
@@ -17,15 +18,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"SFT on y_ws, then WRPO with the SFT model frozen as reference; checkpoints, metrics CSV, PNG curves.",
-            "Every option can also come from --config FILE (key = option name without dashes, or train.<name>)",
+            "Every option can also come from --config FILE (key train.<name>, e.g. train.lr)",
             "or from the environment (FUSEFLOW_TRAIN_<NAME>, e.g. FUSEFLOW_TRAIN_LR)."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", description = "Properties file with option defaults.")
-    Path config;
+    @Mixin
+    ConfigFile config = new ConfigFile();
 
     @Option(names = "--model", required = true, description = "Starting model folder (Hugging Face layout, tokenizer.json).")
     Path model;

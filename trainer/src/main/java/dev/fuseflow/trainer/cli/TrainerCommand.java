@@ -1,8 +1,9 @@
 package dev.fuseflow.trainer.cli;
 
+import dev.fuseflow.runtime.config.CommandLines;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code fuseflow-trainer}: the trainer's offline commands. */
 @Command(name = "fuseflow-trainer", mixinStandardHelpOptions = true,
@@ -13,28 +14,18 @@ public final class TrainerCommand {
     private TrainerCommand() {
     }
 
-    /** Builds the command line with defaults from the environment and {@code --config}; exit code 2 on bad input. */
-    public static CommandLine commandLine(String[] args, Map<String, String> env) throws java.io.IOException {
-        return new CommandLine(new TrainerCommand())
-                .setDefaultValueProvider(LayeredDefaults.from(args, env))
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                        line.getErr().println(line.getCommandName() + ": " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
+    /**
+     * The command line for {@code args} (its {@code --config FILE}) and {@code env}: every option from the command line,
+     * else its variable ({@code FUSEFLOW_SERVE_MAX_WAIT}), else the file ({@code serve.max-wait}), else its declaration;
+     * bad input reported as one line and exit code 2.
+     */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        return CommandLines.configure(new CommandLine(new TrainerCommand()), args, env);
     }
 
-    public static void main(String[] args) throws java.io.IOException {
-        int exit;
-        try {
-            exit = commandLine(args, System.getenv()).execute(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("fuseflow-trainer: " + e.getMessage());
-            exit = 2;
-        }
-        // checkstyle:off: Regexp
+    public static void main(String[] args) {
+        int exit = commandLine(args, System.getenv()).execute(args);
+    // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp
     }

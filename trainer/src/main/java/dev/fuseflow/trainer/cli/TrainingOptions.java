@@ -1,17 +1,14 @@
 package dev.fuseflow.trainer.cli;
 
-import dev.fuseflow.trainer.batch.SequenceBudget;
-import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.training.LearningRate;
 import dev.fuseflow.trainer.training.Objective;
 import dev.fuseflow.trainer.training.Optimization;
-import dev.fuseflow.trainer.training.PreferenceObjective;
 import dev.fuseflow.trainer.training.TrainingRecipe;
 import dev.fuseflow.trainer.training.TrainingSetup;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,22 +40,15 @@ final class TrainingOptions {
     @Option(names = "--min-lr-ratio", description = "Where each stage's cosine ends, as a share of its peak (default ${DEFAULT-VALUE}).")
     double minLearningRateRatio;
 
-    @Option(names = "--beta", description = "WRPO's and DPO's beta (default ${DEFAULT-VALUE}, the paper's).")
-    double beta = 0.01;
-
-    @Option(names = "--alpha", description = "alpha_final, the weight of y_ws in the chosen reward, in [0, 1] (default ${DEFAULT-VALUE};"
-            + " ignored by DPO).")
-    double alphaFinal = 0.1;
+    @Mixin
+    RewardOptions rewards = new RewardOptions();
 
     @Option(names = "--alpha-ramp", description = "T: updates over which alpha ramps to alpha_final; -1: the whole preference stage"
             + " (default ${DEFAULT-VALUE}).")
     long alphaRamp;
 
-    @Option(names = "--max-length", description = "Tokens per sequence, capped at the model's context (default ${DEFAULT-VALUE}).")
-    int maxLength = 2048;
-
-    @Option(names = "--max-prompt-length", description = "Prompt tokens kept (from the end) when too long (default ${DEFAULT-VALUE}).")
-    int maxPromptLength = 1800;
+    @Mixin
+    SequenceOptions sequences = new SequenceOptions();
 
     @Option(names = "--max-grad-norm", description = "Global gradient-norm clipping (default ${DEFAULT-VALUE}).")
     double maxGradNorm = 1.0;
@@ -79,13 +69,11 @@ final class TrainingOptions {
     @Option(names = "--keep-checkpoints", description = "Newest checkpoints kept (default ${DEFAULT-VALUE}).")
     int keepCheckpoints;
 
-    @Option(names = "--precision", description = "${COMPLETION-CANDIDATES}: TF32 tensor-core matmuls; FP16_MIXED float16 compute"
-            + " with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
-    Precision precision = Precision.FP32;
+    @Mixin
+    PrecisionOption precision = PrecisionOption.defaultingTo(Precision.FP32);
 
-    @Option(names = "--device", converter = DeviceConverter.class,
-            description = "auto (the first GPU libtorch sees, else the CPU), cpu, gpu, gpuN or cuda:N (default ${DEFAULT-VALUE}).")
-    ComputeDevice device = ComputeDevice.AUTO;
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     private TrainingOptions() {
     }
@@ -119,21 +107,17 @@ final class TrainingOptions {
         if (!(sftLearningRate > 0) || !(learningRate > 0)) {
             throw new IllegalArgumentException("--sft-lr and --lr must be > 0, got " + sftLearningRate + " and " + learningRate);
         }
-        if (maxLength < 2 || maxPromptLength < 1 || maxPromptLength >= maxLength) {
-            throw new IllegalArgumentException("--max-length must be >= 2 and --max-prompt-length in [1, max-length), got "
-                    + maxLength + " and " + maxPromptLength);
-        }
+        sequences.requireValid();
         return new TrainingRecipe(new LearningRate(sftLearningRate, warmupRatio, minLearningRateRatio),
                 new LearningRate(learningRate, warmupRatio, minLearningRateRatio),
-                new Optimization(weightDecay, maxGradNorm, accumulation, precision),
-                new PreferenceObjective(objective, beta, alphaFinal, alphaRamp), microBatch, sftDedupeWindow, checkpointEvery);
+                new Optimization(weightDecay, maxGradNorm, accumulation, precision.precision()),
+                rewards.objective(objective, alphaRamp), microBatch, sftDedupeWindow, checkpointEvery);
     }
 
     /** The setup on {@code model}, its sequences capped at the model's context; checks the precision is available here. */
     TrainingSetup setup(Path model, Path output) throws IOException {
         TrainingRecipe recipe = recipe();
-        precision.requireAvailable(System.getenv());
-        SequenceBudget budget = SequenceBudget.cappedTo(maxLength, maxPromptLength, ModelDirectory.contextLength(model));
-        return new TrainingSetup(model, output, device, budget, recipe, keepCheckpoints);
+        precision.requireAvailable();
+        return new TrainingSetup(model, output, device.device(), sequences.budgetFor(model), recipe, keepCheckpoints);
     }
 }

@@ -192,6 +192,17 @@ class TrainCommandTest {
         assertThat(file.exit()).isEqualTo(2);
         assertThat(file.err()).contains("--micro-batch must be >= 1, got 0");
 
+        Run badAlpha = run(Map.of(), "eval", "--model", dir.resolve("no-model").toString(), "--data",
+                dir.resolve("missing.jsonl").toString(), "--alpha", "1.5");
+        assertThat(badAlpha.exit()).as("eval checks --alpha before it reads the model").isEqualTo(2);
+        assertThat(badAlpha.err()).contains("--alpha must lie in [0, 1], got 1.5");
+
+        Path unscoped = Files.writeString(dir.resolve("unscoped.properties"), "lr=1e-3\n");
+        Run unscopedKey = run(Map.of(), "eval", "--model", start.toString(), "--data", dir.resolve("missing.jsonl").toString(),
+                "--config", unscoped.toString());
+        assertThat(unscopedKey.exit()).isEqualTo(2);
+        assertThat(unscopedKey.err()).contains("unknown key lr (did you mean serve.lr or train.lr?)");
+
         Run badData = run(Map.of(), "eval", "--model", start.toString(), "--data", dir.resolve("missing.jsonl").toString());
         assertThat(badData.exit()).isNotZero();
         assertThat(badData.err()).contains("missing.jsonl");

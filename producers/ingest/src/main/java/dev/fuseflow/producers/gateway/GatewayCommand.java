@@ -1,32 +1,25 @@
 package dev.fuseflow.producers.gateway;
 
-import dev.fuseflow.runtime.config.Settings;
-import java.nio.file.Path;
-import java.util.HashMap;
+import dev.fuseflow.runtime.config.CommandLines;
+import dev.fuseflow.runtime.config.ConfigOptions;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code fuseflow-gateway}: runs the HTTP gateway until stopped (SIGTERM drains it). */
 @Command(name = "fuseflow-gateway", mixinStandardHelpOptions = true,
         description = "HTTP gateway: FuseFlow events as JSON in, Avro to Kafka out.")
 public final class GatewayCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, description = "Properties file; FUSEFLOW_* environment variables override it.")
-    Path configFile;
-
-    @Option(names = {"-s", "--set"}, description = "key=value, overrides file and environment (repeatable).")
-    Map<String, String> overrides = new HashMap<>();
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Override
     public Integer call() throws InterruptedException {
-        GatewayConfig config = GatewayConfig.from(Settings.load(GatewayConfig.DEFAULTS, Optional.ofNullable(configFile), System.getenv(),
-                overrides));
-        Gateway gateway = Gateway.start(config);
+        Gateway gateway = Gateway.start(GatewayConfig.from(config.load(GatewaySettings.ALL, System.getenv())));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
@@ -36,13 +29,14 @@ public final class GatewayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The command line as {@link #main} runs it: the one layering, the settings listed in {@code --help}. */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        CommandLine line = CommandLines.configure(new CommandLine(new GatewayCommand()), args, env, GatewaySettings.ALL);
+        return CommandLines.listSettings(line, GatewaySettings.ALL);
+    }
+
     public static void main(String[] args) {
-        int exit = new CommandLine(new GatewayCommand())
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    line.getErr().println("fuseflow-gateway: " + e.getMessage());
-                    return 2;
-                })
-                .execute(args);
+        int exit = commandLine(args, System.getenv()).execute(args);
         // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp

@@ -1,14 +1,16 @@
 package dev.fuseflow.producers.gateway;
 
 import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.runtime.config.SharedSettings;
 import dev.fuseflow.schemas.security.ClientSecurity;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The gateway's settings: built-in defaults, then a properties file, then {@code FUSEFLOW_*}
- * environment variables, then {@code --set key=value}; validated at start.
+ * The gateway's settings, declared in {@link GatewaySettings}: defaults, then a properties file,
+ * then {@code FUSEFLOW_*} environment variables, then {@code --set key=value}; validated at start
+ * by the declarations' rules.
  *
  * @param host                 interface to listen on
  * @param port                 HTTP port (0: any free port)
@@ -21,54 +23,32 @@ import java.util.Map;
  * @param retryAfter           the Retry-After advice of a 503
  * @param drainTimeout         how long a shutdown waits for requests in flight
  * @param topicPrefix          prefix of every topic name (staging, tests)
- * @param clientProperties     {@code kafka.*} settings passed to the producer and registry client (prefix removed)
+ * @param clientProperties     the security settings' client properties, then the {@code kafka.*} passthrough (prefix removed)
  */
 public record GatewayConfig(String host, int port, String bootstrapServers, String schemaRegistryUrl, int maxBodyBytes,
                             int maxBatchLines, int maxTextBytes, Duration ackTimeout, Duration retryAfter, Duration drainTimeout,
                             String topicPrefix, Map<String, String> clientProperties) {
 
-    public static final Map<String, String> DEFAULTS = defaults();
-
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("gateway.host", "0.0.0.0");
-        d.put("gateway.port", "8088");
-        d.put("kafka.bootstrap.servers", "localhost:9092");
-        d.put("schema.registry.url", "http://localhost:8081");
-        d.put("gateway.max-body-bytes", "1048576");
-        d.put("gateway.max-batch-lines", "1000");
-        d.put("fuseflow.validation.max-text-bytes", "65536");
-        d.put("gateway.ack-timeout", "10s");
-        d.put("gateway.retry-after", "5s");
-        d.put("gateway.drain-timeout", "30s");
-        d.put("fuseflow.topics.prefix", "");
-        d.putAll(ClientSecurity.DEFAULTS);
-        return d;
-    }
+    /** Every key with a default, and the default: {@link GatewaySettings#ALL}'s. */
+    public static final Map<String, String> DEFAULTS = GatewaySettings.ALL.defaults();
 
     public GatewayConfig {
-        require(port >= 0 && port <= 65_535, "gateway.port must be in [0, 65535], got " + port);
-        require(maxBodyBytes >= 1_024, "gateway.max-body-bytes must be at least 1024, got " + maxBodyBytes);
-        require(maxBatchLines >= 1, "gateway.max-batch-lines must be >= 1, got " + maxBatchLines);
-        require(maxTextBytes >= 1, "fuseflow.validation.max-text-bytes must be >= 1, got " + maxTextBytes);
-        require(!ackTimeout.isNegative() && !ackTimeout.isZero(), "gateway.ack-timeout must be positive, got " + ackTimeout);
-        require(!drainTimeout.isNegative(), "gateway.drain-timeout must not be negative, got " + drainTimeout);
+        GatewaySettings.PORT.require(port);
+        GatewaySettings.MAX_BODY_BYTES.require(maxBodyBytes);
+        GatewaySettings.MAX_BATCH_LINES.require(maxBatchLines);
+        SharedSettings.MAX_TEXT_BYTES.require(maxTextBytes);
+        GatewaySettings.ACK_TIMEOUT.require(ackTimeout);
+        GatewaySettings.RETRY_AFTER.require(retryAfter);
+        GatewaySettings.DRAIN_TIMEOUT.require(drainTimeout);
         clientProperties = Map.copyOf(clientProperties);
     }
 
     public static GatewayConfig from(Settings s) {
         Map<String, String> client = new LinkedHashMap<>(ClientSecurity.from(s.asMap()).clientProperties());
-        client.putAll(s.withPrefix("kafka."));
-        client.remove("bootstrap.servers");
-        return new GatewayConfig(s.string("gateway.host"), s.integer("gateway.port"), s.string("kafka.bootstrap.servers"),
-                s.string("schema.registry.url"), s.integer("gateway.max-body-bytes"), s.integer("gateway.max-batch-lines"),
-                s.integer("fuseflow.validation.max-text-bytes"), s.duration("gateway.ack-timeout"), s.duration("gateway.retry-after"),
-                s.duration("gateway.drain-timeout"), s.optional("fuseflow.topics.prefix").orElse(""), client);
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
+        client.putAll(s.passthrough("kafka.", GatewaySettings.ALL, GatewaySettings.CLAIMS));
+        return new GatewayConfig(s.get(GatewaySettings.HOST), s.get(GatewaySettings.PORT), s.get(GatewaySettings.BOOTSTRAP_SERVERS),
+                s.get(SharedSettings.SCHEMA_REGISTRY_URL), s.get(GatewaySettings.MAX_BODY_BYTES), s.get(GatewaySettings.MAX_BATCH_LINES),
+                s.get(SharedSettings.MAX_TEXT_BYTES), s.get(GatewaySettings.ACK_TIMEOUT), s.get(GatewaySettings.RETRY_AFTER),
+                s.get(GatewaySettings.DRAIN_TIMEOUT), s.get(SharedSettings.TOPIC_PREFIX), client);
     }
 }

@@ -3,13 +3,17 @@ package dev.fuseflow.producers.importer;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.producers.client.FeedbackClientBuilder;
 import dev.fuseflow.producers.json.EventJson;
+import dev.fuseflow.runtime.config.CommandLines;
+import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.SharedSettings;
 import dev.fuseflow.schemas.validation.EventValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -37,7 +41,7 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "JSONL file to import.")
     Path input;
 
-    @Option(names = "--format", defaultValue = "FUSEFLOW", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", descriptionKey = ImportSettings.FORMAT_KEY)
     Format format;
 
     @Mixin
@@ -49,32 +53,32 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--state", description = "Progress file for resuming (default: <input>.import-state.json).")
     Path state;
 
-    @Option(names = "--limit", defaultValue = "9223372036854775807", description = "Import at most this many new lines in this run.")
+    @Option(names = "--limit", descriptionKey = ImportSettings.LIMIT_KEY)
     long limit;
 
-    @Option(names = "--window", defaultValue = "1000", description = "Lines between acknowledged checkpoints (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", descriptionKey = ImportSettings.WINDOW_KEY)
     int window;
 
-    @Option(names = "--scorer", defaultValue = "ultrafeedback/overall_score", description = "Scorer name of dataset scores.")
+    @Option(names = "--scorer", descriptionKey = ImportSettings.SCORER_KEY)
     String scorer;
 
-    @Option(names = "--target-model", description = "Dataset model name to import as the TARGET (others are SOURCE).")
+    @Option(names = "--target-model", descriptionKey = ImportSettings.TARGET_MODEL_KEY)
     String targetModel;
 
-    @Option(names = "--target-version", defaultValue = "0", description = "Published version of --target-model.")
+    @Option(names = "--target-version", descriptionKey = ImportSettings.TARGET_VERSION_KEY)
     long targetVersion;
 
-    @Option(names = "--max-text-bytes", defaultValue = "65536")
+    @Option(names = "--max-text-bytes", descriptionKey = SharedSettings.MAX_TEXT_BYTES_KEY)
     int maxTextBytes;
 
-    @Option(names = "--progress-every", defaultValue = "PT10S", hidden = true)
+    @Option(names = "--progress-every", descriptionKey = ImportSettings.PROGRESS_EVERY_KEY, hidden = true)
     Duration progressEvery;
+
+    @Mixin
+    ConfigFile config = new ConfigFile();
 
     @Override
     public Integer call() throws Exception {
-        if (window < 1) {
-            throw new IllegalArgumentException("--window must be >= 1 line, got " + window);
-        }
         EventValidator validator = new EventValidator(maxTextBytes);
         LineFormat lines = format == Format.FUSEFLOW ? new FuseFlowLines(new EventJson(validator))
                 : new UltraFeedbackLines(validator, scorer, targetModel, targetVersion, Instant.now());
@@ -100,13 +104,13 @@ public final class ImportCommand implements Callable<Integer> {
         return summary.rejected() == 0 ? 0 : 1;
     }
 
+    /** The command line as {@link #main} runs it: options from the command line, the environment, {@code --config}, the declarations. */
+    public static CommandLine commandLine(String[] args, Map<String, String> env) {
+        return CommandLines.configure(new CommandLine(new ImportCommand()), args, env, ImportSettings.ALL);
+    }
+
     public static void main(String[] args) {
-        int exit = new CommandLine(new ImportCommand())
-                .setExecutionExceptionHandler((e, line, parsed) -> {
-                    line.getErr().println("fuseflow-import: " + e.getMessage());
-                    return 2;
-                })
-                .execute(args);
+        int exit = commandLine(args, System.getenv()).execute(args);
         // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp

@@ -44,7 +44,7 @@ class ImportCommandTest {
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = new CommandLine(new ImportCommand());
+        CommandLine line = ImportCommand.commandLine(all.toArray(String[]::new), Map.of());
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -3,7 +3,8 @@ package dev.fuseflow.bench.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.bench.trainer.ModelCost;
 import dev.fuseflow.bench.trainer.WrpoBenchmark;
-import dev.fuseflow.trainer.cli.DeviceConverter;
+import dev.fuseflow.trainer.cli.DeviceOption;
+import dev.fuseflow.trainer.cli.PrecisionOption;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,47 +29,47 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--layers", defaultValue = "32")
+    @Option(names = "--layers", defaultValue = "32", description = "Decoder layers of the random Llama.")
     int layers;
 
-    @Option(names = "--hidden", defaultValue = "1024")
+    @Option(names = "--hidden", defaultValue = "1024", description = "Hidden size.")
     int hidden;
 
-    @Option(names = "--heads", defaultValue = "16")
+    @Option(names = "--heads", defaultValue = "16", description = "Attention heads.")
     int heads;
 
-    @Option(names = "--kv-heads", defaultValue = "16")
+    @Option(names = "--kv-heads", defaultValue = "16", description = "Key/value heads (fewer than --heads: grouped-query attention).")
     int kvHeads;
 
-    @Option(names = "--intermediate", defaultValue = "2816")
+    @Option(names = "--intermediate", defaultValue = "2816", description = "MLP intermediate size.")
     int intermediate;
 
-    @Option(names = "--vocab", defaultValue = "32000")
+    @Option(names = "--vocab", defaultValue = "32000", description = "Vocabulary size.")
     int vocab;
 
     @Option(names = "--length", defaultValue = "1024", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--prompt-length", defaultValue = "512")
+    @Option(names = "--prompt-length", defaultValue = "512", description = "Prompt tokens of each sequence (the loss covers the rest).")
     int promptLength;
 
     @Option(names = "--batch", required = true, description = "Samples per update (each has 3 sequences).")
     int batch;
 
-    @Option(names = "--precision", defaultValue = "FP16_MIXED", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    Precision precision;
+    @Mixin
+    PrecisionOption precisionOption = PrecisionOption.defaultingTo(Precision.FP16_MIXED);
 
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class,
-            description = "auto, cpu, gpuN; or several GPUs of this host, e.g. gpu0,gpu1: data-parallel, --batch split among them.")
-    ComputeDevice device;
+    /** Several GPUs of this host (gpu0,gpu1): data-parallel, --batch split among them. */
+    @Mixin
+    DeviceOption deviceOption = new DeviceOption();
 
-    @Option(names = "--warmup", defaultValue = "2")
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed updates first.")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "5")
+    @Option(names = "--steps", defaultValue = "5", description = "Timed updates.")
     int steps;
 
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and tokens.")
     long seed;
 
     @Option(names = "--profile", description = "Also write a libtorch profiler trace (Chrome JSON) of one update here.")
@@ -81,7 +83,8 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        precision.requireAvailable(System.getenv());
+        Precision precision = precisionOption.requireAvailable();
+        ComputeDevice device = deviceOption.device();
         LlamaConfig config = new LlamaConfig(vocab, hidden, intermediate, layers, heads, kvHeads, 1e-6f, 10_000, Math.max(2048, length));
         ModelCost cost = new ModelCost(config, batch, length);
         PrintWriter out = spec.commandLine().getOut();

@@ -4,6 +4,8 @@ import dev.fuseflow.bench.trainer.DeviceParity;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.cli.DeviceConverter;
+import dev.fuseflow.trainer.cli.DeviceOption;
+import dev.fuseflow.trainer.cli.PrecisionOption;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
@@ -22,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,22 +37,23 @@ final class DeviceCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "auto", converter = DeviceConverter.class)
-    ComputeDevice device;
+    @Mixin
+    DeviceOption deviceOption = new DeviceOption();
 
-    @Option(names = "--precision", defaultValue = "FP32", description = "${COMPLETION-CANDIDATES} on the device (the CPU runs FP32).")
-    Precision precision;
+    /** On the device; the CPU runs FP32. */
+    @Mixin
+    PrecisionOption precisionOption = PrecisionOption.defaultingTo(Precision.FP32);
 
     @Option(names = "--model", defaultValue = "LLAMA_TINY", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     FreshModel model;
 
-    @Option(names = "--batch", defaultValue = "8")
+    @Option(names = "--batch", defaultValue = "8", description = "Samples per update.")
     int batch;
 
     @Option(names = "--updates", defaultValue = "40", description = "Length of the loss-curve run.")
     int updates;
 
-    @Option(names = "--lr", defaultValue = "3e-3")
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Learning rate of the loss-curve run.")
     double learningRate;
 
     @Option(names = "--data-parallel", converter = DeviceConverter.class,
@@ -61,7 +65,8 @@ final class DeviceCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        precision.requireAvailable(System.getenv());
+        Precision precision = precisionOption.requireAvailable();
+        ComputeDevice device = deviceOption.device();
         Path modelDir = output.resolve("model-" + model.name().toLowerCase(Locale.ROOT));
         if (!Files.exists(modelDir.resolve("config.json"))) {
             model.write(modelDir, 42);
