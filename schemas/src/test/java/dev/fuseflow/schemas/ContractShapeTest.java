@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
 /** The rules the contracts follow, checked on the schemas the build generated from the .avsc files. */
 class ContractShapeTest {
 
-    private static final List<Schema> TOP_LEVEL = List.of(GenerationEvent.getClassSchema(), FeedbackEvent.getClassSchema(),
-            PreferenceSample.getClassSchema(), DeadLetter.getClassSchema(), ModelVersion.getClassSchema());
+    private static final List<Schema> TOP_LEVEL = List.of(
+            GenerationEvent.getClassSchema(),
+            FeedbackEvent.getClassSchema(),
+            PreferenceSample.getClassSchema(),
+            DeadLetter.getClassSchema(),
+            ModelVersion.getClassSchema());
 
     @Test
     void everyNamedTypeLivesInOneNamespace() {
@@ -33,7 +37,8 @@ class ContractShapeTest {
         List<String> undocumented = new ArrayList<>();
         for (Schema named : namedTypes()) {
             if (named.getType() == Schema.Type.RECORD) {
-                named.getFields().stream().filter(f -> f.doc() == null || f.doc().isBlank())
+                named.getFields().stream()
+                        .filter(f -> f.doc() == null || f.doc().isBlank())
                         .forEach(f -> undocumented.add(named.getName() + "." + f.name()));
             }
         }
@@ -57,8 +62,10 @@ class ContractShapeTest {
             }
             for (Schema.Field field : named.getFields()) {
                 if (field.name().endsWith("At") || field.name().endsWith("Timestamp")) {
-                    Schema type = field.schema().isUnion() ? field.schema().getTypes().get(1) : field.schema();
-                    assertThat(type.getLogicalType()).as(named.getName() + "." + field.name())
+                    Schema type =
+                            field.schema().isUnion() ? field.schema().getTypes().get(1) : field.schema();
+                    assertThat(type.getLogicalType())
+                            .as(named.getName() + "." + field.name())
                             .isEqualTo(LogicalTypes.timestampMillis());
                 }
             }
@@ -69,7 +76,8 @@ class ContractShapeTest {
     void feedbackSignalIsAUnionOfTheFourSignalRecords() {
         Schema signal = FeedbackEvent.getClassSchema().getField("signal").schema();
         assertThat(signal.isUnion()).isTrue();
-        assertThat(signal.getTypes()).extracting(Schema::getName)
+        assertThat(signal.getTypes())
+                .extracting(Schema::getName)
                 .containsExactly("Rating", "Thumbs", "PairwiseChoice", "RewardScore");
         assertThat(signal.getTypes().get(0).getField("scaleMin")).isNotNull();
         assertThat(signal.getTypes().get(3).getField("scorer")).isNotNull();
@@ -95,8 +103,7 @@ class ContractShapeTest {
             case UNION -> schema.getTypes().forEach(t -> collect(t, seen, named));
             case ARRAY -> collect(schema.getElementType(), seen, named);
             case MAP -> collect(schema.getValueType(), seen, named);
-            default -> {
-            }
+            default -> {}
         }
     }
 }

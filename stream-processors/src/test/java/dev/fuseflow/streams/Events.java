@@ -21,8 +21,7 @@ public final class Events {
 
     public static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
-    private Events() {
-    }
+    private Events() {}
 
     public static GenerationEvent source(String prompt, String id, String model) {
         return generation(prompt, id, new ModelRef(model, ModelRole.SOURCE, null), 0);
@@ -34,10 +33,13 @@ public final class Events {
 
     public static GenerationEvent generation(String prompt, String id, ModelRef model, long secondsAfterT0) {
         return GenerationEvent.newBuilder()
-                .setEventId(id).setPromptId(prompt)
+                .setEventId(id)
+                .setPromptId(prompt)
                 .setPrompt(List.of(new ChatMessage(ChatRole.USER, "Question " + prompt)))
-                .setResponse("answer " + id).setModel(model)
-                .setCreatedAt(T0.plusSeconds(secondsAfterT0)).setAttributes(Map.of())
+                .setResponse("answer " + id)
+                .setModel(model)
+                .setCreatedAt(T0.plusSeconds(secondsAfterT0))
+                .setAttributes(Map.of())
                 .build();
     }
 
@@ -45,7 +47,8 @@ public final class Events {
         return feedback(prompt, id, generation, new RewardScore(score, "rm"), GiverKind.REWARD_MODEL, "rm");
     }
 
-    public static FeedbackEvent rating(String prompt, String id, String generation, double value, double min, double max) {
+    public static FeedbackEvent rating(
+            String prompt, String id, String generation, double value, double min, double max) {
         return feedback(prompt, id, generation, new Rating(value, min, max), GiverKind.END_USER, "u-" + id);
     }
 
@@ -57,11 +60,16 @@ public final class Events {
         return feedback(prompt, id, preferred, new PairwiseChoice(preferred, other), GiverKind.ANNOTATOR, "a-" + id);
     }
 
-    public static FeedbackEvent feedback(String prompt, String id, String generation, Object signal, GiverKind kind,
-                                         String giver) {
+    public static FeedbackEvent feedback(
+            String prompt, String id, String generation, Object signal, GiverKind kind, String giver) {
         return FeedbackEvent.newBuilder()
-                .setEventId(id).setPromptId(prompt).setGenerationId(generation).setSignal(signal)
-                .setGiver(new FeedbackGiver(kind, giver)).setCreatedAt(T0.plusSeconds(60)).setAttributes(Map.of())
+                .setEventId(id)
+                .setPromptId(prompt)
+                .setGenerationId(generation)
+                .setSignal(signal)
+                .setGiver(new FeedbackGiver(kind, giver))
+                .setCreatedAt(T0.plusSeconds(60))
+                .setAttributes(Map.of())
                 .build();
     }
 }

@@ -12,12 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code demo-data}: writes a demo workload as JSONL of WRPO samples. */
-@Command(name = "demo-data", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo-data",
+        mixinStandardHelpOptions = true,
         description = "Write a FuseFlow demo workload as JSONL WRPO samples for train and eval.")
 final class DemoDataCommand implements Callable<Integer> {
 
     /** The demo workloads. */
-    enum Task { SHOUT, SKILLS }
+    enum Task {
+        SHOUT,
+        SKILLS
+    }
 
     @Spec
     CommandSpec spec;
@@ -31,7 +36,9 @@ final class DemoDataCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--task", defaultValue = "SHOUT",
+    @Option(
+            names = "--task",
+            defaultValue = "SHOUT",
             description = "SHOUT (one skill) or SKILLS (reverse, sort, add, upper; y_ws from two scripted sources).")
     Task task;
 
@@ -40,8 +47,11 @@ final class DemoDataCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be >= 1, got " + count);
         }
-        WrpoExampleJsonl.write(output, task == Task.SHOUT ? ShoutTask.samples(count, seed)
-                : SkillSamples.samples(count, seed, ScriptedSource.demoPair()));
+        WrpoExampleJsonl.write(
+                output,
+                task == Task.SHOUT
+                        ? ShoutTask.samples(count, seed)
+                        : SkillSamples.samples(count, seed, ScriptedSource.demoPair()));
         spec.commandLine().getOut().println("wrote " + count + " samples to " + output);
         return 0;
     }

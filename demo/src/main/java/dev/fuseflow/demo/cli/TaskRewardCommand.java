@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.SkillWorkload;
-import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.trainer.cli.DeviceOption;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
@@ -23,8 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code task-reward}: a model's greedy answers to held-out prompts of the skills workload, graded by its checker. */
-@Command(name = "task-reward", mixinStandardHelpOptions = true,
-        description = "Grade a model's greedy answers to held-out prompts of the multi-skill workload (never in its traffic).")
+@Command(
+        name = "task-reward",
+        mixinStandardHelpOptions = true,
+        description =
+                "Grade a model's greedy answers to held-out prompts of the multi-skill workload (never in its traffic).")
 final class TaskRewardCommand implements Callable<Integer> {
 
     private static final long HELD_OUT_SEED = 7;
@@ -36,7 +39,10 @@ final class TaskRewardCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model folder to grade.")
     Path model;
 
-    @Option(names = "--prompts", defaultValue = "16", description = "Held-out prompts per skill (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--prompts",
+            defaultValue = "16",
+            description = "Held-out prompts per skill (default ${DEFAULT-VALUE}).")
     int prompts;
 
     @Option(names = "--max-new-tokens", defaultValue = "16")
@@ -52,12 +58,19 @@ final class TaskRewardCommand implements Callable<Integer> {
         }
         var tokenizer = ModelDirectory.tokenizer(model);
         try (NDManager manager = device.device().newManager();
-             PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+                PromptResponseEncoder encoder =
+                        new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             CausalLanguageModel graded = ModelDirectory.load(model, manager, DataType.FLOAT32);
             TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, ANSWER_BATCH), maxNewTokens)
                     .evaluate(graded, manager, SkillWorkload.heldOut(HELD_OUT_SEED, List.of(Skill.values()), prompts));
-            spec.commandLine().getOut().printf(Locale.ROOT, "task reward %.4f over %d held-out prompts: %s%n", reward.mean(),
-                    reward.prompts(), reward.perSkill());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            Locale.ROOT,
+                            "task reward %.4f over %d held-out prompts: %s%n",
+                            reward.mean(),
+                            reward.prompts(),
+                            reward.perSkill());
         }
         return 0;
     }

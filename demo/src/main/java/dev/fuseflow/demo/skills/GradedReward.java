@@ -9,8 +9,7 @@ public final class GradedReward {
 
     private static final double NEARLY = 0.95;
 
-    private GradedReward() {
-    }
+    private GradedReward() {}
 
     public static double score(String expected, String response) {
         if (expected.equals(response)) {

@@ -1,6 +1,7 @@
 package dev.fuseflow.demo.skills;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -23,8 +24,8 @@ public record ScriptedSource(String name, Set<Skill> strong, double slipRate) {
     }
 
     /** The demo's default pair: one strong on letters-in-order skills, one on the others. */
-    public static java.util.List<ScriptedSource> demoPair() {
-        return java.util.List.of(
+    public static List<ScriptedSource> demoPair() {
+        return List.of(
                 new ScriptedSource("source-wordsmith", EnumSet.of(Skill.REVERSE, Skill.UPPER), 0.05),
                 new ScriptedSource("source-numerist", EnumSet.of(Skill.SORT, Skill.ADD), 0.05));
     }

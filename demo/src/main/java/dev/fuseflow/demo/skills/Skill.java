@@ -1,5 +1,6 @@
 package dev.fuseflow.demo.skills;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
@@ -37,7 +38,7 @@ public enum Skill {
         @Override
         public String answer(String input) {
             char[] digits = input.toCharArray();
-            java.util.Arrays.sort(digits);
+            Arrays.sort(digits);
             return new String(digits);
         }
 
@@ -71,7 +72,8 @@ public enum Skill {
         @Override
         public String answer(String input) {
             int plus = input.indexOf('+');
-            return Integer.toString(Integer.parseInt(input.substring(0, plus)) + Integer.parseInt(input.substring(plus + 1)));
+            return Integer.toString(
+                    Integer.parseInt(input.substring(0, plus)) + Integer.parseInt(input.substring(plus + 1)));
         }
 
         @Override

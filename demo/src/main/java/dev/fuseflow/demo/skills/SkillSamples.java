@@ -16,8 +16,7 @@ import java.util.Random;
  */
 public final class SkillSamples {
 
-    private SkillSamples() {
-    }
+    private SkillSamples() {}
 
     public static List<WrpoExample> samples(int count, long seed, List<ScriptedSource> sources) {
         Random random = new Random(seed);
@@ -25,12 +24,20 @@ public final class SkillSamples {
         List<WrpoExample> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             SkillPrompt prompt = workload.next();
-            String best = sources.stream().map(source -> source.respond(prompt, random))
-                    .max(Comparator.comparingDouble(prompt::reward)).orElseThrow();
-            String targetBest = random.nextDouble() < 0.5 ? prompt.answer() : prompt.skill().weakAnswer(prompt.input(), random);
+            String best = sources.stream()
+                    .map(source -> source.respond(prompt, random))
+                    .max(Comparator.comparingDouble(prompt::reward))
+                    .orElseThrow();
+            String targetBest =
+                    random.nextDouble() < 0.5 ? prompt.answer() : prompt.skill().weakAnswer(prompt.input(), random);
             String targetWorst = prompt.skill().weakAnswer(prompt.input(), random);
-            samples.add(new WrpoExample("skills-" + seed + "-" + i, List.of(new ChatMessage(ChatRole.USER, prompt.text())), best,
-                    targetBest, targetWorst, 1.0));
+            samples.add(new WrpoExample(
+                    "skills-" + seed + "-" + i,
+                    List.of(new ChatMessage(ChatRole.USER, prompt.text())),
+                    best,
+                    targetBest,
+                    targetWorst,
+                    1.0));
         }
         return samples;
     }

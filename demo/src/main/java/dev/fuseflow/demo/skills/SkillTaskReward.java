@@ -32,8 +32,8 @@ public final class SkillTaskReward implements CandidateMetric {
     }
 
     @Override
-    public Map<String, Double> score(CausalLanguageModel model, NDManager manager, PromptResponseEncoder encoder,
-                                     List<WrpoExample> heldOut) {
+    public Map<String, Double> score(
+            CausalLanguageModel model, NDManager manager, PromptResponseEncoder encoder, List<WrpoExample> heldOut) {
         Set<SkillPrompt> prompts = new LinkedHashSet<>();
         for (int i = heldOut.size() - 1; i >= 0 && prompts.size() < PROMPTS; i--) {
             List<ChatMessage> prompt = heldOut.get(i).prompt();

@@ -1,8 +1,10 @@
 package dev.fuseflow.demo.skills;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Draws workload prompts, skills in turn. Prompts split into a training stream and a held-out set by
@@ -45,7 +47,7 @@ public final class SkillWorkload {
         Random random = new Random(seed);
         List<SkillPrompt> prompts = new ArrayList<>();
         for (Skill skill : skills) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (int guard = 0; seen.size() < perSkill && guard < perSkill * 1_000; guard++) {
                 SkillPrompt prompt = new SkillPrompt(skill, skill.input(random));
                 if (isHeldOut(prompt) && seen.add(prompt.input())) {

@@ -7,6 +7,7 @@ import dev.fuseflow.trainer.sampling.SamplingConfig;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Task reward on generated answers: the model answers workload prompts greedily and the
@@ -16,8 +17,7 @@ import java.util.Map;
 public final class TaskRewardEvaluator {
 
     /** Mean graded reward per skill (skills without prompts absent) and over all prompts. */
-    public record TaskReward(Map<Skill, Double> perSkill, double mean, int prompts) {
-    }
+    public record TaskReward(Map<Skill, Double> perSkill, double mean, int prompts) {}
 
     private final ChatResponder responder;
     private final int maxNewTokens;
@@ -33,20 +33,23 @@ public final class TaskRewardEvaluator {
         }
         List<String> answers;
         try (NDManager scope = manager.newSubManager()) {
-            answers = responder.answer(model, scope, prompts.stream().map(SkillPrompt::text).toList(),
+            answers = responder.answer(
+                    model,
+                    scope,
+                    prompts.stream().map(SkillPrompt::text).toList(),
                     SamplingConfig.greedy(maxNewTokens));
         }
         return grade(prompts, answers);
     }
 
     /** Mean reward per skill of any answering function (the scripted sources), on the same prompts. */
-    public static TaskReward of(List<SkillPrompt> prompts, java.util.function.Function<SkillPrompt, String> answering) {
+    public static TaskReward of(List<SkillPrompt> prompts, Function<SkillPrompt, String> answering) {
         return grade(prompts, prompts.stream().map(answering).toList());
     }
 
     /** Grades answers given in prompt order. */
     public static TaskReward grade(List<SkillPrompt> prompts, List<String> answers) {
-        Map<Skill, double[]> sums = new EnumMap<>(Skill.class);                  // skill -> {sum, count}
+        Map<Skill, double[]> sums = new EnumMap<>(Skill.class); // skill -> {sum, count}
         double total = 0;
         for (int i = 0; i < prompts.size(); i++) {
             double reward = prompts.get(i).reward(answers.get(i));

@@ -9,6 +9,7 @@ class ConfigurationReferenceTest {
 
     @Test
     void demoOptions() {
-        ConfigReference.requireCurrent("demo", ConfigReference.options(DemoCommand.commandLine(new String[0], Map.of())));
+        ConfigReference.requireCurrent(
+                "demo", ConfigReference.options(DemoCommand.commandLine(new String[0], Map.of())));
     }
 }

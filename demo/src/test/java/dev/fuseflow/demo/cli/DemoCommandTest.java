@@ -31,8 +31,7 @@ class DemoCommandTest {
 
     private static Path model;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run demo(String... args) {
         return run(DemoCommand.commandLine(args, Map.of()), args);
@@ -66,12 +65,21 @@ class DemoCommandTest {
         assertThat(WrpoExampleJsonl.read(shout)).isEqualTo(ShoutTask.samples(192, 1));
 
         Path skills = dir.resolve("skills.jsonl");
-        Run skillsRun = demo("demo-data", "--task", "SKILLS", "--count", "40", "--seed", "3", "--output", skills.toString());
+        Run skillsRun =
+                demo("demo-data", "--task", "SKILLS", "--count", "40", "--seed", "3", "--output", skills.toString());
         assertThat(skillsRun.exit()).as(skillsRun.err()).isZero();
-        assertThat(WrpoExampleJsonl.read(skills)).hasSize(40)
-                .allSatisfy(sample -> assertThat(SkillPrompt.parse(sample.prompt().get(0).getContent())).isPresent());
+        assertThat(WrpoExampleJsonl.read(skills))
+                .hasSize(40)
+                .allSatisfy(sample -> assertThat(
+                                SkillPrompt.parse(sample.prompt().get(0).getContent()))
+                        .isPresent());
 
-        Run none = demo("demo-data", "--count", "0", "--output", dir.resolve("none.jsonl").toString());
+        Run none = demo(
+                "demo-data",
+                "--count",
+                "0",
+                "--output",
+                dir.resolve("none.jsonl").toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--count must be >= 1, got 0");
     }
@@ -79,26 +87,41 @@ class DemoCommandTest {
     @Test
     void trainerEvalScoresTheSkillsPluginOnSkillsSamplesOnly() throws IOException {
         Path skills = dir.resolve("eval-skills.jsonl");
-        assertThat(demo("demo-data", "--task", "SKILLS", "--count", "24", "--seed", "5", "--output", skills.toString()).exit())
+        assertThat(demo("demo-data", "--task", "SKILLS", "--count", "24", "--seed", "5", "--output", skills.toString())
+                        .exit())
                 .isZero();
         Run table = trainer("eval", "--model", model.toString(), "--data", skills.toString());
         assertThat(table.exit()).as(table.err()).isZero();
-        assertThat(table.out()).contains("eval/rewards/accuracies", SkillTaskReward.METRIC + " ", SkillTaskReward.METRIC + "/reverse");
+        assertThat(table.out())
+                .contains("eval/rewards/accuracies", SkillTaskReward.METRIC + " ", SkillTaskReward.METRIC + "/reverse");
 
-        Run json = trainer("eval", "--model", model.toString(), "--data", skills.toString(), "--json",
-                "--candidate-metrics", SkillTaskReward.NAME);
+        Run json = trainer(
+                "eval",
+                "--model",
+                model.toString(),
+                "--data",
+                skills.toString(),
+                "--json",
+                "--candidate-metrics",
+                SkillTaskReward.NAME);
         assertThat(json.exit()).as(json.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(json.out());
         assertThat(report.get("samples").asLong()).isEqualTo(24);
-        assertThat(report.get("candidateMetrics").get(SkillTaskReward.METRIC).asDouble()).isBetween(0.0, 1.0);
+        assertThat(report.get("candidateMetrics").get(SkillTaskReward.METRIC).asDouble())
+                .isBetween(0.0, 1.0);
 
         Path shout = dir.resolve("eval-shout.jsonl");
         WrpoExampleJsonl.write(shout, ShoutTask.samples(8, 2));
         Run notSkills = trainer("eval", "--model", model.toString(), "--data", shout.toString(), "--json");
         assertThat(notSkills.exit()).as(notSkills.err()).isZero();
-        assertThat(new ObjectMapper().readTree(notSkills.out()).get("candidateMetrics").isEmpty()).isTrue();
+        assertThat(new ObjectMapper()
+                        .readTree(notSkills.out())
+                        .get("candidateMetrics")
+                        .isEmpty())
+                .isTrue();
 
-        Run unknown = trainer("eval", "--model", model.toString(), "--data", skills.toString(), "--candidate-metrics", "bleu");
+        Run unknown = trainer(
+                "eval", "--model", model.toString(), "--data", skills.toString(), "--candidate-metrics", "bleu");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).contains("--candidate-metrics: no metric named 'bleu'", SkillTaskReward.NAME);
     }
@@ -107,7 +130,8 @@ class DemoCommandTest {
     void taskRewardGradesGreedyAnswersToHeldOutPromptsOfEverySkill() {
         Run graded = demo("task-reward", "--model", model.toString(), "--prompts", "2", "--device", "cpu");
         assertThat(graded.exit()).as(graded.err()).isZero();
-        assertThat(graded.out()).matches("(?s)task reward \\d\\.\\d{4} over 8 held-out prompts: \\{REVERSE=.*, UPPER=.*}\\R");
+        assertThat(graded.out())
+                .matches("(?s)task reward \\d\\.\\d{4} over 8 held-out prompts: \\{REVERSE=.*, UPPER=.*}\\R");
 
         Run none = demo("task-reward", "--model", model.toString(), "--prompts", "0");
         assertThat(none.exit()).isEqualTo(2);

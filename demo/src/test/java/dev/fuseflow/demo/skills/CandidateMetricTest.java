@@ -12,14 +12,19 @@ class CandidateMetricTest {
 
     @Test
     void pluginsOnTheClassPathAreFoundByName() {
-        assertThat(CandidateMetric.available()).extracting(CandidateMetric::name).contains(SkillTaskReward.NAME);
-        assertThat(CandidateMetric.named(List.of(SkillTaskReward.NAME))).singleElement().isInstanceOf(SkillTaskReward.class);
+        assertThat(CandidateMetric.available())
+                .extracting(CandidateMetric::name)
+                .contains(SkillTaskReward.NAME);
+        assertThat(CandidateMetric.named(List.of(SkillTaskReward.NAME)))
+                .singleElement()
+                .isInstanceOf(SkillTaskReward.class);
         assertThat(CandidateMetric.named(List.of())).isEmpty();
     }
 
     @Test
     void anUnknownNameIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> CandidateMetric.named(List.of("bleu")))
-                .hasMessageContaining("--candidate-metrics: no metric named 'bleu'").hasMessageContaining(SkillTaskReward.NAME);
+                .hasMessageContaining("--candidate-metrics: no metric named 'bleu'")
+                .hasMessageContaining(SkillTaskReward.NAME);
     }
 }

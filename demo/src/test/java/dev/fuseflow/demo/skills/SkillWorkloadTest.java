@@ -24,7 +24,9 @@ class SkillWorkloadTest {
     void gradedRewardGivesFullCreditOnlyForTheExactAnswerAndPartialCreditByPosition() {
         assertThat(GradedReward.score("dcba", "dcba")).isEqualTo(1.0);
         assertThat(GradedReward.score("dcba", "dcbx")).isCloseTo(0.95 * 3 / 4, within(1e-12));
-        assertThat(GradedReward.score("dcba", "dcbaa")).isCloseTo(0.95 * 4 / 5, within(1e-12)).isLessThan(1.0);
+        assertThat(GradedReward.score("dcba", "dcbaa"))
+                .isCloseTo(0.95 * 4 / 5, within(1e-12))
+                .isLessThan(1.0);
         assertThat(GradedReward.score("19", "")).isZero();
         assertThat(GradedReward.score("19", "91")).isZero();
     }
@@ -66,8 +68,11 @@ class SkillWorkloadTest {
         List<SkillPrompt> prompts = SkillWorkload.heldOut(1, List.of(Skill.values()), 50);
         for (ScriptedSource source : pair) {
             for (Skill skill : Skill.values()) {
-                double mean = prompts.stream().filter(p -> p.skill() == skill).mapToDouble(p -> p.reward(source.respond(p, random)))
-                        .average().orElseThrow();
+                double mean = prompts.stream()
+                        .filter(p -> p.skill() == skill)
+                        .mapToDouble(p -> p.reward(source.respond(p, random)))
+                        .average()
+                        .orElseThrow();
                 if (source.strong().contains(skill)) {
                     assertThat(mean).as("%s on %s", source.name(), skill).isGreaterThan(0.9);
                 } else {

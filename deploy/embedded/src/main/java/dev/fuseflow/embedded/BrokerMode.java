@@ -19,8 +19,9 @@ public enum BrokerMode {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("broker mode must be one of in-process, child-process, container, auto;"
-                    + " got '" + value + "'", e);
+            throw new IllegalArgumentException(
+                    "broker mode must be one of in-process, child-process, container, auto;" + " got '" + value + "'",
+                    e);
         }
     }
 

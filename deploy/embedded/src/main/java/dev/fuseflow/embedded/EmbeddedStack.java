@@ -33,12 +33,14 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Starts both under {@code dataDir} (sub-folders {@code kafka} and {@code registry}). */
     public static EmbeddedStack start(Path dataDir, BrokerMode requestedMode) {
-        return start(KafkaBrokerConfig.at(dataDir.resolve("kafka")), RegistryConfig.at(dataDir.resolve("registry")),
+        return start(
+                KafkaBrokerConfig.at(dataDir.resolve("kafka")),
+                RegistryConfig.at(dataDir.resolve("registry")),
                 requestedMode);
     }
 
-    public static EmbeddedStack start(KafkaBrokerConfig brokerConfig, RegistryConfig registryConfig,
-                                      BrokerMode requestedMode) {
+    public static EmbeddedStack start(
+            KafkaBrokerConfig brokerConfig, RegistryConfig registryConfig, BrokerMode requestedMode) {
         BrokerMode mode = requestedMode.resolve();
         long started = System.nanoTime();
         CompletableFuture<ApicurioRegistry> registry =
@@ -52,8 +54,12 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         try {
             EmbeddedStack stack = new EmbeddedStack(broker, registry.join(), mode);
-            LOG.info("Embedded stack ready in {} ms: kafka {} ({}), schema registry {}",
-                    (System.nanoTime() - started) / 1_000_000, stack.bootstrapServers(), mode, stack.schemaRegistryUrl());
+            LOG.info(
+                    "Embedded stack ready in {} ms: kafka {} ({}), schema registry {}",
+                    (System.nanoTime() - started) / 1_000_000,
+                    stack.bootstrapServers(),
+                    mode,
+                    stack.schemaRegistryUrl());
             return stack;
         } catch (CompletionException e) {
             broker.close();

@@ -18,7 +18,8 @@ class ConfigValidationTest {
     @Test
     void brokerConfigRequiresADataDir() {
         assertThatThrownBy(() -> new KafkaBrokerConfig(null, 0, 0, null, null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("dataDir");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("dataDir");
     }
 
     @Test
@@ -31,7 +32,8 @@ class ConfigValidationTest {
 
     @Test
     void brokerPropertiesAreSingleNodeSafeAndOverridable() {
-        Properties p = BrokerProperties.of(KafkaBrokerConfig.at(DIR).withOverrides(Map.of("num.partitions", "3")), 1111, 2222);
+        Properties p =
+                BrokerProperties.of(KafkaBrokerConfig.at(DIR).withOverrides(Map.of("num.partitions", "3")), 1111, 2222);
         assertThat(p.getProperty("listeners")).isEqualTo("PLAINTEXT://127.0.0.1:1111,CONTROLLER://127.0.0.1:2222");
         assertThat(p.getProperty("transaction.state.log.replication.factor")).isEqualTo("1");
         assertThat(p.getProperty("transaction.state.log.min.isr")).isEqualTo("1");
@@ -43,7 +45,8 @@ class ConfigValidationTest {
     @Test
     void registryCompatibilityMustBeAKnownLevel() {
         assertThatThrownBy(() -> new RegistryConfig(DIR, 0, 0, "SIDEWAYS", null, null))
-                .hasMessageContaining("compatibility must be one of").hasMessageContaining("'SIDEWAYS'");
+                .hasMessageContaining("compatibility must be one of")
+                .hasMessageContaining("'SIDEWAYS'");
         assertThat(RegistryConfig.at(DIR).compatibility()).isEqualTo("BACKWARD");
     }
 
@@ -51,7 +54,8 @@ class ConfigValidationTest {
     void brokerModeParsesFriendlyNamesAndNamesTheChoicesOtherwise() {
         assertThat(BrokerMode.parse("child-process")).isEqualTo(BrokerMode.CHILD_PROCESS);
         assertThat(BrokerMode.parse(" In-Process ")).isEqualTo(BrokerMode.IN_PROCESS);
-        assertThatThrownBy(() -> BrokerMode.parse("cloud")).hasMessageContaining("in-process, child-process, container, auto")
+        assertThatThrownBy(() -> BrokerMode.parse("cloud"))
+                .hasMessageContaining("in-process, child-process, container, auto")
                 .hasMessageContaining("'cloud'");
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,10 +36,14 @@ class EmbeddedStackTest {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
             assertThat(admin.listTopics().names().get()).contains(topic);
         }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-stack-test"),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "embedded-stack-test"),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, "k", "aborted"));
@@ -47,14 +52,16 @@ class EmbeddedStackTest {
             producer.send(new ProducerRecord<>(topic, "k", "committed"));
             producer.commitTransaction();
         }
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "embedded-stack-test",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "embedded-stack-test",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(Set.of(topic));
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 20_000;
             while (values.isEmpty() && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
@@ -67,16 +74,21 @@ class EmbeddedStackTest {
 
     @Test
     void registryAnswersTheConfluentApiWithBackwardCompatibility(EmbeddedStack stack) throws Exception {
-        HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/config"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> config = http.send(
+                HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/config"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(config.statusCode()).isEqualTo(200);
         assertThat(config.body()).contains("\"BACKWARD\"");
 
-        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(
-                        URI.create(stack.schemaRegistryUrl() + "/subjects/embedded-stack-value/versions"))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> registered = http.send(
+                HttpRequest.newBuilder(
+                                URI.create(stack.schemaRegistryUrl() + "/subjects/embedded-stack-value/versions"))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(registered.statusCode()).isEqualTo(200);
         assertThat(registered.body()).matches("\\{\"id\":\\d+}");
     }

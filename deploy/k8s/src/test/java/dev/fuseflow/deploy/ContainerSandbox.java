@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A container of the rendered manifests, laid out on this machine: its ConfigMap volumes written
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 final class ContainerSandbox {
 
-    private static final java.util.regex.Pattern ABSOLUTE_PATH = java.util.regex.Pattern.compile("(?<![\\w.:/-])/[\\w./-]+");
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/-])/[\\w./-]+");
 
     private final Path root;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -37,7 +39,8 @@ final class ContainerSandbox {
             Files.createDirectories(dir);
             JsonNode volume = volumes.get(mount.path("name").asText());
             if (volume == null) {
-                throw new AssertionError(Manifests.name(workload) + " mounts volume " + mount.path("name") + ", which it does not define");
+                throw new AssertionError(Manifests.name(workload) + " mounts volume " + mount.path("name")
+                        + ", which it does not define");
             }
             if (volume.has("configMap")) {
                 String name = volume.path("configMap").path("name").asText();
@@ -45,12 +48,16 @@ final class ContainerSandbox {
                 var fields = configMap.path("data").fields();
                 while (fields.hasNext()) {
                     var entry = fields.next();
-                    Files.writeString(dir.resolve(entry.getKey()), entry.getValue().asText());
+                    Files.writeString(
+                            dir.resolve(entry.getKey()), entry.getValue().asText());
                 }
             } else if (volume.has("secret")) {
                 for (JsonNode item : volume.path("secret").path("items")) {
-                    Files.writeString(dir.resolve(item.path("path").asText()), "placeholder of secret "
-                            + volume.path("secret").path("secretName").asText() + "/" + item.path("key").asText());
+                    Files.writeString(
+                            dir.resolve(item.path("path").asText()),
+                            "placeholder of secret "
+                                    + volume.path("secret").path("secretName").asText() + "/"
+                                    + item.path("key").asText());
                 }
             }
         }
@@ -58,7 +65,9 @@ final class ContainerSandbox {
             String name = variable.path("name").asText();
             JsonNode secret = variable.path("valueFrom").path("secretKeyRef");
             if (!secret.isMissingNode()) {
-                secretRefs.put(name, secret.path("name").asText() + "/" + secret.path("key").asText());
+                secretRefs.put(
+                        name,
+                        secret.path("name").asText() + "/" + secret.path("key").asText());
                 env.put(name, name.endsWith("USER_INFO") ? "user:placeholder" : "placeholder");
             } else if (variable.path("valueFrom").has("fieldRef")) {
                 env.put(name, "10.0.0.1");
@@ -75,8 +84,10 @@ final class ContainerSandbox {
 
     /** A value with every container path under a mount rewritten to the sandbox. */
     String localized(String value) {
-        return ABSOLUTE_PATH.matcher(value).replaceAll(match -> java.util.regex.Matcher.quoteReplacement(
-                isOnVolume(match.group()) ? local(match.group()).toString() : match.group()));
+        return ABSOLUTE_PATH
+                .matcher(value)
+                .replaceAll(match -> Matcher.quoteReplacement(
+                        isOnVolume(match.group()) ? local(match.group()).toString() : match.group()));
     }
 
     boolean isOnVolume(String containerPath) {

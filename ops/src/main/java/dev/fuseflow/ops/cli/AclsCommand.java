@@ -17,8 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code acls}: the ACLs a component's principal needs, printed, or created with an admin's credentials. */
-@Command(name = "acls", mixinStandardHelpOptions = true,
-        description = "The Kafka ACLs one component needs (${COMPLETION-CANDIDATES}); --apply creates them (run it as an admin).")
+@Command(
+        name = "acls",
+        mixinStandardHelpOptions = true,
+        description =
+                "The Kafka ACLs one component needs (${COMPLETION-CANDIDATES}); --apply creates them (run it as an admin).")
 final class AclsCommand implements Callable<Integer> {
 
     @Spec
@@ -33,7 +36,10 @@ final class AclsCommand implements Callable<Integer> {
     @Option(names = "--component", required = true, description = "One of ${COMPLETION-CANDIDATES}.")
     Component component;
 
-    @Option(names = "--principal", required = true, description = "Kafka principal of the component, e.g. User:fuseflow-trainer.")
+    @Option(
+            names = "--principal",
+            required = true,
+            description = "Kafka principal of the component, e.g. User:fuseflow-trainer.")
     String principal;
 
     @Option(names = "--streams-application-id", descriptionKey = OpsSettings.STREAMS_APPLICATION_ID_KEY)
@@ -45,7 +51,9 @@ final class AclsCommand implements Callable<Integer> {
     @Option(names = "--model-name", descriptionKey = OpsSettings.MODEL_NAME_KEY)
     String modelName;
 
-    @Option(names = "--apply", description = "Create the ACLs on the cluster (needs ALTER on the cluster: an admin's --security-config).")
+    @Option(
+            names = "--apply",
+            description = "Create the ACLs on the cluster (needs ALTER on the cluster: an admin's --security-config).")
     boolean apply;
 
     @Override
@@ -53,7 +61,8 @@ final class AclsCommand implements Callable<Integer> {
         if (!principal.contains(":")) {
             throw new IllegalArgumentException("--principal must look like User:name, got '" + principal + "'");
         }
-        List<AclBinding> bindings = new ComponentAccess(connection.topics(), streamsApplicationId, trainerGroupId, modelName)
+        List<AclBinding> bindings = new ComponentAccess(
+                        connection.topics(), streamsApplicationId, trainerGroupId, modelName)
                 .bindings(component, principal);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s (%s) as %s needs:%n", component, component.who(), principal);

@@ -12,6 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +27,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dlq}: dead letters by stage and reason; the newest printed or all exported, originals decoded where possible. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Dead letters summarised by stage and reason; --print N shows the newest, --export FILE writes all as JSON Lines.")
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
+        description =
+                "Dead letters summarised by stage and reason; --print N shows the newest, --export FILE writes all as JSON Lines.")
 final class DeadLettersCommand implements Callable<Integer> {
 
     @Spec
@@ -53,27 +58,48 @@ final class DeadLettersCommand implements Callable<Integer> {
         Map<String, Object> config = connection.clientConfig(OpsCommand.CLIENT_SETTINGS);
         KafkaAvroDeserializer letters = new KafkaAvroDeserializer();
         letters.configure(config, false);
-        List<DeadLetter> all = TopicSnapshot.values(TopicSnapshot.read(config, connection.topics().deadLetters().name(),
-                Duration.ofSeconds(30)), (Deserializer<DeadLetter>) (Deserializer) letters);
-        Map<String, Object> genericConfig = new java.util.HashMap<>(config);
+        List<DeadLetter> all = TopicSnapshot.values(
+                TopicSnapshot.read(config, connection.topics().deadLetters().name(), Duration.ofSeconds(30)),
+                (Deserializer<DeadLetter>) (Deserializer) letters);
+        Map<String, Object> genericConfig = new HashMap<>(config);
         genericConfig.put("specific.avro.reader", false);
         KafkaAvroDeserializer originals = new KafkaAvroDeserializer();
         originals.configure(genericConfig, false);
-        List<DeadLetterReport.Letter> readable = all.stream().map(letter -> DeadLetterReport.readable(letter,
-                bytes -> String.valueOf((GenericRecord) originals.deserialize(String.valueOf(letter.getSourceTopic()), bytes)))).toList();
+        List<DeadLetterReport.Letter> readable = all.stream()
+                .map(letter -> DeadLetterReport.readable(
+                        letter,
+                        bytes -> String.valueOf(
+                                (GenericRecord) originals.deserialize(String.valueOf(letter.getSourceTopic()), bytes))))
+                .toList();
         Map<String, Long> summary = DeadLetterReport.summary(all);
         List<DeadLetterReport.Letter> newest = readable.stream()
-                .sorted(java.util.Comparator.comparing(DeadLetterReport.Letter::failedAt).reversed()).limit(print).toList();
+                .sorted(Comparator.comparing(DeadLetterReport.Letter::failedAt).reversed())
+                .limit(print)
+                .toList();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(OpsJson.MAPPER.writeValueAsString(Map.of("total", all.size(), "byStageAndReason", summary, "newest", newest)));
+            out.println(OpsJson.MAPPER.writeValueAsString(
+                    Map.of("total", all.size(), "byStageAndReason", summary, "newest", newest)));
         } else {
-            out.printf(Locale.ROOT, "%d dead letters in %s%n", all.size(), connection.topics().deadLetters().name());
+            out.printf(
+                    Locale.ROOT,
+                    "%d dead letters in %s%n",
+                    all.size(),
+                    connection.topics().deadLetters().name());
             summary.forEach((key, count) -> out.printf(Locale.ROOT, "  %8d  %s%n", count, key));
             for (DeadLetterReport.Letter letter : newest) {
-                out.printf(Locale.ROOT, "%n%s %s %s at %s-%s@%s: %s%n  original (%s): %s%n", letter.failedAt(), letter.stage(),
-                        letter.reason(), letter.sourceTopic(), letter.sourcePartition(), letter.sourceOffset(), letter.message(),
-                        letter.originalValueEncoding(), letter.originalValue());
+                out.printf(
+                        Locale.ROOT,
+                        "%n%s %s %s at %s-%s@%s: %s%n  original (%s): %s%n",
+                        letter.failedAt(),
+                        letter.stage(),
+                        letter.reason(),
+                        letter.sourceTopic(),
+                        letter.sourcePartition(),
+                        letter.sourceOffset(),
+                        letter.message(),
+                        letter.originalValueEncoding(),
+                        letter.originalValue());
             }
         }
         if (export != null) {

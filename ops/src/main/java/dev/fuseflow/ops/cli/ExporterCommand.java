@@ -13,8 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code exporter}: Prometheus metrics and the status page, until stopped. */
-@Command(name = "exporter", mixinStandardHelpOptions = true,
-        description = "Serve lag, model-version and dead-letter metrics on /metrics and a status page on / until stopped.")
+@Command(
+        name = "exporter",
+        mixinStandardHelpOptions = true,
+        description =
+                "Serve lag, model-version and dead-letter metrics on /metrics and a status page on / until stopped.")
 final class ExporterCommand implements Callable<Integer> {
 
     @Spec
@@ -37,16 +40,22 @@ final class ExporterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OpsExporter exporter = new OpsExporter(connection.clientConfig(OpsCommand.CLIENT_SETTINGS), connection.topics(), groupPrefix,
-                port, interval);
-        spec.commandLine().getOut().printf("fuseflow-ops exporter on http://127.0.0.1:%d/ (metrics /metrics, health /health)%n",
-                exporter.port());
+        OpsExporter exporter = new OpsExporter(
+                connection.clientConfig(OpsCommand.CLIENT_SETTINGS), connection.topics(), groupPrefix, port, interval);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "fuseflow-ops exporter on http://127.0.0.1:%d/ (metrics /metrics, health /health)%n",
+                        exporter.port());
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            exporter.close();
-            stopped.countDown();
-        }, "ops-exporter-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            exporter.close();
+                            stopped.countDown();
+                        },
+                        "ops-exporter-shutdown"));
         stopped.await();
         return 0;
     }

@@ -6,16 +6,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code fuseflow-ops}: what operators on call ask of FuseFlow. */
-@Command(name = "fuseflow-ops", mixinStandardHelpOptions = true,
+@Command(
+        name = "fuseflow-ops",
+        mixinStandardHelpOptions = true,
         description = "Lag, model versions and dead letters of a FuseFlow deployment.",
-        subcommands = {StatusCommand.class, WatchCommand.class, DeadLettersCommand.class, ExporterCommand.class, AclsCommand.class})
+        subcommands = {
+            StatusCommand.class,
+            WatchCommand.class,
+            DeadLettersCommand.class,
+            ExporterCommand.class,
+            AclsCommand.class
+        })
 public final class OpsCommand {
 
     /** What every ops client adds to the connection settings: Avro records as generated classes, and its name. */
-    static final Map<String, Object> CLIENT_SETTINGS = Map.of("specific.avro.reader", true, "client.id", "fuseflow-ops");
+    static final Map<String, Object> CLIENT_SETTINGS =
+            Map.of("specific.avro.reader", true, "client.id", "fuseflow-ops");
 
-    private OpsCommand() {
-    }
+    private OpsCommand() {}
 
     /** The command line with the process's environment and no config file. */
     public static CommandLine commandLine() {

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code status}: lag per group and partition, and each model's current version, rejections and history. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Consumer lag (records, seconds, trend) and each model's served version, rejections and history.")
 final class StatusCommand implements Callable<Integer> {
 

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code watch}: the status table, refreshed in place until Ctrl-C. */
-@Command(name = "watch", mixinStandardHelpOptions = true, description = "The status table, refreshed in place until Ctrl-C.")
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = "The status table, refreshed in place until Ctrl-C.")
 final class WatchCommand implements Callable<Integer> {
 
     private static final String CLEAR_SCREEN = "\u001b[H\u001b[2J";

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * every interval, and a small status page ({@code /}, plain HTML and JavaScript reading
  * {@code /api/status}) with lag over time and the version timeline.
  *
- * <p>Metrics (README, "Operations"): {@code fuseflow_ops_consumer_lag_records} and
+ * <p>Metrics (docs/operations.md, "Metrics"): {@code fuseflow_ops_consumer_lag_records} and
  * {@code fuseflow_ops_consumer_lag_seconds} {group, topic, partition};
  * {@code fuseflow_ops_model_current_version}, {@code fuseflow_ops_model_current_age_seconds},
  * {@code fuseflow_ops_model_rejection_streak} {model};
@@ -48,9 +48,12 @@ import org.slf4j.LoggerFactory;
 public final class OpsExporter implements AutoCloseable {
 
     /** What the status page reads. */
-    public record StatusPayload(Instant at, Map<String, List<double[]>> lagHistory, List<PartitionLag> lag, List<ModelStatus> models,
-                                Map<String, Long> deadLetters) {
-    }
+    public record StatusPayload(
+            Instant at,
+            Map<String, List<double[]>> lagHistory,
+            List<PartitionLag> lag,
+            List<ModelStatus> models,
+            Map<String, Long> deadLetters) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(OpsExporter.class);
     private static final int HISTORY_POINTS = 360;
@@ -76,26 +79,45 @@ public final class OpsExporter implements AutoCloseable {
     private volatile List<PartitionLag> lastLag = List.of();
     private volatile String lastError;
 
-    public OpsExporter(Map<String, Object> clientConfig, FuseFlowTopics topics, String groupPrefix, int port, Duration interval) {
+    public OpsExporter(
+            Map<String, Object> clientConfig, FuseFlowTopics topics, String groupPrefix, int port, Duration interval) {
         this.probe = new LagProbe(clientConfig);
         this.groupPrefix = groupPrefix;
-        this.lagRecords = MultiGauge.builder("fuseflow_ops_consumer_lag_records").description("End offset minus committed offset")
+        this.lagRecords = MultiGauge.builder("fuseflow_ops_consumer_lag_records")
+                .description("End offset minus committed offset")
                 .register(registry);
         this.lagSeconds = MultiGauge.builder("fuseflow_ops_consumer_lag_seconds")
-                .description("Age of the oldest record a group has not consumed; 0 when caught up").register(registry);
-        this.currentVersion = MultiGauge.builder("fuseflow_ops_model_current_version").description("Version apps should serve")
+                .description("Age of the oldest record a group has not consumed; 0 when caught up")
+                .register(registry);
+        this.currentVersion = MultiGauge.builder("fuseflow_ops_model_current_version")
+                .description("Version apps should serve")
                 .register(registry);
         this.currentAge = MultiGauge.builder("fuseflow_ops_model_current_age_seconds")
-                .description("Time since the served version was published").register(registry);
-        this.rejectionStreak = MultiGauge.builder("fuseflow_ops_model_rejection_streak")
-                .description("Candidates rejected since the last publication").register(registry);
-        this.versionCounts = MultiGauge.builder("fuseflow_ops_model_versions").description("ModelVersion records by status")
+                .description("Time since the served version was published")
                 .register(registry);
-        this.tail = new RecordTail(clientConfig, topics.modelVersions().name(), topics.deadLetters().name(), this::deadLetter);
-        this.http = OpsHttpServer.start(port, registry, this::health, Map.of(
-                "/api/status", exchange -> OpsHttpServer.respond(exchange, 200, "application/json",
-                        OpsJson.MAPPER.writeValueAsString(payload())),
-                "/", exchange -> OpsHttpServer.respond(exchange, 200, "text/html; charset=utf-8", page())));
+        this.rejectionStreak = MultiGauge.builder("fuseflow_ops_model_rejection_streak")
+                .description("Candidates rejected since the last publication")
+                .register(registry);
+        this.versionCounts = MultiGauge.builder("fuseflow_ops_model_versions")
+                .description("ModelVersion records by status")
+                .register(registry);
+        this.tail = new RecordTail(
+                clientConfig,
+                topics.modelVersions().name(),
+                topics.deadLetters().name(),
+                this::deadLetter);
+        this.http = OpsHttpServer.start(
+                port,
+                registry,
+                this::health,
+                Map.of(
+                        "/api/status",
+                                exchange -> OpsHttpServer.respond(
+                                        exchange,
+                                        200,
+                                        "application/json",
+                                        OpsJson.MAPPER.writeValueAsString(payload())),
+                        "/", exchange -> OpsHttpServer.respond(exchange, 200, "text/html; charset=utf-8", page())));
         refresher.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -110,8 +132,11 @@ public final class OpsExporter implements AutoCloseable {
     private void deadLetter(DeadLetter letter, long timestamp) {
         String stage = letter.getStage().toString();
         String reason = letter.getReason().name();
-        Counter.builder("fuseflow_ops_dead_letters").description("Dead letters by stage and reason")
-                .tags("stage", stage, "reason", reason).register(registry).increment();
+        Counter.builder("fuseflow_ops_dead_letters")
+                .description("Dead letters by stage and reason")
+                .tags("stage", stage, "reason", reason)
+                .register(registry)
+                .increment();
         synchronized (deadLetterCounts) {
             deadLetterCounts.merge(stage + " " + reason, 1L, Long::sum);
         }
@@ -141,17 +166,33 @@ public final class OpsExporter implements AutoCloseable {
                 });
             }
             List<ModelStatus> models = models();
-            currentVersion.register(models.stream().filter(m -> m.current().isPresent()).map(m -> MultiGauge.Row.of(Tags.of("model",
-                    m.model()), m.current().get().version())).toList(), true);
-            currentAge.register(models.stream().filter(m -> m.currentAge().isPresent()).map(m -> MultiGauge.Row.of(Tags.of("model",
-                    m.model()), m.currentAge().get().toMillis() / 1000.0)).toList(), true);
-            rejectionStreak.register(models.stream().map(m -> MultiGauge.Row.of(Tags.of("model", m.model()), m.rejectionStreak()))
-                    .toList(), true);
+            currentVersion.register(
+                    models.stream()
+                            .filter(m -> m.current().isPresent())
+                            .map(m -> MultiGauge.Row.of(
+                                    Tags.of("model", m.model()),
+                                    m.current().get().version()))
+                            .toList(),
+                    true);
+            currentAge.register(
+                    models.stream()
+                            .filter(m -> m.currentAge().isPresent())
+                            .map(m -> MultiGauge.Row.of(
+                                    Tags.of("model", m.model()),
+                                    m.currentAge().get().toMillis() / 1000.0))
+                            .toList(),
+                    true);
+            rejectionStreak.register(
+                    models.stream()
+                            .map(m -> MultiGauge.Row.of(Tags.of("model", m.model()), m.rejectionStreak()))
+                            .toList(),
+                    true);
             List<MultiGauge.Row<?>> counts = new ArrayList<>();
             for (ModelStatus m : models) {
                 Map<String, Long> byStatus = new TreeMap<>();
                 m.history().forEach(e -> byStatus.merge(e.status(), 1L, Long::sum));
-                byStatus.forEach((status, count) -> counts.add(MultiGauge.Row.of(Tags.of("model", m.model(), "status", status), count)));
+                byStatus.forEach((status, count) ->
+                        counts.add(MultiGauge.Row.of(Tags.of("model", m.model(), "status", status), count)));
             }
             versionCounts.register(counts, true);
             lastError = null;
@@ -164,7 +205,8 @@ public final class OpsExporter implements AutoCloseable {
     private static List<MultiGauge.Row<?>> rows(List<PartitionLag> lag, Function<PartitionLag, Double> value) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (PartitionLag p : lag) {
-            rows.add(MultiGauge.Row.of(Tags.of("group", p.group(), "topic", p.topic(), "partition", Integer.toString(p.partition())),
+            rows.add(MultiGauge.Row.of(
+                    Tags.of("group", p.group(), "topic", p.topic(), "partition", Integer.toString(p.partition())),
                     value.apply(p)));
         }
         return rows;
@@ -193,7 +235,9 @@ public final class OpsExporter implements AutoCloseable {
 
     private OpsHttpServer.Health health() {
         String error = lastError;
-        return error == null ? new OpsHttpServer.Health(true, "refreshing") : new OpsHttpServer.Health(false, "last refresh failed");
+        return error == null
+                ? new OpsHttpServer.Health(true, "refreshing")
+                : new OpsHttpServer.Health(false, "last refresh failed");
     }
 
     private static String page() {

@@ -1,8 +1,8 @@
 package dev.fuseflow.ops.exporter;
 
+import dev.fuseflow.ops.topics.TopicSnapshot;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.ModelVersion;
-import dev.fuseflow.ops.topics.TopicSnapshot;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +31,11 @@ final class RecordTail implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    RecordTail(Map<String, Object> clientConfig, String versionsTopic, String deadLettersTopic,
-               BiConsumer<DeadLetter, Long> onDeadLetter) {
+    RecordTail(
+            Map<String, Object> clientConfig,
+            String versionsTopic,
+            String deadLettersTopic,
+            BiConsumer<DeadLetter, Long> onDeadLetter) {
         Map<String, Object> config = TopicSnapshot.readerConfig(clientConfig);
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.values = new KafkaAvroDeserializer();
@@ -64,7 +67,9 @@ final class RecordTail implements AutoCloseable {
                     }
                     if (record.topic().equals(versionsTopic) && value instanceof ModelVersion version) {
                         synchronized (versionsByModel) {
-                            versionsByModel.computeIfAbsent(version.getModelName().toString(), m -> new ArrayList<>()).add(version);
+                            versionsByModel
+                                    .computeIfAbsent(version.getModelName().toString(), m -> new ArrayList<>())
+                                    .add(version);
                         }
                     } else if (record.topic().equals(deadLettersTopic) && value instanceof DeadLetter letter) {
                         onDeadLetter.accept(letter, record.timestamp());

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,8 +45,13 @@ public final class LagProbe implements AutoCloseable {
 
     /** Groups whose id starts with {@code prefix} (all when empty). */
     public List<String> groups(String prefix) throws ExecutionException, InterruptedException {
-        Collection<ConsumerGroupListing> listings = admin.listConsumerGroups().all().get();
-        return listings.stream().map(ConsumerGroupListing::groupId).filter(id -> id.startsWith(prefix)).sorted().toList();
+        Collection<ConsumerGroupListing> listings =
+                admin.listConsumerGroups().all().get();
+        return listings.stream()
+                .map(ConsumerGroupListing::groupId)
+                .filter(id -> id.startsWith(prefix))
+                .sorted()
+                .toList();
     }
 
     /** The lag of every partition each group has committed offsets for, sorted by group, topic, partition. */
@@ -53,24 +59,35 @@ public final class LagProbe implements AutoCloseable {
         List<PartitionLag> all = new ArrayList<>();
         Instant now = Instant.now();
         for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            committed.values().removeIf(java.util.Objects::isNull);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            committed.values().removeIf(Objects::isNull);
             if (committed.isEmpty()) {
                 continue;
             }
-            Map<TopicPartition, Long> ends = admin.listOffsets(committed.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            Map<TopicPartition, Long> ends = admin
+                    .listOffsets(
+                            committed.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
             for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
                 TopicPartition tp = e.getKey();
                 long at = e.getValue().offset();
                 long end = ends.getOrDefault(tp, at);
                 long records = Math.max(0, end - at);
                 double seconds = records == 0 ? 0 : oldestUnconsumedAgeSeconds(tp, at, now);
-                all.add(new PartitionLag(group, tp.topic(), tp.partition(), at, end, records, seconds, trend(group, tp, records, now)));
+                all.add(new PartitionLag(
+                        group, tp.topic(), tp.partition(), at, end, records, seconds, trend(group, tp, records, now)));
             }
         }
-        all.sort(Comparator.comparing(PartitionLag::group).thenComparing(PartitionLag::topic).thenComparingInt(PartitionLag::partition));
+        all.sort(Comparator.comparing(PartitionLag::group)
+                .thenComparing(PartitionLag::topic)
+                .thenComparingInt(PartitionLag::partition));
         return all;
     }
 

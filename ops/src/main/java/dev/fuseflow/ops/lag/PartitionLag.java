@@ -8,8 +8,15 @@ package dev.fuseflow.ops.lag;
  *                    0 when the group is caught up, so an idle partition is never "late"
  * @param trendPerMinute change of {@code lagRecords} per minute since the previous look; NaN on the first
  */
-public record PartitionLag(String group, String topic, int partition, long committed, long end, long lagRecords, double lagSeconds,
-                           double trendPerMinute) {
+public record PartitionLag(
+        String group,
+        String topic,
+        int partition,
+        long committed,
+        long end,
+        long lagRecords,
+        double lagSeconds,
+        double trendPerMinute) {
 
     /** "growing", "shrinking" or "steady" by the trend, "new" without one. */
     public String trendWord() {

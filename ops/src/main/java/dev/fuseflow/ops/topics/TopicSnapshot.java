@@ -17,17 +17,18 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class TopicSnapshot {
 
-    private TopicSnapshot() {
-    }
+    private TopicSnapshot() {}
 
     /** The records, in partition then offset order; stops at {@code timeout} with what it has. */
-    public static List<ConsumerRecord<byte[], byte[]>> read(Map<String, Object> clientConfig, String topic, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> read(
+            Map<String, Object> clientConfig, String topic, Duration timeout) {
         Map<String, Object> config = readerConfig(clientConfig);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, timeout));

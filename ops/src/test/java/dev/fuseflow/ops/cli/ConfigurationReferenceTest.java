@@ -12,7 +12,12 @@ class ConfigurationReferenceTest {
 
     @Test
     void opsOptions() {
-        ConfigReference.requireCurrent("ops", ConfigReference.options(OpsCommand.commandLine(new String[0], Map.of()),
-                ConnectionOptions.class, SecurityOptions.class, ConfigFile.class));
+        ConfigReference.requireCurrent(
+                "ops",
+                ConfigReference.options(
+                        OpsCommand.commandLine(new String[0], Map.of()),
+                        ConnectionOptions.class,
+                        SecurityOptions.class,
+                        ConfigFile.class));
     }
 }

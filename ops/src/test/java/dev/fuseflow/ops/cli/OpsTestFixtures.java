@@ -8,6 +8,8 @@ import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,12 +21,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.Assertions;
 
 /** Topics, model versions and dead letters made for the ops tests, on the real broker and registry. */
 public final class OpsTestFixtures {
 
-    private OpsTestFixtures() {
-    }
+    private OpsTestFixtures() {}
 
     public static FuseFlowTopics provision(EmbeddedStack stack, String prefix) throws Exception {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
@@ -41,46 +43,76 @@ public final class OpsTestFixtures {
         return serializer;
     }
 
-    public static void writeVersions(EmbeddedStack stack, FuseFlowTopics topics, List<ModelVersion> versions) throws Exception {
+    public static void writeVersions(EmbeddedStack stack, FuseFlowTopics topics, List<ModelVersion> versions)
+            throws Exception {
         KafkaAvroSerializer<SpecificRecord> serializer = serializer(stack);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (ModelVersion v : versions) {
-                producer.send(new ProducerRecord<>(topics.modelVersions().name(), "target",
-                        serializer.serialize(topics.modelVersions().name(), v))).get();
+                producer.send(new ProducerRecord<>(
+                                topics.modelVersions().name(),
+                                "target",
+                                serializer.serialize(topics.modelVersions().name(), v)))
+                        .get();
             }
         }
     }
 
-    public static ModelVersion version(long number, ModelVersionStatus status, List<String> reasons, double taskReward) {
-        return ModelVersion.newBuilder().setModelName("target").setVersion(number).setParentVersion(number == 1 ? null : 1L)
-                .setArtifactUri(status == ModelVersionStatus.PUBLISHED ? "file:///store/target/v" + number : "").setArtifactSha256("")
-                .setTrainerStep(number * 10).setSamplesTrained(number * 100).setConsumedOffsets(List.of())
+    public static ModelVersion version(
+            long number, ModelVersionStatus status, List<String> reasons, double taskReward) {
+        return ModelVersion.newBuilder()
+                .setModelName("target")
+                .setVersion(number)
+                .setParentVersion(number == 1 ? null : 1L)
+                .setArtifactUri(status == ModelVersionStatus.PUBLISHED ? "file:///store/target/v" + number : "")
+                .setArtifactSha256("")
+                .setTrainerStep(number * 10)
+                .setSamplesTrained(number * 100)
+                .setConsumedOffsets(List.of())
                 .setEvalMetrics(Map.of("eval/task_reward", taskReward))
-                .setStatus(status).setStatusReasons(List.copyOf(reasons)).setCreatedAt(Instant.now()).build();
+                .setStatus(status)
+                .setStatusReasons(List.copyOf(reasons))
+                .setCreatedAt(Instant.now())
+                .build();
     }
 
     public static DeadLetter letter(FuseFlowTopics topics, byte[] original, DeadLetterReason reason, String stage) {
-        return DeadLetter.newBuilder().setOriginalKey(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)))
-                .setOriginalValue(ByteBuffer.wrap(original)).setSourceTopic(topics.generations().name()).setSourcePartition(0)
-                .setSourceOffset(7L).setStage(stage).setReason(reason).setMessage("test: " + reason).setFailedAt(Instant.now()).build();
+        return DeadLetter.newBuilder()
+                .setOriginalKey(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)))
+                .setOriginalValue(ByteBuffer.wrap(original))
+                .setSourceTopic(topics.generations().name())
+                .setSourcePartition(0)
+                .setSourceOffset(7L)
+                .setStage(stage)
+                .setReason(reason)
+                .setMessage("test: " + reason)
+                .setFailedAt(Instant.now())
+                .build();
     }
 
     public static void writeDeadLetter(EmbeddedStack stack, FuseFlowTopics topics, DeadLetter letter) throws Exception {
         KafkaAvroSerializer<SpecificRecord> serializer = serializer(stack);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             String topic = topics.deadLetters().name();
-            producer.send(new ProducerRecord<>(topic, serializer.serialize(topic, letter))).get();
+            producer.send(new ProducerRecord<>(topic, serializer.serialize(topic, letter)))
+                    .get();
         }
     }
 
     /** Runs an ops command as its main would, asserting exit 0; returns what it printed. */
     public static String ops(String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        int exit = OpsCommand.commandLine().setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err)).execute(args);
-        org.assertj.core.api.Assertions.assertThat(exit).as("exit code; stderr: %s", err).isZero();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = OpsCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
+        Assertions.assertThat(exit).as("exit code; stderr: %s", err).isZero();
         return out.toString();
     }
 }

@@ -18,20 +18,29 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads what producers wrote, as a downstream consumer would (read_committed, specific Avro). */
 public final class TopicReader {
 
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     /** Every record of a topic, waiting up to 30 s for {@code expected} of them and a moment more for any extra. */
-    public static List<ConsumerRecord<String, SpecificRecord>> readAll(EmbeddedStack stack, String bootstrap, String topic,
-                                                                       int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", stack.schemaRegistryUrl(),
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+    public static List<ConsumerRecord<String, SpecificRecord>> readAll(
+            EmbeddedStack stack, String bootstrap, String topic, int expected) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                "schema.registry.url",
+                stack.schemaRegistryUrl(),
+                AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                true);
         KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer();
         deserializer.configure(config, false);
         List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
+        try (KafkaConsumer<String, SpecificRecord> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (records.size() < expected && System.nanoTime() < deadline) {

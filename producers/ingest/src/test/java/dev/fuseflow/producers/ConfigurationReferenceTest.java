@@ -15,12 +15,18 @@ class ConfigurationReferenceTest {
 
     @Test
     void gatewaySettings() {
-        ConfigReference.requireCurrent("gateway", ConfigReference.settings(GatewaySettings.ALL, SharedSettings.SECURITY));
+        ConfigReference.requireCurrent(
+                "gateway", ConfigReference.settings(GatewaySettings.ALL, SharedSettings.SECURITY));
     }
 
     @Test
     void importOptions() {
-        ConfigReference.requireCurrent("import", ConfigReference.options(ImportCommand.commandLine(new String[0], Map.of()),
-                ConnectionOptions.class, SecurityOptions.class, ConfigFile.class));
+        ConfigReference.requireCurrent(
+                "import",
+                ConfigReference.options(
+                        ImportCommand.commandLine(new String[0], Map.of()),
+                        ConnectionOptions.class,
+                        SecurityOptions.class,
+                        ConfigFile.class));
     }
 }

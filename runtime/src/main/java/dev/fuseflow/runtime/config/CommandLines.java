@@ -19,11 +19,11 @@ import picocli.CommandLine.RunLast;
  */
 public final class CommandLines {
 
-    private CommandLines() {
-    }
+    private CommandLines() {}
 
     /** {@code line}, configured for {@code args} and {@code env}; {@code declared} are the command's own settings. */
-    public static CommandLine configure(CommandLine line, String[] args, Map<String, String> env, SettingSet... declared) {
+    public static CommandLine configure(
+            CommandLine line, String[] args, Map<String, String> env, SettingSet... declared) {
         SettingsDefaultProvider defaults = SettingsDefaultProvider.from(args, env, declared);
         requireBindingsTyped(line, defaults);
         line.registerConverter(Duration.class, Settings::parseDuration);
@@ -36,7 +36,9 @@ public final class CommandLines {
             return new RunLast().execute(parsed);
         });
         line.setExecutionExceptionHandler((e, failed, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof UncheckedIOException) {
+            if (e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException
+                    || e instanceof UncheckedIOException) {
                 failed.getErr().println(failed.getCommandName() + ": " + e.getMessage());
                 return 2;
             }
@@ -51,14 +53,20 @@ public final class CommandLines {
      */
     public static CommandLine listSettings(CommandLine line, SettingSet declared) {
         List<String> footer = new ArrayList<>();
-        footer.add("%nSettings (in the --config file, as the FUSEFLOW_ variable, or --set key=value; docs/configuration.md):");
+        footer.add(
+                "%nSettings (in the --config file, as the FUSEFLOW_ variable, or --set key=value; docs/configuration.md):");
         for (Setting<?> setting : declared.settings()) {
-            String defaultText = setting.defaultText().filter(text -> !text.isBlank()).map(text -> " = " + text).orElse("");
+            String defaultText = setting.defaultText()
+                    .filter(text -> !text.isBlank())
+                    .map(text -> " = " + text)
+                    .orElse("");
             footer.add(escaped("  " + setting.key() + defaultText + "  (" + setting.envName() + ")"));
             footer.add(escaped("      " + setting.doc()));
         }
-        declared.passthrough().keySet().stream().sorted().forEach(prefix -> footer.add(escaped("  " + prefix + "*  passed to "
-                + declared.passthrough().get(prefix) + ", prefix removed")));
+        declared.passthrough().keySet().stream()
+                .sorted()
+                .forEach(prefix -> footer.add(escaped(
+                        "  " + prefix + "*  passed to " + declared.passthrough().get(prefix) + ", prefix removed")));
         line.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         return line;
     }
@@ -69,11 +77,13 @@ public final class CommandLines {
         defaults.settings().forEach(setting -> byKey.put(setting.key(), setting));
         for (OptionSpec option : line.getCommandSpec().options()) {
             Setting<?> setting = byKey.get(option.descriptionKey());
-            if (setting != null && setting.defaultText().filter(text -> !text.isBlank()).isPresent()) {
+            if (setting != null
+                    && setting.defaultText().filter(text -> !text.isBlank()).isPresent()) {
                 Object value = setting.defaultValue();
                 if (!boxed(option.type()).isInstance(value)) {
-                    throw new IllegalStateException(option.longestName() + " of " + line.getCommandName() + " is a " + option.type()
-                            .getSimpleName() + " but its setting " + setting.key() + " is a " + value.getClass().getSimpleName());
+                    throw new IllegalStateException(option.longestName() + " of " + line.getCommandName() + " is a "
+                            + option.type().getSimpleName() + " but its setting " + setting.key() + " is a "
+                            + value.getClass().getSimpleName());
                 }
             }
         }
@@ -84,8 +94,16 @@ public final class CommandLines {
         if (!type.isPrimitive()) {
             return type;
         }
-        return Map.<Class<?>, Class<?>>of(int.class, Integer.class, long.class, Long.class, double.class, Double.class,
-                boolean.class, Boolean.class).getOrDefault(type, type);
+        return Map.<Class<?>, Class<?>>of(
+                        int.class,
+                        Integer.class,
+                        long.class,
+                        Long.class,
+                        double.class,
+                        Double.class,
+                        boolean.class,
+                        Boolean.class)
+                .getOrDefault(type, type);
     }
 
     private static String escaped(String text) {

@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
  */
 public final class ConfigFile {
 
-    @Option(names = {"-c", "--config"},
-            description = "Properties file of settings under their keys; FUSEFLOW_* variables and the command line override it.")
+    @Option(
+            names = {"-c", "--config"},
+            description =
+                    "Properties file of settings under their keys; FUSEFLOW_* variables and the command line override it.")
     Path file;
 
     public Optional<Path> path() {

@@ -14,7 +14,9 @@ public final class ConfigOptions {
     @Mixin
     ConfigFile file = new ConfigFile();
 
-    @Option(names = {"-s", "--set"}, description = "key=value, overrides file and environment (repeatable).")
+    @Option(
+            names = {"-s", "--set"},
+            description = "key=value, overrides file and environment (repeatable).")
     Map<String, String> overrides = new HashMap<>();
 
     /** Defaults, then the file, then {@code env}, then {@code --set}. */

@@ -31,10 +31,10 @@ public final class ConfigReference {
 
     /** The page, found from the working directory up (a module's tests run in the module's folder). */
     public static final String PAGE = "docs/configuration.md";
+
     public static final String REGENERATE = "fuseflow.docs.regenerate";
 
-    private ConfigReference() {
-    }
+    private ConfigReference() {}
 
     /**
      * A table of a component's settings, but for those the page shows in a section of their own
@@ -48,13 +48,23 @@ public final class ConfigReference {
         }
         StringBuilder out = new StringBuilder();
         out.append("| key | environment variable | type | default | meaning |\n|---|---|---|---|---|\n");
-        for (Setting<?> setting : set.settings().stream().filter(setting -> !elsewhere.contains(setting.key())).toList()) {
-            out.append(row(code(setting.key()) + aliases(setting), code(setting.envName()), setting.type().name(),
-                    defaultOf(setting), meaning(setting)));
+        for (Setting<?> setting : set.settings().stream()
+                .filter(setting -> !elsewhere.contains(setting.key()))
+                .toList()) {
+            out.append(row(
+                    code(setting.key()) + aliases(setting),
+                    code(setting.envName()),
+                    setting.type().name(),
+                    defaultOf(setting),
+                    meaning(setting)));
         }
-        new TreeMap<>(set.passthrough()).forEach((prefix, target) -> out.append("\nKeys under `").append(prefix)
-                .append("` go to ").append(target).append(", the prefix removed; one that names a FuseFlow setting or a client")
-                .append(" setting FuseFlow sets itself is refused at start.\n"));
+        new TreeMap<>(set.passthrough())
+                .forEach((prefix, target) -> out.append("\nKeys under `")
+                        .append(prefix)
+                        .append("` go to ")
+                        .append(target)
+                        .append(", the prefix removed; one that names a FuseFlow setting or a client")
+                        .append(" setting FuseFlow sets itself is refused at start.\n"));
         return out.toString();
     }
 
@@ -98,27 +108,37 @@ public final class ConfigReference {
                 Files.writeString(page, content.substring(0, from + begin.length()) + text + content.substring(to));
                 return;
             }
-            throw new AssertionError(page + " section '" + section + "' differs from the declarations; regenerate it with"
-                    + " mvn test -D" + REGENERATE + "=true. Expected:\n" + text + "\nbut the page has:\n" + current);
+            throw new AssertionError(page + " section '" + section
+                    + "' differs from the declarations; regenerate it with" + " mvn test -D" + REGENERATE
+                    + "=true. Expected:\n" + text + "\nbut the page has:\n" + current);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + page, e);
         }
     }
 
-    private static void appendOptions(StringBuilder out, CommandLine line, Map<String, Setting<?>> bound, Set<Class<?>> elsewhere,
-                                      int depth) {
+    private static void appendOptions(
+            StringBuilder out, CommandLine line, Map<String, Setting<?>> bound, Set<Class<?>> elsewhere, int depth) {
         CommandSpec spec = line.getCommandSpec();
-        List<OptionSpec> options = spec.options().stream().filter(o -> !o.hidden() && !o.usageHelp() && !o.versionHelp())
-                .filter(o -> !(o.userObject() instanceof Field field && elsewhere.contains(field.getDeclaringClass()))).toList();
+        List<OptionSpec> options = spec.options().stream()
+                .filter(o -> !o.hidden() && !o.usageHelp() && !o.versionHelp())
+                .filter(o -> !(o.userObject() instanceof Field field && elsewhere.contains(field.getDeclaringClass())))
+                .toList();
         if (depth > 0) {
-            out.append("\n").append("#".repeat(2 + Math.min(depth, 2))).append(" `").append(spec.qualifiedName(" ")).append("`\n\n");
+            out.append("\n")
+                    .append("#".repeat(2 + Math.min(depth, 2)))
+                    .append(" `")
+                    .append(spec.qualifiedName(" "))
+                    .append("`\n\n");
         }
         if (!options.isEmpty()) {
-            out.append("| option | key | environment variable | type | default | meaning |\n|---|---|---|---|---|---|\n");
+            out.append(
+                    "| option | key | environment variable | type | default | meaning |\n|---|---|---|---|---|---|\n");
             options.forEach(option -> out.append(optionRow(option, bound)));
         }
-        for (CommandLine sub : line.getSubcommands().values().stream().distinct().toList()) {
-            if (sub.getCommandSpec().parent() == spec && !sub.getCommandSpec().usageMessage().hidden()) {
+        for (CommandLine sub :
+                line.getSubcommands().values().stream().distinct().toList()) {
+            if (sub.getCommandSpec().parent() == spec
+                    && !sub.getCommandSpec().usageMessage().hidden()) {
                 appendOptions(out, sub, bound, elsewhere, depth + 1);
             }
         }
@@ -130,14 +150,23 @@ public final class ConfigReference {
         boolean layered = SettingsDefaultProvider.layered(option);
         String names = code(String.join(", ", option.names()));
         if (setting == null) {
-            return row(names, layered ? code(key) : "", layered ? code(Settings.envName(key)) : "", typeOf(option), defaultOf(option),
+            return row(
+                    names,
+                    layered ? code(key) : "",
+                    layered ? code(Settings.envName(key)) : "",
+                    typeOf(option),
+                    defaultOf(option),
                     description(option));
         }
-        return row(names, code(key), code(setting.envName()), setting.type().name(), defaultOf(setting), meaning(setting));
+        return row(
+                names, code(key), code(setting.envName()), setting.type().name(), defaultOf(setting), meaning(setting));
     }
 
     private static String row(String... cells) {
-        return "| " + Arrays.stream(cells).map(c -> c.replace("|", "\\|").replace("\n", " ")).collect(Collectors.joining(" | "))
+        return "| "
+                + Arrays.stream(cells)
+                        .map(c -> c.replace("|", "\\|").replace("\n", " "))
+                        .collect(Collectors.joining(" | "))
                 + " |\n";
     }
 
@@ -146,12 +175,15 @@ public final class ConfigReference {
     }
 
     private static String aliases(Setting<?> setting) {
-        return setting.aliases().isEmpty() ? "" : " (was " + setting.aliases().stream().map(a -> code(a.key()))
-                .collect(Collectors.joining(", ")) + ")";
+        return setting.aliases().isEmpty()
+                ? ""
+                : " (was " + setting.aliases().stream().map(a -> code(a.key())).collect(Collectors.joining(", ")) + ")";
     }
 
     private static String defaultOf(Setting<?> setting) {
-        return setting.defaultText().map(text -> text.isBlank() ? "(empty)" : code(text)).orElse("");
+        return setting.defaultText()
+                .map(text -> text.isBlank() ? "(empty)" : code(text))
+                .orElse("");
     }
 
     private static String defaultOf(OptionSpec option) {
@@ -163,8 +195,11 @@ public final class ConfigReference {
             return code(annotated);
         }
         Object initial = option.initialValue();
-        boolean shown = initial != null && !Boolean.FALSE.equals(initial) && !(initial instanceof Collection<?> c && c.isEmpty())
-                && !(initial instanceof Map<?, ?> m && m.isEmpty()) && !String.valueOf(initial).isEmpty();
+        boolean shown = initial != null
+                && !Boolean.FALSE.equals(initial)
+                && !(initial instanceof Collection<?> c && c.isEmpty())
+                && !(initial instanceof Map<?, ?> m && m.isEmpty())
+                && !String.valueOf(initial).isEmpty();
         return shown ? code(String.valueOf(initial)) : "";
     }
 
@@ -173,10 +208,15 @@ public final class ConfigReference {
         String text = String.join(" ", option.description());
         String shown = option.defaultValue() != null ? option.defaultValue() : String.valueOf(option.initialValue());
         Pattern inParentheses = Pattern.compile("\\s*\\(default:? " + Pattern.quote(shown) + "(?:[,;] ([^)]*))?\\)");
-        text = inParentheses.matcher(text).replaceAll(match -> match.group(1) == null ? "" : " (" + match.group(1) + ")");
+        text = inParentheses
+                .matcher(text)
+                .replaceAll(match -> match.group(1) == null ? "" : " (" + match.group(1) + ")");
         if (option.type().isEnum()) {
-            text = text.replace("${COMPLETION-CANDIDATES}", Arrays.stream(option.type().getEnumConstants()).map(String::valueOf)
-                    .collect(Collectors.joining(", ")));
+            text = text.replace(
+                    "${COMPLETION-CANDIDATES}",
+                    Arrays.stream(option.type().getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", ")));
         }
         return text;
     }
@@ -189,14 +229,35 @@ public final class ConfigReference {
     private static String typeOf(OptionSpec option) {
         Class<?> type = option.typeInfo().isCollection() ? option.typeInfo().getAuxiliaryTypes()[0] : option.type();
         if (type.isEnum()) {
-            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", "));
         }
         if (option.typeInfo().isMap()) {
             return "key=value, repeatable";
         }
-        Map<Class<?>, String> names = Map.of(int.class, "integer", Integer.class, "integer", long.class, "integer", Long.class,
-                "integer", boolean.class, "flag", Boolean.class, "flag", String.class, "string", Path.class, "path", Duration.class,
-                "duration", double.class, "decimal");
+        Map<Class<?>, String> names = Map.of(
+                int.class,
+                "integer",
+                Integer.class,
+                "integer",
+                long.class,
+                "integer",
+                Long.class,
+                "integer",
+                boolean.class,
+                "flag",
+                Boolean.class,
+                "flag",
+                String.class,
+                "string",
+                Path.class,
+                "path",
+                Duration.class,
+                "duration",
+                double.class,
+                "decimal");
         String name = Optional.ofNullable(names.get(type)).orElse("string");
         return option.isMultiValue() ? name + ", repeatable" : name;
     }

@@ -26,22 +26,29 @@ import picocli.CommandLine.Option;
 public final class ConnectionOptions {
 
     /** The settings these options own, which {@code --kafka-property} may not name. */
-    static final List<Setting<String>> OWN = List.of(SharedSettings.BOOTSTRAP_SERVERS, SharedSettings.SCHEMA_REGISTRY_URL);
+    static final List<Setting<String>> OWN =
+            List.of(SharedSettings.BOOTSTRAP_SERVERS, SharedSettings.SCHEMA_REGISTRY_URL);
 
-    @Option(names = "--bootstrap-servers", descriptionKey = SharedSettings.BOOTSTRAP_SERVERS_KEY,
+    @Option(
+            names = "--bootstrap-servers",
+            descriptionKey = SharedSettings.BOOTSTRAP_SERVERS_KEY,
             defaultValue = "${FUSEFLOW_BOOTSTRAP_SERVERS:-localhost:9092}")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", descriptionKey = SharedSettings.SCHEMA_REGISTRY_URL_KEY,
+    @Option(
+            names = "--schema-registry-url",
+            descriptionKey = SharedSettings.SCHEMA_REGISTRY_URL_KEY,
             defaultValue = "${FUSEFLOW_SCHEMA_REGISTRY_URL:-http://localhost:8081}")
     String schemaRegistryUrl;
 
     @Option(names = "--topic-prefix", descriptionKey = SharedSettings.TOPIC_PREFIX_KEY, defaultValue = "")
     String topicPrefix;
 
-    @Option(names = "--kafka-property",
-            description = "Any other Kafka or registry client setting key=value (repeatable); it wins over --security-config."
-                    + " bootstrap.servers and schema.registry.url are refused: they have options of their own.")
+    @Option(
+            names = "--kafka-property",
+            description =
+                    "Any other Kafka or registry client setting key=value (repeatable); it wins over --security-config."
+                            + " bootstrap.servers and schema.registry.url are refused: they have options of their own.")
     Map<String, String> kafkaProperties = new HashMap<>();
 
     @Mixin
@@ -61,8 +68,10 @@ public final class ConnectionOptions {
     public Map<String, String> kafkaProperties() {
         for (Setting<String> own : OWN) {
             if (kafkaProperties.containsKey(own.key())) {
-                throw Settings.conflict("--kafka-property " + own.key(), "--" + own.key().replace('.', '-') + " (" + own.key() + ", "
-                        + own.envName() + ")", "use that option instead");
+                throw Settings.conflict(
+                        "--kafka-property " + own.key(),
+                        "--" + own.key().replace('.', '-') + " (" + own.key() + ", " + own.envName() + ")",
+                        "use that option instead");
             }
         }
         return Map.copyOf(kafkaProperties);

@@ -27,8 +27,13 @@ import java.util.regex.Pattern;
  * @param aliases     older keys still read, each with a deprecation warning
  * @param <T>         the value's type
  */
-public record Setting<T>(String key, SettingType<T> type, Optional<String> defaultText, String doc, Check<? super T> check,
-                         List<Alias> aliases) {
+public record Setting<T>(
+        String key,
+        SettingType<T> type,
+        Optional<String> defaultText,
+        String doc,
+        Check<? super T> check,
+        List<Alias> aliases) {
 
     private static final Pattern KEY = Pattern.compile("[a-z0-9]+([.-][a-z0-9]+)*");
 
@@ -49,14 +54,17 @@ public record Setting<T>(String key, SettingType<T> type, Optional<String> defau
     public Setting {
         Objects.requireNonNull(key, "key");
         if (!KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("setting key '" + key + "' must be lower-case words joined by '.' or '-'");
+            throw new IllegalArgumentException(
+                    "setting key '" + key + "' must be lower-case words joined by '.' or '-'");
         }
         Objects.requireNonNull(type, key + ": type");
         Objects.requireNonNull(defaultText, key + ": default");
         Objects.requireNonNull(doc, key + ": doc");
         Objects.requireNonNull(check, key + ": check");
         aliases = List.copyOf(aliases);
-        defaultText.filter(text -> !text.isBlank()).ifPresent(text -> check.require(key + "'s default", type.parse(key, text)));
+        defaultText
+                .filter(text -> !text.isBlank())
+                .ifPresent(text -> check.require(key + "'s default", type.parse(key, text)));
     }
 
     public static <T> Setting<T> of(String key, SettingType<T> type, String defaultText, String doc) {
@@ -125,7 +133,8 @@ public record Setting<T>(String key, SettingType<T> type, Optional<String> defau
 
     /** The typed default. */
     public T defaultValue() {
-        return parse(defaultText.filter(text -> !text.isBlank())
+        return parse(defaultText
+                .filter(text -> !text.isBlank())
                 .orElseThrow(() -> new IllegalStateException(key + " has no default")));
     }
 

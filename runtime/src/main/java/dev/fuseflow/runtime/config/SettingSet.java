@@ -39,7 +39,8 @@ public record SettingSet(String component, List<Setting<?>> settings, Map<String
 
     /** A component's settings: its own, then the shared groups it takes (connection, security, topics). */
     @SafeVarargs
-    public static SettingSet of(String component, Map<String, String> passthrough, Collection<? extends Setting<?>>... groups) {
+    public static SettingSet of(
+            String component, Map<String, String> passthrough, Collection<? extends Setting<?>>... groups) {
         List<Setting<?>> all = new ArrayList<>();
         for (Collection<? extends Setting<?>> group : groups) {
             all.addAll(group);
@@ -50,7 +51,8 @@ public record SettingSet(String component, List<Setting<?>> settings, Map<String
     /** The setting of {@code key}, or of the old key {@code key}. */
     public Optional<Setting<?>> find(String key) {
         for (Setting<?> setting : settings) {
-            if (setting.key().equals(key) || setting.aliases().stream().anyMatch(alias -> alias.key().equals(key))) {
+            if (setting.key().equals(key)
+                    || setting.aliases().stream().anyMatch(alias -> alias.key().equals(key))) {
                 return Optional.of(setting);
             }
         }

@@ -57,8 +57,8 @@ public final class Settings {
      * {@code DEFAULTS}, ClientSecurity's keys), without the declarations' checks of unknown and old
      * keys. Components load through {@link #load(SettingSet, Optional, Map, Map)}.
      */
-    public static Settings load(Map<String, String> defaults, Optional<Path> file, Map<String, String> env,
-                                Map<String, String> overrides) {
+    public static Settings load(
+            Map<String, String> defaults, Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>(defaults);
         file.ifPresent(f -> merged.putAll(readProperties(f)));
         for (String key : Map.copyOf(merged).keySet()) {
@@ -78,7 +78,8 @@ public final class Settings {
      * higher layer's new key still wins), with a deprecation warning. Keys that are neither
      * declared nor under a passthrough prefix are refused: a misspelt key fails at start.
      */
-    public static Settings load(SettingSet declared, Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+    public static Settings load(
+            SettingSet declared, Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> fromFile = file.map(Settings::readProperties).orElse(Map.of());
         String fileName = file.map(f -> "the config file " + f).orElse("the config file");
         requireKnown(declared, fromFile, fileName);
@@ -110,8 +111,9 @@ public final class Settings {
      * it is an error naming both.
      */
     public <T> T get(Setting<T> setting) {
-        return optional(setting).orElseThrow(() -> new IllegalArgumentException(setting.key()
-                + " is not set (set it in the config file or as " + setting.envName() + ")"));
+        return optional(setting)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        setting.key() + " is not set (set it in the config file or as " + setting.envName() + ")"));
     }
 
     /** As {@link #get}, empty when the setting has no value and no default. */
@@ -127,13 +129,15 @@ public final class Settings {
             if (value == null || value.equals(setting.defaultText().orElse(null))) {
                 value = translated;
             } else if (!value.equals(translated)) {
-                throw new IllegalArgumentException(setting.key() + " is set to '" + value + "' and its old key " + alias.key()
-                        + " to '" + old + "': keep only " + setting.key());
+                throw new IllegalArgumentException(setting.key() + " is set to '" + value + "' and its old key "
+                        + alias.key() + " to '" + old + "': keep only " + setting.key());
             }
         }
         if (value == null) {
             // An empty default is a value for text (no topic prefix), and no default for anything else.
-            value = setting.defaultText().filter(text -> !text.isBlank() || setting.type() == SettingType.STRING).orElse(null);
+            value = setting.defaultText()
+                    .filter(text -> !text.isBlank() || setting.type() == SettingType.STRING)
+                    .orElse(null);
         }
         return Optional.ofNullable(value).map(setting::parse);
     }
@@ -151,11 +155,14 @@ public final class Settings {
                 return; // an old key of a declared setting (kafka.bootstrap.servers), read by get()
             }
             declared.find(key).ifPresent(setting -> {
-                throw conflict(prefix + key, "FuseFlow's setting " + setting.key() + " (" + setting.envName() + ")",
+                throw conflict(
+                        prefix + key,
+                        "FuseFlow's setting " + setting.key() + " (" + setting.envName() + ")",
                         "set " + setting.key() + " instead");
             });
             if (claims.containsKey(key)) {
-                throw conflict(prefix + key, key + ", which FuseFlow sets " + claims.get(key), "remove " + prefix + key);
+                throw conflict(
+                        prefix + key, key + ", which FuseFlow sets " + claims.get(key), "remove " + prefix + key);
             }
             out.put(key, value);
         });
@@ -199,7 +206,8 @@ public final class Settings {
     public String string(String key) {
         String value = values.get(key);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(key + " is not set (set it in the config file or as " + envName(key) + ")");
+            throw new IllegalArgumentException(
+                    key + " is not set (set it in the config file or as " + envName(key) + ")");
         }
         return value.trim();
     }
@@ -221,12 +229,15 @@ public final class Settings {
     }
 
     public boolean bool(String key) {
-        return parse(key, v -> {
-            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException(v);
-            }
-            return Boolean.parseBoolean(v);
-        }, "true or false");
+        return parse(
+                key,
+                v -> {
+                    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                        throw new IllegalArgumentException(v);
+                    }
+                    return Boolean.parseBoolean(v);
+                },
+                "true or false");
     }
 
     /** A duration as ISO-8601 ({@code PT30S}) or a number with unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
@@ -275,14 +286,24 @@ public final class Settings {
     /** One layer with every old key under its new key, unless the layer also holds the new key (then get() decides). */
     private static Map<String, String> renamed(SettingSet declared, Map<String, String> layer, String where) {
         Map<String, String> out = new LinkedHashMap<>(layer);
-        layer.forEach((key, value) -> declared.find(key).filter(setting -> !setting.key().equals(key)).ifPresent(setting -> {
-            if (!layer.containsKey(setting.key())) {
-                Setting.Alias alias = setting.aliases().stream().filter(a -> a.key().equals(key)).findFirst().orElseThrow();
-                LOG.warn("{} in {} is deprecated: use {} ({}) instead", key, where, setting.key(), setting.envName());
-                out.remove(key);
-                out.put(setting.key(), alias.translate().apply(value.trim()));
-            }
-        }));
+        layer.forEach((key, value) -> declared.find(key)
+                .filter(setting -> !setting.key().equals(key))
+                .ifPresent(setting -> {
+                    if (!layer.containsKey(setting.key())) {
+                        Setting.Alias alias = setting.aliases().stream()
+                                .filter(a -> a.key().equals(key))
+                                .findFirst()
+                                .orElseThrow();
+                        LOG.warn(
+                                "{} in {} is deprecated: use {} ({}) instead",
+                                key,
+                                where,
+                                setting.key(),
+                                setting.envName());
+                        out.remove(key);
+                        out.put(setting.key(), alias.translate().apply(value.trim()));
+                    }
+                }));
         return out;
     }
 
@@ -290,8 +311,11 @@ public final class Settings {
         for (String key : layer.keySet()) {
             if (!declared.knows(key)) {
                 throw new IllegalArgumentException(key + " in " + where + " is not a setting of " + declared.component()
-                        + " (docs/configuration.md lists them)" + (declared.passthrough().isEmpty() ? ""
-                        : "; other client settings go under " + String.join(" or ", new TreeMap<>(declared.passthrough()).keySet())));
+                        + " (docs/configuration.md lists them)"
+                        + (declared.passthrough().isEmpty()
+                                ? ""
+                                : "; other client settings go under "
+                                        + String.join(" or ", new TreeMap<>(declared.passthrough()).keySet())));
             }
         }
     }

@@ -44,8 +44,11 @@ public final class SettingsDefaultProvider implements IDefaultValueProvider {
     private final List<String> passthroughPrefixes = new ArrayList<>();
     private Map<String, String> fileValues;
 
-    private SettingsDefaultProvider(Optional<Path> file, Map<String, String> env, Collection<? extends Setting<?>> settings,
-                                    Collection<String> passthroughPrefixes) {
+    private SettingsDefaultProvider(
+            Optional<Path> file,
+            Map<String, String> env,
+            Collection<? extends Setting<?>> settings,
+            Collection<String> passthroughPrefixes) {
         this.file = file;
         this.env = Map.copyOf(env);
         SharedSettings.CONNECTION.forEach(this::declare);
@@ -94,7 +97,8 @@ public final class SettingsDefaultProvider implements IDefaultValueProvider {
             return null;
         }
         for (Setting.Alias alias : setting.aliases()) {
-            String old = env.getOrDefault(Settings.envName(alias.key()), fileValues(option).get(alias.key()));
+            String old = env.getOrDefault(
+                    Settings.envName(alias.key()), fileValues(option).get(alias.key()));
             if (old != null) {
                 LOG.warn("{} is deprecated: use {} ({}) instead", alias.key(), setting.key(), setting.envName());
                 return checked(option, setting, alias.key(), alias.translate().apply(old.trim()));
@@ -138,18 +142,29 @@ public final class SettingsDefaultProvider implements IDefaultValueProvider {
         SharedSettings.TOPICS.forEach(setting -> known.add(setting.key()));
         optionKeys(root, known);
         List<String> unknown = fileValues(root).keySet().stream()
-                .filter(key -> !known.contains(key) && passthroughPrefixes.stream().noneMatch(key::startsWith)).sorted().toList();
+                .filter(key ->
+                        !known.contains(key) && passthroughPrefixes.stream().noneMatch(key::startsWith))
+                .sorted()
+                .toList();
         if (!unknown.isEmpty()) {
             String key = unknown.get(0);
-            List<String> near = known.stream().filter(candidate -> candidate.endsWith("." + key)).sorted().toList();
-            throw new ParameterException(root, CONFIG_OPTION + " " + file.get() + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
-                    + "; docs/configuration.md lists every key");
+            List<String> near = known.stream()
+                    .filter(candidate -> candidate.endsWith("." + key))
+                    .sorted()
+                    .toList();
+            throw new ParameterException(
+                    root,
+                    CONFIG_OPTION + " " + file.get() + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
+                            + String.join(", ", unknown)
+                            + (near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)")
+                            + "; docs/configuration.md lists every key");
         }
     }
 
     private static void optionKeys(CommandLine line, Set<String> known) {
-        line.getCommandSpec().options().stream().filter(SettingsDefaultProvider::layered).forEach(option -> known.add(key(option)));
+        line.getCommandSpec().options().stream()
+                .filter(SettingsDefaultProvider::layered)
+                .forEach(option -> known.add(key(option)));
         line.getSubcommands().values().forEach(sub -> optionKeys(sub, known));
     }
 
@@ -168,7 +183,9 @@ public final class SettingsDefaultProvider implements IDefaultValueProvider {
 
     /** Whether the option takes file and environment values: not --config itself, help, or a map of client settings. */
     public static boolean layered(OptionSpec option) {
-        return !option.longestName().equals(CONFIG_OPTION) && !option.usageHelp() && !option.versionHelp()
+        return !option.longestName().equals(CONFIG_OPTION)
+                && !option.usageHelp()
+                && !option.versionHelp()
                 && !option.typeInfo().isMap();
     }
 

@@ -19,13 +19,16 @@ public class SettingsHelp extends ListResourceBundle {
     public SettingsHelp(Collection<? extends Setting<?>> settings) {
         Map<String, String> text = new TreeMap<>();
         settings.forEach(setting -> text.put(setting.key(), text(setting)));
-        contents = text.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toArray(Object[][]::new);
+        contents = text.entrySet().stream()
+                .map(e -> new Object[] {e.getKey(), e.getValue()})
+                .toArray(Object[][]::new);
     }
 
     /** The doc, then the key, the variable and (when there is one) the default. */
     public static String text(Setting<?> setting) {
         String where = setting.key() + ", " + setting.envName();
-        boolean hasDefault = setting.defaultText().filter(text -> !text.isBlank()).isPresent();
+        boolean hasDefault =
+                setting.defaultText().filter(text -> !text.isBlank()).isPresent();
         return setting.doc() + " (" + where + (hasDefault ? "; default: ${DEFAULT-VALUE})" : ")");
     }
 

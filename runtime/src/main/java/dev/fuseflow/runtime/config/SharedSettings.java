@@ -23,17 +23,22 @@ public final class SharedSettings {
     public static final String SECURITY_CONFIG_KEY = "fuseflow.security.config";
     public static final String MAX_TEXT_BYTES_KEY = "fuseflow.validation.max-text-bytes";
 
-    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.string(BOOTSTRAP_SERVERS_KEY, "localhost:9092",
-            "Kafka bootstrap servers, host:port[,host:port...].");
-    public static final Setting<String> SCHEMA_REGISTRY_URL = Setting.string(SCHEMA_REGISTRY_URL_KEY, "http://localhost:8081",
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.string(
+            BOOTSTRAP_SERVERS_KEY, "localhost:9092", "Kafka bootstrap servers, host:port[,host:port...].");
+    public static final Setting<String> SCHEMA_REGISTRY_URL = Setting.string(
+            SCHEMA_REGISTRY_URL_KEY,
+            "http://localhost:8081",
             "Schema Registry (Confluent API) URL; a comma-separated list fails over.");
-    public static final Setting<String> TOPIC_PREFIX = Setting.string(TOPIC_PREFIX_KEY, "",
-            "Prefix of every FuseFlow topic name, if the deployment uses one (staging, tests).");
-    public static final Setting<Path> SECURITY_CONFIG = Setting.path(SECURITY_CONFIG_KEY, null,
+    public static final Setting<String> TOPIC_PREFIX = Setting.string(
+            TOPIC_PREFIX_KEY, "", "Prefix of every FuseFlow topic name, if the deployment uses one (staging, tests).");
+    public static final Setting<Path> SECURITY_CONFIG = Setting.path(
+            SECURITY_CONFIG_KEY,
+            null,
             "Properties file with the fuseflow.security.* settings (SASL/SCRAM user, TLS truststore, registry basic auth);"
                     + " FUSEFLOW_SECURITY_* variables override it.");
-    public static final Setting<Integer> MAX_TEXT_BYTES = Setting.integer(MAX_TEXT_BYTES_KEY, 65_536,
-            "Largest prompt (all messages) or response accepted, in UTF-8 bytes.").must(Check.atLeast(1));
+    public static final Setting<Integer> MAX_TEXT_BYTES = Setting.integer(
+                    MAX_TEXT_BYTES_KEY, 65_536, "Largest prompt (all messages) or response accepted, in UTF-8 bytes.")
+            .must(Check.atLeast(1));
 
     /** Where the broker and the registry are, and the topic prefix. */
     public static final List<Setting<?>> CONNECTION = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, TOPIC_PREFIX);
@@ -44,8 +49,7 @@ public final class SharedSettings {
     /** {@code fuseflow.topics.<kind>.name|partitions|replication.factor}, read by {@link FuseFlowTopics#fromConfig}. */
     public static final List<Setting<?>> TOPICS = topics();
 
-    private SharedSettings() {
-    }
+    private SharedSettings() {}
 
     /** The topics of {@link #TOPICS} (each value checked) under the prefix of {@link #TOPIC_PREFIX}. */
     public static FuseFlowTopics topics(Settings settings) {
@@ -85,12 +89,16 @@ public final class SharedSettings {
         kinds.forEach((kind, spec) -> {
             String prefix = FuseFlowTopics.CONFIG_PREFIX + kind + ".";
             String type = spec.valueType().getSimpleName();
-            settings.add(Setting.string(prefix + "name", spec.name(), "Name of the " + type + " topic (before the prefix)."));
+            settings.add(Setting.string(
+                    prefix + "name", spec.name(), "Name of the " + type + " topic (before the prefix)."));
             settings.add(Setting.integer(prefix + "partitions", spec.partitions(), "Partitions it is created with.")
                     .must(Check.atLeast(1)));
-            settings.add(Setting.of(prefix + "replication.factor", SettingType.INTEGER,
-                    spec.replicationFactor().map(String::valueOf).orElse(null), "Replication it is created with (unset: the broker's"
-                            + " default.replication.factor).").must(Check.atLeast(1)));
+            settings.add(Setting.of(
+                            prefix + "replication.factor",
+                            SettingType.INTEGER,
+                            spec.replicationFactor().map(String::valueOf).orElse(null),
+                            "Replication it is created with (unset: the broker's" + " default.replication.factor).")
+                    .must(Check.atLeast(1)));
         });
         return List.copyOf(settings);
     }

@@ -1,6 +1,7 @@
 package dev.fuseflow.runtime.ops;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +20,7 @@ import java.util.function.Supplier;
 public final class OpsHttpServer implements AutoCloseable {
 
     /** Health of the service: healthy or not, and a one-line description. */
-    public record Health(boolean healthy, String description) {
-    }
+    public record Health(boolean healthy, String description) {}
 
     private final HttpServer server;
 
@@ -29,23 +30,28 @@ public final class OpsHttpServer implements AutoCloseable {
 
     /** Binds {@code port} (0: any free port) on all interfaces and serves until closed. */
     public static OpsHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
-        return start(port, registry, health, java.util.Map.of());
+        return start(port, registry, health, Map.of());
     }
 
     /** As {@link #start(int, PrometheusMeterRegistry, Supplier)}, with more read-only pages by path (a status page). */
-    public static OpsHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health,
-                                      java.util.Map<String, com.sun.net.httpserver.HttpHandler> pages) {
+    public static OpsHttpServer start(
+            int port, PrometheusMeterRegistry registry, Supplier<Health> health, Map<String, HttpHandler> pages) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the metrics port " + port + " (fuseflow.metrics.port): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot bind the metrics port " + port + " (fuseflow.metrics.port): " + e.getMessage(), e);
         }
-        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape()));
+        server.createContext(
+                "/metrics",
+                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health", exchange -> {
             Health h = health.get();
-            respond(exchange, h.healthy() ? 200 : 503, "application/json",
+            respond(
+                    exchange,
+                    h.healthy() ? 200 : 503,
+                    "application/json",
                     "{\"status\":\"" + (h.healthy() ? "UP" : "DOWN") + "\",\"detail\":\"" + h.description() + "\"}");
         });
         pages.forEach(server::createContext);

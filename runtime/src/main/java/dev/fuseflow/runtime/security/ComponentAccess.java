@@ -13,7 +13,7 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The Kafka ACLs each FuseFlow component needs, and no more: the single source of the README's
+ * The Kafka ACLs each FuseFlow component needs, and no more: the single source of the README's ACL
  * table, of {@code fuseflow-ops acls}, and of the secured-broker tests. READ and WRITE imply
  * DESCRIBE; idempotent producers need no cluster ACL since Kafka 3.0 (WRITE on a topic suffices).
  *
@@ -23,7 +23,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * @param trainerGroupId      the trainer's consumer group
  * @param modelName           the published model; names the trainer's and the operators' transactional ids
  */
-public record ComponentAccess(FuseFlowTopics topics, String streamsApplicationId, String trainerGroupId, String modelName) {
+public record ComponentAccess(
+        FuseFlowTopics topics, String streamsApplicationId, String trainerGroupId, String modelName) {
 
     /** Who connects, and why. */
     public enum Component {
@@ -57,7 +58,8 @@ public record ComponentAccess(FuseFlowTopics topics, String streamsApplicationId
     /** The ACLs {@code principal} (e.g. {@code User:fuseflow-trainer}) needs to run {@code component}. */
     public List<AclBinding> bindings(Component component, String principal) {
         List<AclBinding> out = new ArrayList<>();
-        Granting grant = (type, name, pattern, operation) -> out.add(new AclBinding(new ResourcePattern(type, name, pattern),
+        Granting grant = (type, name, pattern, operation) -> out.add(new AclBinding(
+                new ResourcePattern(type, name, pattern),
                 new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
         switch (component) {
             case PRODUCER -> {
@@ -73,18 +75,30 @@ public record ComponentAccess(FuseFlowTopics topics, String streamsApplicationId
                 // Changelog and repartition topics: created, read, written, purged and described by Streams.
                 grant.allow(ResourceType.TOPIC, streamsApplicationId + "-", PatternType.PREFIXED, AclOperation.ALL);
                 grant.allow(ResourceType.GROUP, streamsApplicationId, PatternType.LITERAL, AclOperation.READ);
-                grant.allow(ResourceType.TRANSACTIONAL_ID, streamsApplicationId + "-", PatternType.PREFIXED, AclOperation.WRITE);
+                grant.allow(
+                        ResourceType.TRANSACTIONAL_ID,
+                        streamsApplicationId + "-",
+                        PatternType.PREFIXED,
+                        AclOperation.WRITE);
             }
             case TRAINER -> {
                 grant.allow(ResourceType.TOPIC, topics.preferences().name(), PatternType.LITERAL, AclOperation.READ);
                 grant.allow(ResourceType.GROUP, trainerGroupId, PatternType.LITERAL, AclOperation.READ);
                 grant.allow(ResourceType.TOPIC, topics.modelVersions().name(), PatternType.LITERAL, AclOperation.WRITE);
                 grant.allow(ResourceType.TOPIC, topics.deadLetters().name(), PatternType.LITERAL, AclOperation.WRITE);
-                grant.allow(ResourceType.TRANSACTIONAL_ID, "fuseflow-trainer-" + modelName, PatternType.LITERAL, AclOperation.WRITE);
+                grant.allow(
+                        ResourceType.TRANSACTIONAL_ID,
+                        "fuseflow-trainer-" + modelName,
+                        PatternType.LITERAL,
+                        AclOperation.WRITE);
             }
             case VERSION_OPERATOR -> {
                 grant.allow(ResourceType.TOPIC, topics.modelVersions().name(), PatternType.LITERAL, AclOperation.WRITE);
-                grant.allow(ResourceType.TRANSACTIONAL_ID, "fuseflow-ops-" + modelName, PatternType.LITERAL, AclOperation.WRITE);
+                grant.allow(
+                        ResourceType.TRANSACTIONAL_ID,
+                        "fuseflow-ops-" + modelName,
+                        PatternType.LITERAL,
+                        AclOperation.WRITE);
             }
             case OPS -> {
                 for (var topic : topics.all()) {
@@ -101,7 +115,12 @@ public record ComponentAccess(FuseFlowTopics topics, String streamsApplicationId
     /** One line per ACL, in the words of {@code kafka-acls --list}: operation, resource type, name, pattern. */
     public static String describe(AclBinding binding) {
         ResourcePattern pattern = binding.pattern();
-        return String.format(Locale.ROOT, "%s %s %s%s", binding.entry().operation(), pattern.resourceType(), pattern.name(),
+        return String.format(
+                Locale.ROOT,
+                "%s %s %s%s",
+                binding.entry().operation(),
+                pattern.resourceType(),
+                pattern.name(),
                 pattern.patternType() == PatternType.PREFIXED ? "*" : "");
     }
 

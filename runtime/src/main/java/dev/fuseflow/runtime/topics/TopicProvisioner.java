@@ -32,12 +32,12 @@ public final class TopicProvisioner {
 
     /** The Admin API request that creates the topic {@code spec} describes. */
     public static NewTopic newTopic(TopicSpec spec) {
-        return new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replicationFactor()).configs(spec.configs());
+        return new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replicationFactor())
+                .configs(spec.configs());
     }
 
     /** What {@link #ensure} did: topics it created and problems with topics that existed. */
-    public record Report(List<String> created, List<String> mismatches) {
-    }
+    public record Report(List<String> created, List<String> mismatches) {}
 
     /** Creates each missing topic; an existing topic with fewer partitions than specified is a mismatch. */
     public Report ensure(Collection<TopicSpec> specs) {
@@ -57,7 +57,8 @@ public final class TopicProvisioner {
             }
             return new Report(created, mismatches);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot list or create topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Cannot list or create topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             throw new InterruptException("Interrupted while creating topics", e);
         }
@@ -74,8 +75,9 @@ public final class TopicProvisioner {
         for (String topic : created) {
             while (!hasLeaders(topic)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Topic " + topic + " was created but has no leader for every partition after "
-                            + METADATA_TIMEOUT.toSeconds() + " s; check the brokers' logs");
+                    throw new IllegalStateException(
+                            "Topic " + topic + " was created but has no leader for every partition after "
+                                    + METADATA_TIMEOUT.toSeconds() + " s; check the brokers' logs");
                 }
                 Thread.sleep(50);
             }
@@ -84,8 +86,10 @@ public final class TopicProvisioner {
 
     private boolean hasLeaders(String topic) throws InterruptedException, ExecutionException {
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            return !description.partitions().isEmpty() && description.partitions().stream().allMatch(p -> p.leader() != null);
+            TopicDescription description =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return !description.partitions().isEmpty()
+                    && description.partitions().stream().allMatch(p -> p.leader() != null);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return false;
@@ -109,17 +113,22 @@ public final class TopicProvisioner {
 
     private List<String> checkPartitions(Collection<TopicSpec> specs, Set<String> existedBefore)
             throws ExecutionException, InterruptedException {
-        List<String> names = specs.stream().map(TopicSpec::name).filter(existedBefore::contains).toList();
+        List<String> names = specs.stream()
+                .map(TopicSpec::name)
+                .filter(existedBefore::contains)
+                .toList();
         if (names.isEmpty()) {
             return List.of();
         }
-        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(names).allTopicNames().get();
         List<String> mismatches = new ArrayList<>();
         for (TopicSpec spec : specs) {
             TopicDescription description = descriptions.get(spec.name());
             if (description != null && description.partitions().size() < spec.partitions()) {
-                mismatches.add(spec.name() + " has " + description.partitions().size() + " partitions, the spec asks for "
-                        + spec.partitions() + "; raise them with kafka-topics --alter if the key distribution allows");
+                mismatches.add(spec.name() + " has " + description.partitions().size()
+                        + " partitions, the spec asks for " + spec.partitions()
+                        + "; raise them with kafka-topics --alter if the key distribution allows");
             }
         }
         return mismatches;

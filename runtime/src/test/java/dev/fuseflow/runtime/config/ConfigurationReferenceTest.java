@@ -27,13 +27,15 @@ class ConfigurationReferenceTest {
 
     @Test
     void securitySettings() {
-        ConfigReference.requireCurrent("security settings", ConfigReference.settings(new SettingSet("security",
-                SharedSettings.SECURITY, Map.of())));
+        ConfigReference.requireCurrent(
+                "security settings",
+                ConfigReference.settings(new SettingSet("security", SharedSettings.SECURITY, Map.of())));
     }
 
     @Test
     void topicSettings() {
-        ConfigReference.requireCurrent("topic settings", ConfigReference.settings(new SettingSet("topics",
-                List.copyOf(SharedSettings.TOPICS), Map.of())));
+        ConfigReference.requireCurrent(
+                "topic settings",
+                ConfigReference.settings(new SettingSet("topics", List.copyOf(SharedSettings.TOPICS), Map.of())));
     }
 }

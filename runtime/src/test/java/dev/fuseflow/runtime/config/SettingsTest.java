@@ -42,20 +42,39 @@ class SettingsTest {
     void clientSecurityLayersItsKeysAsAServicesSettingsDo() throws Exception {
         // ClientSecurity stays in schemas for the apps and reads file and environment itself: every key, same rule.
         Path store = Files.writeString(dir.resolve("store.p12"), "not really a keystore");
-        Path file = Files.writeString(dir.resolve("security.properties"),
+        Path file = Files.writeString(
+                dir.resolve("security.properties"),
                 ClientSecurity.SASL_USERNAME + "=from-file\n" + ClientSecurity.SASL_PASSWORD + "=from-file\n");
-        Map<String, String> values = new HashMap<>(Map.of(ClientSecurity.PROTOCOL, "SASL_SSL", ClientSecurity.SASL_MECHANISM,
-                "SCRAM-SHA-256", ClientSecurity.SASL_USERNAME, "gateway", ClientSecurity.SASL_PASSWORD_FILE, store.toString(),
-                ClientSecurity.TRUSTSTORE, store.toString(), ClientSecurity.TRUSTSTORE_PASSWORD, "t", ClientSecurity.KEYSTORE,
-                store.toString(), ClientSecurity.KEYSTORE_PASSWORD, "k", ClientSecurity.REGISTRY_USER_INFO, "app:secret",
-                ClientSecurity.REGISTRY_TRUSTSTORE, store.toString()));
+        Map<String, String> values = new HashMap<>(Map.of(
+                ClientSecurity.PROTOCOL,
+                "SASL_SSL",
+                ClientSecurity.SASL_MECHANISM,
+                "SCRAM-SHA-256",
+                ClientSecurity.SASL_USERNAME,
+                "gateway",
+                ClientSecurity.SASL_PASSWORD_FILE,
+                store.toString(),
+                ClientSecurity.TRUSTSTORE,
+                store.toString(),
+                ClientSecurity.TRUSTSTORE_PASSWORD,
+                "t",
+                ClientSecurity.KEYSTORE,
+                store.toString(),
+                ClientSecurity.KEYSTORE_PASSWORD,
+                "k",
+                ClientSecurity.REGISTRY_USER_INFO,
+                "app:secret",
+                ClientSecurity.REGISTRY_TRUSTSTORE,
+                store.toString()));
         values.put(ClientSecurity.REGISTRY_TRUSTSTORE_PASSWORD, "r");
         values.put(ClientSecurity.SASL_PASSWORD, "from-env");
         assertThat(values.keySet()).isEqualTo(ClientSecurity.DEFAULTS.keySet());
         Map<String, String> env = new HashMap<>();
         values.forEach((key, value) -> env.put(Settings.envName(key), value));
 
-        ClientSecurity viaSettings = ClientSecurity.from(Settings.load(ClientSecurity.DEFAULTS, Optional.of(file), env, Map.of()).asMap());
+        ClientSecurity viaSettings =
+                ClientSecurity.from(Settings.load(ClientSecurity.DEFAULTS, Optional.of(file), env, Map.of())
+                        .asMap());
 
         assertThat(ClientSecurity.load(Optional.of(file), env)).isEqualTo(viaSettings);
         assertThat(viaSettings.username()).contains("gateway");
@@ -83,6 +102,7 @@ class SettingsTest {
     @Test
     void prefixedKeysPassThrough() {
         Settings settings = Settings.of(Map.of("kafka.linger.ms", "5", "kafka.acks", "all", "other", "x"));
-        assertThat(settings.withPrefix("kafka.")).containsExactly(Map.entry("acks", "all"), Map.entry("linger.ms", "5"));
+        assertThat(settings.withPrefix("kafka."))
+                .containsExactly(Map.entry("acks", "all"), Map.entry("linger.ms", "5"));
     }
 }

@@ -26,16 +26,23 @@ class TopicProvisionerTest {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(name -> "provision." + name);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             TopicProvisioner.Report report = new TopicProvisioner(admin).ensure(topics.all());
-            assertThat(report.created()).containsExactlyElementsOf(topics.all().stream().map(TopicSpec::name).toList());
+            assertThat(report.created())
+                    .containsExactlyElementsOf(
+                            topics.all().stream().map(TopicSpec::name).toList());
             assertThat(report.mismatches()).isEmpty();
-            assertThat(new TopicProvisioner(admin).ensure(topics.all()).created()).isEmpty();
+            assertThat(new TopicProvisioner(admin).ensure(topics.all()).created())
+                    .isEmpty();
 
             String versions = topics.modelVersions().name();
-            TopicDescription description = admin.describeTopics(List.of(versions)).allTopicNames().get().get(versions);
+            TopicDescription description = admin.describeTopics(List.of(versions))
+                    .allTopicNames()
+                    .get()
+                    .get(versions);
             assertThat(description.partitions()).hasSize(topics.modelVersions().partitions());
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, versions);
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                    .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
         }
     }
 
@@ -43,13 +50,16 @@ class TopicProvisionerTest {
     void anExistingTopicWithFewerPartitionsIsAMismatchNotAFailure(EmbeddedStack stack) throws Exception {
         TopicSpec feedback = FuseFlowTopics.defaults().feedback().withName("provision.narrow.feedback");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(feedback.name(), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(feedback.name(), 1, (short) 1)))
+                    .all()
+                    .get();
             // The provisioner compares topics the broker lists; its metadata follows creation a little later.
             await().until(() -> admin.listTopics().names().get().contains(feedback.name()));
             TopicProvisioner.Report report = new TopicProvisioner(admin).ensure(List.of(feedback));
             assertThat(report.created()).isEmpty();
-            assertThat(report.mismatches()).containsExactly(feedback.name() + " has 1 partitions, the spec asks for "
-                    + feedback.partitions() + "; raise them with kafka-topics --alter if the key distribution allows");
+            assertThat(report.mismatches())
+                    .containsExactly(feedback.name() + " has 1 partitions, the spec asks for " + feedback.partitions()
+                            + "; raise them with kafka-topics --alter if the key distribution allows");
         }
     }
 }

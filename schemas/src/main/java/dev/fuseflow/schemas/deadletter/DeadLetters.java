@@ -19,20 +19,25 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class DeadLetters {
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * The record a stage gave up on, as Kafka shows it: where it was read, null where that is not
      * known (a record that failed on its way out has no source), and its raw key, value and
      * headers, null where it had none. A carrier, not a value: it compares its arrays by identity.
      */
-    public record FailedRecord(String topic, Integer partition, Long offset, Long timestampMs, byte[] key, byte[] value,
-                               Headers headers) {
+    public record FailedRecord(
+            String topic, Integer partition, Long offset, Long timestampMs, byte[] key, byte[] value, Headers headers) {
 
         /** A consumed record's coordinates and headers, with the bytes of its key and value. */
         public static FailedRecord of(ConsumerRecord<?, ?> record, byte[] key, byte[] value) {
-            return new FailedRecord(record.topic(), record.partition(), record.offset(), record.timestamp(), key, value,
+            return new FailedRecord(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.timestamp(),
+                    key,
+                    value,
                     record.headers());
         }
     }
@@ -42,8 +47,13 @@ public final class DeadLetters {
      * @param exception what caused the failure, null when there was none (a broken contract rule)
      * @param failedAt  when the stage gave up on the record
      */
-    public static DeadLetter.Builder builder(FailedRecord record, String stage, DeadLetterReason reason, String message,
-                                             Throwable exception, Instant failedAt) {
+    public static DeadLetter.Builder builder(
+            FailedRecord record,
+            String stage,
+            DeadLetterReason reason,
+            String message,
+            Throwable exception,
+            Instant failedAt) {
         return DeadLetter.newBuilder()
                 .setOriginalKey(wrap(record.key()))
                 .setOriginalValue(wrap(record.value()))
@@ -55,7 +65,8 @@ public final class DeadLetters {
                 .setStage(stage)
                 .setReason(reason)
                 .setMessage(message)
-                .setExceptionClass(exception == null ? null : exception.getClass().getName())
+                .setExceptionClass(
+                        exception == null ? null : exception.getClass().getName())
                 .setExceptionMessage(exception == null ? null : causes(exception))
                 .setFailedAt(failedAt);
     }
@@ -77,8 +88,13 @@ public final class DeadLetters {
     /** The exception's message, then each cause's class and message: {@code message <- Cause: its message}. */
     private static String causes(Throwable exception) {
         StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
-        for (Throwable cause = exception.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            text.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        for (Throwable cause = exception.getCause();
+                cause != null && cause != cause.getCause();
+                cause = cause.getCause()) {
+            text.append(" <- ")
+                    .append(cause.getClass().getSimpleName())
+                    .append(": ")
+                    .append(cause.getMessage());
         }
         return text.toString();
     }

@@ -44,8 +44,13 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
         }
         CompatibilityResult compatibility = checkCompatibility(subject, schema);
         if (!compatibility.compatible()) {
-            throw new SchemaRegistryException("Schema being registered is incompatible with an earlier schema for subject '"
-                    + subject + "': " + compatibility.messages(), subject, 409, SchemaRegistryException.INCOMPATIBLE_SCHEMA, null);
+            throw new SchemaRegistryException(
+                    "Schema being registered is incompatible with an earlier schema for subject '" + subject + "': "
+                            + compatibility.messages(),
+                    subject,
+                    409,
+                    SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+                    null);
         }
         int id = idsBySchema.computeIfAbsent(schema, s -> nextId++);
         schemasById.putIfAbsent(id, schema);
@@ -57,15 +62,21 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     @Override
     public synchronized RegisteredSchema lookup(String subject, Schema schema) {
         requireSubject(subject);
-        return find(subject, schema).orElseThrow(() -> new SchemaRegistryException("Schema not found under subject '"
-                + subject + "'", subject, 404, SchemaRegistryException.SCHEMA_NOT_FOUND, null));
+        return find(subject, schema)
+                .orElseThrow(() -> new SchemaRegistryException(
+                        "Schema not found under subject '" + subject + "'",
+                        subject,
+                        404,
+                        SchemaRegistryException.SCHEMA_NOT_FOUND,
+                        null));
     }
 
     @Override
     public Schema schemaById(int id) {
         Schema schema = schemasById.get(id);
         if (schema == null) {
-            throw new SchemaRegistryException("Schema " + id + " not found", null, 404, SchemaRegistryException.SCHEMA_NOT_FOUND, null);
+            throw new SchemaRegistryException(
+                    "Schema " + id + " not found", null, 404, SchemaRegistryException.SCHEMA_NOT_FOUND, null);
         }
         return schema;
     }
@@ -83,16 +94,23 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             return new CompatibilityResult(true, List.of());
         }
         CompatibilityLevel level = compatibility(subject);
-        List<RegisteredSchema> against = level.name().endsWith("TRANSITIVE") ? versions : List.of(versions.get(versions.size() - 1));
+        List<RegisteredSchema> against =
+                level.name().endsWith("TRANSITIVE") ? versions : List.of(versions.get(versions.size() - 1));
         List<String> messages = new ArrayList<>();
         for (RegisteredSchema earlier : against) {
             if (level.name().startsWith("BACKWARD") || level.name().startsWith("FULL")) {
-                describeIncompatibility(schema, earlier.schema(), "new schema cannot read data written with version "
-                        + earlier.version(), messages);
+                describeIncompatibility(
+                        schema,
+                        earlier.schema(),
+                        "new schema cannot read data written with version " + earlier.version(),
+                        messages);
             }
             if (level.name().startsWith("FORWARD") || level.name().startsWith("FULL")) {
-                describeIncompatibility(earlier.schema(), schema, "version " + earlier.version()
-                        + " cannot read data written with the new schema", messages);
+                describeIncompatibility(
+                        earlier.schema(),
+                        schema,
+                        "version " + earlier.version() + " cannot read data written with the new schema",
+                        messages);
             }
         }
         return new CompatibilityResult(messages.isEmpty(), messages);
@@ -124,14 +142,20 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
 
     private Optional<RegisteredSchema> find(String subject, Schema schema) {
-        return versionsBySubject.getOrDefault(subject, List.of()).stream().filter(v -> v.schema().equals(schema)).findFirst();
+        return versionsBySubject.getOrDefault(subject, List.of()).stream()
+                .filter(v -> v.schema().equals(schema))
+                .findFirst();
     }
 
     private List<RegisteredSchema> requireSubject(String subject) {
         List<RegisteredSchema> versions = versionsBySubject.get(subject);
         if (versions == null || versions.isEmpty()) {
-            throw new SchemaRegistryException("Subject '" + subject + "' not found", subject, 404,
-                    SchemaRegistryException.SUBJECT_NOT_FOUND, null);
+            throw new SchemaRegistryException(
+                    "Subject '" + subject + "' not found",
+                    subject,
+                    404,
+                    SchemaRegistryException.SUBJECT_NOT_FOUND,
+                    null);
         }
         return versions;
     }
@@ -139,8 +163,9 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     private static void describeIncompatibility(Schema reader, Schema writer, String what, List<String> messages) {
         SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            result.getResult().getIncompatibilities().forEach(i -> messages.add(what + ": " + i.getMessage()
-                    + " at " + i.getLocation()));
+            result.getResult()
+                    .getIncompatibilities()
+                    .forEach(i -> messages.add(what + ": " + i.getMessage() + " at " + i.getLocation()));
         }
     }
 }

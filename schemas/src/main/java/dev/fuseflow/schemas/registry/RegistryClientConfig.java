@@ -25,9 +25,18 @@ import java.util.Optional;
  *       truststore for an {@code https} registry whose certificate the JVM does not trust already.</li>
  * </ul>
  */
-public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Duration connectTimeout,
-                                   Duration readTimeout, int maxRetries, Duration retryWait, Duration retryMaxWait,
-                                   Optional<Path> truststore, Optional<String> truststorePassword) {
+// More than eight components: built in one place, from the client properties by key.
+@SuppressWarnings("checkstyle:RecordComponentNumber")
+public record RegistryClientConfig(
+        List<URI> urls,
+        Optional<String> userInfo,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxRetries,
+        Duration retryWait,
+        Duration retryMaxWait,
+        Optional<Path> truststore,
+        Optional<String> truststorePassword) {
 
     public static final String URL = "schema.registry.url";
     public static final String CREDENTIALS_SOURCE = "basic.auth.credentials.source";
@@ -58,7 +67,8 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
         truststorePassword = Objects.requireNonNullElse(truststorePassword, Optional.empty());
         truststore.ifPresent(path -> {
             if (!Files.isReadable(path)) {
-                throw new IllegalArgumentException(TRUSTSTORE_LOCATION + " names " + path + ", which is not a readable file");
+                throw new IllegalArgumentException(
+                        TRUSTSTORE_LOCATION + " names " + path + ", which is not a readable file");
             }
         });
     }
@@ -67,23 +77,35 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
     public static RegistryClientConfig from(Map<String, ?> configs) {
         Object urlValue = configs.get(URL);
         if (urlValue == null || urlValue.toString().isBlank()) {
-            throw new IllegalArgumentException(URL + " is not set: give the Schema Registry URL, e.g. http://localhost:8081");
+            throw new IllegalArgumentException(
+                    URL + " is not set: give the Schema Registry URL, e.g. http://localhost:8081");
         }
         List<URI> urls = Arrays.stream(urlValue.toString().split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).map(RegistryClientConfig::parseUrl).toList();
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(RegistryClientConfig::parseUrl)
+                .toList();
         String source = string(configs, CREDENTIALS_SOURCE, "URL");
         Optional<String> userInfo = switch (source) {
-            case "USER_INFO" -> Optional.of(requireSet(configs, USER_INFO, "when " + CREDENTIALS_SOURCE + "=USER_INFO"));
+            case "USER_INFO" ->
+                Optional.of(requireSet(configs, USER_INFO, "when " + CREDENTIALS_SOURCE + "=USER_INFO"));
             case "URL" -> Optional.ofNullable(urls.get(0).getUserInfo());
-            default -> throw new IllegalArgumentException(CREDENTIALS_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        CREDENTIALS_SOURCE + " must be USER_INFO or URL, got '" + source + "'");
         };
-        return new RegistryClientConfig(urls, userInfo,
+        return new RegistryClientConfig(
+                urls,
+                userInfo,
                 Duration.ofMillis(longValue(configs, CONNECT_TIMEOUT_MS, 10_000)),
                 Duration.ofMillis(longValue(configs, READ_TIMEOUT_MS, 30_000)),
                 (int) longValue(configs, MAX_RETRIES, 3),
                 Duration.ofMillis(longValue(configs, RETRIES_WAIT_MS, 100)),
                 Duration.ofMillis(longValue(configs, RETRIES_MAX_WAIT_MS, 5_000)),
-                Optional.ofNullable(configs.get(TRUSTSTORE_LOCATION)).map(Object::toString).filter(s -> !s.isBlank()).map(Path::of),
+                Optional.ofNullable(configs.get(TRUSTSTORE_LOCATION))
+                        .map(Object::toString)
+                        .filter(s -> !s.isBlank())
+                        .map(Path::of),
                 Optional.ofNullable(configs.get(TRUSTSTORE_PASSWORD)).map(Object::toString));
     }
 
@@ -131,7 +153,9 @@ public record RegistryClientConfig(List<URI> urls, Optional<String> userInfo, Du
             return defaultValue;
         }
         try {
-            return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString().trim());
+            return value instanceof Number n
+                    ? n.longValue()
+                    : Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'", e);
         }

@@ -54,10 +54,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public RestSchemaRegistryClient(RegistryClientConfig config) {
         this.config = config;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.connectTimeout());
-        config.truststore().ifPresent(path -> builder.sslContext(trusting(path, config.truststorePassword().orElse(""))));
+        config.truststore()
+                .ifPresent(path -> builder.sslContext(
+                        trusting(path, config.truststorePassword().orElse(""))));
         this.http = builder.build();
-        this.authorization = config.userInfo().map(info ->
-                "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
+        this.authorization = config.userInfo()
+                .map(info -> "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** TLS that trusts the certificates of one truststore (the JDK reads PKCS12 and JKS alike). */
@@ -71,16 +73,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(RegistryClientConfig.TRUSTSTORE_LOCATION + ": cannot load " + truststore
-                    + " (" + e.getMessage() + "); check the file and " + RegistryClientConfig.TRUSTSTORE_PASSWORD, e);
+            throw new IllegalArgumentException(
+                    RegistryClientConfig.TRUSTSTORE_LOCATION + ": cannot load " + truststore + " (" + e.getMessage()
+                            + "); check the file and " + RegistryClientConfig.TRUSTSTORE_PASSWORD,
+                    e);
         }
     }
 
     @Override
     public int register(String subject, Schema schema) {
         return cached(idsBySubject, subject).computeIfAbsent(schema, s -> {
-            JsonNode answer = send("register a schema", subject,
-                    "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(s));
+            JsonNode answer = send(
+                    "register a schema", subject, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(s));
             int id = answer.path("id").asInt();
             schemasById.putIfAbsent(id, s);
             return id;
@@ -91,7 +95,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public RegisteredSchema lookup(String subject, Schema schema) {
         return cached(lookupsBySubject, subject).computeIfAbsent(schema, s -> {
             JsonNode answer = send("look up a schema", subject, "POST", "/subjects/" + encode(subject), schemaBody(s));
-            RegisteredSchema found = new RegisteredSchema(subject, answer.path("id").asInt(), answer.path("version").asInt(), s);
+            RegisteredSchema found = new RegisteredSchema(
+                    subject, answer.path("id").asInt(), answer.path("version").asInt(), s);
             schemasById.putIfAbsent(found.id(), s);
             return found;
         });
@@ -111,8 +116,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public RegisteredSchema latest(String subject) {
-        JsonNode answer = send("fetch the latest version", subject, "GET",
-                "/subjects/" + encode(subject) + "/versions/latest", null);
+        JsonNode answer = send(
+                "fetch the latest version", subject, "GET", "/subjects/" + encode(subject) + "/versions/latest", null);
         int id = answer.path("id").asInt();
         Schema schema = schemasById.computeIfAbsent(id, i -> parseWithReferences(answer, "subject " + subject));
         return new RegisteredSchema(subject, id, answer.path("version").asInt(), schema);
@@ -122,8 +127,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public CompatibilityResult checkCompatibility(String subject, Schema schema) {
         JsonNode answer;
         try {
-            answer = send("check compatibility", subject, "POST",
-                    "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true", schemaBody(schema));
+            answer = send(
+                    "check compatibility",
+                    subject,
+                    "POST",
+                    "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+                    schemaBody(schema));
         } catch (SchemaRegistryException e) {
             if (e.errorCode() == SchemaRegistryException.SUBJECT_NOT_FOUND
                     || e.errorCode() == SchemaRegistryException.VERSION_NOT_FOUND) {
@@ -139,14 +148,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public CompatibilityLevel compatibility() {
         return CompatibilityLevel.parse(send("read the global compatibility", null, "GET", "/config", null)
-                .path("compatibilityLevel").asText());
+                .path("compatibilityLevel")
+                .asText());
     }
 
     @Override
     public CompatibilityLevel compatibility(String subject) {
         try {
-            return CompatibilityLevel.parse(send("read the compatibility", subject, "GET",
-                    "/config/" + encode(subject), null).path("compatibilityLevel").asText());
+            return CompatibilityLevel.parse(
+                    send("read the compatibility", subject, "GET", "/config/" + encode(subject), null)
+                            .path("compatibilityLevel")
+                            .asText());
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
                 return compatibility();
@@ -175,8 +187,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private <V> Map<Schema, V> cached(Map<String, Map<Schema, V>> bySubject, String subject) {
         Map<Schema, V> cache = bySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         if (cache.size() >= MAX_SCHEMAS_PER_SUBJECT) {
-            throw new IllegalStateException("More than " + MAX_SCHEMAS_PER_SUBJECT + " distinct schemas used with subject '"
-                    + subject + "': reuse one Schema object per record type instead of parsing one per record");
+            throw new IllegalStateException(
+                    "More than " + MAX_SCHEMAS_PER_SUBJECT + " distinct schemas used with subject '" + subject
+                            + "': reuse one Schema object per record type instead of parsing one per record");
         }
         return cache;
     }
@@ -209,11 +222,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             if (!parsed.add(subject + "/" + version)) {
                 continue;
             }
-            JsonNode referenced = send("fetch referenced schema '" + reference.path("name").asText() + "'", subject, "GET",
-                    "/subjects/" + encode(subject) + "/versions/" + encode(version), null);
+            JsonNode referenced = send(
+                    "fetch referenced schema '" + reference.path("name").asText() + "'",
+                    subject,
+                    "GET",
+                    "/subjects/" + encode(subject) + "/versions/" + encode(version),
+                    null);
             parseReferences(referenced.path("references"), parser, parsed, what);
             if (!parser.getTypes().containsKey(reference.path("name").asText())) {
-                parse(parser, referenced.path("schema").asText(), what + " (reference " + subject + " v" + version + ")");
+                parse(
+                        parser,
+                        referenced.path("schema").asText(),
+                        what + " (reference " + subject + " v" + version + ")");
             }
         }
     }
@@ -222,8 +242,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         try {
             return parser.parse(schema);
         } catch (RuntimeException e) {
-            throw new SchemaRegistryException("The registry returned an unparsable Avro schema for " + what + ": "
-                    + e.getMessage(), null, 200, 0, e);
+            throw new SchemaRegistryException(
+                    "The registry returned an unparsable Avro schema for " + what + ": " + e.getMessage(),
+                    null,
+                    200,
+                    0,
+                    e);
         }
     }
 
@@ -243,7 +267,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
             URI base = config.urls().get(attempt % config.urls().size());
             try {
-                HttpResponse<String> response = http.send(request(base, method, path, body), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response =
+                        http.send(request(base, method, path, body), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 == 2) {
                     return json.readTree(response.body());
                 }
@@ -252,12 +277,20 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                     throw lastFailure;
                 }
             } catch (IOException e) {
-                lastFailure = new SchemaRegistryException("Cannot " + operation + subjectPart(subject) + ": no answer from "
-                        + base + " (" + e + ")", subject, 0, 0, e);
+                lastFailure = new SchemaRegistryException(
+                        "Cannot " + operation + subjectPart(subject) + ": no answer from " + base + " (" + e + ")",
+                        subject,
+                        0,
+                        0,
+                        e);
             } catch (InterruptedException e) {
                 throw new InterruptException("Interrupted while trying to " + operation + subjectPart(subject), e);
             }
-            LOG.debug("Schema Registry attempt {} of {} failed: {}", attempt + 1, config.maxRetries() + 1, lastFailure.getMessage());
+            LOG.debug(
+                    "Schema Registry attempt {} of {} failed: {}",
+                    attempt + 1,
+                    config.maxRetries() + 1,
+                    lastFailure.getMessage());
         }
         throw lastFailure;
     }
@@ -267,7 +300,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 .timeout(config.readTimeout())
                 .header("Accept", CONTENT_TYPE)
                 .header("Content-Type", CONTENT_TYPE)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         authorization.ifPresent(a -> builder.header("Authorization", a));
         return builder.build();
     }
@@ -282,13 +317,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         } catch (IOException | RuntimeException e) {
             // Not JSON (a proxy's HTML page, say): the raw body is the best message there is.
         }
-        return new SchemaRegistryException("Schema Registry at " + base + " refused to " + operation + subjectPart(subject)
-                + ": HTTP " + response.statusCode() + ", error code " + errorCode + ": " + message,
-                subject, response.statusCode(), errorCode, null);
+        return new SchemaRegistryException(
+                "Schema Registry at " + base + " refused to " + operation + subjectPart(subject) + ": HTTP "
+                        + response.statusCode() + ", error code " + errorCode + ": " + message,
+                subject,
+                response.statusCode(),
+                errorCode,
+                null);
     }
 
     private void backoff(int attempt) {
-        long base = Math.min(config.retryMaxWait().toMillis(), config.retryWait().toMillis() << Math.min(attempt - 1, 20));
+        long base =
+                Math.min(config.retryMaxWait().toMillis(), config.retryWait().toMillis() << Math.min(attempt - 1, 20));
         long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         try {
             Thread.sleep(jittered);

@@ -44,6 +44,5 @@ public interface SchemaRegistryClient extends AutoCloseable {
     List<String> subjects();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -7,8 +7,7 @@ public final class SchemaRegistryClients {
 
     private static final String MOCK_SCHEME = "mock://";
 
-    private SchemaRegistryClients() {
-    }
+    private SchemaRegistryClients() {}
 
     /**
      * A REST client for {@code http(s)://} URLs, the shared in-memory registry of the scope for

@@ -40,10 +40,20 @@ import java.util.Set;
  * {@link #load} layers file and environment itself, by the same rule as runtime's
  * {@code Settings.load} (a runtime test holds the two to the same result).
  */
-public record ClientSecurity(String protocol, String saslMechanism, Optional<String> username, Optional<String> password,
-                             Optional<Path> truststore, Optional<String> truststorePassword, Optional<Path> keystore,
-                             Optional<String> keystorePassword, Optional<String> registryUserInfo,
-                             Optional<Path> registryTruststore, Optional<String> registryTruststorePassword) {
+// More than eight components: built from the security settings by key (from()).
+@SuppressWarnings("checkstyle:RecordComponentNumber")
+public record ClientSecurity(
+        String protocol,
+        String saslMechanism,
+        Optional<String> username,
+        Optional<String> password,
+        Optional<Path> truststore,
+        Optional<String> truststorePassword,
+        Optional<Path> keystore,
+        Optional<String> keystorePassword,
+        Optional<String> registryUserInfo,
+        Optional<Path> registryTruststore,
+        Optional<String> registryTruststorePassword) {
 
     public static final String PROTOCOL = "fuseflow.security.protocol";
     public static final String SASL_MECHANISM = "fuseflow.security.sasl.mechanism";
@@ -72,7 +82,8 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
             throw new IllegalArgumentException(PROTOCOL + " must be one of " + PROTOCOLS + ", got '" + protocol + "'");
         }
         if (!MECHANISMS.contains(saslMechanism)) {
-            throw new IllegalArgumentException(SASL_MECHANISM + " must be one of " + MECHANISMS + ", got '" + saslMechanism + "'");
+            throw new IllegalArgumentException(
+                    SASL_MECHANISM + " must be one of " + MECHANISMS + ", got '" + saslMechanism + "'");
         }
         requireConsistent(protocol, username, password, truststore.isPresent() || keystore.isPresent());
         requireReadable(TRUSTSTORE, truststore);
@@ -90,11 +101,20 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
      * {@code settings.asMap()}); other keys are ignored, blank values count as unset.
      */
     public static ClientSecurity from(Map<String, String> s) {
-        Optional<String> password = optional(s, SASL_PASSWORD).or(() -> optional(s, SASL_PASSWORD_FILE).map(ClientSecurity::readSecret));
-        return new ClientSecurity(optional(s, PROTOCOL).orElse("PLAINTEXT"), optional(s, SASL_MECHANISM).orElse("SCRAM-SHA-512"),
-                optional(s, SASL_USERNAME), password, optional(s, TRUSTSTORE).map(Path::of), optional(s, TRUSTSTORE_PASSWORD),
-                optional(s, KEYSTORE).map(Path::of), optional(s, KEYSTORE_PASSWORD), optional(s, REGISTRY_USER_INFO),
-                optional(s, REGISTRY_TRUSTSTORE).map(Path::of), optional(s, REGISTRY_TRUSTSTORE_PASSWORD));
+        Optional<String> password = optional(s, SASL_PASSWORD)
+                .or(() -> optional(s, SASL_PASSWORD_FILE).map(ClientSecurity::readSecret));
+        return new ClientSecurity(
+                optional(s, PROTOCOL).orElse("PLAINTEXT"),
+                optional(s, SASL_MECHANISM).orElse("SCRAM-SHA-512"),
+                optional(s, SASL_USERNAME),
+                password,
+                optional(s, TRUSTSTORE).map(Path::of),
+                optional(s, TRUSTSTORE_PASSWORD),
+                optional(s, KEYSTORE).map(Path::of),
+                optional(s, KEYSTORE_PASSWORD),
+                optional(s, REGISTRY_USER_INFO),
+                optional(s, REGISTRY_TRUSTSTORE).map(Path::of),
+                optional(s, REGISTRY_TRUSTSTORE_PASSWORD));
     }
 
     /**
@@ -152,8 +172,11 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
 
     /** For logs: the protocol and principal, never a secret. */
     public String describe() {
-        return protocol + username.map(u -> " as " + u + " (" + saslMechanism + ")").orElse("")
-                + registryUserInfo.map(info -> ", registry as " + info.substring(0, info.indexOf(':'))).orElse("");
+        return protocol
+                + username.map(u -> " as " + u + " (" + saslMechanism + ")").orElse("")
+                + registryUserInfo
+                        .map(info -> ", registry as " + info.substring(0, info.indexOf(':')))
+                        .orElse("");
     }
 
     @Override
@@ -165,8 +188,8 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         String module = saslMechanism.equals("PLAIN")
                 ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                 : "org.apache.kafka.common.security.scram.ScramLoginModule";
-        return module + " required username=\"" + quoted(username.orElseThrow())
-                + "\" password=\"" + quoted(password.orElseThrow()) + "\";";
+        return module + " required username=\"" + quoted(username.orElseThrow()) + "\" password=\""
+                + quoted(password.orElseThrow()) + "\";";
     }
 
     /** JAAS values are double-quoted strings with backslash escapes. */
@@ -200,14 +223,17 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         try {
             return Files.readString(Path.of(file)).strip();
         } catch (IOException e) {
-            throw new UncheckedIOException(SASL_PASSWORD_FILE + " names " + file + ", which cannot be read: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    SASL_PASSWORD_FILE + " names " + file + ", which cannot be read: " + e.getMessage(), e);
         }
     }
 
-    private static void requireConsistent(String protocol, Optional<String> username, Optional<String> password, boolean tlsStores) {
+    private static void requireConsistent(
+            String protocol, Optional<String> username, Optional<String> password, boolean tlsStores) {
         boolean sasl = protocol.startsWith("SASL_");
         if (sasl && (username.isEmpty() || password.isEmpty())) {
-            throw new IllegalArgumentException(PROTOCOL + "=" + protocol + " needs the component's SCRAM user: set " + SASL_USERNAME
+            throw new IllegalArgumentException(PROTOCOL + "=" + protocol + " needs the component's SCRAM user: set "
+                    + SASL_USERNAME
                     + " and " + SASL_PASSWORD + " (or " + SASL_PASSWORD_FILE + "), e.g. as " + envName(SASL_USERNAME)
                     + " and " + envName(SASL_PASSWORD));
         }
@@ -217,8 +243,8 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         }
         boolean tls = protocol.equals("SSL") || protocol.equals("SASL_SSL");
         if (!tls && tlsStores) {
-            throw new IllegalArgumentException(TRUSTSTORE + " or " + KEYSTORE + " is set but " + PROTOCOL + " is " + protocol
-                    + ", which does not use TLS: set it to SSL or SASL_SSL");
+            throw new IllegalArgumentException(TRUSTSTORE + " or " + KEYSTORE + " is set but " + PROTOCOL + " is "
+                    + protocol + ", which does not use TLS: set it to SSL or SASL_SSL");
         }
     }
 
@@ -234,8 +260,18 @@ public record ClientSecurity(String protocol, String saslMechanism, Optional<Str
         Map<String, String> d = new LinkedHashMap<>();
         d.put(PROTOCOL, "PLAINTEXT");
         d.put(SASL_MECHANISM, "SCRAM-SHA-512");
-        for (String key : new String[] {SASL_USERNAME, SASL_PASSWORD, SASL_PASSWORD_FILE, TRUSTSTORE, TRUSTSTORE_PASSWORD, KEYSTORE,
-                KEYSTORE_PASSWORD, REGISTRY_USER_INFO, REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD}) {
+        for (String key : new String[] {
+            SASL_USERNAME,
+            SASL_PASSWORD,
+            SASL_PASSWORD_FILE,
+            TRUSTSTORE,
+            TRUSTSTORE_PASSWORD,
+            KEYSTORE,
+            KEYSTORE_PASSWORD,
+            REGISTRY_USER_INFO,
+            REGISTRY_TRUSTSTORE,
+            REGISTRY_TRUSTSTORE_PASSWORD
+        }) {
             d.put(key, "");
         }
         return Map.copyOf(d);

@@ -15,8 +15,11 @@ import java.util.Map;
  *                            classes instead of {@code GenericRecord}
  * @param subjectNameStrategy {@code key.subject.name.strategy} or {@code value.subject.name.strategy}
  */
-public record AvroSerdeConfig(boolean autoRegisterSchemas, boolean useLatestVersion, boolean specificAvroReader,
-                              SubjectNameStrategy subjectNameStrategy) {
+public record AvroSerdeConfig(
+        boolean autoRegisterSchemas,
+        boolean useLatestVersion,
+        boolean specificAvroReader,
+        SubjectNameStrategy subjectNameStrategy) {
 
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     public static final String USE_LATEST_VERSION = "use.latest.version";

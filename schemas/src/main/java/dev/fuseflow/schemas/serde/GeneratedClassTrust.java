@@ -16,8 +16,7 @@ public final class GeneratedClassTrust {
 
     private static boolean installed;
 
-    private GeneratedClassTrust() {
-    }
+    private GeneratedClassTrust() {}
 
     /** Idempotent. */
     public static synchronized void install() {

@@ -38,7 +38,6 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
         GeneratedClassTrust.install();
     }
 
-
     private SchemaRegistryClient registry;
     private boolean specificReader;
     private boolean isKey;
@@ -68,7 +67,8 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean key) {
         this.registry = SchemaRegistryClients.fromConfig(configs);
-        this.specificReader = targetSchema != null || AvroSerdeConfig.from(configs, key).specificAvroReader();
+        this.specificReader =
+                targetSchema != null || AvroSerdeConfig.from(configs, key).specificAvroReader();
         this.isKey = key;
     }
 
@@ -81,17 +81,29 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
             throw new IllegalStateException("KafkaAvroDeserializer used before configure(): set schema.registry.url");
         }
         if (data.length < WireFormat.HEADER_SIZE) {
-            throw error(topic, data, -1, "it has " + data.length + " bytes, fewer than the " + WireFormat.HEADER_SIZE
-                    + "-byte header (magic byte and schema id)", null);
+            throw error(
+                    topic,
+                    data,
+                    -1,
+                    "it has " + data.length + " bytes, fewer than the " + WireFormat.HEADER_SIZE
+                            + "-byte header (magic byte and schema id)",
+                    null);
         }
         if (data[0] != WireFormat.MAGIC_BYTE) {
-            throw error(topic, data, -1, String.format("unknown magic byte 0x%02x (expected 0x00): it was not written"
-                    + " in the Confluent wire format", data[0]), null);
+            throw error(
+                    topic,
+                    data,
+                    -1,
+                    String.format(
+                            "unknown magic byte 0x%02x (expected 0x00): it was not written"
+                                    + " in the Confluent wire format",
+                            data[0]),
+                    null);
         }
         int id = schemaId(data);
         DatumReader<T> reader = reader(topic, data, id);
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                data.length - WireFormat.HEADER_SIZE, null);
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
         T value;
         try {
             value = reader.read(null, decoder);
@@ -100,7 +112,12 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
         }
         try {
             if (!decoder.isEnd()) {
-                throw error(topic, data, id, "bytes are left over after the record: the body does not match the schema", null);
+                throw error(
+                        topic,
+                        data,
+                        id,
+                        "bytes are left over after the record: the body does not match the schema",
+                        null);
             }
         } catch (IOException e) {
             throw error(topic, data, id, "the Avro body cannot be read to its end (" + e + ")", e);
@@ -115,7 +132,9 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
      * writer's schema differs from the reader's (or has not been read yet).
      */
     public Optional<byte[]> bodyInReaderSchema(byte[] data) {
-        if (data == null || data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC_BYTE
+        if (data == null
+                || data.length < WireFormat.HEADER_SIZE
+                || data[0] != WireFormat.MAGIC_BYTE
                 || !readerSchemaIds.contains(schemaId(data))) {
             return Optional.empty();
         }
@@ -149,7 +168,8 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
         } catch (InterruptException e) {
             throw e;
         } catch (SchemaRegistryException e) {
-            String problem = e.isNotFound() ? "schema id " + id + " is unknown to the Schema Registry"
+            String problem = e.isNotFound()
+                    ? "schema id " + id + " is unknown to the Schema Registry"
                     : "the Schema Registry did not give schema id " + id + ": " + e.getMessage();
             throw error(topic, data, id, problem, e);
         }
@@ -174,15 +194,22 @@ public class KafkaAvroDeserializer<T> implements Deserializer<T> {
     private Schema generatedClassSchema(String topic, byte[] data, int id, Schema writerSchema) {
         Class<?> generated = SpecificData.get().getClass(writerSchema);
         if (generated == null || !SpecificRecord.class.isAssignableFrom(generated)) {
-            throw error(topic, data, id, "specific.avro.reader=true but no generated class "
-                    + writerSchema.getFullName() + " is on the classpath", null);
+            throw error(
+                    topic,
+                    data,
+                    id,
+                    "specific.avro.reader=true but no generated class " + writerSchema.getFullName()
+                            + " is on the classpath",
+                    null);
         }
         return SpecificData.get().getSchema(generated);
     }
 
     private SerializationException error(String topic, byte[] data, int id, String problem, Throwable cause) {
         String idPart = id < 0 ? "" : ", schema id " + id;
-        return new SerializationException("Cannot deserialize the Avro " + (isKey ? "key" : "value") + " of topic '" + topic
-                + "' (" + data.length + " bytes" + idPart + "): " + problem, cause);
+        return new SerializationException(
+                "Cannot deserialize the Avro " + (isKey ? "key" : "value") + " of topic '" + topic + "' (" + data.length
+                        + " bytes" + idPart + "): " + problem,
+                cause);
     }
 }

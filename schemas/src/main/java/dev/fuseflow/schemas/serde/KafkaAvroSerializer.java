@@ -31,7 +31,6 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
         GeneratedClassTrust.install();
     }
 
-
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
     private boolean isKey;
@@ -39,8 +38,7 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
     private final Map<String, Schema> latestSchemas = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
-    public KafkaAvroSerializer() {
-    }
+    public KafkaAvroSerializer() {}
 
     /** For callers that build the registry client themselves (tests, benchmarks, the mock registry). */
     public KafkaAvroSerializer(SchemaRegistryClient registry, AvroSerdeConfig config, boolean isKey) {
@@ -78,8 +76,10 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
             writer(schema, data).write(data, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot serialize Avro " + part() + " of topic '" + topic + "' with schema "
-                    + schema.getFullName() + " (id " + id + "): " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot serialize Avro " + part() + " of topic '" + topic + "' with schema " + schema.getFullName()
+                            + " (id " + id + "): " + e.getMessage(),
+                    e);
         }
         return out.toByteArray();
     }
@@ -101,7 +101,8 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
             return recordSchema;
         }
         String subject = config.subjectNameStrategy().subjectName(topic, isKey, recordSchema);
-        return latestSchemas.computeIfAbsent(subject, s -> registryCall(topic, s, () -> registry.latest(s).schema()));
+        return latestSchemas.computeIfAbsent(
+                subject, s -> registryCall(topic, s, () -> registry.latest(s).schema()));
     }
 
     private int schemaId(String topic, Schema schema) {
@@ -111,9 +112,12 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
             return cached;
         }
         String subject = config.subjectNameStrategy().subjectName(topic, isKey, schema);
-        int id = registryCall(topic, subject, () -> config.autoRegisterSchemas()
-                ? registry.register(subject, schema)
-                : registry.lookup(subject, schema).id());
+        int id = registryCall(
+                topic,
+                subject,
+                () -> config.autoRegisterSchemas()
+                        ? registry.register(subject, schema)
+                        : registry.lookup(subject, schema).id());
         ids.put(key, id);
         return id;
     }
@@ -124,17 +128,22 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
         } catch (InterruptException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SerializationException("Cannot " + (config.autoRegisterSchemas() ? "register" : "look up")
-                    + " the Avro schema of the " + part() + " of topic '" + topic + "' under subject '" + subject + "': "
-                    + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot " + (config.autoRegisterSchemas() ? "register" : "look up")
+                            + " the Avro schema of the " + part() + " of topic '" + topic + "' under subject '"
+                            + subject + "': "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     @SuppressWarnings("unchecked")
     private DatumWriter<Object> writer(Schema schema, Object data) {
-        return writers.computeIfAbsent(schema, s -> data instanceof SpecificRecord
-                ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(s)
-                : new GenericDatumWriter<>(s));
+        return writers.computeIfAbsent(
+                schema,
+                s -> data instanceof SpecificRecord
+                        ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(s)
+                        : new GenericDatumWriter<>(s));
     }
 
     private static void writeIdBigEndian(ByteArrayOutputStream out, int id) {
@@ -149,6 +158,5 @@ public class KafkaAvroSerializer<T> implements Serializer<T> {
     }
 
     /** Ids are per topic because the subject (and so the id) depends on the topic. */
-    private record SchemaKey(String topic, Schema schema) {
-    }
+    private record SchemaKey(String topic, Schema schema) {}
 }

@@ -19,7 +19,8 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
     }
 
     /** Ready to use with a client the caller built. */
-    public SpecificAvroSerde(Class<T> recordClass, SchemaRegistryClient registry, AvroSerdeConfig config, boolean isKey) {
+    public SpecificAvroSerde(
+            Class<T> recordClass, SchemaRegistryClient registry, AvroSerdeConfig config, boolean isKey) {
         this.serializer = new KafkaAvroSerializer<>(registry, config, isKey);
         this.deserializer = new KafkaAvroDeserializer<>(registry, recordClass, isKey);
     }

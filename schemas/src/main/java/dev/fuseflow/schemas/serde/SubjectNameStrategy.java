@@ -32,7 +32,8 @@ public interface SubjectNameStrategy {
         SubjectNameStrategy strategy = known.get(simpleName);
         if (strategy == null) {
             throw new IllegalArgumentException("subject name strategy must be one of " + known.keySet()
-                    + " (optionally with Confluent's package io.confluent.kafka.serializers.subject), got '" + name + "'");
+                    + " (optionally with Confluent's package io.confluent.kafka.serializers.subject), got '" + name
+                    + "'");
         }
         return strategy;
     }

@@ -10,6 +10,5 @@ public final class WireFormat {
     public static final int ID_SIZE = 4;
     public static final int HEADER_SIZE = 1 + ID_SIZE;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 }

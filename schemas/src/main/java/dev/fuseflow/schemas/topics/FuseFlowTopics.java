@@ -24,8 +24,12 @@ import org.apache.kafka.common.config.TopicConfig;
  * @param modelVersions ModelVersion, key model name; compacted, with a compaction lag that keeps a
  *                      week of history readable
  */
-public record FuseFlowTopics(TopicSpec generations, TopicSpec feedback, TopicSpec preferences, TopicSpec deadLetters,
-                             TopicSpec modelVersions) {
+public record FuseFlowTopics(
+        TopicSpec generations,
+        TopicSpec feedback,
+        TopicSpec preferences,
+        TopicSpec deadLetters,
+        TopicSpec modelVersions) {
 
     /** Prefix of the config keys read by {@link #fromConfig}, e.g. {@code fuseflow.topics.preferences.name}. */
     public static final String CONFIG_PREFIX = "fuseflow.topics.";
@@ -35,17 +39,35 @@ public record FuseFlowTopics(TopicSpec generations, TopicSpec feedback, TopicSpe
     /** The defaults DESIGN.md names: {@code fuseflow.<kind>.v1}. */
     public static FuseFlowTopics defaults() {
         return new FuseFlowTopics(
-                new TopicSpec("fuseflow.generations.v1", EVENT_PARTITIONS, Optional.empty(),
-                        deleteAfter(Duration.ofDays(7)), GenerationEvent.class),
-                new TopicSpec("fuseflow.feedback.v1", EVENT_PARTITIONS, Optional.empty(),
-                        deleteAfter(Duration.ofDays(7)), FeedbackEvent.class),
-                new TopicSpec("fuseflow.preferences.v1", EVENT_PARTITIONS, Optional.empty(),
-                        deleteAfter(Duration.ofDays(30)), PreferenceSample.class),
-                new TopicSpec("fuseflow.dlq.v1", 3, Optional.empty(),
-                        deleteAfter(Duration.ofDays(30)), DeadLetter.class),
-                new TopicSpec("fuseflow.model-versions.v1", 1, Optional.empty(), Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis())),
+                new TopicSpec(
+                        "fuseflow.generations.v1",
+                        EVENT_PARTITIONS,
+                        Optional.empty(),
+                        deleteAfter(Duration.ofDays(7)),
+                        GenerationEvent.class),
+                new TopicSpec(
+                        "fuseflow.feedback.v1",
+                        EVENT_PARTITIONS,
+                        Optional.empty(),
+                        deleteAfter(Duration.ofDays(7)),
+                        FeedbackEvent.class),
+                new TopicSpec(
+                        "fuseflow.preferences.v1",
+                        EVENT_PARTITIONS,
+                        Optional.empty(),
+                        deleteAfter(Duration.ofDays(30)),
+                        PreferenceSample.class),
+                new TopicSpec(
+                        "fuseflow.dlq.v1", 3, Optional.empty(), deleteAfter(Duration.ofDays(30)), DeadLetter.class),
+                new TopicSpec(
+                        "fuseflow.model-versions.v1",
+                        1,
+                        Optional.empty(),
+                        Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                                String.valueOf(Duration.ofDays(7).toMillis())),
                         ModelVersion.class));
     }
 
@@ -56,8 +78,11 @@ public record FuseFlowTopics(TopicSpec generations, TopicSpec feedback, TopicSpe
      */
     public static FuseFlowTopics fromConfig(Map<String, String> config) {
         FuseFlowTopics d = defaults();
-        return new FuseFlowTopics(override(d.generations, "generations", config), override(d.feedback, "feedback", config),
-                override(d.preferences, "preferences", config), override(d.deadLetters, "dlq", config),
+        return new FuseFlowTopics(
+                override(d.generations, "generations", config),
+                override(d.feedback, "feedback", config),
+                override(d.preferences, "preferences", config),
+                override(d.deadLetters, "dlq", config),
                 override(d.modelVersions, "model-versions", config));
     }
 
@@ -67,14 +92,20 @@ public record FuseFlowTopics(TopicSpec generations, TopicSpec feedback, TopicSpe
 
     /** Every topic renamed, e.g. with a per-test prefix. */
     public FuseFlowTopics renamed(UnaryOperator<String> rename) {
-        return new FuseFlowTopics(generations.withName(rename.apply(generations.name())),
-                feedback.withName(rename.apply(feedback.name())), preferences.withName(rename.apply(preferences.name())),
-                deadLetters.withName(rename.apply(deadLetters.name())), modelVersions.withName(rename.apply(modelVersions.name())));
+        return new FuseFlowTopics(
+                generations.withName(rename.apply(generations.name())),
+                feedback.withName(rename.apply(feedback.name())),
+                preferences.withName(rename.apply(preferences.name())),
+                deadLetters.withName(rename.apply(deadLetters.name())),
+                modelVersions.withName(rename.apply(modelVersions.name())));
     }
 
     private static Map<String, String> deleteAfter(Duration retention) {
-        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention.toMillis()));
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG,
+                String.valueOf(retention.toMillis()));
     }
 
     private static TopicSpec override(TopicSpec spec, String kind, Map<String, String> config) {

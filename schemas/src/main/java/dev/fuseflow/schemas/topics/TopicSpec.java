@@ -10,16 +10,20 @@ import java.util.Optional;
  * create topics from it with runtime's {@code TopicProvisioner}, so that this contract carries no
  * Admin API.
  */
-public record TopicSpec(String name, int partitions, Optional<Short> replicationFactor, Map<String, String> configs,
-                        Class<?> valueType) {
+public record TopicSpec(
+        String name,
+        int partitions,
+        Optional<Short> replicationFactor,
+        Map<String, String> configs,
+        Class<?> valueType) {
 
     public TopicSpec {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("topic name must not be blank");
         }
         if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
-            throw new IllegalArgumentException("topic name '" + name + "' may only use letters, digits, '.', '_' and '-'"
-                    + " (at most 249 characters)");
+            throw new IllegalArgumentException("topic name '" + name
+                    + "' may only use letters, digits, '.', '_' and '-'" + " (at most 249 characters)");
         }
         if (partitions < 1) {
             throw new IllegalArgumentException("topic " + name + " needs at least 1 partition, got " + partitions);
@@ -27,7 +31,8 @@ public record TopicSpec(String name, int partitions, Optional<Short> replication
         replicationFactor = Objects.requireNonNullElse(replicationFactor, Optional.empty());
         replicationFactor.ifPresent(rf -> {
             if (rf < 1) {
-                throw new IllegalArgumentException("topic " + name + " needs a replication factor of at least 1, got " + rf);
+                throw new IllegalArgumentException(
+                        "topic " + name + " needs a replication factor of at least 1, got " + rf);
             }
         });
         configs = Map.copyOf(configs);

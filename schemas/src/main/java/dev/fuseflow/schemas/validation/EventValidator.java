@@ -8,6 +8,7 @@ import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.GiverKind;
 import dev.fuseflow.schemas.avro.ModelRole;
 import dev.fuseflow.schemas.avro.PairwiseChoice;
+import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.avro.Rating;
 import dev.fuseflow.schemas.avro.RewardScore;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,9 @@ public final class EventValidator {
 
     public Optional<Violation> check(String key, GenerationEvent g) {
         if (g == null) {
-            return violation(DeadLetterReason.MISSING_FIELD, "the record has no value (a tombstone); a GenerationEvent was expected");
+            return violation(
+                    DeadLetterReason.MISSING_FIELD,
+                    "the record has no value (a tombstone); a GenerationEvent was expected");
         }
         return first(
                 ids(key, g.getEventId(), g.getPromptId()),
@@ -56,15 +59,67 @@ public final class EventValidator {
 
     public Optional<Violation> check(String key, FeedbackEvent f) {
         if (f == null) {
-            return violation(DeadLetterReason.MISSING_FIELD, "the record has no value (a tombstone); a FeedbackEvent was expected");
+            return violation(
+                    DeadLetterReason.MISSING_FIELD,
+                    "the record has no value (a tombstone); a FeedbackEvent was expected");
         }
         return first(
                 ids(key, f.getEventId(), f.getPromptId()),
                 blank("generationId", f.getGenerationId()),
                 f.getGiver().getKind() == GiverKind.UNKNOWN
-                        ? violation(DeadLetterReason.INVALID_VALUE, "giver.kind is UNKNOWN: a kind this version does not know")
+                        ? violation(
+                                DeadLetterReason.INVALID_VALUE,
+                                "giver.kind is UNKNOWN: a kind this version does not know")
                         : Optional.empty(),
                 signal(f));
+    }
+
+    /**
+     * The contract rules of a sample: the stream processors emit only samples that obey them, and the
+     * trainer applies them again to what it reads (a producer other than ours may write the topic). The
+     * record key is not checked: the sample id identifies a sample.
+     */
+    public Optional<Violation> check(PreferenceSample s) {
+        if (s == null) {
+            return violation(
+                    DeadLetterReason.MISSING_FIELD,
+                    "the record has no value (a tombstone); a PreferenceSample was expected");
+        }
+        return first(
+                blank("sampleId", s.getSampleId()),
+                blank("promptId", s.getPromptId()),
+                prompt(s.getPrompt()),
+                response(
+                        "sourceChosen",
+                        s.getSourceChosen().getText(),
+                        s.getSourceChosen().getReward()),
+                response(
+                        "targetChosen",
+                        s.getTargetChosen().getText(),
+                        s.getTargetChosen().getReward()),
+                response(
+                        "targetRejected",
+                        s.getTargetRejected().getText(),
+                        s.getTargetRejected().getReward()),
+                weight(s.getWeight()));
+    }
+
+    private Optional<Violation> response(String field, String text, double reward) {
+        return first(
+                blank(field + ".text", text),
+                tooLarge(field + ".text", utf8Length(text)),
+                finite(field + ".reward", reward));
+    }
+
+    private static Optional<Violation> weight(double weight) {
+        if (!Double.isFinite(weight)) {
+            return violation(
+                    DeadLetterReason.NON_FINITE_NUMBER,
+                    "weight is " + weight + "; it must be a finite number in (0, 1]");
+        }
+        return weight <= 0 || weight > 1
+                ? violation(DeadLetterReason.OUT_OF_RANGE, "weight is " + weight + "; it must be in (0, 1]")
+                : Optional.empty();
     }
 
     private Optional<Violation> ids(String key, String eventId, String promptId) {
@@ -72,11 +127,14 @@ public final class EventValidator {
                 blank("eventId", eventId),
                 blank("promptId", promptId),
                 key == null
-                        ? violation(DeadLetterReason.MISSING_FIELD, "the record key is missing; it must be the promptId")
+                        ? violation(
+                                DeadLetterReason.MISSING_FIELD, "the record key is missing; it must be the promptId")
                         : Optional.empty(),
                 key != null && !key.equals(promptId)
-                        ? violation(DeadLetterReason.INVALID_VALUE, "the record key '" + key + "' differs from promptId '" + promptId
-                        + "'; producers must key by promptId")
+                        ? violation(
+                                DeadLetterReason.INVALID_VALUE,
+                                "the record key '" + key + "' differs from promptId '" + promptId
+                                        + "'; producers must key by promptId")
                         : Optional.empty());
     }
 
@@ -88,7 +146,9 @@ public final class EventValidator {
         for (int i = 0; i < prompt.size(); i++) {
             ChatMessage message = prompt.get(i);
             if (message.getRole() == ChatRole.UNKNOWN) {
-                return violation(DeadLetterReason.INVALID_VALUE, "prompt[" + i + "].role is UNKNOWN: a role this version does not know");
+                return violation(
+                        DeadLetterReason.INVALID_VALUE,
+                        "prompt[" + i + "].role is UNKNOWN: a role this version does not know");
             }
             Optional<Violation> blank = blank("prompt[" + i + "].content", message.getContent());
             if (blank.isPresent()) {
@@ -106,7 +166,8 @@ public final class EventValidator {
             return violation(DeadLetterReason.INVALID_VALUE, "model.role is UNKNOWN: it must be SOURCE or TARGET");
         }
         if (role == ModelRole.TARGET && version == null) {
-            return violation(DeadLetterReason.MISSING_FIELD, "model.targetVersion is required when model.role is TARGET");
+            return violation(
+                    DeadLetterReason.MISSING_FIELD, "model.targetVersion is required when model.role is TARGET");
         }
         if (version != null && version < 0) {
             return violation(DeadLetterReason.INVALID_VALUE, "model.targetVersion must be >= 0, got " + version);
@@ -129,42 +190,54 @@ public final class EventValidator {
     }
 
     private static Optional<Violation> rating(Rating r) {
-        Optional<Violation> nonFinite = first(finite("signal.value", r.getValue()), finite("signal.scaleMin", r.getScaleMin()),
+        Optional<Violation> nonFinite = first(
+                finite("signal.value", r.getValue()),
+                finite("signal.scaleMin", r.getScaleMin()),
                 finite("signal.scaleMax", r.getScaleMax()));
         if (nonFinite.isPresent()) {
             return nonFinite;
         }
         if (r.getScaleMax() <= r.getScaleMin()) {
-            return violation(DeadLetterReason.INVALID_VALUE, "signal.scaleMax " + r.getScaleMax() + " must exceed signal.scaleMin "
-                    + r.getScaleMin());
+            return violation(
+                    DeadLetterReason.INVALID_VALUE,
+                    "signal.scaleMax " + r.getScaleMax() + " must exceed signal.scaleMin " + r.getScaleMin());
         }
         if (r.getValue() < r.getScaleMin() || r.getValue() > r.getScaleMax()) {
-            return violation(DeadLetterReason.OUT_OF_RANGE, "signal.value " + r.getValue() + " lies outside the rating scale ["
-                    + r.getScaleMin() + ", " + r.getScaleMax() + "]");
+            return violation(
+                    DeadLetterReason.OUT_OF_RANGE,
+                    "signal.value " + r.getValue() + " lies outside the rating scale [" + r.getScaleMin() + ", "
+                            + r.getScaleMax() + "]");
         }
         return Optional.empty();
     }
 
     private static Optional<Violation> pairwise(String generationId, PairwiseChoice c) {
-        Optional<Violation> blank = first(blank("signal.preferredGenerationId", c.getPreferredGenerationId()),
+        Optional<Violation> blank = first(
+                blank("signal.preferredGenerationId", c.getPreferredGenerationId()),
                 blank("signal.otherGenerationId", c.getOtherGenerationId()));
         if (blank.isPresent()) {
             return blank;
         }
         if (c.getPreferredGenerationId().equals(c.getOtherGenerationId())) {
-            return violation(DeadLetterReason.INVALID_VALUE, "signal.preferredGenerationId and signal.otherGenerationId are both '"
-                    + c.getOtherGenerationId() + "': a choice needs two responses");
+            return violation(
+                    DeadLetterReason.INVALID_VALUE,
+                    "signal.preferredGenerationId and signal.otherGenerationId are both '" + c.getOtherGenerationId()
+                            + "': a choice needs two responses");
         }
         if (!generationId.equals(c.getPreferredGenerationId())) {
-            return violation(DeadLetterReason.INVALID_VALUE, "generationId '" + generationId
-                    + "' must name the preferred response '" + c.getPreferredGenerationId() + "' of a pairwise choice");
+            return violation(
+                    DeadLetterReason.INVALID_VALUE,
+                    "generationId '" + generationId + "' must name the preferred response '"
+                            + c.getPreferredGenerationId() + "' of a pairwise choice");
         }
         return Optional.empty();
     }
 
     private Optional<Violation> tooLarge(String field, long bytes) {
         return bytes > maxTextBytes
-                ? violation(DeadLetterReason.TOO_LARGE, field + " has " + bytes + " bytes, above the limit of " + maxTextBytes)
+                ? violation(
+                        DeadLetterReason.TOO_LARGE,
+                        field + " has " + bytes + " bytes, above the limit of " + maxTextBytes)
                 : Optional.empty();
     }
 
@@ -177,7 +250,8 @@ public final class EventValidator {
     private static Optional<Violation> finite(String field, double value) {
         return Double.isFinite(value)
                 ? Optional.empty()
-                : violation(DeadLetterReason.NON_FINITE_NUMBER, field + " is " + value + "; it must be a finite number");
+                : violation(
+                        DeadLetterReason.NON_FINITE_NUMBER, field + " is " + value + "; it must be a finite number");
     }
 
     private static Optional<Violation> violation(DeadLetterReason reason, String message) {

@@ -32,7 +32,7 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * the same JVM, so they share JIT state and machine noise, and the ratio is the median of the
  * per-round ratios. Registry caches are warm after the first record: no side touches a network.
  *
- * <p>Run: {@code mvn -B -q -Pbench-serde -pl schemas -am verify -DskipTests} (see README).
+ * <p>Run: {@code mvn -B -q -Pbench-serde -pl schemas -am verify -DskipTests} (docs/results.md, "Serde throughput").
  */
 public final class SerdeThroughputBenchmark {
 
@@ -54,7 +54,8 @@ public final class SerdeThroughputBenchmark {
         plainWriter = new SpecificDatumWriter<>(PreferenceSample.class);
         plainReader = new SpecificDatumReader<>(PreferenceSample.class);
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        serializer = new KafkaAvroSerializer<>(registry, new AvroSerdeConfig(true, false, true, SubjectNameStrategy.TOPIC_NAME), false);
+        serializer = new KafkaAvroSerializer<>(
+                registry, new AvroSerdeConfig(true, false, true, SubjectNameStrategy.TOPIC_NAME), false);
         deserializer = new KafkaAvroDeserializer<>(registry, PreferenceSample.class, false);
         for (int i = 0; i < DISTINCT_RECORDS; i++) {
             samples.add(SampleRecords.preference(i));
@@ -65,7 +66,8 @@ public final class SerdeThroughputBenchmark {
     private double fuseflowRound() {
         long start = System.nanoTime();
         for (int i = 0; i < RECORDS_PER_ROUND; i++) {
-            PreferenceSample read = deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, samples.get(i % DISTINCT_RECORDS)));
+            PreferenceSample read =
+                    deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, samples.get(i % DISTINCT_RECORDS)));
             sink += read.getEvidence().getSignalCount();
         }
         return (System.nanoTime() - start) / 1e9;
@@ -81,7 +83,8 @@ public final class SerdeThroughputBenchmark {
                 plainWriter.write(samples.get(i % DISTINCT_RECORDS), encoder);
                 encoder.flush();
                 byte[] bytes = out.toByteArray();
-                PreferenceSample read = plainReader.read(null, DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null));
+                PreferenceSample read =
+                        plainReader.read(null, DecoderFactory.get().binaryDecoder(bytes, 0, bytes.length, null));
                 sink += read.getEvidence().getSignalCount();
             }
         } catch (IOException e) {
@@ -91,7 +94,8 @@ public final class SerdeThroughputBenchmark {
     }
 
     private void run() {
-        System.out.printf(Locale.ROOT, "Warm-up: %d rounds of %,d records per side%n", WARMUP_ROUNDS, RECORDS_PER_ROUND);
+        System.out.printf(
+                Locale.ROOT, "Warm-up: %d rounds of %,d records per side%n", WARMUP_ROUNDS, RECORDS_PER_ROUND);
         for (int round = 0; round < WARMUP_ROUNDS; round++) {
             fuseflowRound();
             plainRound();
@@ -113,18 +117,35 @@ public final class SerdeThroughputBenchmark {
             fuseflowRate[round] = RECORDS_PER_ROUND / fuseflowSeconds;
             plainRate[round] = RECORDS_PER_ROUND / plainSeconds;
             ratio[round] = fuseflowRate[round] / plainRate[round];
-            System.out.printf(Locale.ROOT, "  round %2d/%d  fuseflow %,10.0f rec/s  plain avro %,10.0f rec/s  ratio %.3f%n",
-                    round + 1, MEASURED_ROUNDS, fuseflowRate[round], plainRate[round], ratio[round]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  round %2d/%d  fuseflow %,10.0f rec/s  plain avro %,10.0f rec/s  ratio %.3f%n",
+                    round + 1,
+                    MEASURED_ROUNDS,
+                    fuseflowRate[round],
+                    plainRate[round],
+                    ratio[round]);
         }
         double medianRatio = percentile(ratio, 50);
         System.out.println();
-        System.out.printf(Locale.ROOT, "PreferenceSample serialize + deserialize, median of %d alternating rounds:%n", MEASURED_ROUNDS);
-        System.out.printf(Locale.ROOT, "  fuseflow serde (Confluent wire format, warm registry cache) %,12.0f records/s%n",
+        System.out.printf(
+                Locale.ROOT,
+                "PreferenceSample serialize + deserialize, median of %d alternating rounds:%n",
+                MEASURED_ROUNDS);
+        System.out.printf(
+                Locale.ROOT,
+                "  fuseflow serde (Confluent wire format, warm registry cache) %,12.0f records/s%n",
                 percentile(fuseflowRate, 50));
-        System.out.printf(Locale.ROOT, "  plain Avro binary (no framing, no registry)                 %,12.0f records/s%n",
+        System.out.printf(
+                Locale.ROOT,
+                "  plain Avro binary (no framing, no registry)                 %,12.0f records/s%n",
                 percentile(plainRate, 50));
-        System.out.printf(Locale.ROOT, "  ratio %.3f (10th-90th percentile of per-round ratios: %.3f-%.3f)%n",
-                medianRatio, percentile(ratio, 10), percentile(ratio, 90));
+        System.out.printf(
+                Locale.ROOT,
+                "  ratio %.3f (10th-90th percentile of per-round ratios: %.3f-%.3f)%n",
+                medianRatio,
+                percentile(ratio, 10),
+                percentile(ratio, 90));
         System.out.printf(Locale.ROOT, "Goal ratio >= 0.90: %s%n", medianRatio >= 0.9 ? "MET" : "NOT MET");
         System.out.println("(checksum " + sink + ")");
     }

@@ -27,33 +27,61 @@ class DeadLettersTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", new byte[] {1, 2});
         headers.add("empty", null);
-        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("fuseflow.preferences.v1", 3, 42L, 1_000L,
-                TimestampType.CREATE_TIME, 2, 2, "p1", new byte[] {0x7b, 0x22}, headers, Optional.empty());
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(
+                "fuseflow.preferences.v1",
+                3,
+                42L,
+                1_000L,
+                TimestampType.CREATE_TIME,
+                2,
+                2,
+                "p1",
+                new byte[] {0x7b, 0x22},
+                headers,
+                Optional.empty());
 
-        DeadLetter letter = DeadLetters.builder(FailedRecord.of(record, "p1".getBytes(StandardCharsets.UTF_8), record.value()),
-                "trainer/decode-sample", DeadLetterReason.OUT_OF_RANGE, "weight 2.0 lies outside (0, 1]", null, AT).build();
+        DeadLetter letter = DeadLetters.builder(
+                        FailedRecord.of(record, "p1".getBytes(StandardCharsets.UTF_8), record.value()),
+                        "trainer/decode-sample",
+                        DeadLetterReason.OUT_OF_RANGE,
+                        "weight 2.0 lies outside (0, 1]",
+                        null,
+                        AT)
+                .build();
 
-        assertThat(letter).isEqualTo(DeadLetter.newBuilder()
-                .setOriginalKey(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)))
-                .setOriginalValue(ByteBuffer.wrap(new byte[] {0x7b, 0x22}))
-                .setOriginalHeaders(List.of(new DeadLetterHeader("trace", ByteBuffer.wrap(new byte[] {1, 2})),
-                        new DeadLetterHeader("empty", null)))
-                .setSourceTopic("fuseflow.preferences.v1").setSourcePartition(3).setSourceOffset(42L)
-                .setSourceTimestamp(Instant.ofEpochMilli(1_000L))
-                .setStage("trainer/decode-sample").setReason(DeadLetterReason.OUT_OF_RANGE)
-                .setMessage("weight 2.0 lies outside (0, 1]")
-                .setFailedAt(AT)
-                .build());
+        assertThat(letter)
+                .isEqualTo(DeadLetter.newBuilder()
+                        .setOriginalKey(ByteBuffer.wrap("p1".getBytes(StandardCharsets.UTF_8)))
+                        .setOriginalValue(ByteBuffer.wrap(new byte[] {0x7b, 0x22}))
+                        .setOriginalHeaders(List.of(
+                                new DeadLetterHeader("trace", ByteBuffer.wrap(new byte[] {1, 2})),
+                                new DeadLetterHeader("empty", null)))
+                        .setSourceTopic("fuseflow.preferences.v1")
+                        .setSourcePartition(3)
+                        .setSourceOffset(42L)
+                        .setSourceTimestamp(Instant.ofEpochMilli(1_000L))
+                        .setStage("trainer/decode-sample")
+                        .setReason(DeadLetterReason.OUT_OF_RANGE)
+                        .setMessage("weight 2.0 lies outside (0, 1]")
+                        .setFailedAt(AT)
+                        .build());
     }
 
     @Test
     void whatIsNotKnownStaysNullAndTheExceptionNamesItsCauses() {
-        Exception failure = new IllegalStateException("cannot decode", new UncheckedIOException("short read",
-                new IOException("stream closed")));
+        Exception failure = new IllegalStateException(
+                "cannot decode", new UncheckedIOException("short read", new IOException("stream closed")));
 
-        DeadLetter letter = DeadLetters.builder(new FailedRecord(null, null, null, null, null, null, null),
-                "stream-processors/produce", DeadLetterReason.PRODUCTION_FAILED, "refused", failure, AT)
-                .setProcessorNode("collect-and-emit").setTaskId("0_1").build();
+        DeadLetter letter = DeadLetters.builder(
+                        new FailedRecord(null, null, null, null, null, null, null),
+                        "stream-processors/produce",
+                        DeadLetterReason.PRODUCTION_FAILED,
+                        "refused",
+                        failure,
+                        AT)
+                .setProcessorNode("collect-and-emit")
+                .setTaskId("0_1")
+                .build();
 
         assertThat(letter.getOriginalKey()).isNull();
         assertThat(letter.getOriginalValue()).isNull();

@@ -9,12 +9,23 @@ import org.junit.jupiter.api.Test;
 
 class InMemorySchemaRegistryClientTest {
 
-    private static final Schema V1 = SchemaBuilder.record("R").namespace("x").fields()
-            .requiredString("a").endRecord();
-    private static final Schema V2_OPTIONAL_FIELD = SchemaBuilder.record("R").namespace("x").fields()
-            .requiredString("a").optionalString("b").endRecord();
-    private static final Schema V2_REQUIRED_FIELD = SchemaBuilder.record("R").namespace("x").fields()
-            .requiredString("a").requiredString("b").endRecord();
+    private static final Schema V1 = SchemaBuilder.record("R")
+            .namespace("x")
+            .fields()
+            .requiredString("a")
+            .endRecord();
+    private static final Schema V2_OPTIONAL_FIELD = SchemaBuilder.record("R")
+            .namespace("x")
+            .fields()
+            .requiredString("a")
+            .optionalString("b")
+            .endRecord();
+    private static final Schema V2_REQUIRED_FIELD = SchemaBuilder.record("R")
+            .namespace("x")
+            .fields()
+            .requiredString("a")
+            .requiredString("b")
+            .endRecord();
 
     @Test
     void sameSchemaSameIdAndVersionsCount() {
@@ -30,9 +41,12 @@ class InMemorySchemaRegistryClientTest {
     void backwardRefusesANewRequiredFieldWithA409() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
         registry.register("s", V1);
-        assertThat(registry.checkCompatibility("s", V2_REQUIRED_FIELD).compatible()).isFalse();
+        assertThat(registry.checkCompatibility("s", V2_REQUIRED_FIELD).compatible())
+                .isFalse();
         assertThatThrownBy(() -> registry.register("s", V2_REQUIRED_FIELD))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isIncompatibleSchema()).isTrue())
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.isIncompatibleSchema()).isTrue())
                 .hasMessageContaining("subject 's'");
     }
 
@@ -49,9 +63,13 @@ class InMemorySchemaRegistryClientTest {
     @Test
     void unknownThingsAre404sWithConfluentCodes() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        assertThatThrownBy(() -> registry.schemaById(99)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
-        assertThatThrownBy(() -> registry.latest("nope")).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
+        assertThatThrownBy(() -> registry.schemaById(99))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+        assertThatThrownBy(() -> registry.latest("nope"))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
     }
 }

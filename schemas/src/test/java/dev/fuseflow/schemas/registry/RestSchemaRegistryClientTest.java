@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,8 +61,8 @@ class RestSchemaRegistryClientTest {
     }
 
     private RestSchemaRegistryClient client(Map<String, Object> extra) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of("schema.registry.url", url(),
-                "retries.wait.ms", 1, "retries.max.wait.ms", 5));
+        Map<String, Object> config =
+                new HashMap<>(Map.of("schema.registry.url", url(), "retries.wait.ms", 1, "retries.max.wait.ms", 5));
         config.putAll(extra);
         return new RestSchemaRegistryClient(RegistryClientConfig.from(config));
     }
@@ -74,7 +76,8 @@ class RestSchemaRegistryClientTest {
         answer(503, "{\"error_code\":50301,\"message\":\"busy\"}");
         answer(500, "{\"error_code\":50001,\"message\":\"store error\"}");
         answer(200, "{\"id\":7}");
-        assertThat(client(Map.of()).register("s", GenerationEvent.getClassSchema())).isEqualTo(7);
+        assertThat(client(Map.of()).register("s", GenerationEvent.getClassSchema()))
+                .isEqualTo(7);
         assertThat(requests).hasSize(3).allMatch(r -> r.equals("POST /subjects/s/versions"));
     }
 
@@ -101,7 +104,8 @@ class RestSchemaRegistryClientTest {
                     assertThat(e.isIncompatibleSchema()).isTrue();
                     assertThat(e.errorCode()).isEqualTo(409);
                 })
-                .hasMessageContaining("subject 'orders-value'").hasMessageContaining("HTTP 409");
+                .hasMessageContaining("subject 'orders-value'")
+                .hasMessageContaining("HTTP 409");
         assertThat(requests).hasSize(1);
     }
 
@@ -122,8 +126,9 @@ class RestSchemaRegistryClientTest {
             deadPort = socket.getLocalPort();
         }
         answer(200, "{\"schema\":\"\\\"string\\\"\"}");
-        RestSchemaRegistryClient client = client(Map.of("schema.registry.url", "http://127.0.0.1:" + deadPort + "," + url()));
-        assertThat(client.schemaById(1).getType()).isEqualTo(org.apache.avro.Schema.Type.STRING);
+        RestSchemaRegistryClient client =
+                client(Map.of("schema.registry.url", "http://127.0.0.1:" + deadPort + "," + url()));
+        assertThat(client.schemaById(1).getType()).isEqualTo(Schema.Type.STRING);
     }
 
     @Test
@@ -132,29 +137,38 @@ class RestSchemaRegistryClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadPort = socket.getLocalPort();
         }
-        RestSchemaRegistryClient client = client(Map.of("schema.registry.url", "http://127.0.0.1:" + deadPort, "max.retries", 1));
+        RestSchemaRegistryClient client =
+                client(Map.of("schema.registry.url", "http://127.0.0.1:" + deadPort, "max.retries", 1));
         assertThatThrownBy(() -> client.schemaById(1))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isZero())
-                .hasMessageContaining("no answer from http://127.0.0.1:" + deadPort).hasCauseInstanceOf(IOException.class);
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.status()).isZero())
+                .hasMessageContaining("no answer from http://127.0.0.1:" + deadPort)
+                .hasCauseInstanceOf(IOException.class);
     }
 
     @Test
     void basicAuthIsSentOnEveryRequest() {
         answer(200, "[\"a\",\"b\"]");
-        List<String> subjects = client(Map.of("basic.auth.credentials.source", "USER_INFO",
-                "basic.auth.user.info", "app:secret")).subjects();
+        List<String> subjects = client(
+                        Map.of("basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "app:secret"))
+                .subjects();
         assertThat(subjects).containsExactly("a", "b");
         assertThat(authorizations).containsExactly("Basic YXBwOnNlY3JldA==");
     }
 
     @Test
     void schemaReferencesAreFetchedAndParsedFirst() {
-        answer(200, "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Outer\\\",\\\"namespace\\\":\\\"x\\\","
-                + "\\\"fields\\\":[{\\\"name\\\":\\\"inner\\\",\\\"type\\\":\\\"x.Inner\\\"}]}\","
-                + "\"references\":[{\"name\":\"x.Inner\",\"subject\":\"x.Inner\",\"version\":1}]}");
-        answer(200, "{\"subject\":\"x.Inner\",\"version\":1,\"id\":1,\"schema\":\"{\\\"type\\\":\\\"record\\\","
-                + "\\\"name\\\":\\\"Inner\\\",\\\"namespace\\\":\\\"x\\\",\\\"fields\\\":[]}\"}");
-        org.apache.avro.Schema outer = client(Map.of()).schemaById(2);
+        answer(
+                200,
+                "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Outer\\\",\\\"namespace\\\":\\\"x\\\","
+                        + "\\\"fields\\\":[{\\\"name\\\":\\\"inner\\\",\\\"type\\\":\\\"x.Inner\\\"}]}\","
+                        + "\"references\":[{\"name\":\"x.Inner\",\"subject\":\"x.Inner\",\"version\":1}]}");
+        answer(
+                200,
+                "{\"subject\":\"x.Inner\",\"version\":1,\"id\":1,\"schema\":\"{\\\"type\\\":\\\"record\\\","
+                        + "\\\"name\\\":\\\"Inner\\\",\\\"namespace\\\":\\\"x\\\",\\\"fields\\\":[]}\"}");
+        Schema outer = client(Map.of()).schemaById(2);
         assertThat(outer.getField("inner").schema().getFullName()).isEqualTo("x.Inner");
         assertThat(requests).containsExactly("GET /schemas/ids/2", "GET /subjects/x.Inner/versions/1");
     }
@@ -168,7 +182,9 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void aSubjectWithoutItsOwnLevelFallsBackToTheGlobalOne() {
-        answer(404, "{\"error_code\":40408,\"message\":\"Subject does not have subject-level compatibility configured\"}");
+        answer(
+                404,
+                "{\"error_code\":40408,\"message\":\"Subject does not have subject-level compatibility configured\"}");
         answer(200, "{\"compatibilityLevel\":\"BACKWARD\"}");
         assertThat(client(Map.of()).compatibility("s")).isEqualTo(CompatibilityLevel.BACKWARD);
     }

@@ -9,11 +9,19 @@ import dev.fuseflow.schemas.SampleRecords;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +38,8 @@ class SchemaEvolutionTest {
 
     @BeforeEach
     void client(EmbeddedStack stack) {
-        registry = new RestSchemaRegistryClient(RegistryClientConfig.from(Map.of("schema.registry.url", stack.schemaRegistryUrl())));
+        registry = new RestSchemaRegistryClient(
+                RegistryClientConfig.from(Map.of("schema.registry.url", stack.schemaRegistryUrl())));
         assertThat(registry.compatibility()).isEqualTo(CompatibilityLevel.BACKWARD);
     }
 
@@ -39,8 +48,13 @@ class SchemaEvolutionTest {
         String topic = "evolution-optional";
         String subject = topic + "-value";
         int v1 = registry.register(subject, V1);
-        Schema v2 = withField(V1, new Schema.Field("locale", Schema.createUnion(Schema.create(Schema.Type.NULL),
-                Schema.create(Schema.Type.STRING)), "BCP-47 locale of the conversation.", Schema.Field.NULL_DEFAULT_VALUE));
+        Schema v2 = withField(
+                V1,
+                new Schema.Field(
+                        "locale",
+                        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                        "BCP-47 locale of the conversation.",
+                        Schema.Field.NULL_DEFAULT_VALUE));
 
         assertThat(registry.checkCompatibility(subject, v2).compatible()).isTrue();
         int v2Id = registry.register(subject, v2);
@@ -74,17 +88,21 @@ class SchemaEvolutionTest {
                     assertThat(e.isIncompatibleSchema()).isTrue();
                     assertThat(e.subject()).isEqualTo(subject);
                 })
-                .hasMessageContaining("subject '" + subject + "'").hasMessageContaining("HTTP 409");
+                .hasMessageContaining("subject '" + subject + "'")
+                .hasMessageContaining("HTTP 409");
     }
 
     @Test
     void changingAFieldsTypeIsRejectedWith409() {
         String subject = "evolution-type-value";
         registry.register(subject, V1);
-        Schema v2 = replaceField(V1, "response", new Schema.Field("response", Schema.create(Schema.Type.INT), "now a number", null));
+        Schema v2 = replaceField(
+                V1, "response", new Schema.Field("response", Schema.create(Schema.Type.INT), "now a number", null));
 
         assertThatThrownBy(() -> registry.register(subject, v2))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.status()).isEqualTo(409));
     }
 
     @Test
@@ -95,12 +113,15 @@ class SchemaEvolutionTest {
         String subject = "evolution-removal-value";
         registry.register(subject, V1);
         Schema withoutResponse = replaceField(V1, "response", null);
-        assertThat(registry.checkCompatibility(subject, withoutResponse).compatible()).isTrue();
+        assertThat(registry.checkCompatibility(subject, withoutResponse).compatible())
+                .isTrue();
 
         registry.setCompatibility(subject, CompatibilityLevel.FULL);
         assertThat(registry.compatibility(subject)).isEqualTo(CompatibilityLevel.FULL);
         assertThatThrownBy(() -> registry.register(subject, withoutResponse))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.status()).isEqualTo(409));
     }
 
     @Test
@@ -111,9 +132,13 @@ class SchemaEvolutionTest {
                     assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
                 });
         assertThatThrownBy(() -> registry.latest("no-such-subject"))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.isNotFound()).isTrue());
         assertThatThrownBy(() -> registry.lookup("no-such-subject", V1))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.isNotFound()).isTrue());
     }
 
     @Test
@@ -154,14 +179,14 @@ class SchemaEvolutionTest {
     /** The event as a record of the evolved schema, through Avro's own schema resolution. */
     private static GenericRecord asGeneric(GenerationEvent event, Schema evolved) {
         try {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-            new org.apache.avro.specific.SpecificDatumWriter<GenerationEvent>(V1).write(event, encoder);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new SpecificDatumWriter<GenerationEvent>(V1).write(event, encoder);
             encoder.flush();
-            return new org.apache.avro.generic.GenericDatumReader<GenericRecord>(V1, evolved)
-                    .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new GenericDatumReader<GenericRecord>(V1, evolved)
+                    .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

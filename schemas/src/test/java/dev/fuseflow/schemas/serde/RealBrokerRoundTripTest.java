@@ -8,6 +8,7 @@ import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.SampleRecords;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -38,14 +40,22 @@ class RealBrokerRoundTripTest {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(name -> "roundtrip." + name);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             // As the catalogue specifies them (runtime's TopicProvisioner does the same for the services).
-            admin.createTopics(topics.all().stream().map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()),
-                    spec.replicationFactor()).configs(spec.configs())).toList()).all().get();
+            admin.createTopics(topics.all().stream()
+                            .map(spec -> new NewTopic(
+                                            spec.name(), Optional.of(spec.partitions()), spec.replicationFactor())
+                                    .configs(spec.configs()))
+                            .toList())
+                    .all()
+                    .get();
         }
         List<SpecificRecord> records = SampleRecords.oneOfEach();
         List<TopicSpec> specs = topics.all();
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", true);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(producerConfig(stack, "roundtrip"),
-                new StringSerializer(), configured(new KafkaAvroSerializer<>(), serdeConfig))) {
+        Map<String, Object> serdeConfig =
+                Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", true);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+                producerConfig(stack, "roundtrip"),
+                new StringSerializer(),
+                configured(new KafkaAvroSerializer<>(), serdeConfig))) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < records.size(); i++) {
@@ -66,9 +76,12 @@ class RealBrokerRoundTripTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "k", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", "not avro".getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", stack.schemaRegistryUrl());
         assertThatThrownBy(() -> readCommitted(stack, topic, serdeConfig, 1))
@@ -81,23 +94,34 @@ class RealBrokerRoundTripTest {
     }
 
     static Map<String, Object> producerConfig(EmbeddedStack stack, String transactionalId) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalId);
     }
 
-    static <S extends org.apache.kafka.common.serialization.Serializer<T>, T> S configured(S serializer, Map<String, ?> config) {
+    static <S extends Serializer<T>, T> S configured(S serializer, Map<String, ?> config) {
         serializer.configure(config, false);
         return serializer;
     }
 
-    static List<Object> readCommitted(EmbeddedStack stack, String topic, Map<String, Object> serdeConfig, int expected) {
+    static List<Object> readCommitted(
+            EmbeddedStack stack, String topic, Map<String, Object> serdeConfig, int expected) {
         KafkaAvroDeserializer<Object> deserializer = new KafkaAvroDeserializer<>();
         deserializer.configure(serdeConfig, false);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), deserializer)) {
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reader-" + topic,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                deserializer)) {
             consumer.subscribe(Set.of(topic));
             List<Object> values = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 30_000;

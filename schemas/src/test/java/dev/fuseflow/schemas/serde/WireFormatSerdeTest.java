@@ -8,10 +8,13 @@ import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.registry.InMemorySchemaRegistryClient;
+import dev.fuseflow.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -43,18 +46,22 @@ class WireFormatSerdeTest {
         deserializer.configure(Map.of("schema.registry.url", "mock://" + SCOPE, "specific.avro.reader", "true"), false);
         for (SpecificRecord record : SampleRecords.oneOfEach()) {
             String topic = "topic-" + record.getSchema().getName();
-            assertThat(deserializer.deserialize(topic, serializer.serialize(topic, record))).isEqualTo(record);
+            assertThat(deserializer.deserialize(topic, serializer.serialize(topic, record)))
+                    .isEqualTo(record);
         }
         for (Object signal : SampleRecords.everySignal()) {
             FeedbackEvent feedback = SampleRecords.feedback(2, signal);
-            assertThat(deserializer.deserialize("fb", serializer.serialize("fb", feedback))).isEqualTo(feedback);
+            assertThat(deserializer.deserialize("fb", serializer.serialize("fb", feedback)))
+                    .isEqualTo(feedback);
         }
     }
 
     @Test
     void bytesAreMagicByteThenBigEndianIdThenAvroBody() {
         byte[] bytes = serializer().serialize(TOPIC, SampleRecords.generation(1));
-        int id = InMemorySchemaRegistryClient.scope(SCOPE).latest(TOPIC + "-value").id();
+        int id = InMemorySchemaRegistryClient.scope(SCOPE)
+                .latest(TOPIC + "-value")
+                .id();
         assertThat(bytes[0]).isEqualTo(WireFormat.MAGIC_BYTE);
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
         assertThat(bytes.length).isGreaterThan(WireFormat.HEADER_SIZE);
@@ -86,8 +93,13 @@ class WireFormatSerdeTest {
     @Test
     void recordNameStrategyRegistersUnderTheRecordsFullName() {
         KafkaAvroSerializer<SpecificRecord> serializer = new KafkaAvroSerializer<>();
-        serializer.configure(Map.of("schema.registry.url", "mock://" + SCOPE,
-                "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"), false);
+        serializer.configure(
+                Map.of(
+                        "schema.registry.url",
+                        "mock://" + SCOPE,
+                        "value.subject.name.strategy",
+                        "io.confluent.kafka.serializers.subject.RecordNameStrategy"),
+                false);
         serializer.serialize("a", SampleRecords.generation(1));
         serializer.serialize("b", SampleRecords.generation(2));
         assertThat(InMemorySchemaRegistryClient.scope(SCOPE).subjects())
@@ -100,7 +112,9 @@ class WireFormatSerdeTest {
         serializer.configure(Map.of("schema.registry.url", "mock://" + SCOPE, "auto.register.schemas", "false"), false);
         assertThatThrownBy(() -> serializer.serialize(TOPIC, SampleRecords.generation(1)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("topic 't'").hasMessageContaining("subject 't-value'").hasMessageContaining("not found");
+                .hasMessageContaining("topic 't'")
+                .hasMessageContaining("subject 't-value'")
+                .hasMessageContaining("not found");
     }
 
     @Test
@@ -108,8 +122,15 @@ class WireFormatSerdeTest {
         InMemorySchemaRegistryClient registry = InMemorySchemaRegistryClient.scope(SCOPE);
         int id = registry.register(TOPIC + "-value", GenerationEvent.getClassSchema());
         KafkaAvroSerializer<SpecificRecord> serializer = new KafkaAvroSerializer<>();
-        serializer.configure(Map.of("schema.registry.url", "mock://" + SCOPE, "auto.register.schemas", false,
-                "use.latest.version", true), false);
+        serializer.configure(
+                Map.of(
+                        "schema.registry.url",
+                        "mock://" + SCOPE,
+                        "auto.register.schemas",
+                        false,
+                        "use.latest.version",
+                        true),
+                false);
         byte[] bytes = serializer.serialize(TOPIC, SampleRecords.generation(1));
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
     }
@@ -119,24 +140,28 @@ class WireFormatSerdeTest {
         KafkaAvroSerializer<Object> serializer = new KafkaAvroSerializer<>();
         serializer.configure(CONFIG, false);
         assertThatThrownBy(() -> serializer.serialize(TOPIC, "plain string"))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("java.lang.String is not an Avro record");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("java.lang.String is not an Avro record");
     }
 
     @Test
     void emptyAndShortInputNameTheirLength() {
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, new byte[0]))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("topic 't'").hasMessageContaining("0 bytes").hasMessageContaining("header");
+                .hasMessageContaining("topic 't'")
+                .hasMessageContaining("0 bytes")
+                .hasMessageContaining("header");
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, new byte[] {0, 0, 1}))
                 .hasMessageContaining("3 bytes, fewer than the 5-byte header");
     }
 
     @Test
     void aMissingMagicByteNamesTheByteSeen() {
-        byte[] json = "{\"eventId\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] json = "{\"eventId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, json))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("unknown magic byte 0x7b (expected 0x00)").hasMessageContaining("topic 't'")
+                .hasMessageContaining("unknown magic byte 0x7b (expected 0x00)")
+                .hasMessageContaining("topic 't'")
                 .hasMessageContaining(json.length + " bytes");
     }
 
@@ -145,8 +170,9 @@ class WireFormatSerdeTest {
         byte[] bytes = {0, 0, 0, 0x30, 0x39, 2, 'h', 'i'};
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, bytes))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("schema id 12345 is unknown").hasMessageContaining("8 bytes, schema id 12345")
-                .hasCauseInstanceOf(dev.fuseflow.schemas.registry.SchemaRegistryException.class);
+                .hasMessageContaining("schema id 12345 is unknown")
+                .hasMessageContaining("8 bytes, schema id 12345")
+                .hasCauseInstanceOf(SchemaRegistryException.class);
     }
 
     @Test
@@ -155,7 +181,8 @@ class WireFormatSerdeTest {
         byte[] truncated = Arrays.copyOf(full, full.length - 10);
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, truncated))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("truncated or corrupt").hasMessageContaining("topic 't'")
+                .hasMessageContaining("truncated or corrupt")
+                .hasMessageContaining("topic 't'")
                 .hasMessageContaining(truncated.length + " bytes, schema id");
     }
 
@@ -164,7 +191,8 @@ class WireFormatSerdeTest {
         byte[] full = serializer().serialize(TOPIC, SampleRecords.preference(1));
         byte[] longer = Arrays.copyOf(full, full.length + 3);
         assertThatThrownBy(() -> deserializer().deserialize(TOPIC, longer))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("bytes are left over");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("bytes are left over");
     }
 
     @Test
@@ -179,7 +207,7 @@ class WireFormatSerdeTest {
     @Test
     void corruptBodiesNeverDeserializeSilently() {
         byte[] valid = serializer().serialize(TOPIC, SampleRecords.preference(1));
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         int failures = 0;
         for (int trial = 0; trial < 200; trial++) {
             byte[] corrupt = valid.clone();
@@ -204,17 +232,24 @@ class WireFormatSerdeTest {
         byte[] sameSchema = serializer().serialize(TOPIC, event);
         KafkaAvroDeserializer<GenerationEvent> deserializer = new KafkaAvroDeserializer<>(GenerationEvent.class);
         deserializer.configure(CONFIG, false);
-        assertThat(deserializer.bodyInReaderSchema(sameSchema)).as("before the schema id was read").isEmpty();
+        assertThat(deserializer.bodyInReaderSchema(sameSchema))
+                .as("before the schema id was read")
+                .isEmpty();
 
         assertThat(deserializer.deserialize(TOPIC, sameSchema)).isEqualTo(event);
         byte[] body = deserializer.bodyInReaderSchema(sameSchema).orElseThrow();
         assertThat(body).isEqualTo(Arrays.copyOfRange(sameSchema, WireFormat.HEADER_SIZE, sameSchema.length));
-        assertThat(new SpecificDatumReader<>(GenerationEvent.class).read(null, DecoderFactory.get().binaryDecoder(body, null)))
+        assertThat(new SpecificDatumReader<>(GenerationEvent.class)
+                        .read(null, DecoderFactory.get().binaryDecoder(body, null)))
                 .isEqualTo(event);
 
         // A producer on a newer schema (one more field, with a default): its body is not in the reader's schema.
-        Schema evolved = new Schema.Parser().parse(GenerationEvent.getClassSchema().toString()
-                .replaceFirst("\"fields\":\\[", "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\",\"default\":\"t\"},"));
+        Schema evolved = new Schema.Parser()
+                .parse(GenerationEvent.getClassSchema()
+                        .toString()
+                        .replaceFirst(
+                                "\"fields\":\\[",
+                                "\"fields\":[{\"name\":\"tenant\",\"type\":\"string\",\"default\":\"t\"},"));
         ByteArrayOutputStream v1 = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(v1, null);
         new SpecificDatumWriter<>(GenerationEvent.class).write(event, encoder);

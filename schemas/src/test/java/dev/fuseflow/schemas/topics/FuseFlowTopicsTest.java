@@ -11,16 +11,22 @@ class FuseFlowTopicsTest {
 
     @Test
     void defaultsAreTheDesignNames() {
-        assertThat(FuseFlowTopics.defaults().all()).extracting(TopicSpec::name).containsExactly(
-                "fuseflow.generations.v1", "fuseflow.feedback.v1", "fuseflow.preferences.v1", "fuseflow.dlq.v1",
-                "fuseflow.model-versions.v1");
+        assertThat(FuseFlowTopics.defaults().all())
+                .extracting(TopicSpec::name)
+                .containsExactly(
+                        "fuseflow.generations.v1",
+                        "fuseflow.feedback.v1",
+                        "fuseflow.preferences.v1",
+                        "fuseflow.dlq.v1",
+                        "fuseflow.model-versions.v1");
     }
 
     @Test
     void modelVersionsAreCompactedAndEventsExpire() {
         FuseFlowTopics topics = FuseFlowTopics.defaults();
         assertThat(topics.modelVersions().configs()).containsEntry("cleanup.policy", "compact");
-        assertThat(topics.preferences().configs()).containsEntry("cleanup.policy", "delete")
+        assertThat(topics.preferences().configs())
+                .containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
     }
 

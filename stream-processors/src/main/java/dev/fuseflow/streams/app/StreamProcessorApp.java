@@ -29,8 +29,11 @@ public final class StreamProcessorApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final OpsHttpServer http;
 
-    private StreamProcessorApp(KafkaStreams streams, PrometheusMeterRegistry meters, KafkaStreamsMetrics streamsMetrics,
-                               OpsHttpServer http) {
+    private StreamProcessorApp(
+            KafkaStreams streams,
+            PrometheusMeterRegistry meters,
+            KafkaStreamsMetrics streamsMetrics,
+            OpsHttpServer http) {
         this.streams = streams;
         this.meters = meters;
         this.streamsMetrics = streamsMetrics;
@@ -56,8 +59,9 @@ public final class StreamProcessorApp implements AutoCloseable {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();
-        OpsHttpServer http = config.metricsPort() < 0 ? null : OpsHttpServer.start(config.metricsPort(), meters,
-                () -> health(streams));
+        OpsHttpServer http = config.metricsPort() < 0
+                ? null
+                : OpsHttpServer.start(config.metricsPort(), meters, () -> health(streams));
         if (http != null) {
             LOG.info("Metrics at http://0.0.0.0:{}/metrics, health at /health", http.port());
         }
@@ -66,7 +70,8 @@ public final class StreamProcessorApp implements AutoCloseable {
 
     private static OpsHttpServer.Health health(KafkaStreams streams) {
         KafkaStreams.State state = streams.state();
-        return new OpsHttpServer.Health(state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING,
+        return new OpsHttpServer.Health(
+                state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING,
                 "kafka streams " + state);
     }
 
@@ -91,8 +96,12 @@ public final class StreamProcessorApp implements AutoCloseable {
 
     private static void logEffectiveConfiguration(StreamProcessorConfig config, Properties properties) {
         StringBuilder text = new StringBuilder("Effective configuration:\n");
-        new TreeMap<>(properties).forEach((k, v) -> text.append("  ").append(k).append(" = ")
-                .append(SECRET.matcher(k.toString()).matches() ? "[hidden]" : v).append('\n'));
+        new TreeMap<>(properties)
+                .forEach((k, v) -> text.append("  ")
+                        .append(k)
+                        .append(" = ")
+                        .append(SECRET.matcher(k.toString()).matches() ? "[hidden]" : v)
+                        .append('\n'));
         text.append("  topology = ").append(config.topology());
         LOG.info(text.toString());
     }

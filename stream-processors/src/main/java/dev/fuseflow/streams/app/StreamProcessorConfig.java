@@ -54,10 +54,20 @@ import java.util.Objects;
  * @param kafkaClientSettings the security settings' client properties, then the {@code kafka.*} passthrough (prefix removed)
  * @param serdeSettings       the registry's security properties, the {@code serde.*} passthrough and the registry URL
  */
-public record StreamProcessorConfig(String applicationId, String bootstrapServers, Path stateDir, int standbyReplicas,
-                                    int streamThreads, Duration commitInterval, int replicationFactor, int metricsPort,
-                                    Map<String, String> kafkaClientSettings, Map<String, String> serdeSettings,
-                                    TopologySettings topology) {
+// More than eight components: built in one place, from the declared settings by key (from()).
+@SuppressWarnings("checkstyle:RecordComponentNumber")
+public record StreamProcessorConfig(
+        String applicationId,
+        String bootstrapServers,
+        Path stateDir,
+        int standbyReplicas,
+        int streamThreads,
+        Duration commitInterval,
+        int replicationFactor,
+        int metricsPort,
+        Map<String, String> kafkaClientSettings,
+        Map<String, String> serdeSettings,
+        TopologySettings topology) {
 
     /** Every key with a default, and the default: {@link StreamProcessorSettings#ALL}'s. */
     public static final Map<String, String> DEFAULTS = ALL.defaults();
@@ -75,17 +85,29 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
     }
 
     public static StreamProcessorConfig from(Settings s) {
-        TopologySettings topology = topology(s, scoring(s), new WeightPolicy(s.get(HALF_CONFIDENCE_SIGNALS), s.get(FULL_WEIGHT_GAP),
-                s.get(MIN_WEIGHT)), new EmissionPolicy(s.get(MIN_REWARD_GAP), s.get(MAX_VERSION_LAG)));
+        TopologySettings topology = topology(
+                s,
+                scoring(s),
+                new WeightPolicy(s.get(HALF_CONFIDENCE_SIGNALS), s.get(FULL_WEIGHT_GAP), s.get(MIN_WEIGHT)),
+                new EmissionPolicy(s.get(MIN_REWARD_GAP), s.get(MAX_VERSION_LAG)));
         ClientSecurity security = ClientSecurity.from(s.asMap());
         Map<String, String> serde = new LinkedHashMap<>(security.registryProperties());
         serde.putAll(s.passthrough("serde.", ALL, Map.of()));
         serde.put(SCHEMA_REGISTRY_URL.key(), s.get(SCHEMA_REGISTRY_URL));
         Map<String, String> kafka = new LinkedHashMap<>(security.kafkaProperties());
         kafka.putAll(s.passthrough("kafka.", ALL, Map.of()));
-        return new StreamProcessorConfig(s.get(APPLICATION_ID), s.get(BOOTSTRAP_SERVERS), s.get(STATE_DIR), s.get(NUM_STANDBY_REPLICAS),
-                s.get(NUM_STREAM_THREADS), Duration.ofMillis(s.get(COMMIT_INTERVAL_MS)), s.get(REPLICATION_FACTOR), s.get(METRICS_PORT),
-                kafka, serde, topology);
+        return new StreamProcessorConfig(
+                s.get(APPLICATION_ID),
+                s.get(BOOTSTRAP_SERVERS),
+                s.get(STATE_DIR),
+                s.get(NUM_STANDBY_REPLICAS),
+                s.get(NUM_STREAM_THREADS),
+                Duration.ofMillis(s.get(COMMIT_INTERVAL_MS)),
+                s.get(REPLICATION_FACTOR),
+                s.get(METRICS_PORT),
+                kafka,
+                serde,
+                topology);
     }
 
     private static ScoringPolicy scoring(Settings s) {
@@ -97,11 +119,14 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
         double down = s.get(THUMBS_DOWN);
         double prior = s.get(BRADLEY_TERRY_PRIOR);
         int iterations = s.get(BRADLEY_TERRY_ITERATIONS);
-        return Settings.relating(() -> new ScoringPolicy(rewardModel, rating, thumbs, pairwise, up, down, prior, iterations),
-                THUMBS_UP, THUMBS_DOWN);
+        return Settings.relating(
+                () -> new ScoringPolicy(rewardModel, rating, thumbs, pairwise, up, down, prior, iterations),
+                THUMBS_UP,
+                THUMBS_DOWN);
     }
 
-    private static TopologySettings topology(Settings s, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission) {
+    private static TopologySettings topology(
+            Settings s, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission) {
         int maxTextBytes = s.get(MAX_TEXT_BYTES);
         Duration reference = s.get(REFERENCE_WINDOW);
         Duration inactivity = s.get(INACTIVITY_WINDOW);
@@ -110,7 +135,20 @@ public record StreamProcessorConfig(String applicationId, String bootstrapServer
         int maxEvents = s.get(MAX_EVENTS_PER_PROMPT);
         int maxOutput = s.get(MAX_OUTPUT_BYTES);
         var topics = SharedSettings.topics(s);
-        return Settings.relating(() -> new TopologySettings(topics, scoring, weights, emission, maxTextBytes, reference, inactivity,
-                lateRetention, punctuation, maxEvents, maxOutput), INACTIVITY_WINDOW, REFERENCE_WINDOW);
+        return Settings.relating(
+                () -> new TopologySettings(
+                        topics,
+                        scoring,
+                        weights,
+                        emission,
+                        maxTextBytes,
+                        reference,
+                        inactivity,
+                        lateRetention,
+                        punctuation,
+                        maxEvents,
+                        maxOutput),
+                INACTIVITY_WINDOW,
+                REFERENCE_WINDOW);
     }
 }

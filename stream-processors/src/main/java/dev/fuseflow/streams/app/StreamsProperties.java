@@ -18,8 +18,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StreamsProperties {
 
-    private StreamsProperties() {
-    }
+    private StreamsProperties() {}
 
     public static Properties of(StreamProcessorConfig config, MeterRegistry meters) {
         Map<String, Object> fuseflow = fuseflowProperties(config, meters);
@@ -68,8 +67,11 @@ public final class StreamsProperties {
         for (String key : passthrough.keySet()) {
             if (fuseflow.containsKey(key)) {
                 Object value = fuseflow.get(key);
-                throw Settings.conflict(prefix + key, key + ", which FuseFlow sets to "
-                        + (value instanceof Class<?> type ? type.getSimpleName() : value), "remove " + prefix + key);
+                throw Settings.conflict(
+                        prefix + key,
+                        key + ", which FuseFlow sets to "
+                                + (value instanceof Class<?> type ? type.getSimpleName() : value),
+                        "remove " + prefix + key);
             }
         }
     }

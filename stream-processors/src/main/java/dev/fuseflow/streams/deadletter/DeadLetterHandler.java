@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Metrics;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Configured from the Streams properties: {@link #DLQ_TOPIC}, the serde's registry settings and,
  * optionally, a Micrometer registry under {@link #METER_REGISTRY}.
  */
-public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler,
-        ProductionExceptionHandler {
+public final class DeadLetterHandler
+        implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
 
     public static final String DLQ_TOPIC = "fuseflow.dlq.topic";
     public static final String METER_REGISTRY = "fuseflow.meter.registry";
@@ -63,23 +64,36 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     }
 
     @Override
-    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                                                                Exception exception) {
-        return DeserializationExceptionHandler.Response.resume(deadLetter(context, "deserialize",
-                DeadLetterReason.DESERIALIZATION_FAILED, "the value cannot be read as the topic's Avro contract: "
-                        + exception.getMessage(), exception));
+    public DeserializationExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        return DeserializationExceptionHandler.Response.resume(deadLetter(
+                context,
+                "deserialize",
+                DeadLetterReason.DESERIALIZATION_FAILED,
+                "the value cannot be read as the topic's Avro contract: " + exception.getMessage(),
+                exception));
     }
 
     @Override
-    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    public ProcessingExceptionHandler.Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (exception instanceof InvalidEventException invalid) {
-            return ProcessingExceptionHandler.Response.resume(deadLetter(context, context.processorNodeId(), invalid.reason(),
-                    invalid.getMessage(), null));
+            return ProcessingExceptionHandler.Response.resume(
+                    deadLetter(context, context.processorNodeId(), invalid.reason(), invalid.getMessage(), null));
         }
-        LOG.error("Processing failed at {} for {}-{}@{}; dead-lettering the record", context.processorNodeId(), context.topic(),
-                context.partition(), context.offset(), exception);
-        return ProcessingExceptionHandler.Response.resume(deadLetter(context, context.processorNodeId(),
-                DeadLetterReason.PROCESSING_FAILED, "processing failed: " + exception, exception));
+        LOG.error(
+                "Processing failed at {} for {}-{}@{}; dead-lettering the record",
+                context.processorNodeId(),
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                exception);
+        return ProcessingExceptionHandler.Response.resume(deadLetter(
+                context,
+                context.processorNodeId(),
+                DeadLetterReason.PROCESSING_FAILED,
+                "processing failed: " + exception,
+                exception));
     }
 
     /**
@@ -89,18 +103,26 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
      * dead letter goes through a producer of its own: at least once, outside the transaction.
      */
     @Override
-    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-                                                           Exception exception) {
+    public ProductionExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         String problem = exception instanceof RecordTooLargeException
-                ? "the output record for '" + record.topic() + "' is too large for the broker (" + size(record) + " bytes)"
+                ? "the output record for '" + record.topic() + "' is too large for the broker (" + size(record)
+                        + " bytes)"
                 : "the output record for '" + record.topic() + "' could not be written: " + exception;
-        ownProducer().send(deadLetter(context, "produce", DeadLetterReason.PRODUCTION_FAILED, problem, exception).get(0),
-                (metadata, failure) -> {
-                    if (failure != null) {
-                        LOG.error("Could not dead-letter a refused output record from {}-{}@{}: {}", context.topic(),
-                                context.partition(), context.offset(), failure.toString());
-                    }
-                });
+        ownProducer()
+                .send(
+                        deadLetter(context, "produce", DeadLetterReason.PRODUCTION_FAILED, problem, exception)
+                                .get(0),
+                        (metadata, failure) -> {
+                            if (failure != null) {
+                                LOG.error(
+                                        "Could not dead-letter a refused output record from {}-{}@{}: {}",
+                                        context.topic(),
+                                        context.partition(),
+                                        context.offset(),
+                                        failure.toString());
+                            }
+                        });
         return ProductionExceptionHandler.Response.resume();
     }
 
@@ -127,29 +149,49 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     }
 
     @Override
-    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
-                                                                        Exception exception, SerializationExceptionOrigin origin) {
-        return ProductionExceptionHandler.Response.resume(deadLetter(context, "serialize", DeadLetterReason.PRODUCTION_FAILED,
-                "the output " + origin.name().toLowerCase(java.util.Locale.ROOT) + " for '" + record.topic()
-                        + "' could not be serialized: " + exception.getMessage(), exception));
+    public ProductionExceptionHandler.Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
+        return ProductionExceptionHandler.Response.resume(deadLetter(
+                context,
+                "serialize",
+                DeadLetterReason.PRODUCTION_FAILED,
+                "the output " + origin.name().toLowerCase(Locale.ROOT) + " for '" + record.topic()
+                        + "' could not be serialized: " + exception.getMessage(),
+                exception));
     }
 
-    private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String step, DeadLetterReason reason,
-                                                           String message, Exception exception) {
-        DeadLetter letter = DeadLetters.builder(failedRecord(context), STAGE_PREFIX + step, reason, message, exception, Instant.now())
+    private List<ProducerRecord<byte[], byte[]>> deadLetter(
+            ErrorHandlerContext context, String step, DeadLetterReason reason, String message, Exception exception) {
+        DeadLetter letter = DeadLetters.builder(
+                        failedRecord(context), STAGE_PREFIX + step, reason, message, exception, Instant.now())
                 .setProcessorNode(context.processorNodeId())
                 .setTaskId(context.taskId() == null ? null : context.taskId().toString())
                 .build();
-        meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", reason.name()).increment();
-        LOG.debug("Dead letter {} from {}-{}@{}: {}", reason, context.topic(), context.partition(), context.offset(), message);
+        meters.counter("fuseflow_dlq_records", "stage", letter.getStage(), "reason", reason.name())
+                .increment();
+        LOG.debug(
+                "Dead letter {} from {}-{}@{}: {}",
+                reason,
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                message);
         return List.of(new ProducerRecord<>(topic, null, context.sourceRawKey(), serializer.serialize(topic, letter)));
     }
 
     /** The source record as Streams knows it; a negative partition, offset or timestamp means none. */
     private static FailedRecord failedRecord(ErrorHandlerContext context) {
-        return new FailedRecord(context.topic(), context.partition() < 0 ? null : context.partition(),
-                context.offset() < 0 ? null : context.offset(), context.timestamp() < 0 ? null : context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(), context.headers());
+        return new FailedRecord(
+                context.topic(),
+                context.partition() < 0 ? null : context.partition(),
+                context.offset() < 0 ? null : context.offset(),
+                context.timestamp() < 0 ? null : context.timestamp(),
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                context.headers());
     }
 
     private static int size(ProducerRecord<byte[], byte[]> record) {

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class Agreement {
 
-    private Agreement() {
-    }
+    private Agreement() {}
 
     public static double between(ResponseScore chosen, ResponseScore rejected, List<Comparison> comparisons) {
         double agreeing = 0;

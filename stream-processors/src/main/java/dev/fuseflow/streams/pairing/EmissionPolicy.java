@@ -12,7 +12,8 @@ import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_REWARD_GAP
  */
 public record EmissionPolicy(double minRewardGap, int maxVersionLag) {
 
-    public static final EmissionPolicy DEFAULT = new EmissionPolicy(MIN_REWARD_GAP.defaultValue(), MAX_VERSION_LAG.defaultValue());
+    public static final EmissionPolicy DEFAULT =
+            new EmissionPolicy(MIN_REWARD_GAP.defaultValue(), MAX_VERSION_LAG.defaultValue());
 
     public EmissionPolicy {
         MIN_REWARD_GAP.require("minimum reward gap", minRewardGap);

@@ -51,21 +51,28 @@ public final class SampleBuilder {
      * A decided sample: its id is known at once, the record is only built when someone needs it
      * (a sample that was already emitted is not rebuilt).
      */
-    public record Decision(String sampleId, Supplier<PreferenceSample> sample) {
-    }
+    public record Decision(String sampleId, Supplier<PreferenceSample> sample) {}
 
     /**
      * @param newestPublished newest PUBLISHED version per target model name (from model-versions)
      */
-    public Optional<PreferenceSample> build(String promptId, Collection<GenerationEvent> generations,
-                                            Collection<FeedbackEvent> feedback, Map<String, Long> newestPublished) {
-        return decide(promptId, generations, feedback, newestPublished).map(d -> d.sample().get());
+    public Optional<PreferenceSample> build(
+            String promptId,
+            Collection<GenerationEvent> generations,
+            Collection<FeedbackEvent> feedback,
+            Map<String, Long> newestPublished) {
+        return decide(promptId, generations, feedback, newestPublished)
+                .map(d -> d.sample().get());
     }
 
     /** Like {@link #build}, with the record built lazily. */
-    public Optional<Decision> decide(String promptId, Collection<GenerationEvent> generations,
-                                     Collection<FeedbackEvent> feedback, Map<String, Long> newestPublished) {
-        if (!enoughResponses(generations, newestPublished) || !enoughNamedResponses(generations, feedback, newestPublished)) {
+    public Optional<Decision> decide(
+            String promptId,
+            Collection<GenerationEvent> generations,
+            Collection<FeedbackEvent> feedback,
+            Map<String, Long> newestPublished) {
+        if (!enoughResponses(generations, newestPublished)
+                || !enoughNamedResponses(generations, feedback, newestPublished)) {
             return Optional.empty();
         }
         Set<String> ids = new HashSet<>();
@@ -90,8 +97,15 @@ public final class SampleBuilder {
         return SampleSelector.select(sources, targets, emission.minRewardGap()).map(selection -> {
             List<String> feedbackIds = usedFeedback(selection);
             String sampleId = SampleIds.of(promptId, selection, feedbackIds);
-            return new Decision(sampleId, () -> toSample(promptId, sampleId, selection, feedbackIds,
-                    ResponseScorer.comparisons(ids, feedbackList), feedbackList));
+            return new Decision(
+                    sampleId,
+                    () -> toSample(
+                            promptId,
+                            sampleId,
+                            selection,
+                            feedbackIds,
+                            ResponseScorer.comparisons(ids, feedbackList),
+                            feedbackList));
         });
     }
 
@@ -122,8 +136,10 @@ public final class SampleBuilder {
      * has no score. Most events of a prompt arrive before its sample can exist, and this spares them
      * the scoring.
      */
-    private boolean enoughNamedResponses(Collection<GenerationEvent> generations, Collection<FeedbackEvent> feedback,
-                                         Map<String, Long> newestPublished) {
+    private boolean enoughNamedResponses(
+            Collection<GenerationEvent> generations,
+            Collection<FeedbackEvent> feedback,
+            Map<String, Long> newestPublished) {
         Set<String> named = new HashSet<>();
         for (FeedbackEvent f : feedback) {
             named.addAll(NamedResponses.of(f));
@@ -144,12 +160,19 @@ public final class SampleBuilder {
         return newest != null && version != null && version < newest - emission.maxVersionLag();
     }
 
-    private PreferenceSample toSample(String promptId, String sampleId, Selection selection, List<String> feedbackIds,
-                                      List<Comparison> comparisons, List<FeedbackEvent> feedback) {
-        List<Candidate> chosen = List.of(selection.sourceChosen(), selection.targetChosen(), selection.targetRejected());
+    private PreferenceSample toSample(
+            String promptId,
+            String sampleId,
+            Selection selection,
+            List<String> feedbackIds,
+            List<Comparison> comparisons,
+            List<FeedbackEvent> feedback) {
+        List<Candidate> chosen =
+                List.of(selection.sourceChosen(), selection.targetChosen(), selection.targetRejected());
         SortedSet<String> givers = new TreeSet<>();
         chosen.forEach(c -> givers.addAll(c.score().givers()));
-        double agreement = Agreement.between(selection.targetChosen().score(), selection.targetRejected().score(), comparisons);
+        double agreement = Agreement.between(
+                selection.targetChosen().score(), selection.targetRejected().score(), comparisons);
         double gap = selection.rewardGap();
         Evidence evidence = Evidence.newBuilder()
                 .setSignalCount(feedbackIds.size())
@@ -164,9 +187,11 @@ public final class SampleBuilder {
                 .setSampleId(sampleId)
                 .setPromptId(promptId)
                 .setPrompt(targetChosen.getPrompt())
-                .setSourceChosen(new SourceResponse(selection.sourceChosen().generationId(),
+                .setSourceChosen(new SourceResponse(
+                        selection.sourceChosen().generationId(),
                         selection.sourceChosen().generation().getResponse(),
-                        selection.sourceChosen().generation().getModel().getName(), selection.sourceChosen().reward()))
+                        selection.sourceChosen().generation().getModel().getName(),
+                        selection.sourceChosen().reward()))
                 .setTargetChosen(target(selection.targetChosen()))
                 .setTargetRejected(target(selection.targetRejected()))
                 .setWeight(weights.weight(feedbackIds.size(), agreement, gap))
@@ -176,14 +201,21 @@ public final class SampleBuilder {
     }
 
     private static TargetResponse target(Candidate candidate) {
-        return new TargetResponse(candidate.generationId(), candidate.generation().getResponse(),
-                candidate.generation().getModel().getTargetVersion(), candidate.reward());
+        return new TargetResponse(
+                candidate.generationId(),
+                candidate.generation().getResponse(),
+                candidate.generation().getModel().getTargetVersion(),
+                candidate.reward());
     }
 
     /** The newest event time among the evidence: deterministic, unlike the wall clock. */
     private static Instant latest(List<Candidate> chosen, List<FeedbackEvent> feedback, Set<String> usedFeedback) {
-        return Stream.concat(chosen.stream().map(c -> c.generation().getCreatedAt()),
-                        feedback.stream().filter(f -> usedFeedback.contains(f.getEventId())).map(FeedbackEvent::getCreatedAt))
-                .max(Instant::compareTo).orElseThrow();
+        return Stream.concat(
+                        chosen.stream().map(c -> c.generation().getCreatedAt()),
+                        feedback.stream()
+                                .filter(f -> usedFeedback.contains(f.getEventId()))
+                                .map(FeedbackEvent::getCreatedAt))
+                .max(Instant::compareTo)
+                .orElseThrow();
     }
 }

@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class SampleIds {
 
-    private SampleIds() {
-    }
+    private SampleIds() {}
 
     /** One digest per thread: looking the algorithm up for every decision showed in the stream thread's profile. */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
@@ -39,8 +38,9 @@ public final class SampleIds {
     private static void update(MessageDigest digest, String part) {
         byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
         // A length prefix keeps ("ab","c") and ("a","bc") apart.
-        digest.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16),
-            (byte) (bytes.length >>> 8), (byte) bytes.length});
+        digest.update(new byte[] {
+            (byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8), (byte) bytes.length
+        });
         digest.update(bytes);
     }
 }

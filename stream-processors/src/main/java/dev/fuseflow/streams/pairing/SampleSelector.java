@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class SampleSelector {
 
-    private SampleSelector() {
-    }
+    private SampleSelector() {}
 
     public static Optional<Selection> select(List<Candidate> sources, List<Candidate> targets, double minRewardGap) {
         if (sources.isEmpty() || targets.size() < 2) {
@@ -19,7 +18,10 @@ public final class SampleSelector {
         }
         Candidate bestSource = sources.stream().min(Candidate.BEST_FIRST).orElseThrow();
         Candidate bestTarget = targets.stream().min(Candidate.BEST_FIRST).orElseThrow();
-        Candidate worstTarget = targets.stream().filter(t -> t != bestTarget).min(Candidate.WORST_FIRST).orElseThrow();
+        Candidate worstTarget = targets.stream()
+                .filter(t -> t != bestTarget)
+                .min(Candidate.WORST_FIRST)
+                .orElseThrow();
         Selection selection = new Selection(bestSource, bestTarget, worstTarget);
         return selection.rewardGap() >= minRewardGap ? Optional.of(selection) : Optional.empty();
     }

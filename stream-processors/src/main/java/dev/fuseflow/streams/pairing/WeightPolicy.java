@@ -5,7 +5,7 @@ import static dev.fuseflow.streams.config.StreamProcessorSettings.HALF_CONFIDENC
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_WEIGHT;
 
 /**
- * How much a sample counts in the trainer's weighted loss (README, "Sample weight"):
+ * How much a sample counts in the trainer's weighted loss (docs/architecture.md, "Emission and sample weight"):
  *
  * <pre>
  *   weight = clamp( n / (n + halfConfidenceSignals)      -- more signals, more confidence
@@ -19,8 +19,8 @@ import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_WEIGHT;
  */
 public record WeightPolicy(double halfConfidenceSignals, double fullWeightGap, double minWeight) {
 
-    public static final WeightPolicy DEFAULT = new WeightPolicy(HALF_CONFIDENCE_SIGNALS.defaultValue(), FULL_WEIGHT_GAP.defaultValue(),
-            MIN_WEIGHT.defaultValue());
+    public static final WeightPolicy DEFAULT = new WeightPolicy(
+            HALF_CONFIDENCE_SIGNALS.defaultValue(), FULL_WEIGHT_GAP.defaultValue(), MIN_WEIGHT.defaultValue());
 
     public WeightPolicy {
         HALF_CONFIDENCE_SIGNALS.require("half-confidence signal count", halfConfidenceSignals);

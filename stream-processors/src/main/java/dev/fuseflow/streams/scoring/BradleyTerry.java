@@ -14,15 +14,14 @@ import java.util.TreeMap;
  */
 public final class BradleyTerry {
 
-    private BradleyTerry() {
-    }
+    private BradleyTerry() {}
 
     /**
      * Strength {@code p_i > 0} of each item; the reference has strength 1. Items are iterated in
      * sorted order and comparisons in the given order, so the result depends only on the sets.
      */
-    public static Map<String, Double> strengths(SortedSet<String> items, List<Comparison> comparisons, double prior,
-                                                int iterations) {
+    public static Map<String, Double> strengths(
+            SortedSet<String> items, List<Comparison> comparisons, double prior, int iterations) {
         Map<String, Double> p = new TreeMap<>();
         items.forEach(i -> p.put(i, 1.0));
         for (int iteration = 0; iteration < iterations; iteration++) {

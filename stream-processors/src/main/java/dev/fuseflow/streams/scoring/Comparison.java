@@ -1,5 +1,4 @@
 package dev.fuseflow.streams.scoring;
 
 /** One pairwise choice: {@code winner} was preferred over {@code loser}. */
-public record Comparison(String winner, String loser) {
-}
+public record Comparison(String winner, String loser) {}

@@ -7,8 +7,7 @@ import java.util.List;
 /** Which responses a feedback event is about: both of a pairwise choice, else the one it judges. */
 public final class NamedResponses {
 
-    private NamedResponses() {
-    }
+    private NamedResponses() {}
 
     /** The generation ids the feedback names, the preferred one first for a pairwise choice. */
     public static List<String> of(FeedbackEvent feedback) {

@@ -13,8 +13,12 @@ import java.util.Set;
  * @param feedbackIds  FeedbackEvent ids that scored it, sorted
  * @param givers       distinct judges
  */
-public record ResponseScore(String generationId, double reward, Map<SignalKind, List<Double>> signals,
-                            List<String> feedbackIds, Set<String> givers) {
+public record ResponseScore(
+        String generationId,
+        double reward,
+        Map<SignalKind, List<Double>> signals,
+        List<String> feedbackIds,
+        Set<String> givers) {
 
     public int signalCount() {
         return feedbackIds.size();

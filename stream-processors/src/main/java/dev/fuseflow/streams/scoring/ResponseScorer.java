@@ -44,26 +44,36 @@ public final class ResponseScorer {
         Map<String, ResponseScore> scores = new TreeMap<>();
         byResponse.forEach((id, acc) -> {
             if (pairwiseRewards.containsKey(id)) {
-                acc.signals.computeIfAbsent(SignalKind.PAIRWISE, k -> new ArrayList<>()).add(pairwiseRewards.get(id));
+                acc.signals
+                        .computeIfAbsent(SignalKind.PAIRWISE, k -> new ArrayList<>())
+                        .add(pairwiseRewards.get(id));
             }
-            scores.put(id, new ResponseScore(id, combine(acc.signals), Map.copyOf(acc.signals),
-                    List.copyOf(acc.feedbackIds), Set.copyOf(acc.givers)));
+            scores.put(
+                    id,
+                    new ResponseScore(
+                            id,
+                            combine(acc.signals),
+                            Map.copyOf(acc.signals),
+                            List.copyOf(acc.feedbackIds),
+                            Set.copyOf(acc.givers)));
         });
         return scores;
     }
 
     /** The pairwise choices among known responses, in event-id order. */
     public static List<Comparison> comparisons(Set<String> generationIds, List<FeedbackEvent> feedback) {
-        return feedback.stream().sorted(Comparator.comparing(FeedbackEvent::getEventId))
+        return feedback.stream()
+                .sorted(Comparator.comparing(FeedbackEvent::getEventId))
                 .filter(f -> f.getSignal() instanceof PairwiseChoice)
                 .map(f -> (PairwiseChoice) f.getSignal())
-                .filter(c -> generationIds.contains(c.getPreferredGenerationId()) && generationIds.contains(c.getOtherGenerationId()))
+                .filter(c -> generationIds.contains(c.getPreferredGenerationId())
+                        && generationIds.contains(c.getOtherGenerationId()))
                 .map(c -> new Comparison(c.getPreferredGenerationId(), c.getOtherGenerationId()))
                 .toList();
     }
 
-    private void collect(FeedbackEvent event, Set<String> known, Map<String, Accumulator> byResponse,
-                         List<Comparison> comparisons) {
+    private void collect(
+            FeedbackEvent event, Set<String> known, Map<String, Accumulator> byResponse, List<Comparison> comparisons) {
         List<String> named = NamedResponses.of(event);
         if (!known.containsAll(named)) {
             return;
@@ -76,7 +86,10 @@ public final class ResponseScorer {
         if (signal instanceof PairwiseChoice choice) {
             comparisons.add(new Comparison(choice.getPreferredGenerationId(), choice.getOtherGenerationId()));
         } else {
-            byResponse.get(event.getGenerationId()).signals.computeIfAbsent(SignalKind.of(signal), k -> new ArrayList<>())
+            byResponse
+                    .get(event.getGenerationId())
+                    .signals
+                    .computeIfAbsent(SignalKind.of(signal), k -> new ArrayList<>())
                     .add(value(signal));
         }
     }

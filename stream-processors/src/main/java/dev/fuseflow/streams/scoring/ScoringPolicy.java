@@ -12,7 +12,7 @@ import static dev.fuseflow.streams.config.StreamProcessorSettings.WEIGHT_THUMBS;
 import java.util.Locale;
 
 /**
- * How feedback signals become one reward per response (README, "Scoring"):
+ * How feedback signals become one reward per response (docs/architecture.md, "Scoring"):
  *
  * <ul>
  *   <li>reward-model score: as is;</li>
@@ -28,12 +28,25 @@ import java.util.Locale;
  * <p>The defaults and the rules of each value are the settings' ({@code StreamProcessorSettings});
  * this record enforces them, and the one rule between two of them.
  */
-public record ScoringPolicy(double rewardModelWeight, double ratingWeight, double thumbsWeight, double pairwiseWeight,
-                            double thumbsUp, double thumbsDown, double bradleyTerryPrior, int bradleyTerryIterations) {
+public record ScoringPolicy(
+        double rewardModelWeight,
+        double ratingWeight,
+        double thumbsWeight,
+        double pairwiseWeight,
+        double thumbsUp,
+        double thumbsDown,
+        double bradleyTerryPrior,
+        int bradleyTerryIterations) {
 
-    public static final ScoringPolicy DEFAULT = new ScoringPolicy(WEIGHT_REWARD_MODEL.defaultValue(), WEIGHT_RATING.defaultValue(),
-            WEIGHT_THUMBS.defaultValue(), WEIGHT_PAIRWISE.defaultValue(), THUMBS_UP.defaultValue(), THUMBS_DOWN.defaultValue(),
-            BRADLEY_TERRY_PRIOR.defaultValue(), BRADLEY_TERRY_ITERATIONS.defaultValue());
+    public static final ScoringPolicy DEFAULT = new ScoringPolicy(
+            WEIGHT_REWARD_MODEL.defaultValue(),
+            WEIGHT_RATING.defaultValue(),
+            WEIGHT_THUMBS.defaultValue(),
+            WEIGHT_PAIRWISE.defaultValue(),
+            THUMBS_UP.defaultValue(),
+            THUMBS_DOWN.defaultValue(),
+            BRADLEY_TERRY_PRIOR.defaultValue(),
+            BRADLEY_TERRY_ITERATIONS.defaultValue());
 
     public ScoringPolicy {
         WEIGHT_REWARD_MODEL.require("reward-model weight", rewardModelWeight);
@@ -41,8 +54,8 @@ public record ScoringPolicy(double rewardModelWeight, double ratingWeight, doubl
         WEIGHT_THUMBS.require("thumbs weight", thumbsWeight);
         WEIGHT_PAIRWISE.require("pairwise weight", pairwiseWeight);
         if (!Double.isFinite(thumbsUp) || !Double.isFinite(thumbsDown) || thumbsUp <= thumbsDown) {
-            throw new IllegalArgumentException("thumbs-up value must be finite and above thumbs-down, got up " + thumbsUp
-                    + " and down " + thumbsDown);
+            throw new IllegalArgumentException("thumbs-up value must be finite and above thumbs-down, got up "
+                    + thumbsUp + " and down " + thumbsDown);
         }
         BRADLEY_TERRY_PRIOR.require("Bradley-Terry prior", bradleyTerryPrior);
         BRADLEY_TERRY_ITERATIONS.require("Bradley-Terry iterations", bradleyTerryIterations);
@@ -59,7 +72,13 @@ public record ScoringPolicy(double rewardModelWeight, double ratingWeight, doubl
 
     /** Name and parameters, recorded in every sample's evidence. */
     public String describe() {
-        return String.format(Locale.ROOT, "weighted-mean@1(rm=%s,rating=%s,thumbs=%s,pairwise=%s,bt-prior=%s)",
-                rewardModelWeight, ratingWeight, thumbsWeight, pairwiseWeight, bradleyTerryPrior);
+        return String.format(
+                Locale.ROOT,
+                "weighted-mean@1(rm=%s,rating=%s,thumbs=%s,pairwise=%s,bt-prior=%s)",
+                rewardModelWeight,
+                ratingWeight,
+                thumbsWeight,
+                pairwiseWeight,
+                bradleyTerryPrior);
     }
 }

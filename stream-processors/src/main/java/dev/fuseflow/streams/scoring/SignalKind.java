@@ -7,7 +7,10 @@ import dev.fuseflow.schemas.avro.Thumbs;
 
 /** The four kinds of feedback signal a FeedbackEvent can carry. */
 public enum SignalKind {
-    REWARD_MODEL, RATING, THUMBS, PAIRWISE;
+    REWARD_MODEL,
+    RATING,
+    THUMBS,
+    PAIRWISE;
 
     /** The kind of a FeedbackEvent's {@code signal} union member. */
     public static SignalKind of(Object signal) {
@@ -23,6 +26,7 @@ public enum SignalKind {
         if (signal instanceof PairwiseChoice) {
             return PAIRWISE;
         }
-        throw new IllegalArgumentException("not a feedback signal: " + (signal == null ? "null" : signal.getClass().getName()));
+        throw new IllegalArgumentException("not a feedback signal: "
+                + (signal == null ? "null" : signal.getClass().getName()));
     }
 }

@@ -9,6 +9,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Everything the topology remembers about one prompt: its responses, their feedback, what it emitted. */
 public final class PromptState {
@@ -24,8 +26,11 @@ public final class PromptState {
         this(new ArrayList<>(), new ArrayList<>(), null, Long.MIN_VALUE);
     }
 
-    PromptState(List<GenerationEvent> generations, List<StoredFeedback> feedback, String lastEmittedSampleId,
-                long lastActivityMs) {
+    PromptState(
+            List<GenerationEvent> generations,
+            List<StoredFeedback> feedback,
+            String lastEmittedSampleId,
+            long lastActivityMs) {
         this.generations = generations;
         this.feedback = feedback;
         this.lastEmittedSampleId = lastEmittedSampleId;
@@ -92,7 +97,7 @@ public final class PromptState {
     }
 
     /** Removes and returns feedback that satisfies {@code test}. */
-    public List<StoredFeedback> removeFeedback(java.util.function.Predicate<StoredFeedback> test) {
+    public List<StoredFeedback> removeFeedback(Predicate<StoredFeedback> test) {
         List<StoredFeedback> removed = feedback.stream().filter(test).toList();
         feedback.removeAll(removed);
         removed.forEach(f -> encoded.remove(f.event()));
@@ -132,7 +137,7 @@ public final class PromptState {
     }
 
     /** The event's encoding, made by {@code encoder} on first use and remembered while the state lives. */
-    byte[] encoding(Object event, java.util.function.Function<Object, byte[]> encoder) {
+    byte[] encoding(Object event, Function<Object, byte[]> encoder) {
         return encoded.computeIfAbsent(event, encoder);
     }
 }

@@ -112,7 +112,8 @@ public final class PromptStateSerde implements Serde<PromptState> {
             writer.write(event, encoder);
             encoder.flush();
         } catch (IOException e) {
-            throw new SerializationException("Cannot encode " + event.getClass().getSimpleName() + " for the prompt state", e);
+            throw new SerializationException(
+                    "Cannot encode " + event.getClass().getSimpleName() + " for the prompt state", e);
         }
         return out.toByteArray();
     }
@@ -133,15 +134,19 @@ public final class PromptStateSerde implements Serde<PromptState> {
             List<StoredFeedback> feedback = new ArrayList<>();
             for (long n = decoder.readArrayStart(); n > 0; n = decoder.arrayNext()) {
                 for (long i = 0; i < n; i++) {
-                    feedback.add(new StoredFeedback(feedbackReader.read(null, decoder), decoder.readInt(),
-                            decoder.readLong(), decoder.readLong()));
+                    feedback.add(new StoredFeedback(
+                            feedbackReader.read(null, decoder),
+                            decoder.readInt(),
+                            decoder.readLong(),
+                            decoder.readLong()));
                 }
             }
             String lastEmitted = decoder.readString();
             long lastActivity = decoder.readLong();
             return new PromptState(generations, feedback, lastEmitted.isEmpty() ? null : lastEmitted, lastActivity);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot decode prompt state from '" + topic + "' (" + bytes.length + " bytes)", e);
+            throw new SerializationException(
+                    "Cannot decode prompt state from '" + topic + "' (" + bytes.length + " bytes)", e);
         }
     }
 }

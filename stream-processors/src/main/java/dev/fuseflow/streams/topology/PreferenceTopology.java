@@ -6,8 +6,8 @@ import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.SpecificAvroSerde;
-import dev.fuseflow.streams.state.PromptStateSerde;
 import dev.fuseflow.schemas.validation.EventValidator;
+import dev.fuseflow.streams.state.PromptStateSerde;
 import dev.fuseflow.streams.validation.InvalidEventException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -49,8 +49,7 @@ public final class PreferenceTopology {
     public static final String EXPIRED_PROMPTS_STORE = "expired-prompts";
     public static final String PUBLISHED_VERSIONS_STORE = "published-versions";
 
-    private PreferenceTopology() {
-    }
+    private PreferenceTopology() {}
 
     /**
      * @param serdeConfig the Avro serdes' settings ({@code schema.registry.url} and friends)
@@ -62,39 +61,99 @@ public final class PreferenceTopology {
         Serde<DeadLetter> deadLetters = serde(DeadLetter.class, serdeConfig);
         Serde<ModelVersion> modelVersions = serde(ModelVersion.class, serdeConfig);
         EventValidator validator = new EventValidator(settings.maxTextBytes());
-        Serializer<FeedbackEvent> feedbackSerializer = feedback.serializer();
-
         Topology topology = new Topology();
-        topology.addSource(GENERATIONS_SOURCE, Serdes.String().deserializer(),
+        addValidatedSources(topology, settings, generations, feedback, validator);
+        addAggregator(topology, settings, feedback.serializer(), preferences.serializer(), meters);
+        addSinks(topology, settings, deadLetters);
+        addPublishedVersions(topology, settings, modelVersions);
+        return topology;
+    }
+
+    /** Generations and feedback, each through its validator: a bad event becomes a dead letter here. */
+    private static void addValidatedSources(
+            Topology topology,
+            TopologySettings settings,
+            SpecificAvroSerde<GenerationEvent> generations,
+            SpecificAvroSerde<FeedbackEvent> feedback,
+            EventValidator validator) {
+        topology.addSource(
+                GENERATIONS_SOURCE,
+                Serdes.String().deserializer(),
                 new Received.ReceivedDeserializer<>(generations.deserializer()),
                 settings.topics().generations().name());
-        topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(),
+        topology.addSource(
+                FEEDBACK_SOURCE,
+                Serdes.String().deserializer(),
                 new Received.ReceivedDeserializer<>(feedback.deserializer()),
                 settings.topics().feedback().name());
-        topology.addProcessor(VALIDATE_GENERATION, () -> new ValidateProcessor<GenerationEvent>(
-                InvalidEventException.raising(validator::check), PromptEvent.Generation::new),
+        topology.addProcessor(
+                VALIDATE_GENERATION,
+                () -> new ValidateProcessor<GenerationEvent>(
+                        InvalidEventException.raising(validator::check), PromptEvent.Generation::new),
                 GENERATIONS_SOURCE);
-        topology.addProcessor(VALIDATE_FEEDBACK, () -> new ValidateProcessor<FeedbackEvent>(
-                InvalidEventException.raising(validator::check), PromptEvent.Feedback::new),
+        topology.addProcessor(
+                VALIDATE_FEEDBACK,
+                () -> new ValidateProcessor<FeedbackEvent>(
+                        InvalidEventException.raising(validator::check), PromptEvent.Feedback::new),
                 FEEDBACK_SOURCE);
-        Serializer<PreferenceSample> sampleSerializer = preferences.serializer();
-        topology.addProcessor(AGGREGATOR, () -> new PromptAggregator(settings, feedbackSerializer, sampleSerializer, meters),
-                VALIDATE_GENERATION, VALIDATE_FEEDBACK);
+    }
+
+    /** The aggregator and its two stores: prompt state, and the prompts already expired. */
+    private static void addAggregator(
+            Topology topology,
+            TopologySettings settings,
+            Serializer<FeedbackEvent> feedbackSerializer,
+            Serializer<PreferenceSample> sampleSerializer,
+            MeterRegistry meters) {
+        topology.addProcessor(
+                AGGREGATOR,
+                () -> new PromptAggregator(settings, feedbackSerializer, sampleSerializer, meters),
+                VALIDATE_GENERATION,
+                VALIDATE_FEEDBACK);
         // Caching folds a prompt's many writes between two commits into one changelog record.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROMPT_STATE_STORE),
-                Serdes.String(), new PromptStateSerde()).withCachingEnabled(), AGGREGATOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRED_PROMPTS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), AGGREGATOR);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(PROMPT_STATE_STORE),
+                                Serdes.String(),
+                                new PromptStateSerde())
+                        .withCachingEnabled(),
+                AGGREGATOR);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(EXPIRED_PROMPTS_STORE), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled(),
+                AGGREGATOR);
+    }
+
+    private static void addSinks(Topology topology, TopologySettings settings, Serde<DeadLetter> deadLetters) {
         // The aggregator forwards each sample already encoded: it must know the size before sending.
-        topology.addSink(PREFERENCES_SINK, settings.topics().preferences().name(), Serdes.String().serializer(),
-                Serdes.ByteArray().serializer(), AGGREGATOR);
-        topology.addSink(DEAD_LETTERS_SINK, settings.topics().deadLetters().name(), Serdes.String().serializer(),
-                deadLetters.serializer(), AGGREGATOR);
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PUBLISHED_VERSIONS_STORE),
-                        Serdes.String(), Serdes.Long()).withLoggingDisabled(),
-                MODEL_VERSIONS_SOURCE, Serdes.String().deserializer(), modelVersions.deserializer(),
-                settings.topics().modelVersions().name(), VERSIONS_TRACKER, PublishedVersionsTracker::new);
-        return topology;
+        topology.addSink(
+                PREFERENCES_SINK,
+                settings.topics().preferences().name(),
+                Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(),
+                AGGREGATOR);
+        topology.addSink(
+                DEAD_LETTERS_SINK,
+                settings.topics().deadLetters().name(),
+                Serdes.String().serializer(),
+                deadLetters.serializer(),
+                AGGREGATOR);
+    }
+
+    /** The published target versions, a global store: every task knows the newest for the freshness checks. */
+    private static void addPublishedVersions(
+            Topology topology, TopologySettings settings, Serde<ModelVersion> modelVersions) {
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(PUBLISHED_VERSIONS_STORE), Serdes.String(), Serdes.Long())
+                        .withLoggingDisabled(),
+                MODEL_VERSIONS_SOURCE,
+                Serdes.String().deserializer(),
+                modelVersions.deserializer(),
+                settings.topics().modelVersions().name(),
+                VERSIONS_TRACKER,
+                PublishedVersionsTracker::new);
     }
 
     private static <T extends SpecificRecord> SpecificAvroSerde<T> serde(Class<T> type, Map<String, ?> config) {

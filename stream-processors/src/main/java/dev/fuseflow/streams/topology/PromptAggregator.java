@@ -37,8 +37,11 @@ final class PromptAggregator implements Processor<String, PromptEvent, String, O
     private SampleEmitter samples;
     private Map<String, Counter> inputEvents;
 
-    PromptAggregator(TopologySettings settings, Serializer<FeedbackEvent> feedbackSerializer,
-                     Serializer<PreferenceSample> sampleSerializer, MeterRegistry meters) {
+    PromptAggregator(
+            TopologySettings settings,
+            Serializer<FeedbackEvent> feedbackSerializer,
+            Serializer<PreferenceSample> sampleSerializer,
+            MeterRegistry meters) {
         this.settings = settings;
         this.feedbackSerializer = feedbackSerializer;
         this.sampleSerializer = sampleSerializer;
@@ -55,7 +58,8 @@ final class PromptAggregator implements Processor<String, PromptEvent, String, O
         expiry = new PromptExpiry(settings, context, store, samples, deadLetters, meters);
         inputEvents = PromptEvent.perKind(kind -> meters.counter("fuseflow_input_events", "kind", kind));
         Gauge.builder("fuseflow_prompt_state_entries", prompts, KeyValueStore::approximateNumEntries)
-                .tag("task", context.taskId().toString()).register(meters);
+                .tag("task", context.taskId().toString())
+                .register(meters);
         context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, expiry::sweep);
     }
 
@@ -80,8 +84,11 @@ final class PromptAggregator implements Processor<String, PromptEvent, String, O
     private void requireRoom(String promptId, PromptState state, PromptEvent event) {
         int held = state.generations().size() + state.storedFeedback().size();
         if (held >= settings.maxEventsPerPrompt()) {
-            throw new InvalidEventException(DeadLetterReason.TOO_LARGE, "prompt '" + promptId + "' already holds " + held
-                    + " events, the limit (fuseflow.limits.max-events-per-prompt); this " + event.kind() + " is not kept");
+            throw new InvalidEventException(
+                    DeadLetterReason.TOO_LARGE,
+                    "prompt '" + promptId + "' already holds " + held
+                            + " events, the limit (fuseflow.limits.max-events-per-prompt); this " + event.kind()
+                            + " is not kept");
         }
     }
 
@@ -93,7 +100,8 @@ final class PromptAggregator implements Processor<String, PromptEvent, String, O
         if (record.value() instanceof PromptEvent.Feedback feedback) {
             // Where the feedback was read, so that a later dead letter for it can point at its source.
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            return state.add(new StoredFeedback(feedback.event(), source.partition(), source.offset(), record.timestamp()),
+            return state.add(
+                    new StoredFeedback(feedback.event(), source.partition(), source.offset(), record.timestamp()),
                     feedback.body());
         }
         throw new IllegalArgumentException("not a prompt event: " + record.value());

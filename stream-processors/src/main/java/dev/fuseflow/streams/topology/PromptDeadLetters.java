@@ -36,8 +36,11 @@ final class PromptDeadLetters {
     private final ProcessorContext<String, Object> context;
     private final Map<DeadLetterReason, Counter> written = new EnumMap<>(DeadLetterReason.class);
 
-    PromptDeadLetters(TopologySettings settings, Serializer<FeedbackEvent> feedbackSerializer, ProcessorContext<String, Object> context,
-                      MeterRegistry meters) {
+    PromptDeadLetters(
+            TopologySettings settings,
+            Serializer<FeedbackEvent> feedbackSerializer,
+            ProcessorContext<String, Object> context,
+            MeterRegistry meters) {
         this.settings = settings;
         this.feedbackSerializer = feedbackSerializer;
         this.context = context;
@@ -51,27 +54,48 @@ final class PromptDeadLetters {
         String feedbackTopic = settings.topics().feedback().name();
         for (StoredFeedback stored : unresolved) {
             FeedbackEvent f = stored.event();
-            String missing = NamedResponses.of(f).stream().map(id -> "'" + id + "'").collect(Collectors.joining(" and "));
-            FailedRecord source = new FailedRecord(feedbackTopic, stored.partition(), stored.offset(), stored.timestamp(),
-                    key(promptId), feedbackSerializer.serialize(feedbackTopic, f), null);
-            send(promptId, stored.timestamp(), source, DeadLetterReason.UNKNOWN_REFERENCE, "feedback " + f.getEventId()
-                    + " names response " + missing + " of prompt '" + promptId + "', which did not arrive within "
-                    + settings.referenceWindow());
+            String missing =
+                    NamedResponses.of(f).stream().map(id -> "'" + id + "'").collect(Collectors.joining(" and "));
+            FailedRecord source = new FailedRecord(
+                    feedbackTopic,
+                    stored.partition(),
+                    stored.offset(),
+                    stored.timestamp(),
+                    key(promptId),
+                    feedbackSerializer.serialize(feedbackTopic, f),
+                    null);
+            send(
+                    promptId,
+                    stored.timestamp(),
+                    source,
+                    DeadLetterReason.UNKNOWN_REFERENCE,
+                    "feedback " + f.getEventId()
+                            + " names response " + missing + " of prompt '" + promptId
+                            + "', which did not arrive within "
+                            + settings.referenceWindow());
         }
     }
 
     /** A sample the broker would refuse: recorded as a dead letter (without the sample) instead of sent. */
     void oversized(String promptId, PreferenceSample sample, int size) {
         FailedRecord record = context.recordMetadata()
-                .map(source -> new FailedRecord(source.topic(), source.partition(), source.offset(), null, key(promptId), null, null))
+                .map(source -> new FailedRecord(
+                        source.topic(), source.partition(), source.offset(), null, key(promptId), null, null))
                 .orElseGet(() -> new FailedRecord(null, null, null, null, key(promptId), null, null));
-        send(promptId, context.currentStreamTimeMs(), record, DeadLetterReason.TOO_LARGE, "sample " + sample.getSampleId()
-                + " of prompt '" + promptId + "' has " + size + " bytes, above fuseflow.limits.max-output-bytes "
-                + settings.maxOutputBytes() + "; it was not sent");
+        send(
+                promptId,
+                context.currentStreamTimeMs(),
+                record,
+                DeadLetterReason.TOO_LARGE,
+                "sample " + sample.getSampleId()
+                        + " of prompt '" + promptId + "' has " + size
+                        + " bytes, above fuseflow.limits.max-output-bytes "
+                        + settings.maxOutputBytes() + "; it was not sent");
     }
 
     private void send(String promptId, long timestamp, FailedRecord record, DeadLetterReason reason, String message) {
-        DeadLetter letter = DeadLetters.builder(record, STAGE, reason, message, null, Instant.ofEpochMilli(context.currentStreamTimeMs()))
+        DeadLetter letter = DeadLetters.builder(
+                        record, STAGE, reason, message, null, Instant.ofEpochMilli(context.currentStreamTimeMs()))
                 .setProcessorNode(PreferenceTopology.AGGREGATOR)
                 .setTaskId(context.taskId().toString())
                 .build();

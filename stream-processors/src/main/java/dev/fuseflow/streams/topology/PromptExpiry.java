@@ -34,8 +34,13 @@ final class PromptExpiry {
     private final PromptDeadLetters deadLetters;
     private final Map<String, Counter> lateEvents;
 
-    PromptExpiry(TopologySettings settings, ProcessorContext<String, Object> context, PromptStore store, SampleEmitter samples,
-                 PromptDeadLetters deadLetters, MeterRegistry meters) {
+    PromptExpiry(
+            TopologySettings settings,
+            ProcessorContext<String, Object> context,
+            PromptStore store,
+            SampleEmitter samples,
+            PromptDeadLetters deadLetters,
+            MeterRegistry meters) {
         this.settings = settings;
         this.context = context;
         this.store = store;
@@ -69,8 +74,11 @@ final class PromptExpiry {
     void sweep(long wallClockMs) {
         long now = context.currentStreamTimeMs();
         boolean versionsChanged = samples.publishedVersionsChanged();
-        Iterable<String> due = versionsChanged ? store.promptIds()
-                : store.due(now - settings.inactivityWindow().toMillis(), now - settings.referenceWindow().toMillis());
+        Iterable<String> due = versionsChanged
+                ? store.promptIds()
+                : store.due(
+                        now - settings.inactivityWindow().toMillis(),
+                        now - settings.referenceWindow().toMillis());
         for (String promptId : due) {
             sweepOne(promptId, now, versionsChanged);
         }
@@ -93,13 +101,15 @@ final class PromptExpiry {
         if (reevaluate) {
             samples.emitIfChanged(promptId, state, now);
         }
-        if (!orphans.isEmpty() || !Objects.equals(before, state.lastEmittedSampleId().orElse(null))) {
+        if (!orphans.isEmpty()
+                || !Objects.equals(before, state.lastEmittedSampleId().orElse(null))) {
             store.put(promptId, state);
         }
     }
 
     private boolean isInactive(PromptState state, long streamTimeMs) {
-        return state.lastActivityMs() < streamTimeMs - settings.inactivityWindow().toMillis();
+        return state.lastActivityMs()
+                < streamTimeMs - settings.inactivityWindow().toMillis();
     }
 
     /** Drops an idle prompt: its unresolved feedback is dead-lettered, a marker makes later events LATE. */
@@ -113,9 +123,12 @@ final class PromptExpiry {
         Long expiredAt = expired.get(promptId);
         if (expiredAt != null) {
             lateEvents.get(event.kind()).increment();
-            throw new InvalidEventException(DeadLetterReason.LATE, "prompt '" + promptId + "' was forgotten at stream time "
-                    + Instant.ofEpochMilli(expiredAt) + " after " + settings.inactivityWindow() + " without events; this "
-                    + event.kind() + " arrived late");
+            throw new InvalidEventException(
+                    DeadLetterReason.LATE,
+                    "prompt '" + promptId + "' was forgotten at stream time "
+                            + Instant.ofEpochMilli(expiredAt) + " after " + settings.inactivityWindow()
+                            + " without events; this "
+                            + event.kind() + " arrived late");
         }
     }
 

@@ -14,8 +14,7 @@ import java.util.Set;
  */
 final class PromptIndex {
 
-    private record Entry(long lastActivityMs, long oldestUnresolvedMs) {
-    }
+    private record Entry(long lastActivityMs, long oldestUnresolvedMs) {}
 
     private final Map<String, Entry> entries = new HashMap<>();
 

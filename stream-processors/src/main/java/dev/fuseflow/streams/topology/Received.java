@@ -22,7 +22,9 @@ record Received<T>(T event, byte[] body) {
         @Override
         public Received<T> deserialize(String topic, byte[] data) {
             T event = avro.deserialize(topic, data);
-            return event == null ? null : new Received<>(event, avro.bodyInReaderSchema(data).orElse(null));
+            return event == null
+                    ? null
+                    : new Received<>(event, avro.bodyInReaderSchema(data).orElse(null));
         }
 
         @Override

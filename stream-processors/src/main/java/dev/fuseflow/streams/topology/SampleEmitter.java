@@ -33,8 +33,12 @@ final class SampleEmitter {
     private final Timer eventToSample;
     private Map<String, Long> publishedAtLastCheck = Map.of();
 
-    SampleEmitter(TopologySettings settings, Serializer<PreferenceSample> sampleSerializer, ProcessorContext<String, Object> context,
-                  PromptDeadLetters deadLetters, MeterRegistry meters) {
+    SampleEmitter(
+            TopologySettings settings,
+            Serializer<PreferenceSample> sampleSerializer,
+            ProcessorContext<String, Object> context,
+            PromptDeadLetters deadLetters,
+            MeterRegistry meters) {
         this.settings = settings;
         this.samples = new SampleBuilder(settings.scoring(), settings.weights(), settings.emission());
         this.sampleSerializer = sampleSerializer;
@@ -48,8 +52,10 @@ final class SampleEmitter {
     /** Sends the prompt's sample if it differs from the one emitted last, and notes it in the state. */
     void emitIfChanged(String promptId, PromptState state, long timestamp) {
         Map<String, Long> published = publishedVersions(state);
-        Optional<SampleBuilder.Decision> decision = samples.decide(promptId, state.generations(), state.feedback(), published);
-        if (decision.isEmpty() || decision.get().sampleId().equals(state.lastEmittedSampleId().orElse(null))) {
+        Optional<SampleBuilder.Decision> decision =
+                samples.decide(promptId, state.generations(), state.feedback(), published);
+        if (decision.isEmpty()
+                || decision.get().sampleId().equals(state.lastEmittedSampleId().orElse(null))) {
             return;
         }
         PreferenceSample sample = decision.get().sample().get();

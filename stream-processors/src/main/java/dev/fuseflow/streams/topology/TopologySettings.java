@@ -36,10 +36,21 @@ import java.util.Objects;
  *                            instead of being sent, because a record the broker refuses would abort
  *                            the transaction again on every retry
  */
-public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, WeightPolicy weights, EmissionPolicy emission,
-                               int maxTextBytes, Duration referenceWindow, Duration inactivityWindow,
-                               Duration lateRetention, Duration punctuationInterval, int maxEventsPerPrompt,
-                               int maxOutputBytes) {
+// More than eight components: built from the declared settings by key; tests change one component with the with*
+// methods.
+@SuppressWarnings("checkstyle:RecordComponentNumber")
+public record TopologySettings(
+        FuseFlowTopics topics,
+        ScoringPolicy scoring,
+        WeightPolicy weights,
+        EmissionPolicy emission,
+        int maxTextBytes,
+        Duration referenceWindow,
+        Duration inactivityWindow,
+        Duration lateRetention,
+        Duration punctuationInterval,
+        int maxEventsPerPrompt,
+        int maxOutputBytes) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -50,20 +61,30 @@ public record TopologySettings(FuseFlowTopics topics, ScoringPolicy scoring, Wei
         REFERENCE_WINDOW.require("reference window", Objects.requireNonNull(referenceWindow, "reference window"));
         INACTIVITY_WINDOW.require("inactivity window", Objects.requireNonNull(inactivityWindow, "inactivity window"));
         LATE_RETENTION.require("late retention", Objects.requireNonNull(lateRetention, "late retention"));
-        PUNCTUATION_INTERVAL.require("punctuation interval", Objects.requireNonNull(punctuationInterval, "punctuation interval"));
+        PUNCTUATION_INTERVAL.require(
+                "punctuation interval", Objects.requireNonNull(punctuationInterval, "punctuation interval"));
         MAX_EVENTS_PER_PROMPT.require("max events per prompt", maxEventsPerPrompt);
         MAX_OUTPUT_BYTES.require("max output bytes", maxOutputBytes);
         if (inactivityWindow.compareTo(referenceWindow) < 0) {
-            throw new IllegalArgumentException("inactivity window " + inactivityWindow + " must not be shorter than the reference window "
-                    + referenceWindow + ": a prompt would be forgotten while it still waits for a response");
+            throw new IllegalArgumentException(
+                    "inactivity window " + inactivityWindow + " must not be shorter than the reference window "
+                            + referenceWindow + ": a prompt would be forgotten while it still waits for a response");
         }
     }
 
     /** The declared defaults, on {@code topics}. */
     public static TopologySettings defaults(FuseFlowTopics topics) {
-        return new TopologySettings(topics, ScoringPolicy.DEFAULT, WeightPolicy.DEFAULT, EmissionPolicy.DEFAULT,
-                MAX_TEXT_BYTES.defaultValue(), REFERENCE_WINDOW.defaultValue(), INACTIVITY_WINDOW.defaultValue(),
-                LATE_RETENTION.defaultValue(), PUNCTUATION_INTERVAL.defaultValue(), MAX_EVENTS_PER_PROMPT.defaultValue(),
+        return new TopologySettings(
+                topics,
+                ScoringPolicy.DEFAULT,
+                WeightPolicy.DEFAULT,
+                EmissionPolicy.DEFAULT,
+                MAX_TEXT_BYTES.defaultValue(),
+                REFERENCE_WINDOW.defaultValue(),
+                INACTIVITY_WINDOW.defaultValue(),
+                LATE_RETENTION.defaultValue(),
+                PUNCTUATION_INTERVAL.defaultValue(),
+                MAX_EVENTS_PER_PROMPT.defaultValue(),
                 MAX_OUTPUT_BYTES.defaultValue());
     }
 }

@@ -31,7 +31,9 @@ final class ValidateProcessor<V> implements Processor<String, Received<V>, Strin
     @Override
     public void process(Record<String, Received<V>> record) {
         // A null value (a tombstone) reaches the validator as null: it is rejected as a missing record.
-        requireValid.accept(record.key(), record.value() == null ? null : record.value().event());
-        context.forward(record.withValue(asPromptEvent.apply(record.value().event(), record.value().body())));
+        requireValid.accept(
+                record.key(), record.value() == null ? null : record.value().event());
+        context.forward(record.withValue(
+                asPromptEvent.apply(record.value().event(), record.value().body())));
     }
 }

@@ -32,8 +32,11 @@ class OversizedOutputTest {
     @Test
     void aSampleAboveTheOutputLimitIsDeadLetteredOnceAndTheRestFlows(EmbeddedStack stack) throws Exception {
         PipelineHarness harness = new PipelineHarness(stack, "it-oversized");
-        Workload workload = Workload.generate(harness.topics, 2, 0, PipelineHarness.MAX_TEXT_BYTES, PipelineHarness.WINDOW, 5);
-        List<Workload.Event> events = workload.events().stream().filter(e -> e.key().startsWith("prompt-")).toList();
+        Workload workload =
+                Workload.generate(harness.topics, 2, 0, PipelineHarness.MAX_TEXT_BYTES, PipelineHarness.WINDOW, 5);
+        List<Workload.Event> events = workload.events().stream()
+                .filter(e -> e.key().startsWith("prompt-"))
+                .toList();
         int completing = 0;
         for (int i = 0; i < events.size(); i++) {
             Workload.Event e = events.get(i);

@@ -59,7 +59,10 @@ final class PipelineHarness {
         // A restarted instance waits for its dead predecessor's session to time out: keep that short.
         s.put("kafka.consumer.session.timeout.ms", "6000");
         for (var topic : topics.all()) {
-            String kind = topic.name().substring(topic.name().indexOf("fuseflow.") + "fuseflow.".length(), topic.name().lastIndexOf(".v1"));
+            String kind = topic.name()
+                    .substring(
+                            topic.name().indexOf("fuseflow.") + "fuseflow.".length(),
+                            topic.name().lastIndexOf(".v1"));
             s.put("fuseflow.topics." + kind + ".name", topic.name());
         }
         return s;
@@ -72,13 +75,20 @@ final class PipelineHarness {
     /** Produces the events in order (idempotently) and returns where each landed. */
     List<RecordMetadata> produce(List<Workload.Event> events) throws Exception {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (Workload.Event e : events) {
                 byte[] value = Workload.bytes(e, serializer::serialize);
-                sent.add(producer.send(new ProducerRecord<>(e.topic(), null, e.timestamp().toEpochMilli(), e.key(), value)));
+                sent.add(producer.send(
+                        new ProducerRecord<>(e.topic(), null, e.timestamp().toEpochMilli(), e.key(), value)));
             }
         }
         List<RecordMetadata> metadata = new ArrayList<>();
@@ -89,16 +99,27 @@ final class PipelineHarness {
     }
 
     /** Reads committed records of a topic until {@code done} holds for what was read, or the timeout. */
-    <T> List<ConsumerRecord<String, T>> readUntil(String topic, Class<T> type, Predicate<List<ConsumerRecord<String, T>>> done,
-                                                  Duration timeout, Duration settle) {
+    <T> List<ConsumerRecord<String, T>> readUntil(
+            String topic,
+            Class<T> type,
+            Predicate<List<ConsumerRecord<String, T>>> done,
+            Duration timeout,
+            Duration settle) {
         KafkaAvroDeserializer<T> deserializer = new KafkaAvroDeserializer<>(type);
         deserializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
         List<ConsumerRecord<String, T>> records = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), deserializer)) {
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "reader-" + topic + "-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                deserializer)) {
             consumer.subscribe(Set.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(records) && System.nanoTime() < deadline) {
@@ -114,17 +135,31 @@ final class PipelineHarness {
     }
 
     List<ConsumerRecord<String, PreferenceSample>> samples(int expected, Duration timeout) {
-        return readUntil(topics.preferences().name(), PreferenceSample.class, r -> r.size() >= expected, timeout,
+        return readUntil(
+                topics.preferences().name(),
+                PreferenceSample.class,
+                r -> r.size() >= expected,
+                timeout,
                 Duration.ofSeconds(2));
     }
 
     /** Returns as soon as {@code atLeast} samples are out, without the settling read. */
     int awaitSamples(int atLeast, Duration timeout) {
-        return readUntil(topics.preferences().name(), PreferenceSample.class, r -> r.size() >= atLeast, timeout, Duration.ZERO)
+        return readUntil(
+                        topics.preferences().name(),
+                        PreferenceSample.class,
+                        r -> r.size() >= atLeast,
+                        timeout,
+                        Duration.ZERO)
                 .size();
     }
 
     List<ConsumerRecord<String, DeadLetter>> deadLetters(long expected, Duration timeout) {
-        return readUntil(topics.deadLetters().name(), DeadLetter.class, r -> r.size() >= expected, timeout, Duration.ofSeconds(2));
+        return readUntil(
+                topics.deadLetters().name(),
+                DeadLetter.class,
+                r -> r.size() >= expected,
+                timeout,
+                Duration.ofSeconds(2));
     }
 }

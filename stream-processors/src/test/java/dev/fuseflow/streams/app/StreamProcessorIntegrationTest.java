@@ -40,19 +40,23 @@ class StreamProcessorIntegrationTest {
     @Test
     void mixedWorkloadYieldsEverySampleOnceAndDeadLettersEveryBadRecord(EmbeddedStack stack) throws Exception {
         PipelineHarness harness = new PipelineHarness(stack, "it-mixed");
-        Workload workload = Workload.generate(harness.topics, GOOD_PROMPTS, BAD_PER_KIND, PipelineHarness.MAX_TEXT_BYTES,
-                PipelineHarness.WINDOW, 42);
+        Workload workload = Workload.generate(
+                harness.topics, GOOD_PROMPTS, BAD_PER_KIND, PipelineHarness.MAX_TEXT_BYTES, PipelineHarness.WINDOW, 42);
         assertThat(workload.events().size() + workload.lateEvents().size()).isGreaterThanOrEqualTo(10_000);
 
         try (StreamProcessorApp app = StreamProcessorApp.start(harness.config(stateDir, "it-mixed"))) {
             List<RecordMetadata> sent = harness.produce(workload.events());
-            long phaseOneBad = workload.events().stream().filter(Workload.Event::isBad).count();
-            List<ConsumerRecord<String, PreferenceSample>> samples = harness.samples(GOOD_PROMPTS, Duration.ofSeconds(180));
-            List<ConsumerRecord<String, DeadLetter>> phaseOne = harness.deadLetters(phaseOneBad, Duration.ofSeconds(120));
+            long phaseOneBad =
+                    workload.events().stream().filter(Workload.Event::isBad).count();
+            List<ConsumerRecord<String, PreferenceSample>> samples =
+                    harness.samples(GOOD_PROMPTS, Duration.ofSeconds(180));
+            List<ConsumerRecord<String, DeadLetter>> phaseOne =
+                    harness.deadLetters(phaseOneBad, Duration.ofSeconds(120));
             assertThat(phaseOne).hasSize((int) phaseOneBad);
 
             List<RecordMetadata> sentLate = harness.produce(workload.lateEvents());
-            List<ConsumerRecord<String, DeadLetter>> letters = harness.deadLetters(workload.badCount(), Duration.ofSeconds(60));
+            List<ConsumerRecord<String, DeadLetter>> letters =
+                    harness.deadLetters(workload.badCount(), Duration.ofSeconds(60));
 
             assertEverySampleOnce(workload, samples);
             assertEveryBadRecordDeadLettered(workload, sent, sentLate, letters);
@@ -60,10 +64,13 @@ class StreamProcessorIntegrationTest {
         }
     }
 
-    private static void assertEverySampleOnce(Workload workload, List<ConsumerRecord<String, PreferenceSample>> samples) {
+    private static void assertEverySampleOnce(
+            Workload workload, List<ConsumerRecord<String, PreferenceSample>> samples) {
         Map<String, List<PreferenceSample>> byPrompt = samples.stream()
-                .collect(Collectors.groupingBy(ConsumerRecord::key, TreeMap::new, Collectors.mapping(ConsumerRecord::value,
-                        Collectors.toList())));
+                .collect(Collectors.groupingBy(
+                        ConsumerRecord::key,
+                        TreeMap::new,
+                        Collectors.mapping(ConsumerRecord::value, Collectors.toList())));
         assertThat(byPrompt.keySet()).isEqualTo(workload.expectedSamples().keySet());
         workload.expectedSamples().forEach((prompt, expected) -> {
             assertThat(byPrompt.get(prompt)).as(prompt).hasSize(1);
@@ -75,8 +82,11 @@ class StreamProcessorIntegrationTest {
         });
     }
 
-    private static void assertEveryBadRecordDeadLettered(Workload workload, List<RecordMetadata> sent, List<RecordMetadata> sentLate,
-                                                         List<ConsumerRecord<String, DeadLetter>> letters) {
+    private static void assertEveryBadRecordDeadLettered(
+            Workload workload,
+            List<RecordMetadata> sent,
+            List<RecordMetadata> sentLate,
+            List<ConsumerRecord<String, DeadLetter>> letters) {
         Map<String, DeadLetterReason> expected = new HashMap<>();
         for (int i = 0; i < sent.size(); i++) {
             Workload.Event e = workload.events().get(i);
@@ -85,13 +95,16 @@ class StreamProcessorIntegrationTest {
             }
         }
         for (int i = 0; i < sentLate.size(); i++) {
-            expected.put(coordinates(sentLate.get(i)), workload.lateEvents().get(i).expectedReason());
+            expected.put(
+                    coordinates(sentLate.get(i)), workload.lateEvents().get(i).expectedReason());
         }
         Map<String, DeadLetterReason> actual = new HashMap<>();
         for (ConsumerRecord<String, DeadLetter> r : letters) {
             DeadLetter d = r.value();
             String where = d.getSourceTopic() + "-" + d.getSourcePartition() + "@" + d.getSourceOffset();
-            assertThat(actual.put(where, d.getReason())).as("dead-lettered twice: " + where).isNull();
+            assertThat(actual.put(where, d.getReason()))
+                    .as("dead-lettered twice: " + where)
+                    .isNull();
             assertThat(d.getMessage()).isNotBlank();
         }
         assertThat(actual).hasSize(expected.size());
@@ -103,15 +116,20 @@ class StreamProcessorIntegrationTest {
 
     private static void assertMetricsEndpoint(StreamProcessorApp app) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("fuseflow_samples_emitted_total " + (double) GOOD_PROMPTS)
+        assertThat(metrics.body())
+                .contains("fuseflow_samples_emitted_total " + (double) GOOD_PROMPTS)
                 .contains("fuseflow_dlq_records_total{reason=\"LATE\"")
                 .contains("fuseflow_event_to_sample_latency_seconds_count")
                 .contains("fuseflow_prompt_state_entries");
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort()
-                + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/health"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");
     }

@@ -36,8 +36,8 @@ class StreamProcessorRestartTest {
     @Test
     void aCleanStopMidStreamLosesAndRepeatsNothing(EmbeddedStack stack) throws Exception {
         PipelineHarness harness = new PipelineHarness(stack, "it-stop");
-        Workload workload = Workload.generate(harness.topics, GOOD_PROMPTS, BAD_PER_KIND, PipelineHarness.MAX_TEXT_BYTES,
-                PipelineHarness.WINDOW, 7);
+        Workload workload = Workload.generate(
+                harness.topics, GOOD_PROMPTS, BAD_PER_KIND, PipelineHarness.MAX_TEXT_BYTES, PipelineHarness.WINDOW, 7);
         List<Workload.Event> events = workload.events();
         int half = events.size() / 2;
 
@@ -55,8 +55,8 @@ class StreamProcessorRestartTest {
     @Test
     void aKilledProcessLosesAndRepeatsNothing(EmbeddedStack stack) throws Exception {
         PipelineHarness harness = new PipelineHarness(stack, "it-kill");
-        Workload workload = Workload.generate(harness.topics, KILL_PROMPTS, BAD_PER_KIND, PipelineHarness.MAX_TEXT_BYTES,
-                PipelineHarness.WINDOW, 11);
+        Workload workload = Workload.generate(
+                harness.topics, KILL_PROMPTS, BAD_PER_KIND, PipelineHarness.MAX_TEXT_BYTES, PipelineHarness.WINDOW, 11);
         ChildJvm child = childApplication(harness, stateDir);
         child.start();
         try {
@@ -81,20 +81,29 @@ class StreamProcessorRestartTest {
             args.add("--set");
             args.add(k + "=" + v);
         });
-        List<String> command = JavaCommand.of(JavaCommand.currentClasspath(), List.of("-Xmx384m"), Map.of(),
-                StreamProcessorCommand.class.getName(), args);
+        List<String> command = JavaCommand.of(
+                JavaCommand.currentClasspath(),
+                List.of("-Xmx384m"),
+                Map.of(),
+                StreamProcessorCommand.class.getName(),
+                args);
         return new ChildJvm("stream processor", command, stateDir, stateDir.resolve("app.log"));
     }
 
     private static void assertExactlyOnce(PipelineHarness harness, Workload workload) {
-        List<ConsumerRecord<String, PreferenceSample>> samples = harness.samples(workload.expectedSamples().size(),
-                Duration.ofSeconds(180));
-        Map<String, Long> perPrompt = samples.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        List<ConsumerRecord<String, PreferenceSample>> samples =
+                harness.samples(workload.expectedSamples().size(), Duration.ofSeconds(180));
+        Map<String, Long> perPrompt =
+                samples.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertThat(perPrompt.keySet()).isEqualTo(workload.expectedSamples().keySet());
         assertThat(perPrompt.values()).allMatch(n -> n == 1);
-        List<ConsumerRecord<String, DeadLetter>> letters = harness.deadLetters(workload.badCount(), Duration.ofSeconds(120));
-        Map<String, Long> perSource = letters.stream().collect(Collectors.groupingBy(r -> r.value().getSourceTopic() + "-"
-                + r.value().getSourcePartition() + "@" + r.value().getSourceOffset(), Collectors.counting()));
+        List<ConsumerRecord<String, DeadLetter>> letters =
+                harness.deadLetters(workload.badCount(), Duration.ofSeconds(120));
+        Map<String, Long> perSource = letters.stream()
+                .collect(Collectors.groupingBy(
+                        r -> r.value().getSourceTopic() + "-" + r.value().getSourcePartition() + "@"
+                                + r.value().getSourceOffset(),
+                        Collectors.counting()));
         assertThat(perSource).hasSize((int) workload.badCount());
         assertThat(perSource.values()).allMatch(n -> n == 1);
     }

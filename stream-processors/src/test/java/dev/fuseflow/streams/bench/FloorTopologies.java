@@ -32,26 +32,39 @@ final class FloorTopologies {
     /** Events of each of the benchmark's good prompts ({@code Workload}): the last one completes its sample. */
     private static final int EVENTS_PER_PROMPT = 6;
 
-    private FloorTopologies() {
-    }
+    private FloorTopologies() {}
 
     /** How the floor keeps the events. */
     enum Layout {
-        NONE, APPEND_AND_EMIT_PER_PROMPT, KEY_PER_EVENT
+        NONE,
+        APPEND_AND_EMIT_PER_PROMPT,
+        KEY_PER_EVENT
     }
 
     static Topology build(FuseFlowTopics topics, Map<String, ?> serdeConfig, Layout layout) {
         boolean withState = layout != Layout.NONE;
         Topology topology = new Topology();
-        topology.addSource("events", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.generations().name(), topics.feedback().name());
+        topology.addSource(
+                "events",
+                Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(),
+                topics.generations().name(),
+                topics.feedback().name());
         topology.addProcessor("decode", () -> new Decode(topics, serdeConfig, layout), "events");
         if (layout == Layout.APPEND_AND_EMIT_PER_PROMPT) {
-            topology.addSink("out", OUTPUT_TOPIC, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "decode");
+            topology.addSink(
+                    "out",
+                    OUTPUT_TOPIC,
+                    Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer(),
+                    "decode");
         }
         if (withState) {
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
-                    Serdes.ByteArray()).withCachingEnabled(), "decode");
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                                    Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
+                            .withCachingEnabled(),
+                    "decode");
         }
         return topology;
     }
@@ -59,7 +72,8 @@ final class FloorTopologies {
     private static final class Decode implements Processor<String, byte[], String, byte[]> {
 
         private final String generationsTopic;
-        private final KafkaAvroDeserializer<GenerationEvent> generations = new KafkaAvroDeserializer<>(GenerationEvent.class);
+        private final KafkaAvroDeserializer<GenerationEvent> generations =
+                new KafkaAvroDeserializer<>(GenerationEvent.class);
         private final KafkaAvroDeserializer<FeedbackEvent> feedback = new KafkaAvroDeserializer<>(FeedbackEvent.class);
         private final EventValidator validator = new EventValidator(2_000);
         private final Layout layout;
@@ -85,8 +99,12 @@ final class FloorTopologies {
             boolean valid;
             try {
                 valid = topic.equals(generationsTopic)
-                        ? validator.check(record.key(), generations.deserialize(topic, record.value())).isEmpty()
-                        : validator.check(record.key(), feedback.deserialize(topic, record.value())).isEmpty();
+                        ? validator
+                                .check(record.key(), generations.deserialize(topic, record.value()))
+                                .isEmpty()
+                        : validator
+                                .check(record.key(), feedback.deserialize(topic, record.value()))
+                                .isEmpty();
             } catch (RuntimeException undeserializable) {
                 valid = false;
             }
@@ -94,11 +112,15 @@ final class FloorTopologies {
                 return;
             }
             if (layout == Layout.KEY_PER_EVENT) {
-                store.put(topic + "/" + record.key() + "/" + context.recordMetadata().orElseThrow().offset(), record.value());
+                store.put(
+                        topic + "/" + record.key() + "/"
+                                + context.recordMetadata().orElseThrow().offset(),
+                        record.value());
             } else if (layout == Layout.APPEND_AND_EMIT_PER_PROMPT) {
                 // The entry: a count of events, then their bytes one after the other.
                 byte[] before = store.get(record.key());
-                byte[] after = before == null ? new byte[1 + record.value().length]
+                byte[] after = before == null
+                        ? new byte[1 + record.value().length]
                         : Arrays.copyOf(before, before.length + record.value().length);
                 System.arraycopy(record.value(), 0, after, after.length - record.value().length, record.value().length);
                 after[0] = (byte) (before == null ? 1 : before[0] + 1);

@@ -47,7 +47,7 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The preference topology against a passthrough topology that copies the same bytes, on the same
- * embedded broker, in one run (README: "Benchmark"). Phase 1: each drains the same backlog of
+ * embedded broker, in one run (docs/results.md, "Stream processors throughput"). Phase 1: each drains the same backlog of
  * generated events, exactly once, in alternating rounds after warm-up ones; events/s after start-up,
  * what each run cost the machine, and the ratio are printed (with -Dbench.floors=true also the
  * lower bounds of {@link FloorTopologies}). Phase 2: the topology runs
@@ -59,6 +59,7 @@ public final class StreamsThroughputBenchmark {
 
     /** 40,000 prompts make about 241,000 events: seconds per round even for the passthrough. */
     private static final int GOOD_PROMPTS = Integer.getInteger("bench.prompts", 40_000);
+
     private static final int BAD_PER_KIND = Integer.getInteger("bench.bad-per-kind", 100);
     private static final int LIVE_PROMPTS = Integer.getInteger("bench.live-prompts", 2_000);
     /** Rounds vary by a fifth on this machine; the median of five steadies the ratio. */
@@ -71,12 +72,13 @@ public final class StreamsThroughputBenchmark {
     private static final Duration ROUND_LIMIT = Duration.ofMinutes(3);
     /** Also run the lower bounds of {@link FloorTopologies}. */
     private static final boolean FLOORS = Boolean.getBoolean("bench.floors");
+
     private static final int LIVE_EVENTS_PER_SECOND = Integer.getInteger("bench.live-rate", 1_000);
 
     /** Settings both contenders run with, from -Dbench.set.KEY=VALUE (e.g. bench.set.num.stream.threads=2). */
     private static final Map<String, String> SHARED_OVERRIDES = System.getProperties().stringPropertyNames().stream()
-            .filter(k -> k.startsWith("bench.set.")).collect(Collectors.toMap(k -> k.substring("bench.set.".length()),
-                    System::getProperty));
+            .filter(k -> k.startsWith("bench.set."))
+            .collect(Collectors.toMap(k -> k.substring("bench.set.".length()), System::getProperty));
 
     private final EmbeddedStack stack;
     private final Path dir;
@@ -107,10 +109,20 @@ public final class StreamsThroughputBenchmark {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> "bench." + n);
         Workload workload = Workload.generate(topics, GOOD_PROMPTS, BAD_PER_KIND, 2_000, Duration.ofMinutes(1), 1);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(topics.all().stream().map(TopicProvisioner::newTopic).toList()).all().get();
-            admin.createTopics(List.of(new NewTopic("bench.passthrough-out", 6, (short) 1),
-                    new NewTopic(FloorTopologies.OUTPUT_TOPIC, 6, (short) 1))).all().get();
-            System.out.printf(Locale.ROOT, "Producing the backlog: %,d events (%,d malformed)%n", workload.events().size(),
+            admin.createTopics(topics.all().stream()
+                            .map(TopicProvisioner::newTopic)
+                            .toList())
+                    .all()
+                    .get();
+            admin.createTopics(List.of(
+                            new NewTopic("bench.passthrough-out", 6, (short) 1),
+                            new NewTopic(FloorTopologies.OUTPUT_TOPIC, 6, (short) 1)))
+                    .all()
+                    .get();
+            System.out.printf(
+                    Locale.ROOT,
+                    "Producing the backlog: %,d events (%,d malformed)%n",
+                    workload.events().size(),
                     workload.badCount() - workload.lateEvents().size());
             produce(workload.events(), 0);
             Set<TopicPartition> inputs = partitions(admin, topics);
@@ -118,16 +130,28 @@ public final class StreamsThroughputBenchmark {
             long total = ends.values().stream().mapToLong(Long::longValue).sum();
 
             List<Contender> contenders = new ArrayList<>(List.of(
-                    new Contender("passthrough (copies the bytes)", "bench-passthrough", app -> startPassthrough(topics, app)),
+                    new Contender(
+                            "passthrough (copies the bytes)",
+                            "bench-passthrough",
+                            app -> startPassthrough(topics, app)),
                     new Contender("preference topology", "bench-topology", app -> startTopology(topics, app))));
             if (FLOORS) {
                 Map<String, Object> serde = Map.of("schema.registry.url", stack.schemaRegistryUrl());
-                contenders.add(new Contender("floor: decode + validate", "bench-floor-decode",
+                contenders.add(new Contender(
+                        "floor: decode + validate",
+                        "bench-floor-decode",
                         app -> startPlain(FloorTopologies.build(topics, serde, FloorTopologies.Layout.NONE), app)));
-                contenders.add(new Contender("floor: + store (append), 1 output/prompt", "bench-floor-append",
-                        app -> startPlain(FloorTopologies.build(topics, serde, FloorTopologies.Layout.APPEND_AND_EMIT_PER_PROMPT), app)));
-                contenders.add(new Contender("floor: + store (entry per event)", "bench-floor-per-event",
-                        app -> startPlain(FloorTopologies.build(topics, serde, FloorTopologies.Layout.KEY_PER_EVENT), app)));
+                contenders.add(new Contender(
+                        "floor: + store (append), 1 output/prompt",
+                        "bench-floor-append",
+                        app -> startPlain(
+                                FloorTopologies.build(topics, serde, FloorTopologies.Layout.APPEND_AND_EMIT_PER_PROMPT),
+                                app)));
+                contenders.add(new Contender(
+                        "floor: + store (entry per event)",
+                        "bench-floor-per-event",
+                        app -> startPlain(
+                                FloorTopologies.build(topics, serde, FloorTopologies.Layout.KEY_PER_EVENT), app)));
             }
             // Alternate the contenders so that all see the same machine noise; report the medians.
             double[][] rates = new double[contenders.size()][ROUNDS];
@@ -144,19 +168,32 @@ public final class StreamsThroughputBenchmark {
                 }
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "Backlog of %,d events, exactly once, %s, events/s after start-up,"
-                    + " median of %d alternating rounds after %d warm-up:%n", total,
+            System.out.printf(
+                    Locale.ROOT,
+                    "Backlog of %,d events, exactly once, %s, events/s after start-up,"
+                            + " median of %d alternating rounds after %d warm-up:%n",
+                    total,
                     SHARED_OVERRIDES.isEmpty() ? "default settings (1 stream thread)" : "settings " + SHARED_OVERRIDES,
-                    ROUNDS, WARMUP_ROUNDS);
+                    ROUNDS,
+                    WARMUP_ROUNDS);
             double passthrough = median(rates[0]);
             for (int c = 0; c < contenders.size(); c++) {
-                System.out.printf(Locale.ROOT, "  %-40s %,10.0f events/s  %.3f of passthrough  (rounds %s)%n",
-                        contenders.get(c).name(), median(rates[c]), median(rates[c]) / passthrough,
-                        Arrays.toString(Arrays.stream(rates[c]).mapToLong(Math::round).toArray()));
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-40s %,10.0f events/s  %.3f of passthrough  (rounds %s)%n",
+                        contenders.get(c).name(),
+                        median(rates[c]),
+                        median(rates[c]) / passthrough,
+                        Arrays.toString(
+                                Arrays.stream(rates[c]).mapToLong(Math::round).toArray()));
             }
             double ratio = median(rates[1]) / passthrough;
-            System.out.printf(Locale.ROOT, "  ratio %.3f (goal >= 0.5: %s); counting start-up as earlier sessions did: %.3f%n", ratio,
-                    ratio >= 0.5 ? "MET" : "NOT MET", median(withStartUp[1]) / median(withStartUp[0]));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  ratio %.3f (goal >= 0.5: %s); counting start-up as earlier sessions did: %.3f%n",
+                    ratio,
+                    ratio >= 0.5 ? "MET" : "NOT MET",
+                    median(withStartUp[1]) / median(withStartUp[0]));
         }
     }
 
@@ -179,8 +216,8 @@ public final class StreamsThroughputBenchmark {
                 Thread.sleep(POLL_MS);
                 done = committed(admin, group, ends);
                 if (System.nanoTime() - start > ROUND_LIMIT.toNanos()) {
-                    throw new IllegalStateException(group + " stalled at " + done + " of " + total + " events after " + ROUND_LIMIT
-                            + ": see its log above");
+                    throw new IllegalStateException(group + " stalled at " + done + " of " + total + " events after "
+                            + ROUND_LIMIT + ": see its log above");
                 }
                 if (firstAt == 0 && done > 0) {
                     firstAt = System.nanoTime();
@@ -189,16 +226,27 @@ public final class StreamsThroughputBenchmark {
                 }
                 if (System.nanoTime() - lastReport > 2_000_000_000L) {
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    System.out.printf(Locale.ROOT, "  %s: %,d / %,d events, %,.0f events/s, ETA %.0f s%n", group, done, total,
-                            done / seconds, (total - done) / Math.max(1.0, done / seconds));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  %s: %,d / %,d events, %,.0f events/s, ETA %.0f s%n",
+                            group,
+                            done,
+                            total,
+                            done / seconds,
+                            (total - done) / Math.max(1.0, done / seconds));
                     lastReport = System.nanoTime();
                 }
             }
             long end = System.nanoTime();
             double seconds = (end - firstAt) / 1e9;
             Rates rates = new Rates((total - firstDone) / seconds, total / ((end - start) / 1e9));
-            System.out.printf(Locale.ROOT, "  %s: start-up %.2f s, then %,.0f events/s (%,.0f with start-up); %s%n", group,
-                    (firstAt - start) / 1e9, rates.steady(), rates.withStartUp(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %s: start-up %.2f s, then %,.0f events/s (%,.0f with start-up); %s%n",
+                    group,
+                    (firstAt - start) / 1e9,
+                    rates.steady(),
+                    rates.withStartUp(),
                     MachineCost.now().describeSince(costAtFirst, total - firstDone, seconds));
             return rates;
         }
@@ -209,19 +257,25 @@ public final class StreamsThroughputBenchmark {
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> "live." + n);
         Workload workload = Workload.generate(topics, LIVE_PROMPTS, 0, 2_000, Duration.ofMinutes(1), 2);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(topics.all().stream().map(TopicProvisioner::newTopic).toList()).all().get();
+            admin.createTopics(topics.all().stream()
+                            .map(TopicProvisioner::newTopic)
+                            .toList())
+                    .all()
+                    .get();
         }
         List<Long> latencies = new ArrayList<>();
         try (AutoCloseable app = startTopology(topics, "bench-live");
-             KafkaConsumer<String, PreferenceSample> consumer = samplesConsumer(topics)) {
+                KafkaConsumer<String, PreferenceSample> consumer = samplesConsumer(topics)) {
             Thread.sleep(3_000);
-            Thread producer = new Thread(() -> {
-                try {
-                    produce(workload.events(), LIVE_EVENTS_PER_SECOND);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "live-producer");
+            Thread producer = new Thread(
+                    () -> {
+                        try {
+                            produce(workload.events(), LIVE_EVENTS_PER_SECOND);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    "live-producer");
             producer.start();
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (latencies.size() < LIVE_PROMPTS && System.nanoTime() < deadline) {
@@ -233,21 +287,36 @@ public final class StreamsThroughputBenchmark {
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.println();
-        System.out.printf(Locale.ROOT, "Live: %,d events at %,d events/s; %,d samples read%n", workload.events().size(),
-                LIVE_EVENTS_PER_SECOND, sorted.length);
-        System.out.printf(Locale.ROOT, "  event-to-sample latency (completing event sent -> sample readable, read_committed):"
-                + " p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (goal p99 <= 1000 ms: %s)%n", percentile(sorted, 50),
-                percentile(sorted, 90), percentile(sorted, 99),
-                sorted.length == 0 ? -1 : sorted[sorted.length - 1], percentile(sorted, 99) <= 1000 ? "MET" : "NOT MET");
+        System.out.printf(
+                Locale.ROOT,
+                "Live: %,d events at %,d events/s; %,d samples read%n",
+                workload.events().size(),
+                LIVE_EVENTS_PER_SECOND,
+                sorted.length);
+        System.out.printf(
+                Locale.ROOT,
+                "  event-to-sample latency (completing event sent -> sample readable, read_committed):"
+                        + " p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (goal p99 <= 1000 ms: %s)%n",
+                percentile(sorted, 50),
+                percentile(sorted, 90),
+                percentile(sorted, 99),
+                sorted.length == 0 ? -1 : sorted[sorted.length - 1],
+                percentile(sorted, 99) <= 1000 ? "MET" : "NOT MET");
     }
 
     /** Sends events in order; with a rate, stamps each with the wall clock as a live app would. */
     private void produce(List<Workload.Event> events, int perSecond) throws Exception {
         List<Future<?>> sent = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.LINGER_MS_CONFIG, perSecond > 0 ? 0 : 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        stack.bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        perSecond > 0 ? 0 : 20,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 Workload.Event e = events.get(i);
@@ -257,9 +326,11 @@ public final class StreamsThroughputBenchmark {
                         Thread.onSpinWait();
                     }
                 }
-                long timestamp = perSecond > 0 ? System.currentTimeMillis() : e.timestamp().toEpochMilli();
-                sent.add(producer.send(new ProducerRecord<>(e.topic(), null, timestamp, e.key(),
-                        Workload.bytes(e, serializer::serialize))));
+                long timestamp = perSecond > 0
+                        ? System.currentTimeMillis()
+                        : e.timestamp().toEpochMilli();
+                sent.add(producer.send(new ProducerRecord<>(
+                        e.topic(), null, timestamp, e.key(), Workload.bytes(e, serializer::serialize))));
             }
         }
         for (Future<?> f : sent) {
@@ -284,9 +355,18 @@ public final class StreamsThroughputBenchmark {
 
     private AutoCloseable startPassthrough(FuseFlowTopics topics, String applicationId) {
         Topology copy = new Topology();
-        copy.addSource("in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.generations().name(), topics.feedback().name());
-        copy.addSink("out", "bench.passthrough-out", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "in");
+        copy.addSource(
+                "in",
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(),
+                topics.generations().name(),
+                topics.feedback().name());
+        copy.addSink(
+                "out",
+                "bench.passthrough-out",
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer(),
+                "in");
         return startPlain(copy, applicationId);
     }
 
@@ -312,30 +392,42 @@ public final class StreamsThroughputBenchmark {
     private KafkaConsumer<String, PreferenceSample> samplesConsumer(FuseFlowTopics topics) {
         KafkaAvroDeserializer<PreferenceSample> deserializer = new KafkaAvroDeserializer<>(PreferenceSample.class);
         deserializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
-        KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-latency",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), deserializer);
+        KafkaConsumer<String, PreferenceSample> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "bench-latency",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(),
+                deserializer);
         consumer.subscribe(Set.of(topics.preferences().name()));
         return consumer;
     }
 
     private static Set<TopicPartition> partitions(Admin admin, FuseFlowTopics topics) throws Exception {
-        return admin.describeTopics(List.of(topics.generations().name(), topics.feedback().name())).allTopicNames().get()
-                .values().stream().flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+        return admin
+                .describeTopics(
+                        List.of(topics.generations().name(), topics.feedback().name()))
+                .allTopicNames()
+                .get()
+                .values()
+                .stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
                 .collect(Collectors.toSet());
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, Set<TopicPartition> partitions) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> latest =
+                partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
         return admin.listOffsets(latest).all().get().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     /** Records consumed and committed by the group so far, counted up to the backlog's end offsets. */
     private static long committed(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
         long done = 0;
         for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
             OffsetAndMetadata committed = offsets.get(end.getKey());
@@ -359,12 +451,10 @@ public final class StreamsThroughputBenchmark {
     }
 
     /** Events/s of one run: after start-up, and over the whole drain. */
-    private record Rates(double steady, double withStartUp) {
-    }
+    private record Rates(double steady, double withStartUp) {}
 
     /** One topology to measure; {@code starter} starts it under the application id it is given. */
-    private record Contender(String name, String applicationIdPrefix, Starter starter) {
-    }
+    private record Contender(String name, String applicationIdPrefix, Starter starter) {}
 
     @FunctionalInterface
     private interface Starter {

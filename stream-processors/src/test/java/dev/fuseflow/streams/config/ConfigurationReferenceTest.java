@@ -9,7 +9,8 @@ class ConfigurationReferenceTest {
 
     @Test
     void streamProcessorSettings() {
-        ConfigReference.requireCurrent("stream processors", ConfigReference.settings(StreamProcessorSettings.ALL,
-                SharedSettings.TOPICS, SharedSettings.SECURITY));
+        ConfigReference.requireCurrent(
+                "stream processors",
+                ConfigReference.settings(StreamProcessorSettings.ALL, SharedSettings.TOPICS, SharedSettings.SECURITY));
     }
 }

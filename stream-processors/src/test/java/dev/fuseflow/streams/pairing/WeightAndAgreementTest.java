@@ -36,7 +36,9 @@ class WeightAndAgreementTest {
         ResponseScore chosen = score("c", Map.of(SignalKind.THUMBS, List.of(1.0, 1.0)));
         ResponseScore rejected = score("r", Map.of(SignalKind.THUMBS, List.of(-1.0, 1.0)));
         // thumbs pairs: (1,-1) agree, (1,1) half, (1,-1) agree, (1,1) half = 3 of 4; pairwise: c>r agree, r>c not.
-        double agreement = Agreement.between(chosen, rejected,
+        double agreement = Agreement.between(
+                chosen,
+                rejected,
                 List.of(new Comparison("c", "r"), new Comparison("r", "c"), new Comparison("c", "x")));
         assertThat(agreement).isCloseTo((3.0 + 1.0) / 6.0, within(1e-12));
     }

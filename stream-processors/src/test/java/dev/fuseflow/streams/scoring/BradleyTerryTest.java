@@ -12,8 +12,11 @@ class BradleyTerryTest {
 
     @Test
     void balancedRecordsGiveEqualStrengthAtTheReference() {
-        Map<String, Double> p = BradleyTerry.strengths(new TreeSet<>(List.of("a", "b")),
-                List.of(new Comparison("a", "b"), new Comparison("b", "a")), 1.0, 200);
+        Map<String, Double> p = BradleyTerry.strengths(
+                new TreeSet<>(List.of("a", "b")),
+                List.of(new Comparison("a", "b"), new Comparison("b", "a")),
+                1.0,
+                200);
         assertThat(p.get("a")).isCloseTo(1.0, within(1e-9));
         assertThat(p.get("b")).isCloseTo(1.0, within(1e-9));
         assertThat(BradleyTerry.reward(p.get("a"))).isCloseTo(0.0, within(1e-9));
@@ -31,8 +34,8 @@ class BradleyTerryTest {
 
     @Test
     void theFixedPointSatisfiesTheLikelihoodEquations() {
-        List<Comparison> games = List.of(new Comparison("a", "b"), new Comparison("b", "c"), new Comparison("a", "c"),
-                new Comparison("c", "a"));
+        List<Comparison> games = List.of(
+                new Comparison("a", "b"), new Comparison("b", "c"), new Comparison("a", "c"), new Comparison("c", "a"));
         Map<String, Double> p = BradleyTerry.strengths(new TreeSet<>(List.of("a", "b", "c")), games, 1.0, 2000);
         // At the maximum, each item's observed wins (+ prior) equal its expected wins (+ prior's share).
         for (String item : p.keySet()) {

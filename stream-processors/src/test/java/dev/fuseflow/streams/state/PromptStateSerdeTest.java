@@ -30,7 +30,8 @@ class PromptStateSerdeTest {
         state.emitted("sample-1");
         state.touch(12_345L);
 
-        PromptState back = serde.deserializer().deserialize("store", serde.serializer().serialize("store", state));
+        PromptState back =
+                serde.deserializer().deserialize("store", serde.serializer().serialize("store", state));
 
         assertThat(back.generations()).isEqualTo(state.generations());
         assertThat(back.storedFeedback()).isEqualTo(state.storedFeedback());
@@ -54,7 +55,11 @@ class PromptStateSerdeTest {
         // The bytes handed in are what is written: a different body shows in the stored state.
         PromptState wrongBody = new PromptState();
         wrongBody.add(generation, avro(GenerationEvent.class, source("p", "s", "another-model")));
-        assertThat(serde.decode("store", serde.encode(wrongBody)).generations().get(0).getModel().getName())
+        assertThat(serde.decode("store", serde.encode(wrongBody))
+                        .generations()
+                        .get(0)
+                        .getModel()
+                        .getName())
                 .isEqualTo("another-model");
     }
 
@@ -71,8 +76,10 @@ class PromptStateSerdeTest {
         PromptState state = new PromptState();
         assertThat(state.add(source("p", "s", "m"))).isTrue();
         assertThat(state.add(source("p", "s", "m"))).isFalse();
-        assertThat(state.add(new StoredFeedback(reward("p", "f", "s", 1), 0, 0, 0))).isTrue();
-        assertThat(state.add(new StoredFeedback(reward("p", "f", "s", 1), 0, 1, 0))).isFalse();
+        assertThat(state.add(new StoredFeedback(reward("p", "f", "s", 1), 0, 0, 0)))
+                .isTrue();
+        assertThat(state.add(new StoredFeedback(reward("p", "f", "s", 1), 0, 1, 0)))
+                .isFalse();
     }
 
     @Test

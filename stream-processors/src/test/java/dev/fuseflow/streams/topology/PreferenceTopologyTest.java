@@ -17,7 +17,11 @@ import dev.fuseflow.schemas.registry.InMemorySchemaRegistryClient;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.serde.SpecificAvroSerde;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.streams.Events;
 import dev.fuseflow.streams.app.StreamsProperties;
+import dev.fuseflow.streams.pairing.EmissionPolicy;
+import dev.fuseflow.streams.pairing.WeightPolicy;
+import dev.fuseflow.streams.scoring.ScoringPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +60,18 @@ class PreferenceTopologyTest {
 
     @BeforeEach
     void start() {
-        TopologySettings settings = new TopologySettings(TOPICS, dev.fuseflow.streams.scoring.ScoringPolicy.DEFAULT,
-                dev.fuseflow.streams.pairing.WeightPolicy.DEFAULT, dev.fuseflow.streams.pairing.EmissionPolicy.DEFAULT, 1000,
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(5), 20, 2_000);
+        TopologySettings settings = new TopologySettings(
+                TOPICS,
+                ScoringPolicy.DEFAULT,
+                WeightPolicy.DEFAULT,
+                EmissionPolicy.DEFAULT,
+                1000,
+                Duration.ofMinutes(10),
+                Duration.ofHours(1),
+                Duration.ofDays(1),
+                Duration.ofSeconds(5),
+                20,
+                2_000);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -68,12 +81,18 @@ class PreferenceTopologyTest {
         driver = new TopologyTestDriver(PreferenceTopology.build(settings, SERDE, meters), props, T0);
         KafkaAvroSerializer<SpecificRecord> serializer = new KafkaAvroSerializer<>();
         serializer.configure(SERDE, false);
-        generations = driver.createInputTopic(TOPICS.generations().name(), new StringSerializer(), serializer, T0, Duration.ofSeconds(1));
-        feedback = driver.createInputTopic(TOPICS.feedback().name(), new StringSerializer(), serializer, T0, Duration.ofSeconds(1));
+        generations = driver.createInputTopic(
+                TOPICS.generations().name(), new StringSerializer(), serializer, T0, Duration.ofSeconds(1));
+        feedback = driver.createInputTopic(
+                TOPICS.feedback().name(), new StringSerializer(), serializer, T0, Duration.ofSeconds(1));
         modelVersions = driver.createInputTopic(TOPICS.modelVersions().name(), new StringSerializer(), serializer);
-        preferences = driver.createOutputTopic(TOPICS.preferences().name(), Serdes.String().deserializer(),
+        preferences = driver.createOutputTopic(
+                TOPICS.preferences().name(),
+                Serdes.String().deserializer(),
                 serde(PreferenceSample.class).deserializer());
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetters().name(), Serdes.String().deserializer(),
+        deadLetters = driver.createOutputTopic(
+                TOPICS.deadLetters().name(),
+                Serdes.String().deserializer(),
                 serde(DeadLetter.class).deserializer());
     }
 
@@ -98,8 +117,13 @@ class PreferenceTopologyTest {
     }
 
     private static List<SpecificRecord> onePrompt(String p) {
-        return List.of(source(p, p + "-s", "big"), target(p, p + "-t1", 3), target(p, p + "-t2", 3),
-                reward(p, p + "-f1", p + "-s", 0.9), reward(p, p + "-f2", p + "-t1", 0.5), reward(p, p + "-f3", p + "-t2", -0.5));
+        return List.of(
+                source(p, p + "-s", "big"),
+                target(p, p + "-t1", 3),
+                target(p, p + "-t2", 3),
+                reward(p, p + "-f1", p + "-s", 0.9),
+                reward(p, p + "-f2", p + "-t1", 0.5),
+                reward(p, p + "-f3", p + "-t2", -0.5));
     }
 
     @Test
@@ -130,7 +154,8 @@ class PreferenceTopologyTest {
         InMemorySchemaRegistryClient.dropScope(SCOPE);
         start();
 
-        List.of(events.get(3), events.get(4), events.get(5), events.get(2), events.get(1), events.get(0)).forEach(this::send);
+        List.of(events.get(3), events.get(4), events.get(5), events.get(2), events.get(1), events.get(0))
+                .forEach(this::send);
 
         assertThat(preferences.readValuesToList()).containsExactly(inOrder);
     }
@@ -153,7 +178,7 @@ class PreferenceTopologyTest {
         GenerationEvent blankId = source("p", " ", "m");
         GenerationEvent targetWithoutVersion = target("p", "g2", 1);
         targetWithoutVersion.getModel().setTargetVersion(null);
-        FeedbackEvent outOfRange = dev.fuseflow.streams.Events.rating("p", "f1", "g", 9, 1, 5);
+        FeedbackEvent outOfRange = Events.rating("p", "f1", "g", 9, 1, 5);
         FeedbackEvent notFinite = reward("p", "f2", "g", Double.NaN);
         GenerationEvent tooLong = source("p", "g3", "m");
         tooLong.setResponse("x".repeat(1001));
@@ -167,34 +192,52 @@ class PreferenceTopologyTest {
 
         List<DeadLetter> letters = deadLetters.readValuesToList();
 
-        assertThat(letters).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.BLANK_FIELD,
-                DeadLetterReason.MISSING_FIELD, DeadLetterReason.TOO_LARGE, DeadLetterReason.INVALID_VALUE,
-                DeadLetterReason.OUT_OF_RANGE, DeadLetterReason.NON_FINITE_NUMBER, DeadLetterReason.MISSING_FIELD);
+        assertThat(letters)
+                .extracting(DeadLetter::getReason)
+                .containsExactly(
+                        DeadLetterReason.BLANK_FIELD,
+                        DeadLetterReason.MISSING_FIELD,
+                        DeadLetterReason.TOO_LARGE,
+                        DeadLetterReason.INVALID_VALUE,
+                        DeadLetterReason.OUT_OF_RANGE,
+                        DeadLetterReason.NON_FINITE_NUMBER,
+                        DeadLetterReason.MISSING_FIELD);
         assertThat(letters.get(0).getMessage()).isEqualTo("eventId is blank");
         assertThat(letters.get(1).getMessage()).contains("model.targetVersion is required when model.role is TARGET");
         assertThat(letters.get(4).getMessage()).isEqualTo("signal.value 9.0 lies outside the rating scale [1.0, 5.0]");
-        assertThat(letters.get(0).getSourceTopic()).isEqualTo(TOPICS.generations().name());
+        assertThat(letters.get(0).getSourceTopic())
+                .isEqualTo(TOPICS.generations().name());
         assertThat(letters.get(0).getSourceOffset()).isZero();
         assertThat(letters.get(4).getSourceTopic()).isEqualTo(TOPICS.feedback().name());
         assertThat(letters.get(0).getStage()).isEqualTo("stream-processors/" + PreferenceTopology.VALIDATE_GENERATION);
         assertThat(letters.get(0).getOriginalValue()).isNotNull();
-        assertThat(letters.get(0).getOriginalKey()).isEqualTo(java.nio.ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8)));
+        assertThat(letters.get(0).getOriginalKey()).isEqualTo(ByteBuffer.wrap("p".getBytes(StandardCharsets.UTF_8)));
         assertThat(letters.get(6).getOriginalValue()).isNull();
         assertThat(preferences.isEmpty()).isTrue();
     }
 
     @Test
     void undeserializableBytesAreDeadLetteredAndProcessingGoesOn() {
-        TestInputTopic<String, byte[]> raw = driver.createInputTopic(TOPICS.generations().name(), new StringSerializer(),
-                new ByteArraySerializer(), T0, Duration.ofSeconds(1));
+        TestInputTopic<String, byte[]> raw = driver.createInputTopic(
+                TOPICS.generations().name(),
+                new StringSerializer(),
+                new ByteArraySerializer(),
+                T0,
+                Duration.ofSeconds(1));
         byte[] junk = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
         raw.pipeInput("p9", junk);
         onePrompt("p9").forEach(this::send);
 
         // TopologyTestDriver calls the handler but does not capture the dead letters it returns for a
         // deserialization failure; the real-broker test reads them from the topic.
-        assertThat(meters.counter("fuseflow_dlq_records", "stage", "stream-processors/deserialize",
-                "reason", DeadLetterReason.DESERIALIZATION_FAILED.name()).count()).isEqualTo(1.0);
+        assertThat(meters.counter(
+                                "fuseflow_dlq_records",
+                                "stage",
+                                "stream-processors/deserialize",
+                                "reason",
+                                DeadLetterReason.DESERIALIZATION_FAILED.name())
+                        .count())
+                .isEqualTo(1.0);
         assertThat(preferences.readValuesToList()).hasSize(1);
     }
 
@@ -226,7 +269,10 @@ class PreferenceTopologyTest {
         ByteBuffer value = letter.getOriginalValue().duplicate();
         byte[] original = new byte[value.remaining()];
         value.get(original);
-        assertThat(serde(FeedbackEvent.class).deserializer().deserialize(TOPICS.feedback().name(), original)).isEqualTo(orphan);
+        assertThat(serde(FeedbackEvent.class)
+                        .deserializer()
+                        .deserialize(TOPICS.feedback().name(), original))
+                .isEqualTo(orphan);
         assertThat(letter.getOriginalKey()).isEqualTo(ByteBuffer.wrap("p14".getBytes(StandardCharsets.UTF_8)));
         assertThat(letter.getOriginalHeaders()).isEmpty();
         assertThat(letter.getSourcePartition()).isZero();
@@ -236,8 +282,14 @@ class PreferenceTopologyTest {
         assertThat(letter.getTaskId()).isEqualTo("0_0");
         assertThat(letter.getExceptionClass()).isNull();
         assertThat(letter.getFailedAt()).isEqualTo(T0.plus(Duration.ofMinutes(11)));
-        assertThat(meters.counter("fuseflow_dlq_records", "stage", "stream-processors/" + PreferenceTopology.AGGREGATOR,
-                "reason", DeadLetterReason.UNKNOWN_REFERENCE.name()).count()).isEqualTo(1.0);
+        assertThat(meters.counter(
+                                "fuseflow_dlq_records",
+                                "stage",
+                                "stream-processors/" + PreferenceTopology.AGGREGATOR,
+                                "reason",
+                                DeadLetterReason.UNKNOWN_REFERENCE.name())
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -252,7 +304,8 @@ class PreferenceTopologyTest {
         DeadLetter letter = deadLetters.readValue();
         assertThat(letter.getReason()).isEqualTo(DeadLetterReason.LATE);
         assertThat(letter.getMessage()).contains("prompt 'p6' was forgotten");
-        assertThat(meters.counter("fuseflow_late_events", "kind", "feedback").count()).isEqualTo(1.0);
+        assertThat(meters.counter("fuseflow_late_events", "kind", "feedback").count())
+                .isEqualTo(1.0);
         assertThat(preferences.isEmpty()).isTrue();
     }
 
@@ -264,7 +317,8 @@ class PreferenceTopologyTest {
         feedback.pipeInput("p10", reward("p10", "p10-late", "p10-s", 1.0), T0.plus(Duration.ofHours(2)));
 
         List<DeadLetter> letters = deadLetters.readValuesToList();
-        assertThat(letters).extracting(DeadLetter::getReason)
+        assertThat(letters)
+                .extracting(DeadLetter::getReason)
                 .containsExactly(DeadLetterReason.UNKNOWN_REFERENCE, DeadLetterReason.LATE);
     }
 
@@ -290,16 +344,27 @@ class PreferenceTopologyTest {
 
         DeadLetter letter = deadLetters.readValue();
         assertThat(letter.getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
-        assertThat(letter.getMessage()).contains("of prompt 'p12'").contains("above fuseflow.limits.max-output-bytes 2000");
+        assertThat(letter.getMessage())
+                .contains("of prompt 'p12'")
+                .contains("above fuseflow.limits.max-output-bytes 2000");
         assertThat(letter.getSourceTopic()).isEqualTo(TOPICS.feedback().name());
         assertThat(preferences.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("p13");
     }
 
     @Test
     void targetResponsesOfStaleVersionsAreExcluded() {
-        modelVersions.pipeInput("target", ModelVersion.newBuilder().setModelName("target").setVersion(9L)
-                .setArtifactUri("file:///m/9").setArtifactSha256("00").setTrainerStep(1L).setSamplesTrained(1L)
-                .setStatus(ModelVersionStatus.PUBLISHED).setCreatedAt(T0).build());
+        modelVersions.pipeInput(
+                "target",
+                ModelVersion.newBuilder()
+                        .setModelName("target")
+                        .setVersion(9L)
+                        .setArtifactUri("file:///m/9")
+                        .setArtifactSha256("00")
+                        .setTrainerStep(1L)
+                        .setSamplesTrained(1L)
+                        .setStatus(ModelVersionStatus.PUBLISHED)
+                        .setCreatedAt(T0)
+                        .build());
 
         onePrompt("p7").forEach(this::send);
 
@@ -316,12 +381,16 @@ class PreferenceTopologyTest {
     @Test
     void metricsCountInputsAndSamples() {
         onePrompt("p8").forEach(this::send);
-        assertThat(meters.counter("fuseflow_input_events", "kind", "generation").count()).isEqualTo(3.0);
-        assertThat(meters.counter("fuseflow_input_events", "kind", "feedback").count()).isEqualTo(3.0);
+        assertThat(meters.counter("fuseflow_input_events", "kind", "generation").count())
+                .isEqualTo(3.0);
+        assertThat(meters.counter("fuseflow_input_events", "kind", "feedback").count())
+                .isEqualTo(3.0);
         assertThat(meters.counter("fuseflow_samples_emitted").count()).isEqualTo(1.0);
         assertThat(meters.timer("fuseflow_event_to_sample_latency").count()).isEqualTo(1);
         // RocksDB's key estimate counts writes still in the memtable, so it is a bound, not a count.
-        double entries = meters.find("fuseflow_prompt_state_entries").gauges().stream().mapToDouble(g -> g.value()).sum();
+        double entries = meters.find("fuseflow_prompt_state_entries").gauges().stream()
+                .mapToDouble(g -> g.value())
+                .sum();
         assertThat(entries).isBetween(1.0, 6.0);
     }
 }

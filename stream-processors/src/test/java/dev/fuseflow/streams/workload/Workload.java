@@ -42,12 +42,10 @@ public final class Workload {
     }
 
     /** The triple each good prompt must yield. */
-    public record ExpectedSample(String sourceChosen, String targetChosen, String targetRejected) {
-    }
+    public record ExpectedSample(String sourceChosen, String targetChosen, String targetRejected) {}
 
     /** Marker value: bytes that are not Avro at all. */
-    public record Garbage(byte[] bytes) {
-    }
+    public record Garbage(byte[] bytes) {}
 
     private final List<Event> events = new ArrayList<>();
     private final List<Event> lateEvents = new ArrayList<>();
@@ -56,8 +54,7 @@ public final class Workload {
     /** Enough keys to land on every partition of a topic with up to a few dozen partitions. */
     private static final int TICK_PROMPTS = 200;
 
-    private Workload() {
-    }
+    private Workload() {}
 
     /** Everything but the late events: send first, and wait until it is processed. */
     public List<Event> events() {
@@ -83,8 +80,8 @@ public final class Workload {
      * @param maxTextBytes the limit the topology runs with (TOO_LARGE records exceed it)
      * @param window       the reference and inactivity windows the topology runs with
      */
-    public static Workload generate(FuseFlowTopics topics, int goodPrompts, int badPerKind, int maxTextBytes, Duration window,
-                                    long seed) {
+    public static Workload generate(
+            FuseFlowTopics topics, int goodPrompts, int badPerKind, int maxTextBytes, Duration window, long seed) {
         Workload w = new Workload();
         Random random = new Random(seed);
         Instant start = Instant.parse("2026-11-28T00:00:00Z");
@@ -92,7 +89,8 @@ public final class Workload {
         List<String> lateTargets = new ArrayList<>();
         for (int i = 0; i < badPerKind; i++) {
             String prompt = "late-" + i;
-            w.events.add(new Event(topics.generations().name(), prompt, source(prompt, prompt + "-s", start), start, null));
+            w.events.add(
+                    new Event(topics.generations().name(), prompt, source(prompt, prompt + "-s", start), start, null));
             lateTargets.add(prompt);
         }
         List<List<Event>> blocks = new ArrayList<>();
@@ -118,17 +116,23 @@ public final class Workload {
         Instant tick = time.plus(window.multipliedBy(2));
         for (int i = 0; i < TICK_PROMPTS; i++) {
             String prompt = "tick-" + i;
-            w.events.add(new Event(topics.generations().name(), prompt, source(prompt, prompt + "-s", tick), tick, null));
+            w.events.add(
+                    new Event(topics.generations().name(), prompt, source(prompt, prompt + "-s", tick), tick, null));
         }
         Instant late = tick.plus(window);
         for (String prompt : lateTargets) {
-            w.lateEvents.add(new Event(topics.feedback().name(), prompt,
-                    reward(prompt, prompt + "-late", prompt + "-s", 0.5, late), late, DeadLetterReason.LATE));
+            w.lateEvents.add(new Event(
+                    topics.feedback().name(),
+                    prompt,
+                    reward(prompt, prompt + "-late", prompt + "-s", 0.5, late),
+                    late,
+                    DeadLetterReason.LATE));
         }
         return w;
     }
 
-    private static List<Event> goodPrompt(FuseFlowTopics topics, String prompt, Random random, Map<String, ExpectedSample> expected) {
+    private static List<Event> goodPrompt(
+            FuseFlowTopics topics, String prompt, Random random, Map<String, ExpectedSample> expected) {
         Instant t = Instant.EPOCH;
         double best = 0.2 + random.nextDouble();
         double worst = best - 0.5 - random.nextDouble();
@@ -145,49 +149,108 @@ public final class Workload {
     }
 
     /** A kind of malformed record and the dead-letter reason it must get. */
-    private record BadKind(String name, DeadLetterReason reason, BiFunction<String, Integer, Object> value, boolean feedback,
-                           boolean keyMismatch) {
+    private record BadKind(
+            String name,
+            DeadLetterReason reason,
+            BiFunction<String, Integer, Object> value,
+            boolean feedback,
+            boolean keyMismatch) {
         Event make(FuseFlowTopics topics, String prompt, int maxTextBytes) {
-            String topic = feedback ? topics.feedback().name() : topics.generations().name();
-            return new Event(topic, keyMismatch ? prompt + "-other-key" : prompt, value.apply(prompt, maxTextBytes),
-                    Instant.EPOCH, reason);
+            String topic =
+                    feedback ? topics.feedback().name() : topics.generations().name();
+            return new Event(
+                    topic,
+                    keyMismatch ? prompt + "-other-key" : prompt,
+                    value.apply(prompt, maxTextBytes),
+                    Instant.EPOCH,
+                    reason);
         }
     }
 
     public static final List<String> BAD_KIND_NAMES;
     private static final List<BadKind> BAD_KINDS = List.of(
-            new BadKind("garbage", DeadLetterReason.DESERIALIZATION_FAILED,
-                    (p, max) -> new Garbage(("{\"promptId\":\"" + p + "\"}").getBytes(StandardCharsets.UTF_8)), false, false),
-            new BadKind("blank-id", DeadLetterReason.BLANK_FIELD, (p, max) -> {
-                GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
-                g.setEventId(" ");
-                return g;
-            }, false, false),
-            new BadKind("empty-prompt", DeadLetterReason.BLANK_FIELD, (p, max) -> {
-                GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
-                g.setPrompt(List.of());
-                return g;
-            }, false, false),
-            new BadKind("unknown-role", DeadLetterReason.INVALID_VALUE, (p, max) -> {
-                GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
-                g.getModel().setRole(ModelRole.UNKNOWN);
-                return g;
-            }, false, false),
-            new BadKind("target-without-version", DeadLetterReason.MISSING_FIELD,
-                    (p, max) -> target(p, p + "-t", null, Instant.EPOCH), false, false),
-            new BadKind("too-large", DeadLetterReason.TOO_LARGE, (p, max) -> {
-                GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
-                g.setResponse("x".repeat(max + 1));
-                return g;
-            }, false, false),
-            new BadKind("key-mismatch", DeadLetterReason.INVALID_VALUE, (p, max) -> source(p, p + "-s", Instant.EPOCH), false, true),
+            new BadKind(
+                    "garbage",
+                    DeadLetterReason.DESERIALIZATION_FAILED,
+                    (p, max) -> new Garbage(("{\"promptId\":\"" + p + "\"}").getBytes(StandardCharsets.UTF_8)),
+                    false,
+                    false),
+            new BadKind(
+                    "blank-id",
+                    DeadLetterReason.BLANK_FIELD,
+                    (p, max) -> {
+                        GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
+                        g.setEventId(" ");
+                        return g;
+                    },
+                    false,
+                    false),
+            new BadKind(
+                    "empty-prompt",
+                    DeadLetterReason.BLANK_FIELD,
+                    (p, max) -> {
+                        GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
+                        g.setPrompt(List.of());
+                        return g;
+                    },
+                    false,
+                    false),
+            new BadKind(
+                    "unknown-role",
+                    DeadLetterReason.INVALID_VALUE,
+                    (p, max) -> {
+                        GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
+                        g.getModel().setRole(ModelRole.UNKNOWN);
+                        return g;
+                    },
+                    false,
+                    false),
+            new BadKind(
+                    "target-without-version",
+                    DeadLetterReason.MISSING_FIELD,
+                    (p, max) -> target(p, p + "-t", null, Instant.EPOCH),
+                    false,
+                    false),
+            new BadKind(
+                    "too-large",
+                    DeadLetterReason.TOO_LARGE,
+                    (p, max) -> {
+                        GenerationEvent g = source(p, p + "-s", Instant.EPOCH);
+                        g.setResponse("x".repeat(max + 1));
+                        return g;
+                    },
+                    false,
+                    false),
+            new BadKind(
+                    "key-mismatch",
+                    DeadLetterReason.INVALID_VALUE,
+                    (p, max) -> source(p, p + "-s", Instant.EPOCH),
+                    false,
+                    true),
             new BadKind("tombstone", DeadLetterReason.MISSING_FIELD, (p, max) -> null, true, false),
-            new BadKind("nan-score", DeadLetterReason.NON_FINITE_NUMBER,
-                    (p, max) -> reward(p, p + "-f", p + "-s", Double.NaN, Instant.EPOCH), true, false),
-            new BadKind("rating-out-of-scale", DeadLetterReason.OUT_OF_RANGE, (p, max) -> feedback(p, p + "-f", p + "-s",
-                    new Rating(7.0, 1.0, 5.0), Instant.EPOCH), true, false),
-            new BadKind("pairwise-unknown", DeadLetterReason.UNKNOWN_REFERENCE, (p, max) -> feedback(p, p + "-f", p + "-never-a",
-                    new PairwiseChoice(p + "-never-a", p + "-never-b"), Instant.EPOCH), true, false));
+            new BadKind(
+                    "nan-score",
+                    DeadLetterReason.NON_FINITE_NUMBER,
+                    (p, max) -> reward(p, p + "-f", p + "-s", Double.NaN, Instant.EPOCH),
+                    true,
+                    false),
+            new BadKind(
+                    "rating-out-of-scale",
+                    DeadLetterReason.OUT_OF_RANGE,
+                    (p, max) -> feedback(p, p + "-f", p + "-s", new Rating(7.0, 1.0, 5.0), Instant.EPOCH),
+                    true,
+                    false),
+            new BadKind(
+                    "pairwise-unknown",
+                    DeadLetterReason.UNKNOWN_REFERENCE,
+                    (p, max) -> feedback(
+                            p,
+                            p + "-f",
+                            p + "-never-a",
+                            new PairwiseChoice(p + "-never-a", p + "-never-b"),
+                            Instant.EPOCH),
+                    true,
+                    false));
 
     static {
         BAD_KIND_NAMES = BAD_KINDS.stream().map(BadKind::name).toList();
@@ -211,9 +274,15 @@ public final class Workload {
     }
 
     private static GenerationEvent generation(String prompt, String id, ModelRef model, Instant at) {
-        return GenerationEvent.newBuilder().setEventId(id).setPromptId(prompt)
+        return GenerationEvent.newBuilder()
+                .setEventId(id)
+                .setPromptId(prompt)
                 .setPrompt(List.of(new ChatMessage(ChatRole.USER, "Sort the digits of " + prompt.hashCode())))
-                .setResponse("response " + id).setModel(model).setCreatedAt(at).setAttributes(Map.of()).build();
+                .setResponse("response " + id)
+                .setModel(model)
+                .setCreatedAt(at)
+                .setAttributes(Map.of())
+                .build();
     }
 
     static FeedbackEvent reward(String prompt, String id, String generation, double score, Instant at) {
@@ -221,8 +290,14 @@ public final class Workload {
     }
 
     private static FeedbackEvent feedback(String prompt, String id, String generation, Object signal, Instant at) {
-        return FeedbackEvent.newBuilder().setEventId(id).setPromptId(prompt).setGenerationId(generation).setSignal(signal)
-                .setGiver(new FeedbackGiver(GiverKind.REWARD_MODEL, "workload-rm")).setCreatedAt(at).setAttributes(Map.of())
+        return FeedbackEvent.newBuilder()
+                .setEventId(id)
+                .setPromptId(prompt)
+                .setGenerationId(generation)
+                .setSignal(signal)
+                .setGiver(new FeedbackGiver(GiverKind.REWARD_MODEL, "workload-rm"))
+                .setCreatedAt(at)
+                .setAttributes(Map.of())
                 .build();
     }
 

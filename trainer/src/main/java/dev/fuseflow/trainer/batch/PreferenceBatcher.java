@@ -45,8 +45,11 @@ public final class PreferenceBatcher {
         for (int i = 0; i < size; i++) {
             WrpoExample example = examples.get(i);
             long[] prompt = encoder.promptIds(example.prompt());
-            long[][] responses = {encoder.responseIds(example.sourceChosen()), encoder.responseIds(example.targetChosen()),
-                encoder.responseIds(example.rejected())};
+            long[][] responses = {
+                encoder.responseIds(example.sourceChosen()),
+                encoder.responseIds(example.targetChosen()),
+                encoder.responseIds(example.rejected())
+            };
             int longest = Math.max(responses[0].length, Math.max(responses[1].length, responses[2].length));
             long[] kept = budget.prompt(prompt, longest);
             boolean truncated = kept.length < prompt.length;
@@ -61,7 +64,8 @@ public final class PreferenceBatcher {
             promptLengths[i] = kept.length;
             weights[i] = example.weight();
         }
-        return new PreferenceBatch(pad(rows[0], promptLengths), pad(rows[1], promptLengths), pad(rows[2], promptLengths), weights);
+        return new PreferenceBatch(
+                pad(rows[0], promptLengths), pad(rows[1], promptLengths), pad(rows[2], promptLengths), weights);
     }
 
     /** Right-pads to the longest row: attention 1 on real tokens, response 1 on the tokens after the prompt. */

@@ -13,8 +13,9 @@ public record SequenceBudget(int maxLength, int maxPromptLength) {
 
     public SequenceBudget {
         if (maxPromptLength < 1 || maxLength <= maxPromptLength) {
-            throw new IllegalArgumentException("sequence budget needs 1 <= max prompt length < max length, got max prompt length "
-                    + maxPromptLength + " and max length " + maxLength);
+            throw new IllegalArgumentException(
+                    "sequence budget needs 1 <= max prompt length < max length, got max prompt length "
+                            + maxPromptLength + " and max length " + maxLength);
         }
     }
 

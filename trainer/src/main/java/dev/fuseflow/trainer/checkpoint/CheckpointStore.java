@@ -45,7 +45,8 @@ public final class CheckpointStore {
         this.retained = retained;
         Files.createDirectories(root);
         try (Stream<Path> entries = Files.list(root)) {
-            for (Path partial : entries.filter(p -> p.getFileName().toString().contains(PARTIAL)).toList()) {
+            for (Path partial : entries.filter(p -> p.getFileName().toString().contains(PARTIAL))
+                    .toList()) {
                 deleteTree(partial);
             }
         }
@@ -123,7 +124,8 @@ public final class CheckpointStore {
         }
         try (Stream<Path> entries = Files.list(root)) {
             return entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches() && Files.isDirectory(p))
-                    .sorted(Comparator.comparingLong(CheckpointStore::step)).toList();
+                    .sorted(Comparator.comparingLong(CheckpointStore::step))
+                    .toList();
         }
     }
 

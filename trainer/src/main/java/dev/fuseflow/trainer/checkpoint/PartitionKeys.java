@@ -11,8 +11,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class PartitionKeys {
 
-    private PartitionKeys() {
-    }
+    private PartitionKeys() {}
 
     public static String of(TopicPartition partition) {
         return partition.topic() + "-" + partition.partition();

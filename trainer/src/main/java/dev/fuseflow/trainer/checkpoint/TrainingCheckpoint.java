@@ -27,22 +27,24 @@ public final class TrainingCheckpoint {
     public static final String STATE_FILE = "trainer_state.json";
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    private TrainingCheckpoint() {
-    }
+    private TrainingCheckpoint() {}
 
-    public static void write(Path folder, CausalLanguageModel model, Path tokenizerSource, OptimizerStep step, Object state)
+    public static void write(
+            Path folder, CausalLanguageModel model, Path tokenizerSource, OptimizerStep step, Object state)
             throws IOException {
         ModelDirectory.save(model, folder, tokenizerSource);
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : step.checkpointArrays().entrySet()) {
             NDArray array = e.getValue();
-            // toType to the same type returns a new handle on the same data: closing it frees nothing of the optimizer's.
+            // toType to the same type returns a new handle on the same data: closing it frees nothing of the
+            // optimizer's.
             try (NDArray floats = array.toType(DataType.FLOAT32, true)) {
                 arrays.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), floats.toFloatArray()));
             }
         }
         SafeTensors.write(folder.resolve(OPTIMIZER_FILE), arrays, step.checkpointMetadata());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(STATE_FILE).toFile(), state);
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(folder.resolve(STATE_FILE).toFile(), state);
     }
 
     public static CausalLanguageModel model(Path folder, NDManager manager, DataType dataType) throws IOException {

@@ -35,9 +35,13 @@ import picocli.CommandLine.Spec;
  * {@code eval}: preference accuracy and margins of a model on a JSONL file of WRPO samples, and the
  * candidate-metric plug-ins on the same samples.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Preference accuracy and reward margins of a model on JSONL samples, and the plug-in candidate metrics.",
-            "With --reference, rewards are WRPO's beta * (logp_model - logp_ref); without, summed log-likelihoods (nats)."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Preference accuracy and reward margins of a model on JSONL samples, and the plug-in candidate metrics.",
+            "With --reference, rewards are WRPO's beta * (logp_model - logp_ref); without, summed log-likelihoods (nats)."
+        })
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -64,9 +68,12 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     SequenceOptions sequences = new SequenceOptions();
 
-    @Option(names = "--candidate-metrics", split = ",",
-            description = "Plug-in metrics scored on the samples besides the preference metrics, by name (default: every one"
-                    + " on the class path, as serve's eval gate).")
+    @Option(
+            names = "--candidate-metrics",
+            split = ",",
+            description =
+                    "Plug-in metrics scored on the samples besides the preference metrics, by name (default: every one"
+                            + " on the class path, as serve's eval gate).")
     List<String> candidateMetrics;
 
     @Option(names = "--json", description = "One JSON object instead of the table.")
@@ -77,14 +84,17 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<CandidateMetric> metrics = candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
+        List<CandidateMetric> metrics =
+                candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
         rewards.objective(Objective.WRPO, -1);
         SequenceBudget budget = sequences.budgetFor(model);
         var tokenizer = ModelDirectory.tokenizer(model);
         try (NDManager manager = device.device().newManager();
-             PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+                PromptResponseEncoder encoder =
+                        new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
-            CausalLanguageModel base = reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);
+            CausalLanguageModel base =
+                    reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);
             List<WrpoExample> samples = WrpoExampleJsonl.read(data);
             EvalReport report = new PreferenceEvaluator(scored, base, manager, rewards.alphaFinal(), rewards.beta())
                     .evaluate(samples, new PreferenceBatcher(encoder, budget, 0), microBatch);
@@ -101,11 +111,19 @@ final class EvalCommand implements Callable<Integer> {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode tree = mapper.valueToTree(report);
+            if (!report.withReference()) {
+                tree.remove("loss"); // no WRPO loss without a reference: absent, not NaN
+            }
             tree.set("candidateMetrics", mapper.valueToTree(plugins));
             out.println(mapper.writeValueAsString(tree));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s (%d samples, rewards %s)%n", model, data, report.samples(),
+        out.printf(
+                Locale.ROOT,
+                "%s on %s (%d samples, rewards %s)%n",
+                model,
+                data,
+                report.samples(),
                 report.withReference() ? "beta * log-ratio to " + reference : "summed log-likelihood, nats");
         Map<String, Double> all = new LinkedHashMap<>(report.metrics());
         all.putAll(plugins);

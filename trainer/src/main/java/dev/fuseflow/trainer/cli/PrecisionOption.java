@@ -6,8 +6,10 @@ import picocli.CommandLine.Option;
 /** {@code --precision}, declared once; each command mixes it in with its own default. */
 public final class PrecisionOption {
 
-    @Option(names = "--precision", description = "${COMPLETION-CANDIDATES}: TF32 tensor-core matmuls; FP16_MIXED float16 compute"
-            + " with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--precision",
+            description = "${COMPLETION-CANDIDATES}: TF32 tensor-core matmuls; FP16_MIXED float16 compute"
+                    + " with float32 masters and loss scaling (default ${DEFAULT-VALUE}).")
     Precision precision;
 
     private PrecisionOption(Precision defaultPrecision) {

@@ -10,8 +10,10 @@ public final class RewardOptions {
     @Option(names = "--beta", description = "WRPO's and DPO's beta (default ${DEFAULT-VALUE}, the paper's).")
     double beta = 0.01;
 
-    @Option(names = "--alpha", description = "alpha_final, the weight of y_ws in the chosen reward, in [0, 1] (default ${DEFAULT-VALUE};"
-            + " ignored by DPO).")
+    @Option(
+            names = "--alpha",
+            description = "alpha_final, the weight of y_ws in the chosen reward, in [0, 1] (default ${DEFAULT-VALUE};"
+                    + " ignored by DPO).")
     double alphaFinal = 0.1;
 
     /** The objective with these rewards, checked: a bad --beta or --alpha fails here, naming the option. */

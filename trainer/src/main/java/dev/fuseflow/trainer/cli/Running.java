@@ -28,21 +28,24 @@ public final class Running implements AutoCloseable {
         this.service = service;
         this.registry = registry;
         this.http = metricsPort < 0 ? null : OpsHttpServer.start(metricsPort, registry, this::health);
-        this.thread = new Thread(() -> {
-            try {
-                service.run(Long.MAX_VALUE, Duration.ofDays(36_500));
-            } catch (Throwable e) {
-                LOG.error("the trainer service stopped on an error; the newest checkpoint stays valid", e);
-                failure.set(e);
-            }
-        }, "trainer-service");
+        this.thread = new Thread(
+                () -> {
+                    try {
+                        service.run(Long.MAX_VALUE, Duration.ofDays(36_500));
+                    } catch (Throwable e) {
+                        LOG.error("the trainer service stopped on an error; the newest checkpoint stays valid", e);
+                        failure.set(e);
+                    }
+                },
+                "trainer-service");
         thread.start();
     }
 
     private OpsHttpServer.Health health() {
         Throwable failed = failure.get();
         if (failed != null) {
-            return new OpsHttpServer.Health(false, "training stopped: " + failed.getClass().getSimpleName());
+            return new OpsHttpServer.Health(
+                    false, "training stopped: " + failed.getClass().getSimpleName());
         }
         return new OpsHttpServer.Health(thread.isAlive(), thread.isAlive() ? "training" : "stopped");
     }

@@ -33,15 +33,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code serve}: the streaming trainer on the preferences topic, until stopped (SIGTERM checkpoints first). */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO; exactly-once checkpoints.",
-            "Options also come from --config FILE or FUSEFLOW_SERVE_<OPTION> variables."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO; exactly-once checkpoints.",
+            "Options also come from --config FILE or FUSEFLOW_SERVE_<OPTION> variables."
+        })
 public final class ServeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -64,68 +69,107 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--group-id", defaultValue = "fuseflow-trainer", description = "The trainer's consumer group.")
     String groupId;
 
-    @Option(names = "--group-instance-id", defaultValue = "trainer-0",
-            description = "Static group membership: a restarted trainer takes its partitions back at once instead of waiting for"
-                    + " the dead member's session to time out.")
+    @Option(
+            names = "--group-instance-id",
+            defaultValue = "trainer-0",
+            description =
+                    "Static group membership: a restarted trainer takes its partitions back at once instead of waiting for"
+                            + " the dead member's session to time out.")
     String groupInstanceId;
 
     @Mixin
     TrainingOptions training = TrainingOptions.forServe();
 
-    @Option(names = "--max-wait", defaultValue = "PT2S", description = "Longest wait for a micro-batch to fill (ISO-8601).")
+    @Option(
+            names = "--max-wait",
+            defaultValue = "PT2S",
+            description = "Longest wait for a micro-batch to fill (ISO-8601).")
     Duration maxWait;
 
-    @Option(names = "--sft-samples", defaultValue = "1000", description = "Samples trained by SFT on y_ws before WRPO starts.")
+    @Option(
+            names = "--sft-samples",
+            defaultValue = "1000",
+            description = "Samples trained by SFT on y_ws before WRPO starts.")
     long sftSamples;
 
-    @Option(names = "--schedule-updates", defaultValue = "1000",
-            description = "WRPO's cosine schedule length in updates; the rate stays at its floor after (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--schedule-updates",
+            defaultValue = "1000",
+            description =
+                    "WRPO's cosine schedule length in updates; the rate stays at its floor after (default ${DEFAULT-VALUE}).")
     long scheduleUpdates;
 
-    @Option(names = "--eval-bucket", defaultValue = "0",
+    @Option(
+            names = "--eval-bucket",
+            defaultValue = "0",
             description = "Percent of samples held out for the eval gate (0: no gate, no publication).")
     int evalBucket;
 
     @Option(names = "--eval-every", defaultValue = "50", description = "Updates between candidate evaluations.")
     long evalEvery;
 
-    @Option(names = "--eval-interval", defaultValue = "PT5M",
-            description = "Evaluate a candidate after this long too, if it trained at all (ISO-8601; PT0S: by updates only).")
+    @Option(
+            names = "--eval-interval",
+            defaultValue = "PT5M",
+            description =
+                    "Evaluate a candidate after this long too, if it trained at all (ISO-8601; PT0S: by updates only).")
     Duration evalInterval;
 
-    @Option(names = "--gate-metrics", split = ",", defaultValue = "eval/rewards/accuracies,eval/loss",
+    @Option(
+            names = "--gate-metrics",
+            split = ",",
+            defaultValue = "eval/rewards/accuracies,eval/loss",
             description = "Metrics a candidate must not be worse in (eval/task_reward for the skills workload).")
     List<String> gateMetrics;
 
-    @Option(names = "--gate-lower-is-better", split = ",", defaultValue = "eval/loss",
+    @Option(
+            names = "--gate-lower-is-better",
+            split = ",",
+            defaultValue = "eval/loss",
             description = "Which gate metrics are better when lower.")
     List<String> gateLowerIsBetter;
 
-    @Option(names = "--candidate-metrics", split = ",",
-            description = "Plug-in metrics scored for every candidate besides the preference metrics, by name (default: every one"
-                    + " on the class path; the demo's is skills-task-reward, giving eval/task_reward).")
+    @Option(
+            names = "--candidate-metrics",
+            split = ",",
+            description =
+                    "Plug-in metrics scored for every candidate besides the preference metrics, by name (default: every one"
+                            + " on the class path; the demo's is skills-task-reward, giving eval/task_reward).")
     List<String> candidateMetrics;
 
-    @Option(names = "--max-eval-samples", defaultValue = "256", description = "Most held-out samples the eval gate scores per candidate.")
+    @Option(
+            names = "--max-eval-samples",
+            defaultValue = "256",
+            description = "Most held-out samples the eval gate scores per candidate.")
     int maxEvalSamples;
 
-    @Option(names = "--gate-tolerance", defaultValue = "0.02",
+    @Option(
+            names = "--gate-tolerance",
+            defaultValue = "0.02",
             description = "How much worse than the published version a candidate may be.")
     double gateTolerance;
 
-    @Option(names = "--model-name", defaultValue = "target", description = "Name of the published model (ModelVersion key).")
+    @Option(
+            names = "--model-name",
+            defaultValue = "target",
+            description = "Name of the published model (ModelVersion key).")
     String modelName;
 
     @Option(names = "--store", description = "Model store folder (default: <output>/store).")
     Path store;
 
-    @Option(names = "--metrics-port", defaultValue = "9405",
-            description = "Port of /metrics (Prometheus) and /health; 0 any free port, -1 none (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9405",
+            description =
+                    "Port of /metrics (Prometheus) and /health; 0 any free port, -1 none (default ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--progress-every", defaultValue = "PT10S", description = "Interval of the one-line progress log (ISO-8601).")
+    @Option(
+            names = "--progress-every",
+            defaultValue = "PT10S",
+            description = "Interval of the one-line progress log (ISO-8601).")
     Duration progressEvery;
-
 
     @Override
     public Integer call() throws Exception {
@@ -152,11 +196,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         training.recipe();
         if (training.objective == Objective.SFT) {
-            throw new IllegalArgumentException("--objective SFT: serve always follows SFT with a preference stage (WRPO or DPO);"
-                    + " size SFT with --sft-samples");
+            throw new IllegalArgumentException(
+                    "--objective SFT: serve always follows SFT with a preference stage (WRPO or DPO);"
+                            + " size SFT with --sft-samples");
         }
         GatedPublication.Settings gate = publicationSettings();
-        List<CandidateMetric> metrics = candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
+        List<CandidateMetric> metrics =
+                candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
         if (freshModel != null) {
             // Written once; a restart finds it and resumes from the run's checkpoints.
             model = output.resolve("start-model");
@@ -164,14 +210,30 @@ public final class ServeCommand implements Callable<Integer> {
                 freshModel.write(model, training.seed);
             }
         }
-        TrainerService.Settings settings = new TrainerService.Settings(training.setup(model, output), sftSamples, scheduleUpdates,
-                topics().preferences().name(), maxWait);
-        LOG.info("Kafka at {} and registry at {}: {}", connection.bootstrapServers(), connection.schemaRegistryUrl(),
+        TrainerService.Settings settings = new TrainerService.Settings(
+                training.setup(model, output),
+                sftSamples,
+                scheduleUpdates,
+                topics().preferences().name(),
+                maxWait);
+        LOG.info(
+                "Kafka at {} and registry at {}: {}",
+                connection.bootstrapServers(),
+                connection.schemaRegistryUrl(),
                 connection.security().describe());
-        Map<String, Object> consumerConfig = connection.clientConfig(Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId));
-        SampleIntake intake = SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
+        Map<String, Object> consumerConfig = connection.clientConfig(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                groupId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                true,
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                groupInstanceId));
+        SampleIntake intake =
+                SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainerMetrics trainerMetrics = new TrainerMetrics(registry, progressEvery);
         TrainerService service = TrainerService.open(settings, intake, publication(gate, metrics), trainerMetrics);
@@ -187,8 +249,16 @@ public final class ServeCommand implements Callable<Integer> {
         if (evalBucket < 0 || evalBucket > 100) {
             throw new IllegalArgumentException("--eval-bucket must lie in [0, 100] percent, got " + evalBucket);
         }
-        return evalBucket == 0 ? null : new GatedPublication.Settings(modelName, new EvalBucket(evalBucket), maxEvalSamples, evalEvery,
-                evalInterval, training.rewards.alphaFinal(), training.rewards.beta());
+        return evalBucket == 0
+                ? null
+                : new GatedPublication.Settings(
+                        modelName,
+                        new EvalBucket(evalBucket),
+                        maxEvalSamples,
+                        evalEvery,
+                        evalInterval,
+                        training.rewards.alphaFinal(),
+                        training.rewards.beta());
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
@@ -196,14 +266,19 @@ public final class ServeCommand implements Callable<Integer> {
         if (gate == null) {
             return Publication.none();
         }
-        Map<String, Object> config = connection.clientConfig(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                "fuseflow-trainer-" + modelName));
+        Map<String, Object> config = connection.clientConfig(
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-trainer-" + modelName));
         KafkaAvroSerializer values = new KafkaAvroSerializer();
         values.configure(config, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
-        return new GatedPublication(gate,
-                new EvalGate(gateMetrics, gateLowerIsBetter.stream().filter(gateMetrics::contains).toList(), gateTolerance), metrics,
+        return GatedPublication.open(
+                gate,
+                new EvalGate(
+                        gateMetrics,
+                        gateLowerIsBetter.stream().filter(gateMetrics::contains).toList(),
+                        gateTolerance),
+                metrics,
                 new ModelStore(store != null ? store : output.resolve("store")),
                 new VersionPublisher(producer, topics().modelVersions().name()));
     }

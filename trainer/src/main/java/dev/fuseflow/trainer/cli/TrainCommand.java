@@ -16,10 +16,15 @@ import picocli.CommandLine.Spec;
  * {@code train}: the paper's recipe on a JSONL file of WRPO samples. Defaults are the paper's
  * (for 8B models); tiny models need larger learning rates and batches of a few samples.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"SFT on y_ws, then WRPO with the SFT model frozen as reference; checkpoints, metrics CSV, PNG curves.",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "SFT on y_ws, then WRPO with the SFT model frozen as reference; checkpoints, metrics CSV, PNG curves.",
             "Every option can also come from --config FILE (key train.<name>, e.g. train.lr)",
-            "or from the environment (FUSEFLOW_TRAIN_<NAME>, e.g. FUSEFLOW_TRAIN_LR)."})
+            "or from the environment (FUSEFLOW_TRAIN_<NAME>, e.g. FUSEFLOW_TRAIN_LR)."
+        })
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -28,7 +33,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConfigFile config = new ConfigFile();
 
-    @Option(names = "--model", required = true, description = "Starting model folder (Hugging Face layout, tokenizer.json).")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Starting model folder (Hugging Face layout, tokenizer.json).")
     Path model;
 
     @Option(names = "--data", required = true, description = "JSONL of WRPO samples (PreferenceSample field names).")
@@ -43,16 +51,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-data", description = "Held-out JSONL scored at the end.")
     Path evalData;
 
-    @Option(names = "--sft-fraction", defaultValue = "0.3333333333", description = "Share of samples for SFT (default 1/3, the paper).")
+    @Option(
+            names = "--sft-fraction",
+            defaultValue = "0.3333333333",
+            description = "Share of samples for SFT (default 1/3, the paper).")
     double sftFraction;
 
-    @Option(names = "--sft-epochs", defaultValue = "1", description = "Epochs of the SFT stage (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sft-epochs",
+            defaultValue = "1",
+            description = "Epochs of the SFT stage (default ${DEFAULT-VALUE}).")
     int sftEpochs;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Epochs of the preference stage (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--epochs",
+            defaultValue = "1",
+            description = "Epochs of the preference stage (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--log-every", defaultValue = "1", description = "Updates between metric lines (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--log-every",
+            defaultValue = "1",
+            description = "Updates between metric lines (default ${DEFAULT-VALUE}).")
     int logEvery;
 
     @Mixin
@@ -60,9 +80,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OfflineTrainingSettings settings = new OfflineTrainingSettings(data, Optional.ofNullable(evalData), sftFraction, sftEpochs,
-                epochs, training.seed, logEvery);
-        new OfflineTraining(settings, training.setup(model, output), spec.commandLine().getOut(), System.err).run(resume);
+        OfflineTrainingSettings settings = new OfflineTrainingSettings(
+                data, Optional.ofNullable(evalData), sftFraction, sftEpochs, epochs, training.seed, logEvery);
+        new OfflineTraining(
+                        settings,
+                        training.setup(model, output),
+                        spec.commandLine().getOut(),
+                        System.err)
+                .run(resume);
         return 0;
     }
 }

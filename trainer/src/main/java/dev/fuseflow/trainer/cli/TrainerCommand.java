@@ -2,17 +2,24 @@ package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.runtime.config.CommandLines;
 import java.util.Map;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code fuseflow-trainer}: the trainer's offline commands. */
-@Command(name = "fuseflow-trainer", mixinStandardHelpOptions = true,
+@Command(
+        name = "fuseflow-trainer",
+        mixinStandardHelpOptions = true,
         description = "FuseFlow's trainer: WRPO and its baselines on DJL, offline on JSONL files.",
-        subcommands = {InitModelCommand.class, TrainCommand.class, EvalCommand.class, ServeCommand.class, VersionsCommand.class})
+        subcommands = {
+            InitModelCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            ServeCommand.class,
+            VersionsCommand.class
+        })
 public final class TrainerCommand {
 
-    private TrainerCommand() {
-    }
+    private TrainerCommand() {}
 
     /**
      * The command line for {@code args} (its {@code --config FILE}) and {@code env}: every option from the command line,
@@ -25,7 +32,7 @@ public final class TrainerCommand {
 
     public static void main(String[] args) {
         int exit = commandLine(args, System.getenv()).execute(args);
-    // checkstyle:off: Regexp
+        // checkstyle:off: Regexp
         System.exit(exit);
         // checkstyle:on: Regexp
     }

@@ -18,8 +18,10 @@ import picocli.CommandLine.Option;
  */
 final class TrainingOptions {
 
-    @Option(names = "--objective", description = "The preference stage: ${COMPLETION-CANDIDATES} (DPO: alpha held at 0; SFT: no"
-            + " preference stage) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--objective",
+            description = "The preference stage: ${COMPLETION-CANDIDATES} (DPO: alpha held at 0; SFT: no"
+                    + " preference stage) (default ${DEFAULT-VALUE}).")
     Objective objective = Objective.WRPO;
 
     @Option(names = "--micro-batch", description = "Samples per forward pass (default ${DEFAULT-VALUE}).")
@@ -31,20 +33,28 @@ final class TrainingOptions {
     @Option(names = "--sft-lr", description = "SFT's peak learning rate (default ${DEFAULT-VALUE}).")
     double sftLearningRate = 1e-5;
 
-    @Option(names = "--lr", description = "The preference stage's peak learning rate (default ${DEFAULT-VALUE}, the paper's).")
+    @Option(
+            names = "--lr",
+            description = "The preference stage's peak learning rate (default ${DEFAULT-VALUE}, the paper's).")
     double learningRate = 3e-7;
 
-    @Option(names = "--warmup-ratio", description = "Share of each stage's schedule spent warming up linearly (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-ratio",
+            description = "Share of each stage's schedule spent warming up linearly (default ${DEFAULT-VALUE}).")
     double warmupRatio = 0.1;
 
-    @Option(names = "--min-lr-ratio", description = "Where each stage's cosine ends, as a share of its peak (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--min-lr-ratio",
+            description = "Where each stage's cosine ends, as a share of its peak (default ${DEFAULT-VALUE}).")
     double minLearningRateRatio;
 
     @Mixin
     RewardOptions rewards = new RewardOptions();
 
-    @Option(names = "--alpha-ramp", description = "T: updates over which alpha ramps to alpha_final; -1: the whole preference stage"
-            + " (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--alpha-ramp",
+            description = "T: updates over which alpha ramps to alpha_final; -1: the whole preference stage"
+                    + " (default ${DEFAULT-VALUE}).")
     long alphaRamp;
 
     @Mixin
@@ -56,11 +66,15 @@ final class TrainingOptions {
     @Option(names = "--weight-decay", description = "AdamW's decoupled weight decay (default ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--sft-dedupe-window", description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every"
-            + " sample trains) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sft-dedupe-window",
+            description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every"
+                    + " sample trains) (default ${DEFAULT-VALUE}).")
     int sftDedupeWindow;
 
-    @Option(names = "--seed", description = "The data order of a file, and the weights of a --fresh-model (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            description = "The data order of a file, and the weights of a --fresh-model (default ${DEFAULT-VALUE}).")
     long seed = 42;
 
     @Option(names = "--checkpoint-every", description = "Updates between checkpoints (default ${DEFAULT-VALUE}).")
@@ -75,8 +89,7 @@ final class TrainingOptions {
     @Mixin
     DeviceOption device = new DeviceOption();
 
-    private TrainingOptions() {
-    }
+    private TrainingOptions() {}
 
     /** A stream: micro-batches of 8, one update each; the cosine ends at a tenth of its peak; alpha ramps over the paper's ~311. */
     static TrainingOptions forServe() {
@@ -105,13 +118,18 @@ final class TrainingOptions {
     /** The recipe, validated: a bad value fails here, before any model or data is read. */
     TrainingRecipe recipe() {
         if (!(sftLearningRate > 0) || !(learningRate > 0)) {
-            throw new IllegalArgumentException("--sft-lr and --lr must be > 0, got " + sftLearningRate + " and " + learningRate);
+            throw new IllegalArgumentException(
+                    "--sft-lr and --lr must be > 0, got " + sftLearningRate + " and " + learningRate);
         }
         sequences.requireValid();
-        return new TrainingRecipe(new LearningRate(sftLearningRate, warmupRatio, minLearningRateRatio),
+        return new TrainingRecipe(
+                new LearningRate(sftLearningRate, warmupRatio, minLearningRateRatio),
                 new LearningRate(learningRate, warmupRatio, minLearningRateRatio),
                 new Optimization(weightDecay, maxGradNorm, accumulation, precision.precision()),
-                rewards.objective(objective, alphaRamp), microBatch, sftDedupeWindow, checkpointEvery);
+                rewards.objective(objective, alphaRamp),
+                microBatch,
+                sftDedupeWindow,
+                checkpointEvery);
     }
 
     /** The setup on {@code model}, its sequences capped at the model's context; checks the precision is available here. */

@@ -1,9 +1,10 @@
 package dev.fuseflow.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.runtime.config.ConnectionOptions;
+import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.schemas.versions.VersionMetrics;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionOperations;
 import dev.fuseflow.trainer.publish.VersionPublisher;
@@ -24,14 +25,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code versions}: the operator's view of a model's versions, and promotion and rollback. */
-@Command(name = "versions", mixinStandardHelpOptions = true,
-        description = "List a model's versions (published, current, rolled back, rejected with reasons), promote one, or roll back.",
-        subcommands = {VersionsCommand.ListVersions.class, VersionsCommand.Promote.class, VersionsCommand.Rollback.class})
+@Command(
+        name = "versions",
+        mixinStandardHelpOptions = true,
+        description =
+                "List a model's versions (published, current, rolled back, rejected with reasons), promote one, or roll back.",
+        subcommands = {VersionsCommand.ListVersions.class, VersionsCommand.Promote.class, VersionsCommand.Rollback.class
+        })
 final class VersionsCommand {
 
     /** Where the versions are. */
     static final class StoreOptions {
-        @Option(names = "--store", required = true, description = "Model store folder (serve's --store, default <output>/store).")
+        @Option(
+                names = "--store",
+                required = true,
+                description = "Model store folder (serve's --store, default <output>/store).")
         Path store;
 
         @Option(names = "--model-name", defaultValue = "target")
@@ -46,16 +54,20 @@ final class VersionsCommand {
         /** A publisher with its own transactional id, so it never fences the trainer's. */
         @SuppressWarnings({"unchecked", "rawtypes"})
         VersionPublisher publisher(String modelName) {
-            Map<String, Object> config = connection.clientConfig(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                    "fuseflow-ops-" + modelName));
+            Map<String, Object> config = connection.clientConfig(
+                    Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fuseflow-ops-" + modelName));
             KafkaAvroSerializer values = new KafkaAvroSerializer();
             values.configure(config, false);
             KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
-            return new VersionPublisher(producer, connection.topics().modelVersions().name());
+            return new VersionPublisher(
+                    producer, connection.topics().modelVersions().name());
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version number given out, oldest first.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Every version number given out, oldest first.")
     static final class ListVersions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -68,24 +80,48 @@ final class VersionsCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<VersionOperations.Entry> history = new VersionOperations(new ModelStore(where.store), null).history(where.modelName);
+            List<VersionOperations.Entry> history =
+                    new VersionOperations(new ModelStore(where.store), null).history(where.modelName);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(history));
                 return 0;
             }
-            out.printf(Locale.ROOT, "%-8s %-12s %-7s %-7s %8s %9s %12s  %s%n", "version", "status", "current", "parent", "step",
-                    "samples", "task_reward", "reasons");
+            List<String> columns = VersionMetrics.columns(
+                    history.stream().map(VersionOperations.Entry::metrics).toList());
+            StringBuilder header = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%-8s %-12s %-7s %-7s %8s %9s",
+                    "version",
+                    "status",
+                    "current",
+                    "parent",
+                    "step",
+                    "samples"));
+            columns.forEach(
+                    metric -> header.append(String.format(Locale.ROOT, " %12s", VersionMetrics.header(metric))));
+            out.println(header.append("  reasons"));
             for (VersionOperations.Entry e : history) {
-                out.printf(Locale.ROOT, "%-8d %-12s %-7s %-7s %8d %9d %12.4f  %s%n", e.version(), e.status(), e.current() ? "*" : "",
-                        e.parentVersion() == null ? "-" : e.parentVersion().toString(), e.trainerStep(), e.samplesTrained(),
-                        e.metrics().getOrDefault("eval/task_reward", Double.NaN), String.join("; ", e.reasons()));
+                StringBuilder row = new StringBuilder(String.format(
+                        Locale.ROOT,
+                        "%-8d %-12s %-7s %-7s %8d %9d",
+                        e.version(),
+                        e.status(),
+                        e.current() ? "*" : "",
+                        e.parentVersion() == null ? "-" : e.parentVersion().toString(),
+                        e.trainerStep(),
+                        e.samplesTrained()));
+                columns.forEach(metric ->
+                        row.append(String.format(Locale.ROOT, " %12s", VersionMetrics.cell(e.metrics(), metric))));
+                out.println(row.append("  ").append(String.join("; ", e.reasons())));
             }
             return 0;
         }
     }
 
-    @Command(name = "promote", mixinStandardHelpOptions = true,
+    @Command(
+            name = "promote",
+            mixinStandardHelpOptions = true,
             description = "Make a stored version current (after a SHA-256 check) and announce it as PUBLISHED.")
     static final class Promote implements Callable<Integer> {
         @Spec
@@ -106,7 +142,7 @@ final class VersionsCommand {
         @Override
         public Integer call() throws Exception {
             ModelStore store = new ModelStore(where.store);
-            VersionOperations.requireStored(store, where.modelName, version);          // before connecting to Kafka
+            VersionOperations.requireStored(store, where.modelName, version); // before connecting to Kafka
             try (VersionPublisher publisher = kafka.publisher(where.modelName)) {
                 new VersionOperations(store, publisher).promote(where.modelName, version, note);
             }
@@ -115,8 +151,11 @@ final class VersionsCommand {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Mark the current version ROLLED_BACK; the newest earlier version not rolled back becomes current.")
+    @Command(
+            name = "rollback",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Mark the current version ROLLED_BACK; the newest earlier version not rolled back becomes current.")
     static final class Rollback implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -127,7 +166,10 @@ final class VersionsCommand {
         @Mixin
         KafkaOptions kafka = new KafkaOptions();
 
-        @Option(names = "--note", required = true, description = "Why, for the record (the ROLLED_BACK record's reason).")
+        @Option(
+                names = "--note",
+                required = true,
+                description = "Why, for the record (the ROLLED_BACK record's reason).")
         String note;
 
         @Override
@@ -136,7 +178,9 @@ final class VersionsCommand {
             try (VersionPublisher publisher = kafka.publisher(where.modelName)) {
                 now = new VersionOperations(new ModelStore(where.store), publisher).rollback(where.modelName, note);
             }
-            spec.commandLine().getOut().println("rolled back; version " + now + " of " + where.modelName + " is current");
+            spec.commandLine()
+                    .getOut()
+                    .println("rolled back; version " + now + " of " + where.modelName + " is current");
             return 0;
         }
     }

@@ -1,13 +1,13 @@
 package dev.fuseflow.trainer.data;
 
-import java.io.BufferedWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +40,7 @@ public final class WrpoExampleJsonl {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private WrpoExampleJsonl() {
-    }
+    private WrpoExampleJsonl() {}
 
     public static List<WrpoExample> read(Path file) throws IOException {
         List<WrpoExample> examples = new ArrayList<>();
@@ -92,8 +91,13 @@ public final class WrpoExampleJsonl {
         if (!(weight > 0) || !Double.isFinite(weight)) {
             throw new BadLineException(file, number, "field 'weight' must be a finite number > 0, was " + weight);
         }
-        return new WrpoExample(field.text("sampleId"), field.prompt(), field.text("sourceChosen", "text"),
-                field.text("targetChosen", "text"), field.text("targetRejected", "text"), weight);
+        return new WrpoExample(
+                field.text("sampleId"),
+                field.prompt(),
+                field.text("sourceChosen", "text"),
+                field.text("targetChosen", "text"),
+                field.text("targetRejected", "text"),
+                weight);
     }
 
     /** Typed access to one line's fields, with errors that name the path. */
@@ -106,8 +110,11 @@ public final class WrpoExampleJsonl {
             }
             String name = String.join(".", path);
             if (!value.isTextual() || value.asText().isBlank()) {
-                throw new BadLineException(file, number, "field '" + name + "' must be a non-blank string"
-                        + (value.isMissingNode() ? " and is missing" : ", was " + value));
+                throw new BadLineException(
+                        file,
+                        number,
+                        "field '" + name + "' must be a non-blank string"
+                                + (value.isMissingNode() ? " and is missing" : ", was " + value));
             }
             return value.asText();
         }
@@ -129,13 +136,18 @@ public final class WrpoExampleJsonl {
             for (int i = 0; i < turns.size(); i++) {
                 String where = "prompt[" + i + "]";
                 String role = turns.get(i).path("role").asText("").toUpperCase(Locale.ROOT);
-                if (!Arrays.stream(ChatRole.values()).map(Enum::name).toList().contains(role) || "UNKNOWN".equals(role)) {
-                    throw new BadLineException(file, number, "field '" + where + ".role' must be one of SYSTEM, USER, "
-                            + "ASSISTANT, TOOL, was " + turns.get(i).path("role"));
+                if (!Arrays.stream(ChatRole.values()).map(Enum::name).toList().contains(role)
+                        || "UNKNOWN".equals(role)) {
+                    throw new BadLineException(
+                            file,
+                            number,
+                            "field '" + where + ".role' must be one of SYSTEM, USER, " + "ASSISTANT, TOOL, was "
+                                    + turns.get(i).path("role"));
                 }
                 JsonNode content = turns.get(i).path("content");
                 if (!content.isTextual()) {
-                    throw new BadLineException(file, number, "field '" + where + ".content' must be a string, was " + content);
+                    throw new BadLineException(
+                            file, number, "field '" + where + ".content' must be a string, was " + content);
                 }
                 messages.add(new ChatMessage(ChatRole.valueOf(role), content.asText()));
             }

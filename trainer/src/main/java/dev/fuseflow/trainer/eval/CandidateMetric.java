@@ -25,7 +25,8 @@ public interface CandidateMetric {
      * Scores {@code model} on the held-out samples (oldest first); empty when none of them is of the
      * kind this metric scores. Keys are the metric names the eval gate can read ({@code eval/...}).
      */
-    Map<String, Double> score(CausalLanguageModel model, NDManager manager, PromptResponseEncoder encoder, List<WrpoExample> heldOut);
+    Map<String, Double> score(
+            CausalLanguageModel model, NDManager manager, PromptResponseEncoder encoder, List<WrpoExample> heldOut);
 
     /** Every plug-in on the class path. */
     static List<CandidateMetric> available() {
@@ -39,12 +40,16 @@ public interface CandidateMetric {
         List<CandidateMetric> available = available();
         List<CandidateMetric> chosen = new ArrayList<>();
         for (String name : names) {
-            chosen.add(available.stream().filter(metric -> metric.name().equals(name)).findFirst().orElseThrow(() -> {
-                TreeSet<String> known = new TreeSet<>();
-                available.forEach(metric -> known.add(metric.name()));
-                return new IllegalArgumentException("--candidate-metrics: no metric named '" + name + "' on the class path; available: "
-                        + (known.isEmpty() ? "none" : String.join(", ", known)));
-            }));
+            chosen.add(available.stream()
+                    .filter(metric -> metric.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> {
+                        TreeSet<String> known = new TreeSet<>();
+                        available.forEach(metric -> known.add(metric.name()));
+                        return new IllegalArgumentException(
+                                "--candidate-metrics: no metric named '" + name + "' on the class path; available: "
+                                        + (known.isEmpty() ? "none" : String.join(", ", known)));
+                    }));
         }
         return chosen;
     }

@@ -9,14 +9,29 @@ import java.util.Map;
  * WRPO's alpha mix of y_ws and y_wt; source and target accuracies compare each alone), margins are
  * weighted means of chosen minus rejected reward.
  */
-public record EvalReport(long samples, boolean withReference, double loss, double accuracy, double sourceAccuracy,
-                         double targetAccuracy, double margin, double sourceMargin, double targetMargin) {
+// More than eight components: built in one place, by the evaluator.
+@SuppressWarnings("checkstyle:RecordComponentNumber")
+public record EvalReport(
+        long samples,
+        boolean withReference,
+        double loss,
+        double accuracy,
+        double sourceAccuracy,
+        double targetAccuracy,
+        double margin,
+        double sourceMargin,
+        double targetMargin) {
 
-    /** The figures under the names the training metrics use, prefixed {@code eval/}. */
+    /**
+     * The figures under the names the training metrics use, prefixed {@code eval/}. Without a reference
+     * there is no WRPO loss: {@code eval/loss} is absent rather than NaN.
+     */
     public Map<String, Double> metrics() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("eval/samples", (double) samples);
-        m.put("eval/loss", loss);
+        if (withReference) {
+            m.put("eval/loss", loss);
+        }
         m.put("eval/rewards/accuracies", accuracy);
         m.put("eval/rewards/source_accuracies", sourceAccuracy);
         m.put("eval/rewards/target_accuracies", targetAccuracy);
@@ -43,7 +58,8 @@ public record EvalReport(long samples, boolean withReference, double loss, doubl
             this.withReference = withReference;
         }
 
-        void add(double w, double sampleLoss, double sourceChosen, double targetChosen, double chosen, double rejected) {
+        void add(
+                double w, double sampleLoss, double sourceChosen, double targetChosen, double chosen, double rejected) {
             samples++;
             weight += w;
             loss += w * sampleLoss;
@@ -59,8 +75,16 @@ public record EvalReport(long samples, boolean withReference, double loss, doubl
             if (samples == 0) {
                 throw new IllegalStateException("no samples were scored");
             }
-            return new EvalReport(samples, withReference, withReference ? loss / weight : Double.NaN, accuracy / weight,
-                    sourceAccuracy / weight, targetAccuracy / weight, margin / weight, sourceMargin / weight, targetMargin / weight);
+            return new EvalReport(
+                    samples,
+                    withReference,
+                    withReference ? loss / weight : Double.NaN,
+                    accuracy / weight,
+                    sourceAccuracy / weight,
+                    targetAccuracy / weight,
+                    margin / weight,
+                    sourceMargin / weight,
+                    targetMargin / weight);
         }
     }
 }

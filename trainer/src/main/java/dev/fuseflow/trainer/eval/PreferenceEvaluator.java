@@ -51,8 +51,10 @@ public final class PreferenceEvaluator {
     public void score(PreferenceBatch batch, EvalReport.Builder report) {
         try (NDManager step = manager.newSubManager()) {
             PreferenceLogps policy = BatchLogps.of(model, store, batch, step, false);
-            PreferenceLogps base = reference != null ? BatchLogps.of(reference, store, batch, step, false) : zeros(policy, step);
-            NDArray weights = step.create(batch.weights()).toType(policy.sourceChosen().getDataType(), false);
+            PreferenceLogps base =
+                    reference != null ? BatchLogps.of(reference, store, batch, step, false) : zeros(policy, step);
+            NDArray weights =
+                    step.create(batch.weights()).toType(policy.sourceChosen().getDataType(), false);
             // Without a reference, beta 1 keeps the rewards in nats.
             WrpoLoss.Result result = WrpoLoss.compute(policy, base, weights, alpha, reference != null ? beta : 1.0);
             double[] losses = doubles(result.losses());
@@ -61,14 +63,20 @@ public final class PreferenceEvaluator {
             double[] chosen = doubles(result.chosenReward());
             double[] rejected = doubles(result.rejectedReward());
             for (int i = 0; i < batch.size(); i++) {
-                report.add(batch.weights()[i], reference != null ? losses[i] : Double.NaN, sourceChosen[i], targetChosen[i], chosen[i],
+                report.add(
+                        batch.weights()[i],
+                        reference != null ? losses[i] : Double.NaN,
+                        sourceChosen[i],
+                        targetChosen[i],
+                        chosen[i],
                         rejected[i]);
             }
         }
     }
 
     private static PreferenceLogps zeros(PreferenceLogps like, NDManager step) {
-        NDArray zero = step.zeros(like.sourceChosen().getShape(), like.sourceChosen().getDataType());
+        NDArray zero =
+                step.zeros(like.sourceChosen().getShape(), like.sourceChosen().getDataType());
         return new PreferenceLogps(zero, zero, zero);
     }
 

@@ -6,8 +6,7 @@ package dev.fuseflow.trainer.format;
  */
 public final class HalfFloats {
 
-    private HalfFloats() {
-    }
+    private HalfFloats() {}
 
     /** bfloat16 is the upper half of a float: exact to widen. */
     public static float bf16ToFloat(short bits) {

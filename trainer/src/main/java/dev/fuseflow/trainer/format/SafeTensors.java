@@ -29,19 +29,18 @@ public final class SafeTensors {
     /** A header larger than this is a corrupt file, not a model (safetensors itself caps it at 100 MB). */
     private static final long MAX_HEADER = 100L * 1024 * 1024;
 
-    private SafeTensors() {
-    }
+    private SafeTensors() {}
 
     /** The file's contents. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
-    }
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
     /** Reads the header and maps each tensor's bytes (files beyond 2 GB work; a single tensor must stay below). */
     public static Contents read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < 8) {
-                throw new IOException(file + " is not safetensors: " + size + " bytes, shorter than the 8-byte header length");
+                throw new IOException(
+                        file + " is not safetensors: " + size + " bytes, shorter than the 8-byte header length");
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(lengthBytes, 0);
@@ -64,7 +63,10 @@ public final class SafeTensors {
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getKey().equals(METADATA)) {
-                field.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                field.getValue()
+                        .fields()
+                        .forEachRemaining(
+                                m -> metadata.put(m.getKey(), m.getValue().asText()));
                 continue;
             }
             JsonNode spec = field.getValue();
@@ -79,7 +81,9 @@ public final class SafeTensors {
                 shape[i] = spec.path("shape").path(i).asLong();
             }
             ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
-            tensors.put(field.getKey(), new Tensor(TensorDType.parse(spec.path("dtype").asText(), field.getKey()), shape, bytes));
+            tensors.put(
+                    field.getKey(),
+                    new Tensor(TensorDType.parse(spec.path("dtype").asText(), field.getKey()), shape, bytes));
         }
         return new Contents(tensors, metadata);
     }

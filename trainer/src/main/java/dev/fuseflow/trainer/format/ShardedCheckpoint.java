@@ -19,8 +19,7 @@ public final class ShardedCheckpoint {
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
 
-    private ShardedCheckpoint() {
-    }
+    private ShardedCheckpoint() {}
 
     public static Map<String, Tensor> read(Path modelDir) throws IOException {
         Path single = modelDir.resolve(SINGLE_FILE);
@@ -39,12 +38,14 @@ public final class ShardedCheckpoint {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String shard : new TreeSet<>(shardOf.values())) {
-            Map<String, Tensor> inShard = SafeTensors.read(modelDir.resolve(shard)).tensors();
+            Map<String, Tensor> inShard =
+                    SafeTensors.read(modelDir.resolve(shard)).tensors();
             shardOf.forEach((name, file) -> {
                 if (file.equals(shard)) {
                     Tensor t = inShard.get(name);
                     if (t == null) {
-                        throw new IllegalStateException(INDEX_FILE + " puts '" + name + "' in " + shard + ", which lacks it");
+                        throw new IllegalStateException(
+                                INDEX_FILE + " puts '" + name + "' in " + shard + ", which lacks it");
                     }
                     tensors.put(name, t);
                 }

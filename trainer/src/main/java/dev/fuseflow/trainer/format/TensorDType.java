@@ -4,7 +4,16 @@ import java.util.Arrays;
 
 /** Element types of the safetensors format, with their size in bytes. */
 public enum TensorDType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+    F64(8),
+    F32(4),
+    F16(2),
+    BF16(2),
+    I64(8),
+    I32(4),
+    I16(2),
+    I8(1),
+    U8(1),
+    BOOL(1);
 
     private final int bytes;
 
@@ -20,8 +29,8 @@ public enum TensorDType {
         try {
             return valueOf(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tensor '" + tensor + "' has dtype '" + name + "'; supported: "
-                    + Arrays.toString(values()), e);
+            throw new IllegalArgumentException(
+                    "tensor '" + tensor + "' has dtype '" + name + "'; supported: " + Arrays.toString(values()), e);
         }
     }
 }

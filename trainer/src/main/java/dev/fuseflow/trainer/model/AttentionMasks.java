@@ -10,34 +10,37 @@ public final class AttentionMasks {
     /** Large enough to zero a softmax weight, small enough to stay finite in float16. */
     static final float MASKED = -1e4f;
 
-    private AttentionMasks() {
-    }
+    private AttentionMasks() {}
 
     /** 0 where query i may look at key j (j <= i and j is a real token), MASKED elsewhere; shape (B, 1, T, T). */
     public static NDArray bias(NDArray mask, DataType dataType) {
         long t = mask.getShape().get(1);
         NDManager manager = mask.getManager();
         NDArray index = manager.arange(t);
-        NDArray causal = index.expandDims(0).lte(index.expandDims(1)).toType(DataType.FLOAT32, false);  // (T, T): j <= i
-        NDArray keys = mask.toType(DataType.FLOAT32, false).expandDims(1).expandDims(1);               // (B, 1, 1, T)
-        NDArray allowed = causal.expandDims(0).expandDims(0).mul(keys);                                // (B, 1, T, T)
-        return allowed.sub(1).mul(-MASKED).toType(dataType, false);   // no-grad: masks are constants
+        NDArray causal = index.expandDims(0).lte(index.expandDims(1)).toType(DataType.FLOAT32, false); // (T, T): j <= i
+        NDArray keys = mask.toType(DataType.FLOAT32, false).expandDims(1).expandDims(1); // (B, 1, 1, T)
+        NDArray allowed = causal.expandDims(0).expandDims(0).mul(keys); // (B, 1, T, T)
+        return allowed.sub(1).mul(-MASKED).toType(dataType, false); // no-grad: masks are constants
     }
 
     /** The rows of {@link #bias} for the last {@code queries} tokens only (a KV-cache step); shape (B, 1, N, T). */
     public static NDArray bias(NDArray mask, DataType dataType, long queries) {
         NDArray full = bias(mask, dataType);
-        return queries == mask.getShape().get(1) ? full : full.get(":, :, {}:, :", mask.getShape().get(1) - queries);
+        return queries == mask.getShape().get(1)
+                ? full
+                : full.get(":, :, {}:, :", mask.getShape().get(1) - queries);
     }
 
     /** {@link #positions} of the last {@code queries} tokens only; shape (B, N). */
     public static NDArray positions(NDArray mask, long queries) {
         NDArray all = positions(mask);
-        return queries == mask.getShape().get(1) ? all : all.get(":, {}:", mask.getShape().get(1) - queries);
+        return queries == mask.getShape().get(1)
+                ? all
+                : all.get(":, {}:", mask.getShape().get(1) - queries);
     }
 
     /** Positions that count real tokens only, so a left-padded row starts at 0 as Hugging Face's do; (B, T). */
     public static NDArray positions(NDArray mask) {
-        return mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0);   // no-grad: integer positions
+        return mask.toType(DataType.INT64, false).cumSum(1).sub(1).maximum(0); // no-grad: integer positions
     }
 }

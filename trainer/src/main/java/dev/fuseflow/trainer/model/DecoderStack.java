@@ -12,8 +12,7 @@ import java.util.List;
 /** The loop over decoder layers that every architecture shares, KV cache included. */
 public final class DecoderStack {
 
-    private DecoderStack() {
-    }
+    private DecoderStack() {}
 
     /**
      * Runs x through the layers in order. Each layer gets x, then {@code shared} (masks, rotary
@@ -21,8 +20,8 @@ public final class DecoderStack {
      *
      * @return the last hidden states, followed by every layer's extended keys and values when cached
      */
-    public static NDList run(List<? extends Block> layers, ParameterStore ps, NDArray x, NDList shared, NDList past,
-                             boolean training) {
+    public static NDList run(
+            List<? extends Block> layers, ParameterStore ps, NDArray x, NDList shared, NDList past, boolean training) {
         NDList present = new NDList();
         NDArray hidden = x;
         for (int i = 0; i < layers.size(); i++) {
@@ -32,10 +31,11 @@ public final class DecoderStack {
                 layerInputs.add(past.get(2 * i));
                 layerInputs.add(past.get(2 * i + 1));
             }
-            NDList layerOutput = past.isEmpty() ? inScopeOfItsOwn(layers.get(i), ps, layerInputs, training)
+            NDList layerOutput = past.isEmpty()
+                    ? inScopeOfItsOwn(layers.get(i), ps, layerInputs, training)
                     : layers.get(i).forward(ps, layerInputs, training);
             if (past.isEmpty() && i > 0) {
-                hidden.close();                 // the previous layer's output, ours; the caller's x stays open
+                hidden.close(); // the previous layer's output, ours; the caller's x stays open
             }
             hidden = layerOutput.get(0);
             present.addAll(layerOutput.subNDList(1));
@@ -72,8 +72,14 @@ public final class DecoderStack {
      * rotary tables, past keys and values); the attention's extra outputs (extended keys and
      * values, if cached) come back after x.
      */
-    public static NDList preNormLayer(ParameterStore ps, NDList inputs, boolean training, Block attentionNorm, Block attention,
-                                      Block mlpNorm, Block mlp) {
+    public static NDList preNormLayer(
+            ParameterStore ps,
+            NDList inputs,
+            boolean training,
+            Block attentionNorm,
+            Block attention,
+            Block mlpNorm,
+            Block mlp) {
         NDArray x = inputs.get(0);
         NDArray h = attentionNorm.forward(ps, new NDList(x), training).singletonOrThrow();
         NDList attentionInputs = inputs.subNDList(1);
@@ -83,7 +89,7 @@ public final class DecoderStack {
         h = mlpNorm.forward(ps, new NDList(x), training).singletonOrThrow();
         h = mlp.forward(ps, new NDList(h), training).singletonOrThrow();
         NDList output = new NDList(x.add(h));
-        output.addAll(attended.subNDList(1));                                                     // keys and values, if cached
+        output.addAll(attended.subNDList(1)); // keys and values, if cached
         return output;
     }
 

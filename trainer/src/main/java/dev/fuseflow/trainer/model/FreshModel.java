@@ -21,7 +21,9 @@ import java.nio.file.Path;
  * (8 special tokens + 96 characters, vocabulary rounded up to 128).
  */
 public enum FreshModel {
-    LLAMA_TINY, GPT2_TINY, LLAMA_30M;
+    LLAMA_TINY,
+    GPT2_TINY,
+    LLAMA_30M;
 
     /** Printable ASCII and newline: what the tiny models can read and write. */
     public static final String CHARACTERS = characters();

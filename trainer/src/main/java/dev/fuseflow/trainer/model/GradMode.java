@@ -12,11 +12,10 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class GradMode {
 
-    private GradMode() {
-    }
+    private GradMode() {}
 
     public static void offForThisThread() {
-        Engine.getEngine("PyTorch");                                   // loads the native library first
+        Engine.getEngine("PyTorch"); // loads the native library first
         JniUtils.setGradMode(false);
     }
 }

@@ -14,8 +14,7 @@ import java.util.Map;
 public final class HuggingFaceNames {
 
     /** A parameter and how the checkpoint lays it out. */
-    public record Entry(Parameter parameter, boolean transposed) {
-    }
+    public record Entry(Parameter parameter, boolean transposed) {}
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 

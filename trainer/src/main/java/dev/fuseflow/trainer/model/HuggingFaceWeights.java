@@ -17,8 +17,7 @@ import java.util.Map;
 /** Copies weights name for name between a model and a Hugging Face folder (single file or shards). */
 public final class HuggingFaceWeights {
 
-    private HuggingFaceWeights() {
-    }
+    private HuggingFaceWeights() {}
 
     /** Fills every named parameter from the folder's tensors, widening f16/bf16 on disk to the model's type. */
     public static void load(HuggingFaceNames names, Path modelDir, NDManager manager) throws IOException {
@@ -36,8 +35,9 @@ public final class HuggingFaceWeights {
                     source = source.transpose();
                 }
                 if (!source.getShape().equals(target.getShape())) {
-                    throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape " + Arrays.toString(tensor.shape())
-                            + ", the model expects " + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
+                    throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape "
+                            + Arrays.toString(tensor.shape()) + ", the model expects "
+                            + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
                 }
                 // An indexed put copies into the weight's own PyTorch-allocated memory. DJL's copyTo
                 // would instead re-point the weight at a Java direct buffer that only the wrapper

@@ -23,13 +23,16 @@ import java.util.Map;
 public final class ModelDirectory {
 
     /** Files next to the weights that a Hugging Face stack reads and FuseFlow passes through unchanged. */
-    public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "generation_config.json", "chat_template.jinja");
+    public static final List<String> TOKENIZER_FILES = List.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "generation_config.json",
+            "chat_template.jinja");
 
     private static final Map<String, String> ARCHITECTURES = Map.of("gpt2", "GPT-2", "llama", "Llama");
 
-    private ModelDirectory() {
-    }
+    private ModelDirectory() {}
 
     /** {@code model_type} of the folder's config.json, checked to be one FuseFlow implements. */
     public static String modelType(Path dir) throws IOException {
@@ -37,10 +40,11 @@ public final class ModelDirectory {
         if (!Files.isRegularFile(config)) {
             throw new IllegalArgumentException(dir + " is not a model folder: it has no config.json");
         }
-        String type = new ObjectMapper().readTree(config.toFile()).path("model_type").asText();
+        String type =
+                new ObjectMapper().readTree(config.toFile()).path("model_type").asText();
         if (!ARCHITECTURES.containsKey(type)) {
-            throw new IllegalArgumentException(config + ": model_type '" + type + "' is not supported; FuseFlow implements "
-                    + ARCHITECTURES.keySet());
+            throw new IllegalArgumentException(config + ": model_type '" + type
+                    + "' is not supported; FuseFlow implements " + ARCHITECTURES.keySet());
         }
         return type;
     }
@@ -67,11 +71,13 @@ public final class ModelDirectory {
         } else if (model instanceof LlamaForCausalLm llama) {
             LlamaCheckpoint.save(llama, dir);
         } else {
-            throw new IllegalArgumentException("no Hugging Face writer for " + model.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "no Hugging Face writer for " + model.getClass().getSimpleName());
         }
         for (String name : TOKENIZER_FILES) {
             Path file = tokenizerSource.resolve(name);
-            if (Files.isRegularFile(file) && !file.toAbsolutePath().equals(dir.resolve(name).toAbsolutePath())) {
+            if (Files.isRegularFile(file)
+                    && !file.toAbsolutePath().equals(dir.resolve(name).toAbsolutePath())) {
                 Files.copy(file, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -81,7 +87,8 @@ public final class ModelDirectory {
     public static HuggingFaceTokenizer tokenizer(Path dir) throws IOException {
         Path file = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(dir + " has no tokenizer.json; FuseFlow reads tokenizers in the Hugging Face format");
+            throw new IllegalArgumentException(
+                    dir + " has no tokenizer.json; FuseFlow reads tokenizers in the Hugging Face format");
         }
         return HuggingFaceTokenizer.newInstance(file);
     }

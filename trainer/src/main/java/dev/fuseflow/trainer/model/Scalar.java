@@ -21,16 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Scalar {
 
-    private Scalar() {
-    }
+    private Scalar() {}
 
     public static NDArray like(NDArray like, double value) {
         return pytorchOwned(like.getManager(), like.getDataType(), value);
     }
 
     /** A model constant's tensor, by device, type and value. */
-    private record ConstantKey(Device device, DataType type, double value) {
-    }
+    private record ConstantKey(Device device, DataType type, double value) {}
 
     private static final Map<ConstantKey, NDArray> CONSTANTS = new ConcurrentHashMap<>();
     private static final Map<Device, NDManager> CONSTANT_OWNERS = new ConcurrentHashMap<>();

@@ -13,8 +13,7 @@ import dev.fuseflow.trainer.model.Scalar;
  */
 public final class DpoLoss {
 
-    private DpoLoss() {
-    }
+    private DpoLoss() {}
 
     /**
      * @param loss           weighted batch loss, a scalar
@@ -22,18 +21,24 @@ public final class DpoLoss {
      * @param chosenReward   beta * r(y_w), no gradient
      * @param rejectedReward beta * r(y_l), no gradient
      */
-    public record Result(NDArray loss, NDArray losses, NDArray chosenReward, NDArray rejectedReward) {
-    }
+    public record Result(NDArray loss, NDArray losses, NDArray chosenReward, NDArray rejectedReward) {}
 
-    public static Result compute(NDArray policyChosenLogps, NDArray policyRejectedLogps, NDArray referenceChosenLogps,
-                                 NDArray referenceRejectedLogps, NDArray weights, double beta) {
+    public static Result compute(
+            NDArray policyChosenLogps,
+            NDArray policyRejectedLogps,
+            NDArray referenceChosenLogps,
+            NDArray referenceRejectedLogps,
+            NDArray weights,
+            double beta) {
         if (!(beta > 0) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException("beta must be a finite number > 0, got " + beta);
         }
         NDArray chosenLogRatios = policyChosenLogps.sub(referenceChosenLogps);
         NDArray rejectedLogRatios = policyRejectedLogps.sub(referenceRejectedLogps);
         NDArray losses = Softplus.of(chosenLogRatios.sub(rejectedLogRatios).mul(Scalar.like(chosenLogRatios, -beta)));
-        return new Result(WrpoLoss.weightedMean(losses, weights), losses,
+        return new Result(
+                WrpoLoss.weightedMean(losses, weights),
+                losses,
                 chosenLogRatios.mul(Scalar.like(losses, beta)).stopGradient(),
                 rejectedLogRatios.mul(Scalar.like(losses, beta)).stopGradient());
     }

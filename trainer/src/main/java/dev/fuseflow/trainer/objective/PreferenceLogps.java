@@ -10,5 +10,4 @@ import ai.djl.ndarray.NDArray;
  * @param targetChosen   logp(y_wt)
  * @param rejected       logp(y_l)
  */
-public record PreferenceLogps(NDArray sourceChosen, NDArray targetChosen, NDArray rejected) {
-}
+public record PreferenceLogps(NDArray sourceChosen, NDArray targetChosen, NDArray rejected) {}

@@ -12,16 +12,14 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class ResponseLogps {
 
-    private ResponseLogps() {
-    }
+    private ResponseLogps() {}
 
     /**
      * @param logps  summed log-probability of the response tokens, shape (B)
      * @param tokens number of response tokens that were scored, shape (B)
      * @param tokenLogps log-probability of every scored position (0 where masked), shape (B, T - 1)
      */
-    public record Result(NDArray logps, NDArray tokens, NDArray tokenLogps) {
-    }
+    public record Result(NDArray logps, NDArray tokens, NDArray tokenLogps) {}
 
     /**
      * @param logits       model output, shape (B, T, V)
@@ -30,11 +28,12 @@ public final class ResponseLogps {
      */
     public static Result of(NDArray logits, NDArray tokenIds, NDArray responseMask) {
         long length = logits.getShape().get(1);
-        NDArray logProbs = atLeastFloat32(logits).logSoftmax(-1);                                  // (B, T, V)
-        NDArray predicting = logProbs.get(":, :{}, :", length - 1);                                 // (B, T-1, V)
-        NDArray next = tokenIds.get(":, 1:").toType(DataType.INT64, false).expandDims(-1);          // (B, T-1, 1)
-        NDArray mask = responseMask.get(":, 1:").toType(logProbs.getDataType(), false).stopGradient(); // (B, T-1)
-        NDArray scored = predicting.gather(next, -1).squeeze(-1).mul(mask);                         // (B, T-1)
+        NDArray logProbs = atLeastFloat32(logits).logSoftmax(-1); // (B, T, V)
+        NDArray predicting = logProbs.get(":, :{}, :", length - 1); // (B, T-1, V)
+        NDArray next = tokenIds.get(":, 1:").toType(DataType.INT64, false).expandDims(-1); // (B, T-1, 1)
+        NDArray mask =
+                responseMask.get(":, 1:").toType(logProbs.getDataType(), false).stopGradient(); // (B, T-1)
+        NDArray scored = predicting.gather(next, -1).squeeze(-1).mul(mask); // (B, T-1)
         return new Result(scored.sum(new int[] {1}), mask.sum(new int[] {1}), scored);
     }
 

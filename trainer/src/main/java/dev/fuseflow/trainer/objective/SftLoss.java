@@ -9,8 +9,7 @@ import ai.djl.ndarray.NDArray;
  */
 public final class SftLoss {
 
-    private SftLoss() {
-    }
+    private SftLoss() {}
 
     /**
      * @param tokenLogps log-probability of each target token, shape (B, T)

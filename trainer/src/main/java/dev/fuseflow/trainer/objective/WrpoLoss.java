@@ -18,8 +18,7 @@ import dev.fuseflow.trainer.model.Scalar;
  */
 public final class WrpoLoss {
 
-    private WrpoLoss() {
-    }
+    private WrpoLoss() {}
 
     /**
      * @param loss               weighted batch loss, a scalar that carries the gradient
@@ -30,27 +29,38 @@ public final class WrpoLoss {
      * @param chosenReward       beta * (alpha r(y_ws) + (1 - alpha) r(y_wt)), no gradient
      * @param rejectedReward     beta * r(y_l), no gradient
      */
-    public record Result(NDArray loss, NDArray losses, NDArray z, NDArray sourceChosenReward, NDArray targetChosenReward,
-                         NDArray chosenReward, NDArray rejectedReward) {
-    }
+    public record Result(
+            NDArray loss,
+            NDArray losses,
+            NDArray z,
+            NDArray sourceChosenReward,
+            NDArray targetChosenReward,
+            NDArray chosenReward,
+            NDArray rejectedReward) {}
 
-    public static Result compute(PreferenceLogps policy, PreferenceLogps reference, NDArray weights, double alpha, double beta) {
+    public static Result compute(
+            PreferenceLogps policy, PreferenceLogps reference, NDArray weights, double alpha, double beta) {
         requireUnitInterval("alpha", alpha);
         if (!(beta > 0) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException("beta must be a finite number > 0, got " + beta);
         }
-        NDArray sourceChosenLogRatios = policy.sourceChosen().sub(reference.sourceChosen());   // r(y_ws)
-        NDArray targetChosenLogRatios = policy.targetChosen().sub(reference.targetChosen());   // r(y_wt)
-        NDArray rejectedLogRatios = policy.rejected().sub(reference.rejected());               // r(y_l)
-        NDArray chosenLogRatios = sourceChosenLogRatios.mul(Scalar.like(sourceChosenLogRatios, alpha))
+        NDArray sourceChosenLogRatios = policy.sourceChosen().sub(reference.sourceChosen()); // r(y_ws)
+        NDArray targetChosenLogRatios = policy.targetChosen().sub(reference.targetChosen()); // r(y_wt)
+        NDArray rejectedLogRatios = policy.rejected().sub(reference.rejected()); // r(y_l)
+        NDArray chosenLogRatios = sourceChosenLogRatios
+                .mul(Scalar.like(sourceChosenLogRatios, alpha))
                 .add(targetChosenLogRatios.mul(Scalar.like(targetChosenLogRatios, 1 - alpha)));
         NDArray z = chosenLogRatios.sub(rejectedLogRatios).mul(Scalar.like(chosenLogRatios, beta));
         NDArray losses = Softplus.of(z.neg());
         NDArray loss = weightedMean(losses, weights);
-        return new Result(loss, losses, z,
+        return new Result(
+                loss,
+                losses,
+                z,
                 sourceChosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(),
                 targetChosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(),
-                chosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(), rejectedLogRatios.mul(Scalar.like(z, beta)).stopGradient());
+                chosenLogRatios.mul(Scalar.like(z, beta)).stopGradient(),
+                rejectedLogRatios.mul(Scalar.like(z, beta)).stopGradient());
     }
 
     /** sum(w * loss) / sum(w) with w treated as constants. */

@@ -18,7 +18,8 @@ public record DataSplit(List<WrpoExample> sft, List<WrpoExample> preference) {
         List<WrpoExample> shuffled = new ArrayList<>(examples);
         Collections.shuffle(shuffled, new Random(seed));
         int sftSize = objective == Objective.SFT ? shuffled.size() : (int) Math.round(shuffled.size() * sftFraction);
-        return new DataSplit(List.copyOf(shuffled.subList(0, sftSize)), List.copyOf(shuffled.subList(sftSize, shuffled.size())));
+        return new DataSplit(
+                List.copyOf(shuffled.subList(0, sftSize)), List.copyOf(shuffled.subList(sftSize, shuffled.size())));
     }
 
     /** The micro-batches of one epoch, in that epoch's order; the last one may be smaller. */

@@ -66,12 +66,13 @@ final class FileFeed implements SampleFeed {
         }
         int index = nextMicroBatch++;
         boolean lastOfEpoch = index + 1 == epochBatches.size();
-        List<FedSample> samples = epochBatches.get(index).stream().map(example -> FedSample.of(example, 0)).toList();
-        return Optional.of(new MicroBatch(samples, new Cursor.InFile(epoch, index + 1), lastOfEpoch,
-                lastOfEpoch && epoch == stageEpochs - 1));
+        List<FedSample> samples = epochBatches.get(index).stream()
+                .map(example -> FedSample.of(example, 0))
+                .toList();
+        return Optional.of(new MicroBatch(
+                samples, new Cursor.InFile(epoch, index + 1), lastOfEpoch, lastOfEpoch && epoch == stageEpochs - 1));
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

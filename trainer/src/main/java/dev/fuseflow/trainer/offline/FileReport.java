@@ -60,7 +60,8 @@ final class FileReport implements TrainingListener, AutoCloseable {
         csv.append(after.stageMicroBatches(), after.stage().label(), metrics);
         lastMetrics = metrics;
         progress.step();
-        progress.setExtraMessage(String.format(Locale.ROOT, " %s loss %.4f", after.stage().label(), metrics.get("loss")));
+        progress.setExtraMessage(
+                String.format(Locale.ROOT, " %s loss %.4f", after.stage().label(), metrics.get("loss")));
         if (after.stageUpdates() != loggedAt && after.stageUpdates() % logEvery == 0 && after.stageUpdates() > 0) {
             loggedAt = after.stageUpdates();
             console.println(line(after, metrics));
@@ -79,8 +80,10 @@ final class FileReport implements TrainingListener, AutoCloseable {
     }
 
     private static String line(RunState state, Map<String, Double> metrics) {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "[%s] update %d", state.stage().label(), state.stageUpdates()));
-        metrics.forEach((name, value) -> text.append(' ').append(name).append('=').append(String.format(Locale.ROOT, "%.5g", value)));
+        StringBuilder text = new StringBuilder(
+                String.format(Locale.ROOT, "[%s] update %d", state.stage().label(), state.stageUpdates()));
+        metrics.forEach((name, value) ->
+                text.append(' ').append(name).append('=').append(String.format(Locale.ROOT, "%.5g", value)));
         return text.toString();
     }
 

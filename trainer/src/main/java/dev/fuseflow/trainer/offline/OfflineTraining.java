@@ -43,9 +43,13 @@ public final class OfflineTraining {
     static final String PLOTS = "plots";
 
     /** What a finished run produced. */
-    public record Result(Path model, RunState state, Map<String, Double> lastMetrics, Optional<EvalReport> eval, List<Path> plots,
-                         long truncatedSamples) {
-    }
+    public record Result(
+            Path model,
+            RunState state,
+            Map<String, Double> lastMetrics,
+            Optional<EvalReport> eval,
+            List<Path> plots,
+            long truncatedSamples) {}
 
     private final OfflineTrainingSettings settings;
     private final TrainingSetup setup;
@@ -57,8 +61,8 @@ public final class OfflineTraining {
      * @param console     the per-update metric lines and the summary
      * @param progressOut the progress bar
      */
-    public OfflineTraining(OfflineTrainingSettings settings, TrainingSetup setup, PrintWriter console,
-                           PrintStream progressOut) {
+    public OfflineTraining(
+            OfflineTrainingSettings settings, TrainingSetup setup, PrintWriter console, PrintStream progressOut) {
         this.settings = settings;
         this.setup = setup;
         this.console = console;
@@ -76,28 +80,51 @@ public final class OfflineTraining {
         Path out = run.output();
         TrainingLoop.StartPoint start = TrainingLoop.StartPoint.of(run, plan);
         if (start.checkpoint().isPresent() && !resume) {
-            throw new IllegalStateException(out + " already holds checkpoints (newest " + start.checkpoint().get().getFileName()
+            throw new IllegalStateException(out + " already holds checkpoints (newest "
+                    + start.checkpoint().get().getFileName()
                     + "): pass --resume to continue that run, or choose an empty --output");
         }
-        console.printf(Locale.ROOT, "%d samples from %s: %d for SFT on y_ws, %d for %s; %s%n", examples.size(), settings.data(),
-                split.sft().size(), split.preference().size(), objective, start.checkpoint().isPresent()
-                        ? "resuming from " + start.checkpoint().get().getFileName() + " at " + start.state() : "fresh start");
+        console.printf(
+                Locale.ROOT,
+                "%d samples from %s: %d for SFT on y_ws, %d for %s; %s%n",
+                examples.size(),
+                settings.data(),
+                split.sft().size(),
+                split.preference().size(),
+                objective,
+                start.checkpoint().isPresent()
+                        ? "resuming from " + start.checkpoint().get().getFileName() + " at " + start.state()
+                        : "fresh start");
         int microBatch = run.recipe().microBatch();
         long total = microBatches(split.sft(), microBatch) * settings.sftEpochs()
                 + (objective == Objective.SFT ? 0 : microBatches(split.preference(), microBatch) * settings.epochs());
-        FileFeed feed = new FileFeed(split, settings.sftEpochs(), settings.epochs(), microBatch, settings.seed(), start.state());
-        try (ProgressBar progress = Progress.bar("train", total, microBatchesBefore(start.state(), split, microBatch, total), progressOut);
-             FileReport report = new FileReport(out, console, progress, settings.logEvery(), start.state());
-             TrainingLoop loop = TrainingLoop.open(run, plan, start, feed, Publication.none(), report)) {
+        FileFeed feed = new FileFeed(
+                split, settings.sftEpochs(), settings.epochs(), microBatch, settings.seed(), start.state());
+        try (ProgressBar progress = Progress.bar(
+                        "train", total, microBatchesBefore(start.state(), split, microBatch, total), progressOut);
+                FileReport report = new FileReport(out, console, progress, settings.logEvery(), start.state());
+                TrainingLoop loop = TrainingLoop.open(run, plan, start, feed, Publication.none(), report)) {
             loop.run(RunLimits.NONE);
             report.close();
-            CheckpointStore.writeAtomically(out.resolve(FINAL), folder -> ModelDirectory.save(loop.policy(), folder, run.model()));
+            CheckpointStore.writeAtomically(
+                    out.resolve(FINAL), folder -> ModelDirectory.save(loop.policy(), folder, run.model()));
             Optional<EvalReport> eval = evaluate(loop, run, objective);
             List<Path> plots = plots(out);
-            console.printf(Locale.ROOT, "done: model in %s, %d truncated samples, %d skipped updates, plots %s%n", out.resolve(FINAL),
-                    loop.batcher().truncatedSamples(), loop.skippedUpdates(), plots);
+            console.printf(
+                    Locale.ROOT,
+                    "done: model in %s, %d truncated samples, %d skipped updates, plots %s%n",
+                    out.resolve(FINAL),
+                    loop.batcher().truncatedSamples(),
+                    loop.skippedUpdates(),
+                    plots);
             eval.ifPresent(e -> console.println("eval: " + e.metrics()));
-            return new Result(out.resolve(FINAL), loop.state(), report.lastMetrics(), eval, plots, loop.batcher().truncatedSamples());
+            return new Result(
+                    out.resolve(FINAL),
+                    loop.state(),
+                    report.lastMetrics(),
+                    eval,
+                    plots,
+                    loop.batcher().truncatedSamples());
         }
     }
 
@@ -106,10 +133,15 @@ public final class OfflineTraining {
         int microBatch = recipe.microBatch();
         int accumulation = recipe.optimization().accumulation();
         long sftUpdates = DataSplit.updates(split.sft().size(), microBatch, accumulation, settings.sftEpochs());
-        long preferenceUpdates = DataSplit.updates(split.preference().size(), microBatch, accumulation, settings.epochs());
-        boolean preferenceFollows = recipe.preference().objective() != Objective.SFT && !split.preference().isEmpty();
-        return new StagePlan(split.sft().isEmpty() ? Stage.PREFERENCE : Stage.SFT, StagePlan.Length.updates(sftUpdates),
-                preferenceFollows ? Stage.PREFERENCE : Stage.DONE, StagePlan.Length.updates(preferenceUpdates));
+        long preferenceUpdates =
+                DataSplit.updates(split.preference().size(), microBatch, accumulation, settings.epochs());
+        boolean preferenceFollows = recipe.preference().objective() != Objective.SFT
+                && !split.preference().isEmpty();
+        return new StagePlan(
+                split.sft().isEmpty() ? Stage.PREFERENCE : Stage.SFT,
+                StagePlan.Length.updates(sftUpdates),
+                preferenceFollows ? Stage.PREFERENCE : Stage.DONE,
+                StagePlan.Length.updates(preferenceUpdates));
     }
 
     private static long microBatches(List<WrpoExample> examples, int microBatch) {
@@ -124,19 +156,29 @@ public final class OfflineTraining {
         };
     }
 
-    private Optional<EvalReport> evaluate(TrainingLoop loop, TrainingSetup run, Objective objective) throws IOException {
+    private Optional<EvalReport> evaluate(TrainingLoop loop, TrainingSetup run, Objective objective)
+            throws IOException {
         if (settings.evalData().isEmpty()) {
             return Optional.empty();
         }
         CausalLanguageModel reference = null;
         if (objective != Objective.SFT) {
             Path sftModel = run.output().resolve(TrainingLoop.REFERENCE);
-            reference = ModelDirectory.load(Files.isDirectory(sftModel) ? sftModel : run.model(), loop.manager(),
+            reference = ModelDirectory.load(
+                    Files.isDirectory(sftModel) ? sftModel : run.model(),
+                    loop.manager(),
                     run.recipe().optimization().precision().computeType());
         }
-        PreferenceEvaluator evaluator = new PreferenceEvaluator(loop.policy(), reference, loop.manager(),
-                run.recipe().preference().effectiveAlphaFinal(), run.recipe().preference().beta());
-        return Optional.of(evaluator.evaluate(WrpoExampleJsonl.read(settings.evalData().get()), loop.batcher(), run.recipe().microBatch()));
+        PreferenceEvaluator evaluator = new PreferenceEvaluator(
+                loop.policy(),
+                reference,
+                loop.manager(),
+                run.recipe().preference().effectiveAlphaFinal(),
+                run.recipe().preference().beta());
+        return Optional.of(evaluator.evaluate(
+                WrpoExampleJsonl.read(settings.evalData().get()),
+                loop.batcher(),
+                run.recipe().microBatch()));
     }
 
     private static List<Path> plots(Path out) throws IOException {

@@ -15,13 +15,15 @@ import java.util.Optional;
  * @param seed        the split's and every epoch's order
  * @param logEvery    print the metrics every this many updates
  */
-public record OfflineTrainingSettings(Path data, Optional<Path> evalData, double sftFraction, int sftEpochs, int epochs, long seed,
-                                      int logEvery) {
+public record OfflineTrainingSettings(
+        Path data, Optional<Path> evalData, double sftFraction, int sftEpochs, int epochs, long seed, int logEvery) {
 
     public OfflineTrainingSettings {
         require(data != null, "--data is required");
         require(sftFraction >= 0 && sftFraction <= 1, "--sft-fraction must lie in [0, 1], got " + sftFraction);
-        require(sftEpochs >= 1 && epochs >= 1, "--sft-epochs and --epochs must be >= 1, got " + sftEpochs + " and " + epochs);
+        require(
+                sftEpochs >= 1 && epochs >= 1,
+                "--sft-epochs and --epochs must be >= 1, got " + sftEpochs + " and " + epochs);
         require(logEvery >= 1, "--log-every must be >= 1 update, got " + logEvery);
     }
 

@@ -11,13 +11,18 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /** The console progress bar of long commands: count, rate and ETA; one line every 10 s when not on a terminal (logs, CI). */
 final class Progress {
 
-    private Progress() {
-    }
+    private Progress() {}
 
     static ProgressBar bar(String task, long total, long done, PrintStream out) {
         boolean terminal = System.console() != null && out == System.err;
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" batches", 1)
-                .setMaxRenderedLength(120).showSpeed().setStyle(ProgressBarStyle.ASCII).startsFrom(done, Duration.ZERO);
+        ProgressBarBuilder builder = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setUnit(" batches", 1)
+                .setMaxRenderedLength(120)
+                .showSpeed()
+                .setStyle(ProgressBarStyle.ASCII)
+                .startsFrom(done, Duration.ZERO);
         if (terminal) {
             builder.setConsumer(new ConsoleProgressBarConsumer(out));
         } else {

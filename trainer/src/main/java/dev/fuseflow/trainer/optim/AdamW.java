@@ -36,8 +36,8 @@ public final class AdamW {
                 throw new IllegalArgumentException("AdamW betas must lie in [0, 1), got " + beta1 + " and " + beta2);
             }
             if (!(epsilon > 0) || !(weightDecay >= 0)) {
-                throw new IllegalArgumentException("AdamW needs epsilon > 0 and weight decay >= 0, got " + epsilon + " and "
-                        + weightDecay);
+                throw new IllegalArgumentException(
+                        "AdamW needs epsilon > 0 and weight decay >= 0, got " + epsilon + " and " + weightDecay);
             }
         }
     }
@@ -75,7 +75,11 @@ public final class AdamW {
         // and libtorch synchronises the device after such a copy, so a per-weight mul(Number) stalled
         // the GPU about ten times per weight (2,900 times per update of a 0.5B Llama, issue 8).
         try (NDManager perUpdate = manager.newSubManager(weights.get(0).getDevice())) {
-            Coefficients c = new Coefficients(perUpdate, settings, learningRate / correction1, 1 / correction2,
+            Coefficients c = new Coefficients(
+                    perUpdate,
+                    settings,
+                    learningRate / correction1,
+                    1 / correction2,
                     1 - learningRate * settings.weightDecay());
             for (int i = 0; i < weights.size(); i++) {
                 update(names.get(i), weights.get(i), gradients.get(i), c);
@@ -84,14 +88,30 @@ public final class AdamW {
     }
 
     /** The update's numbers as 0-dimensional float32 tensors on the weights' device. */
-    private record Coefficients(NDArray beta1, NDArray oneMinusBeta1, NDArray beta2, NDArray oneMinusBeta2, NDArray epsilon,
-                                NDArray stepSize, NDArray inverseCorrection2, NDArray decay, boolean decays) {
+    // More than eight components: private, built in one place from Settings.
+    @SuppressWarnings("checkstyle:RecordComponentNumber")
+    private record Coefficients(
+            NDArray beta1,
+            NDArray oneMinusBeta1,
+            NDArray beta2,
+            NDArray oneMinusBeta2,
+            NDArray epsilon,
+            NDArray stepSize,
+            NDArray inverseCorrection2,
+            NDArray decay,
+            boolean decays) {
 
         Coefficients(NDManager manager, Settings settings, double stepSize, double inverseCorrection2, double decay) {
-            this(manager.create((float) settings.beta1()), manager.create((float) (1 - settings.beta1())),
-                    manager.create((float) settings.beta2()), manager.create((float) (1 - settings.beta2())),
-                    manager.create((float) settings.epsilon()), manager.create((float) stepSize),
-                    manager.create((float) inverseCorrection2), manager.create((float) decay), settings.weightDecay() > 0);
+            this(
+                    manager.create((float) settings.beta1()),
+                    manager.create((float) (1 - settings.beta1())),
+                    manager.create((float) settings.beta2()),
+                    manager.create((float) (1 - settings.beta2())),
+                    manager.create((float) settings.epsilon()),
+                    manager.create((float) stepSize),
+                    manager.create((float) inverseCorrection2),
+                    manager.create((float) decay),
+                    settings.weightDecay() > 0);
         }
     }
 
@@ -104,20 +124,20 @@ public final class AdamW {
             NDArray g = gradient.toType(DataType.FLOAT32, false);
             NDArray gScaled = g.mul(c.oneMinusBeta1());
             gScaled.attach(scratch);
-            m.muli(c.beta1()).addi(gScaled);                                   // m = beta1 * m + (1 - beta1) * g
+            m.muli(c.beta1()).addi(gScaled); // m = beta1 * m + (1 - beta1) * g
             NDArray gSquared = g.square();
             gSquared.attach(scratch);
-            v.muli(c.beta2()).addi(gSquared.muli(c.oneMinusBeta2()));           // v = beta2 * v + (1 - beta2) * g^2
+            v.muli(c.beta2()).addi(gSquared.muli(c.oneMinusBeta2())); // v = beta2 * v + (1 - beta2) * g^2
             NDArray corrected = v.mul(c.inverseCorrection2());
             corrected.attach(scratch);
             NDArray denominator = corrected.sqrt();
             denominator.attach(scratch);
-            denominator.addi(c.epsilon());                                      // sqrt(v / (1 - beta2^t)) + eps
+            denominator.addi(c.epsilon()); // sqrt(v / (1 - beta2^t)) + eps
             NDArray step = m.mul(c.stepSize());
             step.attach(scratch);
-            step.divi(denominator);                                             // lr * (m / (1 - beta1^t)) / denominator
+            step.divi(denominator); // lr * (m / (1 - beta1^t)) / denominator
             if (c.decays()) {
-                weight.muli(c.decay());                                         // w * (1 - lr * weightDecay)
+                weight.muli(c.decay()); // w * (1 - lr * weightDecay)
             }
             NDArray typed = step.toType(weight.getDataType(), false);
             typed.attach(scratch);
@@ -150,7 +170,8 @@ public final class AdamW {
             } else if (key.startsWith("v.")) {
                 secondMoments.put(key.substring(2), array);
             } else {
-                throw new IllegalArgumentException("optimizer state entry '" + key + "' is neither m.<name> nor v.<name>");
+                throw new IllegalArgumentException(
+                        "optimizer state entry '" + key + "' is neither m.<name> nor v.<name>");
             }
         });
         this.step = completedSteps;

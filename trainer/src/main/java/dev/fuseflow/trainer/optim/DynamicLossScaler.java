@@ -17,11 +17,16 @@ public final class DynamicLossScaler {
     private int cleanSteps;
     private long skipped;
 
-    public DynamicLossScaler(double initialScale, double growthFactor, double backoffFactor, int growthInterval, double minScale) {
-        if (!(initialScale > 0) || !(growthFactor > 1) || !(backoffFactor > 0 && backoffFactor < 1) || growthInterval < 1
+    public DynamicLossScaler(
+            double initialScale, double growthFactor, double backoffFactor, int growthInterval, double minScale) {
+        if (!(initialScale > 0)
+                || !(growthFactor > 1)
+                || !(backoffFactor > 0 && backoffFactor < 1)
+                || growthInterval < 1
                 || !(minScale > 0)) {
             throw new IllegalArgumentException("loss scaler needs initial scale > 0, growth > 1, 0 < backoff < 1,"
-                    + " growth interval >= 1, min scale > 0; got " + initialScale + ", " + growthFactor + ", " + backoffFactor
+                    + " growth interval >= 1, min scale > 0; got " + initialScale + ", " + growthFactor + ", "
+                    + backoffFactor
                     + ", " + growthInterval + ", " + minScale);
         }
         this.scale = initialScale;
@@ -48,7 +53,8 @@ public final class DynamicLossScaler {
     /** Continues from a checkpoint's scale and clean-step count. */
     public void restore(double savedScale, int savedCleanSteps) {
         if (!(savedScale >= minScale) || savedCleanSteps < 0 || savedCleanSteps >= growthInterval) {
-            throw new IllegalArgumentException("loss scaler state out of range: scale " + savedScale + ", clean steps " + savedCleanSteps);
+            throw new IllegalArgumentException(
+                    "loss scaler state out of range: scale " + savedScale + ", clean steps " + savedCleanSteps);
         }
         this.scale = savedScale;
         this.cleanSteps = savedCleanSteps;

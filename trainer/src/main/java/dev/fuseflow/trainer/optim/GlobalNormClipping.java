@@ -13,8 +13,7 @@ import java.util.List;
  */
 public final class GlobalNormClipping {
 
-    private GlobalNormClipping() {
-    }
+    private GlobalNormClipping() {}
 
     /**
      * Clips in place and returns the norm before clipping (the {@code grad_norm} metric). A
@@ -46,7 +45,7 @@ public final class GlobalNormClipping {
             if (!Double.isFinite(norm) || norm <= maxNorm) {
                 return norm;
             }
-            NDArray scale = scratch.create((float) (maxNorm / (norm + 1e-6)));     // on the gradients' device, like scratch
+            NDArray scale = scratch.create((float) (maxNorm / (norm + 1e-6))); // on the gradients' device, like scratch
             for (NDArray g : gradients) {
                 NDArray typed = scale.toType(g.getDataType(), false);
                 typed.attach(scratch);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Whether a candidate may replace the published version: every metric it is judged on must be
@@ -17,26 +18,28 @@ import java.util.Map;
 public record EvalGate(List<String> metrics, List<String> lowerIsBetter, double tolerance) {
 
     /** The gate's verdict: pass, or the reasons it failed (each names the metric and both values). */
-    public record Decision(boolean publish, List<String> reasons) {
-    }
+    public record Decision(boolean publish, List<String> reasons) {}
 
     public EvalGate {
         if (metrics.isEmpty() || !(tolerance >= 0)) {
-            throw new IllegalArgumentException("an eval gate needs at least one metric and a tolerance >= 0, got " + metrics + " and "
-                    + tolerance);
+            throw new IllegalArgumentException("an eval gate needs at least one metric and a tolerance >= 0, got "
+                    + metrics + " and " + tolerance);
         }
         if (!metrics.containsAll(lowerIsBetter)) {
-            throw new IllegalArgumentException("lower-is-better metrics " + lowerIsBetter + " must be among the gated " + metrics);
+            throw new IllegalArgumentException(
+                    "lower-is-better metrics " + lowerIsBetter + " must be among the gated " + metrics);
         }
         metrics = List.copyOf(metrics);
         lowerIsBetter = List.copyOf(lowerIsBetter);
     }
 
     /** This gate without the given metrics (those a stage does not define); empty when none would be left. */
-    public java.util.Optional<EvalGate> without(List<String> undefined) {
+    public Optional<EvalGate> without(List<String> undefined) {
         List<String> kept = metrics.stream().filter(m -> !undefined.contains(m)).toList();
-        return kept.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(new EvalGate(kept, lowerIsBetter.stream().filter(kept::contains).toList(), tolerance));
+        return kept.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new EvalGate(
+                        kept, lowerIsBetter.stream().filter(kept::contains).toList(), tolerance));
     }
 
     /** @param published the current published version's metrics; empty for the first version */
@@ -55,8 +58,14 @@ public record EvalGate(List<String> metrics, List<String> lowerIsBetter, double 
             boolean lower = lowerIsBetter.contains(metric);
             double worseBy = lower ? value - baseline : baseline - value;
             if (worseBy > tolerance) {
-                reasons.add(String.format(Locale.ROOT, "%s %.6f is worse than the published %.6f by %.6f (tolerance %.6f)",
-                        metric, value, baseline, worseBy, tolerance));
+                reasons.add(String.format(
+                        Locale.ROOT,
+                        "%s %.6f is worse than the published %.6f by %.6f (tolerance %.6f)",
+                        metric,
+                        value,
+                        baseline,
+                        worseBy,
+                        tolerance));
             }
         }
         return new Decision(reasons.isEmpty(), List.copyOf(reasons));

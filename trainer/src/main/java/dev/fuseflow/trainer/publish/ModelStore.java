@@ -2,33 +2,34 @@ package dev.fuseflow.trainer.publish;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import dev.fuseflow.trainer.checkpoint.PartitionKeys;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.SortedMap;
-import org.apache.kafka.common.TopicPartition;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
+import dev.fuseflow.trainer.checkpoint.PartitionKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Published model versions on disk: {@code <root>/<model>/v<N>/}, each a Hugging Face folder plus
@@ -43,10 +44,11 @@ public final class ModelStore {
     private static final String REJECTED = "rejected";
     private static final String CURRENT = "CURRENT";
     private static final String ROLLED_BACK_SUFFIX = ".rolled-back";
-    private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparing(TopicPartition::topic)
-            .thenComparingInt(TopicPartition::partition);
+    private static final Comparator<TopicPartition> BY_PARTITION =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
     /** Partitions are written as {@code topic-partition} keys, the form of Kafka's own {@code TopicPartition.toString()}. */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .registerModule(new SimpleModule("partition-keys")
                     .addKeySerializer(TopicPartition.class, new JsonSerializer<TopicPartition>() {
@@ -67,8 +69,15 @@ public final class ModelStore {
      * What a version's manifest says. {@code offsets} are the next offsets the version covers, per
      * partition; {@code files} maps relative paths to SHA-256 hex.
      */
-    public record Manifest(String model, long version, Long parentVersion, long trainerStep, long samplesTrained,
-                           Map<TopicPartition, Long> offsets, Map<String, Double> metrics, Map<String, String> files) {
+    public record Manifest(
+            String model,
+            long version,
+            Long parentVersion,
+            long trainerStep,
+            long samplesTrained,
+            Map<TopicPartition, Long> offsets,
+            Map<String, Double> metrics,
+            Map<String, String> files) {
 
         public Manifest {
             SortedMap<TopicPartition, Long> sorted = new TreeMap<>(BY_PARTITION);
@@ -78,8 +87,7 @@ public final class ModelStore {
     }
 
     /** A stored version: its folder, manifest, and the manifest's own SHA-256. */
-    public record Stored(Path folder, Manifest manifest, String manifestSha256) {
-    }
+    public record Stored(Path folder, Manifest manifest, String manifestSha256) {}
 
     private final Path root;
 
@@ -95,8 +103,8 @@ public final class ModelStore {
     public Stored publish(CheckpointStore.Contents model, Manifest manifest) throws IOException {
         Path target = root.resolve(manifest.model()).resolve("v" + manifest.version());
         if (Files.exists(target)) {
-            throw new IllegalStateException(target + " exists: version " + manifest.version() + " of " + manifest.model()
-                    + " was published already");
+            throw new IllegalStateException(target + " exists: version " + manifest.version() + " of "
+                    + manifest.model() + " was published already");
         }
         CheckpointStore.writeAtomically(target, folder -> {
             model.writeTo(folder);
@@ -106,8 +114,15 @@ public final class ModelStore {
                     files.put(file.getFileName().toString(), sha256(file));
                 }
             }
-            Manifest complete = new Manifest(manifest.model(), manifest.version(), manifest.parentVersion(), manifest.trainerStep(),
-                    manifest.samplesTrained(), manifest.offsets(), new TreeMap<>(manifest.metrics()), files);
+            Manifest complete = new Manifest(
+                    manifest.model(),
+                    manifest.version(),
+                    manifest.parentVersion(),
+                    manifest.trainerStep(),
+                    manifest.samplesTrained(),
+                    manifest.offsets(),
+                    new TreeMap<>(manifest.metrics()),
+                    files);
             JSON.writeValue(folder.resolve(MANIFEST).toFile(), complete);
         });
         setCurrent(manifest.model(), manifest.version());
@@ -122,8 +137,7 @@ public final class ModelStore {
     }
 
     /** A refused candidate and why. */
-    public record Rejected(Manifest manifest, List<String> reasons) {
-    }
+    public record Rejected(Manifest manifest, List<String> reasons) {}
 
     /** Refused candidates of a model, oldest first. */
     public List<Rejected> rejected(String model) throws IOException {
@@ -133,7 +147,8 @@ public final class ModelStore {
         }
         try (Stream<Path> entries = Files.list(dir)) {
             List<Rejected> all = new ArrayList<>();
-            for (Path file : entries.filter(p -> p.getFileName().toString().matches("v\\d+\\.json")).toList()) {
+            for (Path file : entries.filter(p -> p.getFileName().toString().matches("v\\d+\\.json"))
+                    .toList()) {
                 all.add(JSON.readValue(file.toFile(), Rejected.class));
             }
             all.sort(Comparator.comparingLong(r -> r.manifest().version()));
@@ -169,13 +184,15 @@ public final class ModelStore {
             throw new IllegalArgumentException("version " + version + " of " + model + " is not in the store " + root
                     + " (rejected candidates have no weights)");
         }
-        writeAtomically(root.resolve(model).resolve(CURRENT), Long.toString(version).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeAtomically(
+                root.resolve(model).resolve(CURRENT), Long.toString(version).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Marks a version rolled back, with the operator's reason ({@code v<N>.rolled-back} beside its folder). */
     public void markRolledBack(String model, long version, String reason) throws IOException {
-        writeAtomically(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX),
-                reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeAtomically(
+                root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX),
+                reason.getBytes(StandardCharsets.UTF_8));
     }
 
     public void clearRolledBack(String model, long version) throws IOException {
@@ -201,9 +218,11 @@ public final class ModelStore {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            List<Path> folders = entries
-                    .filter(p -> p.getFileName().toString().matches("v\\d+") && Files.isRegularFile(p.resolve(MANIFEST)))
-                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(1)))).toList();
+            List<Path> folders = entries.filter(p ->
+                            p.getFileName().toString().matches("v\\d+") && Files.isRegularFile(p.resolve(MANIFEST)))
+                    .sorted(Comparator.comparingLong(
+                            p -> Long.parseLong(p.getFileName().toString().substring(1))))
+                    .toList();
             List<Stored> stored = new ArrayList<>();
             for (Path folder : folders) {
                 stored.add(read(folder));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,9 +19,15 @@ import java.util.Optional;
 public final class VersionOperations {
 
     /** One row of the version history. */
-    public record Entry(long version, String status, boolean current, Long parentVersion, long trainerStep, long samplesTrained,
-                        java.util.Map<String, Double> metrics, List<String> reasons) {
-    }
+    public record Entry(
+            long version,
+            String status,
+            boolean current,
+            Long parentVersion,
+            long trainerStep,
+            long samplesTrained,
+            Map<String, Double> metrics,
+            List<String> reasons) {}
 
     private final ModelStore store;
     private final VersionPublisher versions;
@@ -38,13 +45,26 @@ public final class VersionOperations {
         for (ModelStore.Stored stored : store.versions(model)) {
             ModelStore.Manifest m = stored.manifest();
             boolean rolledBack = store.isRolledBack(model, m.version());
-            entries.add(new Entry(m.version(), rolledBack ? "ROLLED_BACK" : "PUBLISHED", m.version() == current, m.parentVersion(),
-                    m.trainerStep(), m.samplesTrained(), m.metrics(), rolledBack ? List.of(store.rolledBackReason(model, m.version()))
-                    : List.of()));
+            entries.add(new Entry(
+                    m.version(),
+                    rolledBack ? "ROLLED_BACK" : "PUBLISHED",
+                    m.version() == current,
+                    m.parentVersion(),
+                    m.trainerStep(),
+                    m.samplesTrained(),
+                    m.metrics(),
+                    rolledBack ? List.of(store.rolledBackReason(model, m.version())) : List.of()));
         }
         for (ModelStore.Rejected refused : store.rejected(model)) {
             ModelStore.Manifest m = refused.manifest();
-            entries.add(new Entry(m.version(), "REJECTED", false, m.parentVersion(), m.trainerStep(), m.samplesTrained(), m.metrics(),
+            entries.add(new Entry(
+                    m.version(),
+                    "REJECTED",
+                    false,
+                    m.parentVersion(),
+                    m.trainerStep(),
+                    m.samplesTrained(),
+                    m.metrics(),
                     refused.reasons()));
         }
         entries.sort(Comparator.comparingLong(Entry::version));
@@ -56,8 +76,8 @@ public final class VersionOperations {
         ModelStore.Stored stored = requireStored(store, model, version);
         List<String> damaged = ModelStore.verify(stored);
         if (!damaged.isEmpty()) {
-            throw new IllegalStateException("version " + version + " of " + model + " fails its SHA-256 check in " + damaged
-                    + "; refusing to promote it");
+            throw new IllegalStateException("version " + version + " of " + model + " fails its SHA-256 check in "
+                    + damaged + "; refusing to promote it");
         }
         store.clearRolledBack(model, version);
         store.setCurrent(model, version);
@@ -73,33 +93,46 @@ public final class VersionOperations {
      * @return the version now current
      */
     public long rollback(String model, String note) throws IOException {
-        ModelStore.Stored current = store.current(model).orElseThrow(() -> new IllegalStateException(
-                "model " + model + " has no published version to roll back"));
+        ModelStore.Stored current = store.current(model)
+                .orElseThrow(
+                        () -> new IllegalStateException("model " + model + " has no published version to roll back"));
         long from = current.manifest().version();
         Optional<ModelStore.Stored> previous = store.versions(model).stream()
-                .filter(s -> s.manifest().version() < from && !store.isRolledBack(model, s.manifest().version()))
+                .filter(s -> s.manifest().version() < from
+                        && !store.isRolledBack(model, s.manifest().version()))
                 .reduce((older, newer) -> newer);
         if (previous.isEmpty()) {
-            throw new IllegalStateException("version " + from + " of " + model + " is the oldest one not rolled back; there is"
-                    + " nothing to roll back to (promote a version instead)");
+            throw new IllegalStateException(
+                    "version " + from + " of " + model + " is the oldest one not rolled back; there is"
+                            + " nothing to roll back to (promote a version instead)");
         }
         long to = previous.get().manifest().version();
         store.markRolledBack(model, from, note);
         store.setCurrent(model, to);
-        versions.writeAll(List.of(announce(current, ModelVersionStatus.ROLLED_BACK, note),
-                announce(previous.get(), ModelVersionStatus.PUBLISHED, "current again: version " + from + " was rolled back")));
+        versions.writeAll(List.of(
+                announce(current, ModelVersionStatus.ROLLED_BACK, note),
+                announce(
+                        previous.get(),
+                        ModelVersionStatus.PUBLISHED,
+                        "current again: version " + from + " was rolled back")));
         return to;
     }
 
     /** The stored version, or an error that says only published versions have weights. */
     public static ModelStore.Stored requireStored(ModelStore store, String model, long version) throws IOException {
-        return store.versions(model).stream().filter(s -> s.manifest().version() == version).findFirst()
+        return store.versions(model).stream()
+                .filter(s -> s.manifest().version() == version)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("version " + version + " of " + model
                         + " is not in the store (only published versions have weights; see 'versions list')"));
     }
 
     private static ModelVersion announce(ModelStore.Stored stored, ModelVersionStatus status, String reason) {
-        return VersionPublisher.record(stored.manifest(), stored.folder().toUri().toString(), stored.manifestSha256(), status,
+        return VersionPublisher.record(
+                stored.manifest(),
+                stored.folder().toUri().toString(),
+                stored.manifestSha256(),
+                status,
                 List.of(reason));
     }
 }

@@ -25,8 +25,12 @@ public final class VersionPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    public ModelVersion write(ModelStore.Manifest manifest, String artifactUri, String manifestSha256, ModelVersionStatus status,
-                              List<String> reasons) {
+    public ModelVersion write(
+            ModelStore.Manifest manifest,
+            String artifactUri,
+            String manifestSha256,
+            ModelVersionStatus status,
+            List<String> reasons) {
         ModelVersion record = record(manifest, artifactUri, manifestSha256, status, reasons);
         writeAll(List.of(record));
         return record;
@@ -47,15 +51,30 @@ public final class VersionPublisher implements AutoCloseable {
     }
 
     /** The ModelVersion record of a stored (or refused) version. */
-    public static ModelVersion record(ModelStore.Manifest manifest, String artifactUri, String manifestSha256, ModelVersionStatus status,
-                                      List<String> reasons) {
+    public static ModelVersion record(
+            ModelStore.Manifest manifest,
+            String artifactUri,
+            String manifestSha256,
+            ModelVersionStatus status,
+            List<String> reasons) {
         List<TopicPartitionOffset> offsets = new ArrayList<>();
-        manifest.offsets().forEach((partition, offset) -> offsets.add(new TopicPartitionOffset(partition.topic(),
-                partition.partition(), offset)));
-        ModelVersion record = ModelVersion.newBuilder().setModelName(manifest.model()).setVersion(manifest.version())
-                .setParentVersion(manifest.parentVersion()).setArtifactUri(artifactUri).setArtifactSha256(manifestSha256)
-                .setTrainerStep(manifest.trainerStep()).setSamplesTrained(manifest.samplesTrained()).setConsumedOffsets(offsets)
-                .setEvalMetrics(manifest.metrics()).setStatus(status).setStatusReasons(reasons).setCreatedAt(Instant.now()).build();
+        manifest.offsets()
+                .forEach((partition, offset) ->
+                        offsets.add(new TopicPartitionOffset(partition.topic(), partition.partition(), offset)));
+        ModelVersion record = ModelVersion.newBuilder()
+                .setModelName(manifest.model())
+                .setVersion(manifest.version())
+                .setParentVersion(manifest.parentVersion())
+                .setArtifactUri(artifactUri)
+                .setArtifactSha256(manifestSha256)
+                .setTrainerStep(manifest.trainerStep())
+                .setSamplesTrained(manifest.samplesTrained())
+                .setConsumedOffsets(offsets)
+                .setEvalMetrics(manifest.metrics())
+                .setStatus(status)
+                .setStatusReasons(reasons)
+                .setCreatedAt(Instant.now())
+                .build();
         return record;
     }
 

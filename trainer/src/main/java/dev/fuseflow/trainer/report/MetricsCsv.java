@@ -23,8 +23,7 @@ public final class MetricsCsv implements AutoCloseable {
     private List<String> columns;
 
     /** One row read back: its step, its stage and its metrics (NaN where the cell was empty). */
-    public record Row(long step, String stage, Map<String, Double> metrics) {
-    }
+    public record Row(long step, String stage, Map<String, Double> metrics) {}
 
     public MetricsCsv(Path file) {
         try {
@@ -41,7 +40,9 @@ public final class MetricsCsv implements AutoCloseable {
      * steps (written before a crash, about to be trained again) are dropped, and new rows follow.
      */
     public static MetricsCsv continuing(Path file, long lastKeptStep) throws IOException {
-        List<Row> kept = Files.exists(file) ? read(file).stream().filter(r -> r.step() <= lastKeptStep).toList() : List.of();
+        List<Row> kept = Files.exists(file)
+                ? read(file).stream().filter(r -> r.step() <= lastKeptStep).toList()
+                : List.of();
         MetricsCsv csv = new MetricsCsv(file);
         for (Row row : kept) {
             csv.append(row.step(), row.stage(), row.metrics());
@@ -60,7 +61,8 @@ public final class MetricsCsv implements AutoCloseable {
         for (int i = 1; i < lines.size(); i++) {
             String[] cells = lines.get(i).split(",", -1);
             if (cells.length != header.length) {
-                throw new IOException(file + ":" + (i + 1) + ": " + cells.length + " cells, the header has " + header.length);
+                throw new IOException(
+                        file + ":" + (i + 1) + ": " + cells.length + " cells, the header has " + header.length);
             }
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (int c = 2; c < header.length; c++) {
@@ -76,8 +78,8 @@ public final class MetricsCsv implements AutoCloseable {
             columns = new ArrayList<>(metrics.keySet());
             write("step,stage," + String.join(",", columns));
         } else if (!columns.equals(new ArrayList<>(metrics.keySet()))) {
-            throw new IllegalArgumentException("metrics of step " + step + " are " + metrics.keySet()
-                    + " but the CSV's columns are " + columns);
+            throw new IllegalArgumentException(
+                    "metrics of step " + step + " are " + metrics.keySet() + " but the CSV's columns are " + columns);
         }
         StringBuilder row = new StringBuilder().append(step).append(',').append(stage);
         for (String column : columns) {

@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.report;
 
+import java.awt.AWTError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects metric values per step and draws them as PNG line charts with XChart, one file per
@@ -24,17 +25,22 @@ public final class TrainingCurves {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCurves.class);
 
     /** A PNG to draw: file name (without .png), title, and the metric names plotted together. */
-    public record Chart(String file, String title, List<String> metrics) {
-    }
+    public record Chart(String file, String title, List<String> metrics) {}
 
     public static final List<Chart> WRPO_CHARTS = List.of(
             new Chart("loss", "WRPO loss", List.of("loss")),
-            new Chart("reward-margin", "Reward margin (beta-scaled)", List.of("rewards/margins", "rewards/chosen", "rewards/rejected")),
-            new Chart("accuracy", "Preference accuracy", List.of("rewards/accuracies", "rewards/source_accuracies",
-                    "rewards/target_accuracies")));
+            new Chart(
+                    "reward-margin",
+                    "Reward margin (beta-scaled)",
+                    List.of("rewards/margins", "rewards/chosen", "rewards/rejected")),
+            new Chart(
+                    "accuracy",
+                    "Preference accuracy",
+                    List.of("rewards/accuracies", "rewards/source_accuracies", "rewards/target_accuracies")));
 
     /** The SFT stage's curve. */
-    public static final List<Chart> SFT_CHARTS = List.of(new Chart("sft-loss", "SFT loss (mean token NLL of y_ws)", List.of("loss")));
+    public static final List<Chart> SFT_CHARTS =
+            List.of(new Chart("sft-loss", "SFT loss (mean token NLL of y_ws)", List.of("loss")));
 
     private final Map<String, List<double[]>> points = new LinkedHashMap<>();
     private final String xAxis;
@@ -62,7 +68,12 @@ public final class TrainingCurves {
         Files.createDirectories(directory);
         List<Path> written = new ArrayList<>();
         for (Chart chart : charts) {
-            XYChart xy = new XYChartBuilder().width(800).height(500).title(chart.title()).xAxisTitle(xAxis).build();
+            XYChart xy = new XYChartBuilder()
+                    .width(800)
+                    .height(500)
+                    .title(chart.title())
+                    .xAxisTitle(xAxis)
+                    .build();
             boolean any = false;
             for (String metric : chart.metrics()) {
                 List<double[]> series = points.get(metric);
@@ -79,10 +90,13 @@ public final class TrainingCurves {
                 try {
                     BitmapEncoder.saveBitmap(xy, file.toString(), BitmapEncoder.BitmapFormat.PNG);
                     written.add(file);
-                } catch (LinkageError | java.awt.AWTError e) {
+                } catch (LinkageError | AWTError e) {
                     // A Java without its font libraries (a slim runtime on a host without libharfbuzz or
                     // fontconfig) cannot draw; the numbers are in the CSV files, so training goes on.
-                    LOG.warn("Cannot draw {} on this Java ({}); the figures are in the run's CSV files", file, e.toString());
+                    LOG.warn(
+                            "Cannot draw {} on this Java ({}); the figures are in the run's CSV files",
+                            file,
+                            e.toString());
                     Files.deleteIfExists(file);
                     return written;
                 }

@@ -43,12 +43,14 @@ public final class BatchGenerator {
         try (NDManager cacheScope = manager.newSubManager()) {
             NDList cache = model.emptyKvCache(cacheScope, prompts.size());
             for (int length = longest; length < rows.width() && rows.unfinished > 0; length++) {
-                int from = length == longest ? 0 : length - 1;                        // prompts once, then the newest token
+                int from = length == longest ? 0 : length - 1; // prompts once, then the newest token
                 float[][] next = lastLogits(manager, cacheScope, cache, rows, from, length);
                 rows.append(length, next, sampler);
             }
         }
-        return rows.generated.stream().map(ids -> ids.stream().mapToLong(Long::longValue).toArray()).toList();
+        return rows.generated.stream()
+                .map(ids -> ids.stream().mapToLong(Long::longValue).toArray())
+                .toList();
     }
 
     /** The left-padded token and mask matrices, each row's random generator, and what it generated. */
@@ -69,7 +71,7 @@ public final class BatchGenerator {
             unfinished = count;
             for (int row = 0; row < count; row++) {
                 long[] prompt = prompts.get(row);
-                int offset = longest - prompt.length;                                 // left padding
+                int offset = longest - prompt.length; // left padding
                 Arrays.fill(tokens[row], padId);
                 System.arraycopy(prompt, 0, tokens[row], offset, prompt.length);
                 Arrays.fill(mask[row], offset, longest, 1);
@@ -126,18 +128,20 @@ public final class BatchGenerator {
      * cache entries move into the step's scope so that they and everything computed from them are
      * closed with it; only the new entries survive, in {@code cacheScope}.
      */
-    private float[][] lastLogits(NDManager manager, NDManager cacheScope, NDList cache, Rows rows, int from, int length) {
+    private float[][] lastLogits(
+            NDManager manager, NDManager cacheScope, NDList cache, Rows rows, int from, int length) {
         try (NDManager step = manager.newSubManager()) {
             cache.attach(step);
-            NDList inputs = new NDList(step.create(columns(rows.tokens, from, length)),
-                    step.create(columns(rows.mask, 0, length)));              // (B, length - from), (B, length)
+            NDList inputs = new NDList(
+                    step.create(columns(rows.tokens, from, length)),
+                    step.create(columns(rows.mask, 0, length))); // (B, length - from), (B, length)
             inputs.addAll(cache);
             NDList outputs = model.forward(new ParameterStore(step, false), inputs, false);
             NDList extended = outputs.subNDList(1);
             extended.attach(cacheScope);
             cache.clear();
             cache.addAll(extended);
-            NDArray last = outputs.get(0).get(":, -1, :");                        // (B, V)
+            NDArray last = outputs.get(0).get(":, -1, :"); // (B, V)
             int vocabulary = (int) last.getShape().get(1);
             float[] flat = last.toType(DataType.FLOAT32, false).toFloatArray();
             float[][] logits = new float[rows.tokens.length][];

@@ -30,19 +30,26 @@ public final class ChatResponder {
     }
 
     /** One answer per user prompt, in order. */
-    public List<String> answer(CausalLanguageModel model, NDManager manager, List<String> userPrompts, SamplingConfig sampling) {
+    public List<String> answer(
+            CausalLanguageModel model, NDManager manager, List<String> userPrompts, SamplingConfig sampling) {
         long endOfTurn = encoder.endOfTurnId();
         BatchGenerator generator = new BatchGenerator(model, PAD_ID, endOfTurn);
         List<String> answers = new ArrayList<>(userPrompts.size());
         for (int from = 0; from < userPrompts.size(); from += batchSize) {
             List<long[]> prompts = userPrompts.subList(from, Math.min(from + batchSize, userPrompts.size())).stream()
-                    .map(text -> encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, text)))).toList();
+                    .map(text -> encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, text))))
+                    .toList();
             // Each batch its own seed, so that a prompt's answer does not depend on the batch size's split.
-            SamplingConfig batchSampling = new SamplingConfig(sampling.temperature(), sampling.topK(), sampling.topP(),
-                    sampling.maxNewTokens(), sampling.seed() + from);
+            SamplingConfig batchSampling = new SamplingConfig(
+                    sampling.temperature(),
+                    sampling.topK(),
+                    sampling.topP(),
+                    sampling.maxNewTokens(),
+                    sampling.seed() + from);
             for (long[] generated : generator.generate(manager, prompts, batchSampling)) {
                 int length = generated.length > 0 && generated[generated.length - 1] == endOfTurn
-                        ? generated.length - 1 : generated.length;
+                        ? generated.length - 1
+                        : generated.length;
                 answers.add(encoder.decodeText(Arrays.copyOf(generated, length)));
             }
         }

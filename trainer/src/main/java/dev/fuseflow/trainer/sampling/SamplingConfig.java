@@ -13,7 +13,8 @@ public record SamplingConfig(double temperature, int topK, double topP, int maxN
 
     public SamplingConfig {
         if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("temperature must be a finite number >= 0 (0 = greedy), was " + temperature);
+            throw new IllegalArgumentException(
+                    "temperature must be a finite number >= 0 (0 = greedy), was " + temperature);
         }
         if (topK < 0) {
             throw new IllegalArgumentException("topK must be >= 0 (0 = no limit), was " + topK);

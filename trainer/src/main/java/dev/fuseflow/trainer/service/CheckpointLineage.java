@@ -17,8 +17,7 @@ import java.util.List;
  */
 public final class CheckpointLineage {
 
-    private CheckpointLineage() {
-    }
+    private CheckpointLineage() {}
 
     /** Sample ids in training order, oldest first; empty before the first checkpoint. */
     public static List<String> trainedSampleIds(Path checkpointsRoot) throws IOException {
@@ -47,6 +46,7 @@ public final class CheckpointLineage {
             return 0;
         }
         return RunStateCodec.read(complete.get(complete.size() - 1)).position().offsets().values().stream()
-                .mapToLong(Long::longValue).sum();
+                .mapToLong(Long::longValue)
+                .sum();
     }
 }

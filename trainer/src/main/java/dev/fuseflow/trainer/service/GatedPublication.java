@@ -22,15 +22,15 @@ import dev.fuseflow.trainer.training.RunState;
 import dev.fuseflow.trainer.training.Stage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.TreeMap;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +50,23 @@ public final class GatedPublication implements Publication {
      * @param alpha the candidate's rewards mix y_ws and y_wt as WRPO does at alpha_final
      * @param beta  WRPO's beta, for the rewards and the eval loss
      */
-    public record Settings(String modelName, EvalBucket bucket, int maxEvalSamples, long evalEvery, Duration evalInterval,
-                           double alpha, double beta) {
+    public record Settings(
+            String modelName,
+            EvalBucket bucket,
+            int maxEvalSamples,
+            long evalEvery,
+            Duration evalInterval,
+            double alpha,
+            double beta) {
 
         public Settings {
             if (maxEvalSamples < 1 || evalEvery < 1) {
-                throw new IllegalArgumentException("publication needs max eval samples >= 1 and eval every >= 1 update");
+                throw new IllegalArgumentException(
+                        "publication needs max eval samples >= 1 and eval every >= 1 update");
             }
             if (evalInterval.isNegative()) {
-                throw new IllegalArgumentException("the eval interval must be >= 0 (0: by updates only), got " + evalInterval);
+                throw new IllegalArgumentException(
+                        "the eval interval must be >= 0 (0: by updates only), got " + evalInterval);
             }
         }
     }
@@ -66,6 +74,7 @@ public final class GatedPublication implements Publication {
     /** 0 when a candidate was scored against no reference (SFT stage: summed log-likelihoods), 1 against the SFT model (WRPO). */
     /** The eval set's file in the run folder. */
     static final String EVAL_SET = "eval-set.jsonl";
+
     public static final String STAGE_METRIC = "eval/stage";
     /** Metrics only a reference defines: not judged in the SFT stage, where candidates are scored without one. */
     static final List<String> REFERENCE_ONLY = List.of("eval/loss");
@@ -86,18 +95,19 @@ public final class GatedPublication implements Publication {
     private final Deque<WrpoExample> evalSet = new ArrayDeque<>();
     /** Record times of the samples trained since the last published version: its freshness. */
     private final List<Long> unpublishedSampleTimes = new ArrayList<>();
+
     private long lastVersion;
     private NDManager servedScope;
     private CausalLanguageModel served;
     private long servedVersion = -1;
 
-    public GatedPublication(Settings settings, EvalGate gate, ModelStore store, VersionPublisher versions) throws IOException {
-        this(settings, gate, List.of(), store, versions);
-    }
-
-    /** @param candidateMetrics scored for every candidate besides the preference metrics */
-    public GatedPublication(Settings settings, EvalGate gate, List<CandidateMetric> candidateMetrics, ModelStore store,
-                            VersionPublisher versions) throws IOException {
+    private GatedPublication(
+            Settings settings,
+            EvalGate gate,
+            List<CandidateMetric> candidateMetrics,
+            ModelStore store,
+            VersionPublisher versions,
+            long lastVersion) {
         this.candidateMetrics = List.copyOf(candidateMetrics);
         this.modelName = settings.modelName();
         this.bucket = settings.bucket();
@@ -109,7 +119,29 @@ public final class GatedPublication implements Publication {
         this.gate = gate;
         this.store = store;
         this.versions = versions;
-        this.lastVersion = store.highestVersionNumber(settings.modelName());
+        this.lastVersion = lastVersion;
+    }
+
+    /** The publication on the preference metrics alone. */
+    public static GatedPublication open(Settings settings, EvalGate gate, ModelStore store, VersionPublisher versions)
+            throws IOException {
+        return open(settings, gate, List.of(), store, versions);
+    }
+
+    /**
+     * The publication, numbering its versions after the store's newest.
+     *
+     * @param candidateMetrics scored for every candidate besides the preference metrics
+     */
+    public static GatedPublication open(
+            Settings settings,
+            EvalGate gate,
+            List<CandidateMetric> candidateMetrics,
+            ModelStore store,
+            VersionPublisher versions)
+            throws IOException {
+        return new GatedPublication(
+                settings, gate, candidateMetrics, store, versions, store.highestVersionNumber(settings.modelName()));
     }
 
     /** Keeps the sample for evaluation when its id is in the bucket; true means: do not train it. */
@@ -187,28 +219,45 @@ public final class GatedPublication implements Publication {
         lastEvalNanos = System.nanoTime();
         Block reference = candidate.reference().orElse(null);
         List<WrpoExample> evalSamples = new ArrayList<>(evalSet);
-        Map<String, Double> metrics = score(candidate.policy(), reference, candidate.manager(), candidate.batcher(), evalSamples);
+        Map<String, Double> metrics =
+                score(candidate.policy(), reference, candidate.manager(), candidate.batcher(), evalSamples);
         Optional<ModelStore.Stored> published = store.current(modelName);
         EvalGate judged = reference == null ? gate.without(REFERENCE_ONLY).orElseThrow() : gate;
         // The published version is scored again, on the same eval samples against the same reference: a fair
         // comparison (its stored metrics came from an older eval set, perhaps another reference).
-        Map<String, Double> baseline = published.isEmpty() ? Map.of()
-                : score(servedModel(published.get(), candidate.manager(), candidate.policy()), reference, candidate.manager(),
-                        candidate.batcher(), evalSamples);
+        Map<String, Double> baseline = published.isEmpty()
+                ? Map.of()
+                : score(
+                        servedModel(published.get(), candidate.manager(), candidate.policy()),
+                        reference,
+                        candidate.manager(),
+                        candidate.batcher(),
+                        evalSamples);
         EvalGate.Decision decision = judged.judge(metrics, baseline);
         long version = ++lastVersion;
         Long parent = published.map(s -> s.manifest().version()).orElse(null);
-        ModelStore.Manifest manifest = new ModelStore.Manifest(modelName, version, parent, state.totalUpdates(),
-                state.trainedTotal(), state.position().offsets(), metrics, Map.of());
+        ModelStore.Manifest manifest = new ModelStore.Manifest(
+                modelName,
+                version,
+                parent,
+                state.totalUpdates(),
+                state.trainedTotal(),
+                state.position().offsets(),
+                metrics,
+                Map.of());
         if (!decision.publish()) {
             store.recordRejected(manifest, decision.reasons());
             versions.write(manifest, "", "", ModelVersionStatus.REJECTED, decision.reasons());
             LOG.warn("candidate version {} of {} rejected: {}", version, modelName, decision.reasons());
             return new Outcome(version, ModelVersionStatus.REJECTED, List.of());
         }
-        ModelStore.Stored stored = store.publish(folder -> ModelDirectory.save(candidate.policy(), folder, candidate.tokenizerSource()),
-                manifest);
-        versions.write(stored.manifest(), stored.folder().toUri().toString(), stored.manifestSha256(), ModelVersionStatus.PUBLISHED,
+        ModelStore.Stored stored = store.publish(
+                folder -> ModelDirectory.save(candidate.policy(), folder, candidate.tokenizerSource()), manifest);
+        versions.write(
+                stored.manifest(),
+                stored.folder().toUri().toString(),
+                stored.manifestSha256(),
+                ModelVersionStatus.PUBLISHED,
                 List.of());
         LOG.info("published version {} of {} at {} ({})", version, modelName, stored.folder(), metrics);
         List<Long> fresh = List.copyOf(unpublishedSampleTimes);
@@ -216,9 +265,14 @@ public final class GatedPublication implements Publication {
         return new Outcome(version, ModelVersionStatus.PUBLISHED, fresh);
     }
 
-    private Map<String, Double> score(CausalLanguageModel model, Block reference, NDManager manager, PreferenceBatcher batcher,
-                                      List<WrpoExample> samples) {
-        EvalReport report = new PreferenceEvaluator(model, reference, manager, alpha, beta).evaluate(samples, batcher, 8);
+    private Map<String, Double> score(
+            CausalLanguageModel model,
+            Block reference,
+            NDManager manager,
+            PreferenceBatcher batcher,
+            List<WrpoExample> samples) {
+        EvalReport report =
+                new PreferenceEvaluator(model, reference, manager, alpha, beta).evaluate(samples, batcher, 8);
         Map<String, Double> metrics = new TreeMap<>(report.metrics());
         metrics.put(STAGE_METRIC, reference == null ? 0.0 : 1.0);
         List<WrpoExample> heldOut = List.copyOf(evalSet);

@@ -40,8 +40,7 @@ final class KafkaSampleFeed implements SampleFeed {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSampleFeed.class);
 
     /** A record as read, before it is handed out. */
-    private record Read(FedSample sample, TopicPartition partition, long offset) {
-    }
+    private record Read(FedSample sample, TopicPartition partition, long offset) {}
 
     private final Consumer<String, byte[]> consumer;
     private final SampleIntake intake;
@@ -93,7 +92,9 @@ final class KafkaSampleFeed implements SampleFeed {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(
                     Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000))))) {
                 // A poisoned record keeps its place (no example): its offset is passed only when its turn comes.
-                FedSample sample = intake.decode(r).map(KafkaSampleFeed::example).map(e -> FedSample.of(e, r.timestamp()))
+                FedSample sample = intake.decode(r)
+                        .map(KafkaSampleFeed::example)
+                        .map(e -> FedSample.of(e, r.timestamp()))
                         .orElseGet(() -> FedSample.unusable(r.timestamp()));
                 buffered.add(new Read(sample, new TopicPartition(r.topic(), r.partition()), r.offset()));
             }
@@ -102,8 +103,8 @@ final class KafkaSampleFeed implements SampleFeed {
         buffered.subList(0, taken.size()).clear();
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
         taken.forEach(read -> next.merge(read.partition(), read.offset() + 1, Math::max));
-        return Optional.of(new MicroBatch(taken.stream().map(Read::sample).toList(), new Cursor.Offsets(next, repositionings),
-                false, false));
+        return Optional.of(new MicroBatch(
+                taken.stream().map(Read::sample).toList(), new Cursor.Offsets(next, repositionings), false, false));
     }
 
     @Override
@@ -125,18 +126,25 @@ final class KafkaSampleFeed implements SampleFeed {
     @Override
     public void checkpointed(FeedPosition position) {
         try {
-            consumer.commitSync(position.offsets().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                    e -> new OffsetAndMetadata(e.getValue()))));
+            consumer.commitSync(position.offsets().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))));
         } catch (RetriableException | RebalanceInProgressException e) {
             // The checkpoint holds the truth; Kafka's copy is for lag monitoring and catches up at the next checkpoint.
-            LOG.warn("committing offsets to Kafka failed ({}); the checkpoint is durable, the next one commits again", e.toString());
+            LOG.warn(
+                    "committing offsets to Kafka failed ({}); the checkpoint is durable, the next one commits again",
+                    e.toString());
         }
     }
 
     static WrpoExample example(PreferenceSample s) {
         List<ChatMessage> prompt = new ArrayList<>(s.getPrompt());
-        return new WrpoExample(s.getSampleId(), prompt, s.getSourceChosen().getText(), s.getTargetChosen().getText(),
-                s.getTargetRejected().getText(), s.getWeight());
+        return new WrpoExample(
+                s.getSampleId(),
+                prompt,
+                s.getSourceChosen().getText(),
+                s.getTargetChosen().getText(),
+                s.getTargetRejected().getText(),
+                s.getWeight());
     }
 
     @Override

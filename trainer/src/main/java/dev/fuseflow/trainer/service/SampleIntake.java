@@ -7,6 +7,7 @@ import dev.fuseflow.schemas.deadletter.DeadLetters;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.schemas.validation.EventValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -51,8 +52,12 @@ public final class SampleIntake implements AutoCloseable {
     private final String deadLetterTopic;
     private long poisoned;
 
-    public SampleIntake(Consumer<String, byte[]> consumer, Deserializer<PreferenceSample> values, Producer<byte[], byte[]> deadLetters,
-                        KafkaAvroSerializer<SpecificRecord> letterValues, String deadLetterTopic) {
+    public SampleIntake(
+            Consumer<String, byte[]> consumer,
+            Deserializer<PreferenceSample> values,
+            Producer<byte[], byte[]> deadLetters,
+            KafkaAvroSerializer<SpecificRecord> letterValues,
+            String deadLetterTopic) {
         this.consumer = consumer;
         this.values = values;
         this.deadLetters = deadLetters;
@@ -75,16 +80,20 @@ public final class SampleIntake implements AutoCloseable {
         avro.configure(config, false);
         Map<String, Object> producerConfig = new HashMap<>();
         config.forEach((key, value) -> {
-            if (!ConsumerConfig.configNames().contains(key) || ProducerConfig.configNames().contains(key)) {
-                producerConfig.put(key, value);                // connection, security and registry settings
+            if (!ConsumerConfig.configNames().contains(key)
+                    || ProducerConfig.configNames().contains(key)) {
+                producerConfig.put(key, value); // connection, security and registry settings
             }
         });
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         KafkaAvroSerializer letters = new KafkaAvroSerializer();
         letters.configure(producerConfig, false);
-        return new SampleIntake(new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
-                (Deserializer) avro, new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()), letters,
+        return new SampleIntake(
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
+                (Deserializer) avro,
+                new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+                letters,
                 deadLetterTopic);
     }
 
@@ -103,10 +112,14 @@ public final class SampleIntake implements AutoCloseable {
         try {
             sample = values.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            deadLetter(record, DeadLetterReason.DESERIALIZATION_FAILED, "value is not a PreferenceSample: " + e.getMessage(), e);
+            deadLetter(
+                    record,
+                    DeadLetterReason.DESERIALIZATION_FAILED,
+                    "value is not a PreferenceSample: " + e.getMessage(),
+                    e);
             return Optional.empty();
         }
-        Optional<SampleCheck.Problem> problem = SampleCheck.problem(sample);
+        Optional<EventValidator.Violation> problem = SampleCheck.problem(sample);
         if (problem.isPresent()) {
             deadLetter(record, problem.get().reason(), problem.get().message(), null);
             return Optional.empty();
@@ -114,21 +127,39 @@ public final class SampleIntake implements AutoCloseable {
         return Optional.of(sample);
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, DeadLetterReason reason, String message, Exception cause) {
+    private void deadLetter(
+            ConsumerRecord<String, byte[]> record, DeadLetterReason reason, String message, Exception cause) {
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        DeadLetter letter = DeadLetters.builder(DeadLetters.FailedRecord.of(record, key, record.value()), STAGE, reason, message, cause,
-                Instant.now()).build();
+        DeadLetter letter = DeadLetters.builder(
+                        DeadLetters.FailedRecord.of(record, key, record.value()),
+                        STAGE,
+                        reason,
+                        message,
+                        cause,
+                        Instant.now())
+                .build();
         try {
-            deadLetters.send(new ProducerRecord<>(deadLetterTopic, key, letterValues.serialize(deadLetterTopic, letter))).get();
+            deadLetters
+                    .send(new ProducerRecord<>(deadLetterTopic, key, letterValues.serialize(deadLetterTopic, letter)))
+                    .get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot dead-letter " + record.topic() + "-" + record.partition() + "@" + record.offset()
-                    + " (" + message + "); the sample stays unconsumed and is retried: " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot dead-letter " + record.topic() + "-" + record.partition() + "@" + record.offset() + " ("
+                            + message + "); the sample stays unconsumed and is retried: "
+                            + e.getCause().getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering a poisoned sample", e);
         }
         poisoned++;
-        LOG.warn("poisoned sample {}-{}@{} dead-lettered ({}): {}", record.topic(), record.partition(), record.offset(), reason, message);
+        LOG.warn(
+                "poisoned sample {}-{}@{} dead-lettered ({}): {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                reason,
+                message);
     }
 
     @Override

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the trainer service shows operators (README, "Trainer metrics"): Prometheus meters through
+ * What the trainer service shows operators (docs/operations.md, "Metrics"): Prometheus meters through
  * Micrometer, and one progress line per {@code logEvery} that a person can follow. The last
  * update's WRPO.md metrics are gauges {@code fuseflow_trainer_metric{name="rewards/margins"}};
  * counters give samples/s and tokens/s by {@code rate()}, and the progress line prints the rates
@@ -58,25 +58,41 @@ public final class TrainerMetrics implements TrainingListener {
     public TrainerMetrics(MeterRegistry registry, Duration logEvery) {
         this.registry = registry;
         this.logEvery = logEvery;
-        this.updates = Counter.builder("fuseflow_trainer_updates").description("Optimizer updates applied or skipped").register(registry);
-        this.samples = Counter.builder("fuseflow_trainer_samples").description("Preference samples trained").register(registry);
-        this.tokens = Counter.builder("fuseflow_trainer_tokens").description("Tokens through the policy forward").register(registry);
+        this.updates = Counter.builder("fuseflow_trainer_updates")
+                .description("Optimizer updates applied or skipped")
+                .register(registry);
+        this.samples = Counter.builder("fuseflow_trainer_samples")
+                .description("Preference samples trained")
+                .register(registry);
+        this.tokens = Counter.builder("fuseflow_trainer_tokens")
+                .description("Tokens through the policy forward")
+                .register(registry);
         this.skipped = Counter.builder("fuseflow_trainer_skipped_updates")
-                .description("Updates skipped for a non-finite loss or gradient").register(registry);
-        this.checkpointTime = Timer.builder("fuseflow_trainer_checkpoint_duration").description("Time to write a checkpoint durably")
+                .description("Updates skipped for a non-finite loss or gradient")
+                .register(registry);
+        this.checkpointTime = Timer.builder("fuseflow_trainer_checkpoint_duration")
+                .description("Time to write a checkpoint durably")
                 .register(registry);
         this.freshness = DistributionSummary.builder("fuseflow_trainer_freshness_seconds")
-                .description("Sample creation to the first published version trained on it").baseUnit("seconds")
-                .publishPercentiles(0.5, 0.95).register(registry);
-        Gauge.builder("fuseflow_trainer_checkpoint_bytes", checkpointBytes, AtomicLong::get).description("Size of the newest checkpoint")
+                .description("Sample creation to the first published version trained on it")
+                .baseUnit("seconds")
+                .publishPercentiles(0.5, 0.95)
+                .register(registry);
+        Gauge.builder("fuseflow_trainer_checkpoint_bytes", checkpointBytes, AtomicLong::get)
+                .description("Size of the newest checkpoint")
                 .register(registry);
         Gauge.builder("fuseflow_trainer_consumer_lag_records", lag, AtomicLong::get)
-                .description("Preference samples behind the end of the topic").register(registry);
+                .description("Preference samples behind the end of the topic")
+                .register(registry);
         Gauge.builder("fuseflow_trainer_published_version", publishedVersion, AtomicLong::get)
-                .description("Newest version this trainer published").register(registry);
+                .description("Newest version this trainer published")
+                .register(registry);
         Gauge.builder("fuseflow_trainer_alpha", alpha, AtomicReference::get)
-                .description("WRPO's alpha at the newest update").register(registry);
-        Gauge.builder("fuseflow_trainer_stage", stageWrpo, AtomicLong::get).description("0 SFT bootstrap, 1 WRPO").register(registry);
+                .description("WRPO's alpha at the newest update")
+                .register(registry);
+        Gauge.builder("fuseflow_trainer_stage", stageWrpo, AtomicLong::get)
+                .description("0 SFT bootstrap, 1 WRPO")
+                .register(registry);
         // Registered before the first update so that dashboards and alert rules find them (NaN until then).
         for (String name : List.of("loss", "grad_norm", "rewards/margins", "rewards/accuracies")) {
             lastMetrics.computeIfAbsent(name, this::metricGauge).add(Double.NaN);
@@ -94,7 +110,13 @@ public final class TrainerMetrics implements TrainingListener {
 
     @Override
     public void trained(RunState after, StepReport report) {
-        update(after.stage() == Stage.PREFERENCE, report.alpha(), report.metrics(), report.samples(), report.tokens(), report.applied());
+        update(
+                after.stage() == Stage.PREFERENCE,
+                report.alpha(),
+                report.metrics(),
+                report.samples(),
+                report.tokens(),
+                report.applied());
         maybeLog(report.stageName(), report.alpha());
     }
 
@@ -121,8 +143,13 @@ public final class TrainerMetrics implements TrainingListener {
     }
 
     /** One update: its metrics under WRPO.md's names, the samples and tokens it trained, whether it was skipped. */
-    private void update(boolean wrpo, double alphaNow, Map<String, Double> metrics, int trainedSamples, long trainedTokens,
-                        boolean applied) {
+    private void update(
+            boolean wrpo,
+            double alphaNow,
+            Map<String, Double> metrics,
+            int trainedSamples,
+            long trainedTokens,
+            boolean applied) {
         alpha.set(alphaNow);
         updates.increment();
         samples.increment(trainedSamples);
@@ -131,14 +158,17 @@ public final class TrainerMetrics implements TrainingListener {
             skipped.increment();
         }
         stageWrpo.set(wrpo ? 1 : 0);
-        metrics.forEach((name, value) -> lastMetrics.computeIfAbsent(name, this::metricGauge).reset());
+        metrics.forEach((name, value) ->
+                lastMetrics.computeIfAbsent(name, this::metricGauge).reset());
         metrics.forEach((name, value) -> lastMetrics.get(name).add(value));
     }
 
     private DoubleAdder metricGauge(String name) {
         DoubleAdder holder = new DoubleAdder();
-        Gauge.builder("fuseflow_trainer_metric", holder, DoubleAdder::sum).tag("name", name)
-                .description("The newest update's value of a WRPO.md metric").register(registry);
+        Gauge.builder("fuseflow_trainer_metric", holder, DoubleAdder::sum)
+                .tag("name", name)
+                .description("The newest update's value of a WRPO.md metric")
+                .register(registry);
         return holder;
     }
 
@@ -152,15 +182,36 @@ public final class TrainerMetrics implements TrainingListener {
         double samplesNow = samples.count();
         double tokensNow = tokens.count();
         double updatesNow = updates.count();
-        LOG.info(String.format(Locale.ROOT, "%s update %d (+%.0f) | samples %d, %.1f/s | tokens/s %.0f | loss %.4f | margin %.4f"
-                        + " | accuracy %.3f | alpha %.4f | lag %d | skipped %d | published v%d | freshness p50 %.1fs",
-                stage, (long) updatesNow, updatesNow - updatesAtLastLog, (long) samplesNow, (samplesNow - samplesAtLastLog) / seconds,
-                (tokensNow - tokensAtLastLog) / seconds, last("loss"), last("rewards/margins"), last("rewards/accuracies"), alpha,
-                lag.get(), (long) skipped.count(), publishedVersion.get(), freshnessMedian()));
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%s update %d (+%.0f) | samples %d, %.1f/s | tokens/s %.0f",
+                stage,
+                (long) updatesNow,
+                updatesNow - updatesAtLastLog,
+                (long) samplesNow,
+                (samplesNow - samplesAtLastLog) / seconds,
+                (tokensNow - tokensAtLastLog) / seconds));
+        // A figure the stage does not define (SFT has no margin or accuracy) is left out rather than printed as NaN.
+        appendDefined(line, "loss %.4f", last("loss"));
+        appendDefined(line, "margin %.4f", last("rewards/margins"));
+        appendDefined(line, "accuracy %.3f", last("rewards/accuracies"));
+        line.append(String.format(
+                Locale.ROOT, " | alpha %.4f | lag %d | skipped %d", alpha, lag.get(), (long) skipped.count()));
+        if (publishedVersion.get() > 0) {
+            line.append(" | published v").append(publishedVersion.get());
+        }
+        appendDefined(line, "freshness p50 %.1fs", freshnessMedian());
+        LOG.info(line.toString());
         lastLogNanos = now;
         samplesAtLastLog = samplesNow;
         tokensAtLastLog = tokensNow;
         updatesAtLastLog = updatesNow;
+    }
+
+    private static void appendDefined(StringBuilder line, String format, double value) {
+        if (Double.isFinite(value)) {
+            line.append(" | ").append(String.format(Locale.ROOT, format, value));
+        }
     }
 
     private double last(String name) {

@@ -23,14 +23,15 @@ public final class TrainerService implements AutoCloseable {
      * @param topic           the preferences topic
      * @param maxWait         the longest wait for a micro-batch to fill
      */
-    public record Settings(TrainingSetup training, long sftSamples, long scheduleUpdates, String topic, Duration maxWait) {
+    public record Settings(
+            TrainingSetup training, long sftSamples, long scheduleUpdates, String topic, Duration maxWait) {
         public Settings {
             if (topic == null || topic.isBlank() || maxWait == null || maxWait.isNegative()) {
                 throw new IllegalArgumentException("the trainer service needs a topic and a --max-wait >= 0");
             }
             if (sftSamples < 0 || scheduleUpdates < 1) {
-                throw new IllegalArgumentException("--sft-samples must be >= 0 and --schedule-updates >= 1, got " + sftSamples
-                        + " and " + scheduleUpdates);
+                throw new IllegalArgumentException("--sft-samples must be >= 0 and --schedule-updates >= 1, got "
+                        + sftSamples + " and " + scheduleUpdates);
             }
         }
     }
@@ -43,8 +44,11 @@ public final class TrainerService implements AutoCloseable {
 
     /** A stream's stages: SFT counted in samples (none when {@code sftSamples} is 0), then WRPO's schedule over its updates. */
     static StagePlan plan(Settings settings) {
-        return new StagePlan(settings.sftSamples() > 0 ? Stage.SFT : Stage.PREFERENCE, StagePlan.Length.samples(settings.sftSamples()),
-                Stage.PREFERENCE, StagePlan.Length.updates(settings.scheduleUpdates()));
+        return new StagePlan(
+                settings.sftSamples() > 0 ? Stage.SFT : Stage.PREFERENCE,
+                StagePlan.Length.samples(settings.sftSamples()),
+                Stage.PREFERENCE,
+                StagePlan.Length.updates(settings.scheduleUpdates()));
     }
 
     /** Every sample trains, nothing is published. */
@@ -53,17 +57,19 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /** With the eval gate and publication of {@code publication}; meters in memory. */
-    public static TrainerService open(Settings settings, SampleIntake intake, Publication publication) throws IOException {
+    public static TrainerService open(Settings settings, SampleIntake intake, Publication publication)
+            throws IOException {
         return open(settings, intake, publication, TrainerMetrics.inMemory());
     }
 
     /** Resumes from the run folder's newest checkpoint (or starts), subscribed to the topic through {@code intake}. */
-    public static TrainerService open(Settings settings, SampleIntake intake, Publication publication, TrainerMetrics metrics)
+    public static TrainerService open(
+            Settings settings, SampleIntake intake, Publication publication, TrainerMetrics metrics)
             throws IOException {
         StagePlan plan = plan(settings);
         TrainingLoop.StartPoint start = TrainingLoop.StartPoint.of(settings.training(), plan);
-        KafkaSampleFeed feed = new KafkaSampleFeed(intake, settings.topic(), settings.training().recipe().microBatch(),
-                settings.maxWait());
+        KafkaSampleFeed feed = new KafkaSampleFeed(
+                intake, settings.topic(), settings.training().recipe().microBatch(), settings.maxWait());
         return new TrainerService(TrainingLoop.open(settings.training(), plan, start, feed, publication, metrics));
     }
 

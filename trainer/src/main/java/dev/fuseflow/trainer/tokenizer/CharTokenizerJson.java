@@ -16,12 +16,17 @@ import java.util.List;
 public final class CharTokenizerJson {
 
     /** Special tokens, in id order from 0. */
-    public static final List<String> SPECIAL_TOKENS = List.of("<pad>", "<bos>", "<eos>", "<unk>",
-            ChatTemplate.FUSEFLOW.systemHeader(), ChatTemplate.FUSEFLOW.userHeader(), ChatTemplate.FUSEFLOW.assistantHeader(),
+    public static final List<String> SPECIAL_TOKENS = List.of(
+            "<pad>",
+            "<bos>",
+            "<eos>",
+            "<unk>",
+            ChatTemplate.FUSEFLOW.systemHeader(),
+            ChatTemplate.FUSEFLOW.userHeader(),
+            ChatTemplate.FUSEFLOW.assistantHeader(),
             ChatTemplate.FUSEFLOW.endOfTurn());
 
-    private CharTokenizerJson() {
-    }
+    private CharTokenizerJson() {}
 
     /** Writes a tokenizer for the given characters (each once) to {@code file}. */
     public static void write(Path file, String characters) throws IOException {
@@ -34,8 +39,14 @@ public final class CharTokenizerJson {
         ObjectNode vocab = json.createObjectNode();
         int id = 0;
         for (String special : SPECIAL_TOKENS) {
-            added.addObject().put("id", id).put("content", special).put("single_word", false).put("lstrip", false)
-                    .put("rstrip", false).put("normalized", false).put("special", true);
+            added.addObject()
+                    .put("id", id)
+                    .put("content", special)
+                    .put("single_word", false)
+                    .put("lstrip", false)
+                    .put("rstrip", false)
+                    .put("normalized", false)
+                    .put("special", true);
             vocab.put(special, id++);
         }
         for (int i = 0; i < characters.length(); ) {

@@ -51,7 +51,9 @@ public record ChatTemplate(String systemHeader, String userHeader, String assist
             case SYSTEM -> systemHeader;
             case USER -> userHeader;
             case ASSISTANT -> assistantHeader;
-            default -> throw new IllegalArgumentException("chat role " + message.getRole() + " has no header in this template");
+            default ->
+                throw new IllegalArgumentException(
+                        "chat role " + message.getRole() + " has no header in this template");
         };
     }
 }

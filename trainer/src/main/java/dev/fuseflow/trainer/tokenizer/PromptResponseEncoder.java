@@ -12,8 +12,7 @@ import java.util.List;
 public final class PromptResponseEncoder implements AutoCloseable {
 
     /** Token ids of prompt then response, and for each a 1 where the token belongs to the response. */
-    public record Encoded(long[] tokens, long[] responseMask) {
-    }
+    public record Encoded(long[] tokens, long[] responseMask) {}
 
     private final HuggingFaceTokenizer tokenizer;
     private final ChatTemplate template;

@@ -22,9 +22,12 @@ public record ComputeDevice(String name) {
     public static final ComputeDevice AUTO = new ComputeDevice("auto");
 
     public ComputeDevice {
-        String normalized = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+        String normalized =
+                name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT).replace(" ", "");
         for (String part : normalized.split(",")) {
-            if (!part.equals("auto") && !part.equals("cpu") && !GPU.matcher(part).matches()) {
+            if (!part.equals("auto")
+                    && !part.equals("cpu")
+                    && !GPU.matcher(part).matches()) {
                 throw new IllegalArgumentException("--device must be auto, cpu, gpu, gpuN, gpu(N) or cuda:N, or several"
                         + " comma-separated for data-parallel updates; got '" + name + "'");
             }
@@ -64,8 +67,9 @@ public record ComputeDevice(String name) {
         int id = matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1));
         int visible = engine.getGpuCount();
         if (id >= visible) {
-            throw new IllegalArgumentException("--device " + name + ": libtorch sees " + visible + " GPU(s); check CUDA_VISIBLE_DEVICES,"
-                    + " and that PYTORCH_LIBRARY_PATH points at a CUDA build of libtorch with a DJL bridge built for it");
+            throw new IllegalArgumentException(
+                    "--device " + name + ": libtorch sees " + visible + " GPU(s); check CUDA_VISIBLE_DEVICES,"
+                            + " and that PYTORCH_LIBRARY_PATH points at a CUDA build of libtorch with a DJL bridge built for it");
         }
         return Device.gpu(id);
     }

@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,18 +40,20 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
      * {@code devices}: distinct devices, the first the one {@code manager} and the weights live on; or
      * the same device several times, which splits each micro-batch without mirrors (for tests).
      */
-    public DataParallelWrpoStep(Block policy, Block reference, NDManager manager, UpdateSettings settings, List<Device> devices) {
+    public DataParallelWrpoStep(
+            Block policy, Block reference, NDManager manager, UpdateSettings settings, List<Device> devices) {
         super(checked(policy, manager, devices), manager, settings);
         this.policy = policy;
         this.reference = reference;
         this.devices = List.copyOf(devices);
         reference.freezeParameters(true);
         this.mirrors = new MirrorGradients();
-        int distinct = new java.util.HashSet<>(devices).size();
+        int distinct = new HashSet<>(devices).size();
         // All shares on one device (a CPU test of the splitting) accumulate into the same weights: no mirrors.
         this.mirrored = distinct > 1;
         if (mirrored && distinct != devices.size()) {
-            throw new IllegalArgumentException("data-parallel devices must be distinct (or all the same), got " + devices);
+            throw new IllegalArgumentException(
+                    "data-parallel devices must be distinct (or all the same), got " + devices);
         }
         if (mirrored) {
             store.setParameterServer(mirrors, devices.toArray(Device[]::new));
@@ -59,7 +62,8 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
 
     private static Block checked(Block policy, NDManager manager, List<Device> devices) {
         if (devices.isEmpty() || !devices.get(0).equals(manager.getDevice())) {
-            throw new IllegalArgumentException("the first device must be the weights' own, " + manager.getDevice() + "; got " + devices);
+            throw new IllegalArgumentException(
+                    "the first device must be the weights' own, " + manager.getDevice() + "; got " + devices);
         }
         return policy;
     }
@@ -83,11 +87,14 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
             List<WrpoLoss.Result> results = new ArrayList<>();
             List<PreferenceLogps> policyLogps = new ArrayList<>();
             List<Double> portions = new ArrayList<>();
-            try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+            try (GradientCollector collector =
+                    Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
                 for (int i = 0; i < shares; i++) {
                     // Launched one device after the other without reading anything back, so the devices overlap.
                     PreferenceLogps logps = BatchLogps.of(policy, store, slices.get(i), steps.get(i), true);
-                    NDArray weights = steps.get(i).create(slices.get(i).weights()).toType(logps.sourceChosen().getDataType(), false);
+                    NDArray weights = steps.get(i)
+                            .create(slices.get(i).weights())
+                            .toType(logps.sourceChosen().getDataType(), false);
                     WrpoLoss.Result result = WrpoLoss.compute(logps, referenceLogps.get(i), weights, alpha, beta);
                     double portion = Arrays.stream(slices.get(i).weights()).sum() / totalWeight;
                     backward(collector, result.loss().mul(Scalar.like(result.loss(), portion)));
@@ -98,10 +105,11 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
             }
             double loss = 0;
             for (int i = 0; i < shares; i++) {
-                loss += portions.get(i) * results.get(i).loss().toType(DataType.FLOAT64, false).getDouble();
+                loss += portions.get(i)
+                        * results.get(i).loss().toType(DataType.FLOAT64, false).getDouble();
             }
             if (mirrored) {
-                store.updateAllParameters();                   // DJL hands MirrorGradients each weight's mirrors
+                store.updateAllParameters(); // DJL hands MirrorGradients each weight's mirrors
             }
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));
             if (done.applied() && mirrored) {
@@ -109,16 +117,27 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
             }
             Map<String, Double> metrics = averaged(results, policyLogps, slices, alpha, done.gradNorm(), batch.size());
             metrics.put("loss", loss);
-            return new WrpoStep.Outcome(done.applied(), loss, done.gradNorm(), metrics.get("rewards/chosen"),
-                    metrics.get("rewards/rejected"), metrics.get("rewards/accuracies"), metrics);
+            return new WrpoStep.Outcome(
+                    done.applied(),
+                    loss,
+                    done.gradNorm(),
+                    metrics.get("rewards/chosen"),
+                    metrics.get("rewards/rejected"),
+                    metrics.get("rewards/accuracies"),
+                    metrics);
         } finally {
             steps.forEach(NDManager::close);
         }
     }
 
     /** Each share's metrics, weighted by its number of samples. */
-    private static Map<String, Double> averaged(List<WrpoLoss.Result> results, List<PreferenceLogps> logps, List<PreferenceBatch> slices,
-                                                double alpha, double gradNorm, int samples) {
+    private static Map<String, Double> averaged(
+            List<WrpoLoss.Result> results,
+            List<PreferenceLogps> logps,
+            List<PreferenceBatch> slices,
+            double alpha,
+            double gradNorm,
+            int samples) {
         Map<String, Double> sum = new LinkedHashMap<>();
         for (int i = 0; i < results.size(); i++) {
             double share = slices.get(i).size() / (double) samples;

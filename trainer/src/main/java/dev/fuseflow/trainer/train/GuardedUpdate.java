@@ -72,8 +72,8 @@ final class GuardedUpdate {
             for (int i = 0; i < names.size(); i++) {
                 NDArray weight = this.parameters.get(i).getArray();
                 if (weight.getDataType() != DataType.FLOAT16) {
-                    throw new IllegalArgumentException("mixed precision needs float16 weights, '" + names.get(i) + "' is "
-                            + weight.getDataType());
+                    throw new IllegalArgumentException(
+                            "mixed precision needs float16 weights, '" + names.get(i) + "' is " + weight.getDataType());
                 }
                 NDArray master = weight.toType(DataType.FLOAT32, true);
                 master.attach(manager);
@@ -103,8 +103,7 @@ final class GuardedUpdate {
     }
 
     /** The result of one optimizer update: applied or skipped, and the gradient norm before clipping. */
-    record Update(boolean applied, double gradNorm) {
-    }
+    record Update(boolean applied, double gradNorm) {}
 
     /**
      * To call after each micro-batch's backward; returns the update when this micro-batch ended
@@ -145,7 +144,8 @@ final class GuardedUpdate {
             if (apply) {
                 double learningRate = schedule.learningRate(schedulePosition.getAsLong());
                 if (scaler == null) {
-                    optimizer.update(names, parameters.stream().map(Parameter::getArray).toList(), unscaled, learningRate);
+                    optimizer.update(
+                            names, parameters.stream().map(Parameter::getArray).toList(), unscaled, learningRate);
                 } else {
                     optimizer.update(names, masters, unscaled, learningRate);
                     roundMastersIntoWeights(scratch);
@@ -172,7 +172,9 @@ final class GuardedUpdate {
             return "a micro-batch's loss was not finite";
         }
         for (int i = 0; i < gradients.size(); i++) {
-            try (NDArray wide = gradients.get(i).toType(DataType.FLOAT64, true); NDArray abs = wide.abs(); NDArray sum = abs.sum()) {
+            try (NDArray wide = gradients.get(i).toType(DataType.FLOAT64, true);
+                    NDArray abs = wide.abs();
+                    NDArray sum = abs.sum()) {
                 double total = sum.getDouble();
                 if (!Double.isFinite(total)) {
                     return "the gradient of '" + names.get(i) + "' is not finite (sum of |g| = " + total + ")"
@@ -187,7 +189,8 @@ final class GuardedUpdate {
     private List<NDArray> unscale(List<NDArray> gradients, NDManager scratch) {
         List<NDArray> unscaled = new ArrayList<>();
         // The scale is a power of two: multiplying by its inverse is exact.
-        NDArray inverseScale = scratch.create((float) (1 / scaler.scale())).toDevice(gradients.get(0).getDevice(), false);
+        NDArray inverseScale = scratch.create((float) (1 / scaler.scale()))
+                .toDevice(gradients.get(0).getDevice(), false);
         inverseScale.attach(scratch);
         for (NDArray g : gradients) {
             NDArray wide = g.toType(DataType.FLOAT32, true);
@@ -240,9 +243,11 @@ final class GuardedUpdate {
         for (int i = 0; i < masters.size(); i++) {
             Tensor saved = arrays.get(MASTER + names.get(i));
             if (saved == null) {
-                throw new IllegalArgumentException("mixed-precision state lacks the master weight '" + names.get(i) + "'");
+                throw new IllegalArgumentException(
+                        "mixed-precision state lacks the master weight '" + names.get(i) + "'");
             }
-            try (NDArray values = manager.create(saved.toFloats(), masters.get(i).getShape())) {
+            try (NDArray values =
+                    manager.create(saved.toFloats(), masters.get(i).getShape())) {
                 masters.get(i).set(new NDIndex("..."), values);
             }
         }

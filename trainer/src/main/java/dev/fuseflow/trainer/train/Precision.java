@@ -10,7 +10,9 @@ import java.util.Map;
  * log-softmax in float32. DJL has no bfloat16 (PLATFORM.md), hence no BF16 mode.
  */
 public enum Precision {
-    FP32(DataType.FLOAT32), TF32(DataType.FLOAT32), FP16_MIXED(DataType.FLOAT16);
+    FP32(DataType.FLOAT32),
+    TF32(DataType.FLOAT32),
+    FP16_MIXED(DataType.FLOAT16);
 
     /** libtorch reads this once, when it loads: TF32 cannot be switched on from Java afterwards. */
     public static final String TF32_SWITCH = "TORCH_ALLOW_TF32_CUBLAS_OVERRIDE";
@@ -29,8 +31,9 @@ public enum Precision {
     /** Fails, saying what to set, when this mode needs the process started differently. */
     public void requireAvailable(Map<String, String> environment) {
         if (this == TF32 && !"1".equals(environment.get(TF32_SWITCH))) {
-            throw new IllegalArgumentException("--precision TF32 needs " + TF32_SWITCH + "=1 in the environment before the JVM starts"
-                    + " (libtorch reads it once at load); the runtime image's launchers set it when they see TF32");
+            throw new IllegalArgumentException(
+                    "--precision TF32 needs " + TF32_SWITCH + "=1 in the environment before the JVM starts"
+                            + " (libtorch reads it once at load); the runtime image's launchers set it when they see TF32");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.fuseflow.trainer.train;
 
+import java.util.Arrays;
+
 /**
  * A tokenized micro-batch of WRPO samples, as plain arrays so that it can be built on a
  * background thread without touching the engine. Each of y_ws, y_wt and y_l is a (B, T) matrix
@@ -11,8 +13,10 @@ public record PreferenceBatch(Sequences sourceChosen, Sequences targetChosen, Se
     /** Token ids, attention mask and response mask of B sequences of length T. */
     public record Sequences(long[][] tokens, long[][] attention, long[][] response) {
         Sequences slice(int from, int to) {
-            return new Sequences(java.util.Arrays.copyOfRange(tokens, from, to), java.util.Arrays.copyOfRange(attention, from, to),
-                    java.util.Arrays.copyOfRange(response, from, to));
+            return new Sequences(
+                    Arrays.copyOfRange(tokens, from, to),
+                    Arrays.copyOfRange(attention, from, to),
+                    Arrays.copyOfRange(response, from, to));
         }
     }
 
@@ -23,9 +27,13 @@ public record PreferenceBatch(Sequences sourceChosen, Sequences targetChosen, Se
     /** Samples {@code from} (inclusive) to {@code to} (exclusive): one device's share in data-parallel training. */
     public PreferenceBatch slice(int from, int to) {
         if (from < 0 || to > size() || from >= to) {
-            throw new IllegalArgumentException("cannot slice samples [" + from + ", " + to + ") of a batch of " + size());
+            throw new IllegalArgumentException(
+                    "cannot slice samples [" + from + ", " + to + ") of a batch of " + size());
         }
-        return new PreferenceBatch(sourceChosen.slice(from, to), targetChosen.slice(from, to), rejected.slice(from, to),
-                java.util.Arrays.copyOfRange(weights, from, to));
+        return new PreferenceBatch(
+                sourceChosen.slice(from, to),
+                targetChosen.slice(from, to),
+                rejected.slice(from, to),
+                Arrays.copyOfRange(weights, from, to));
     }
 }

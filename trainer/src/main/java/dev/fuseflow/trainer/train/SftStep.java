@@ -20,12 +20,12 @@ import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 public final class SftStep extends GuardedStep {
 
     /** What one call did: the loss, whether it ended with an update, the gradient norm then. */
-    public record Outcome(boolean applied, double loss, double gradNorm, long responseTokens) {
-    }
+    public record Outcome(boolean applied, double loss, double gradNorm, long responseTokens) {}
 
     private final Block model;
 
-    public SftStep(Block model, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
+    public SftStep(
+            Block model, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm, int accumulation) {
         this(model, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, maxGradNorm, accumulation));
     }
 
@@ -40,7 +40,8 @@ public final class SftStep extends GuardedStep {
             NDArray tokens = step.create(sequences.tokens());
             NDArray loss;
             ResponseLogps.Result scored;
-            try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+            try (GradientCollector collector =
+                    Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
                 NDArray logits = model.forward(store, new NDList(tokens, step.create(sequences.attention())), true)
                         .singletonOrThrow();
                 scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
@@ -48,7 +49,8 @@ public final class SftStep extends GuardedStep {
                 backward(collector, loss);
             }
             double value = loss.toType(DataType.FLOAT64, false).getDouble();
-            long tokensScored = (long) scored.tokens().sum().toType(DataType.FLOAT64, false).getDouble();
+            long tokensScored =
+                    (long) scored.tokens().sum().toType(DataType.FLOAT64, false).getDouble();
             GuardedUpdate.Update done = update.afterBackward(value).orElse(new GuardedUpdate.Update(false, Double.NaN));
             return new Outcome(done.applied(), value, done.gradNorm(), tokensScored);
         }

@@ -10,11 +10,20 @@ import java.util.function.LongSupplier;
  * {@code schedulePosition} says where on the schedule an update stands; null means the number of
  * updates applied so far.
  */
-public record UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation,
-                             Precision precision, LongSupplier schedulePosition) {
+public record UpdateSettings(
+        CosineWarmupSchedule schedule,
+        AdamW.Settings adam,
+        double maxGradNorm,
+        int accumulation,
+        Precision precision,
+        LongSupplier schedulePosition) {
 
-    public UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam, double maxGradNorm, int accumulation,
-                          Precision precision) {
+    public UpdateSettings(
+            CosineWarmupSchedule schedule,
+            AdamW.Settings adam,
+            double maxGradNorm,
+            int accumulation,
+            Precision precision) {
         this(schedule, adam, maxGradNorm, accumulation, precision, null);
     }
 
@@ -28,7 +37,8 @@ public record UpdateSettings(CosineWarmupSchedule schedule, AdamW.Settings adam,
             throw new IllegalArgumentException("maximum gradient norm must be > 0, got " + maxGradNorm);
         }
         if (accumulation < 1) {
-            throw new IllegalArgumentException("gradient accumulation must be at least 1 micro-batch, got " + accumulation);
+            throw new IllegalArgumentException(
+                    "gradient accumulation must be at least 1 micro-batch, got " + accumulation);
         }
     }
 

@@ -16,11 +16,10 @@ import java.util.Map;
  */
 public final class WrpoMetrics {
 
-    private WrpoMetrics() {
-    }
+    private WrpoMetrics() {}
 
-    public static Map<String, Double> of(WrpoLoss.Result result, PreferenceLogps policy, PreferenceBatch batch,
-                                         double alpha, double gradNorm) {
+    public static Map<String, Double> of(
+            WrpoLoss.Result result, PreferenceLogps policy, PreferenceBatch batch, double alpha, double gradNorm) {
         double[] chosen = doubles(result.chosenReward());
         double[] sourceChosen = doubles(result.sourceChosenReward());
         double[] targetChosen = doubles(result.targetChosenReward());

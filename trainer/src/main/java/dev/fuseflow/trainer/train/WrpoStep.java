@@ -25,14 +25,20 @@ public final class WrpoStep extends GuardedStep implements WrpoUpdate {
      * with an optimizer update ({@code gradNorm} is NaN for the other micro-batches); {@code metrics}
      * holds every figure of {@link WrpoMetrics} for this micro-batch.
      */
-    public record Outcome(boolean applied, double loss, double gradNorm, double chosenReward, double rejectedReward,
-                          double accuracy, Map<String, Double> metrics) {
-    }
+    public record Outcome(
+            boolean applied,
+            double loss,
+            double gradNorm,
+            double chosenReward,
+            double rejectedReward,
+            double accuracy,
+            Map<String, Double> metrics) {}
 
     private final Block policy;
     private final Block reference;
 
-    public WrpoStep(Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm) {
+    public WrpoStep(
+            Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm) {
         this(policy, reference, manager, new UpdateSettings(schedule, AdamW.Settings.PYTORCH, maxGradNorm, 1));
     }
 
@@ -47,20 +53,16 @@ public final class WrpoStep extends GuardedStep implements WrpoUpdate {
         reference.freezeParameters(true);
     }
 
-
-
-
-
-
-
     @Override
     public Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         try (NDManager step = manager.newSubManager()) {
             PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false);
-            NDArray weights = step.create(batch.weights()).toType(referenceLogps.sourceChosen().getDataType(), false);
+            NDArray weights = step.create(batch.weights())
+                    .toType(referenceLogps.sourceChosen().getDataType(), false);
             WrpoLoss.Result result;
             PreferenceLogps policyLogps;
-            try (GradientCollector collector = Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+            try (GradientCollector collector =
+                    Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
                 policyLogps = BatchLogps.of(policy, store, batch, step, true);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
@@ -69,8 +71,14 @@ public final class WrpoStep extends GuardedStep implements WrpoUpdate {
             double loss = scalar(result.loss());
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));
             Map<String, Double> metrics = WrpoMetrics.of(result, policyLogps, batch, alpha, done.gradNorm());
-            return new Outcome(done.applied(), loss, done.gradNorm(), metrics.get("rewards/chosen"), metrics.get("rewards/rejected"),
-                    metrics.get("rewards/accuracies"), metrics);
+            return new Outcome(
+                    done.applied(),
+                    loss,
+                    done.gradNorm(),
+                    metrics.get("rewards/chosen"),
+                    metrics.get("rewards/rejected"),
+                    metrics.get("rewards/accuracies"),
+                    metrics);
         }
     }
 

@@ -9,8 +9,10 @@ public interface WrpoUpdate extends OptimizerStep {
     WrpoStep.Outcome apply(PreferenceBatch batch, double alpha, double beta);
 
     /** The update for {@code device}: data-parallel when it names several devices ({@code gpu0,gpu1}). */
-    static WrpoUpdate on(ComputeDevice device, Block policy, Block reference, NDManager manager, UpdateSettings settings) {
-        return device.isDataParallel() ? new DataParallelWrpoStep(policy, reference, manager, settings, device.devices())
+    static WrpoUpdate on(
+            ComputeDevice device, Block policy, Block reference, NDManager manager, UpdateSettings settings) {
+        return device.isDataParallel()
+                ? new DataParallelWrpoStep(policy, reference, manager, settings, device.devices())
                 : new WrpoStep(policy, reference, manager, settings);
     }
 }

@@ -16,6 +16,5 @@ public sealed interface Cursor permits Cursor.Offsets, Cursor.InFile {
         }
     }
 
-    record InFile(int epoch, int nextMicroBatch) implements Cursor {
-    }
+    record InFile(int epoch, int nextMicroBatch) implements Cursor {}
 }

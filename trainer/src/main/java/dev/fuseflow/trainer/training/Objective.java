@@ -5,5 +5,7 @@ package dev.fuseflow.trainer.training;
  * paper's ablation without y_ws) and SFT alone are the baselines to compare it with.
  */
 public enum Objective {
-    WRPO, DPO, SFT
+    WRPO,
+    DPO,
+    SFT
 }

@@ -12,13 +12,16 @@ import dev.fuseflow.trainer.train.UpdateSettings;
 public record Optimization(double weightDecay, double maxGradNorm, int accumulation, Precision precision) {
 
     public Optimization {
-        Checks.require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be >= 0, got " + weightDecay);
-        Checks.require(maxGradNorm > 0 && Double.isFinite(maxGradNorm), "--max-grad-norm must be > 0, got " + maxGradNorm);
+        Checks.require(
+                weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be >= 0, got " + weightDecay);
+        Checks.require(
+                maxGradNorm > 0 && Double.isFinite(maxGradNorm), "--max-grad-norm must be > 0, got " + maxGradNorm);
         Checks.require(accumulation >= 1, "--accumulation must be >= 1, got " + accumulation);
         Checks.require(precision != null, "--precision is required");
     }
 
     UpdateSettings with(CosineWarmupSchedule schedule) {
-        return new UpdateSettings(schedule, new AdamW.Settings(0.9, 0.999, 1e-8, weightDecay), maxGradNorm, accumulation, precision);
+        return new UpdateSettings(
+                schedule, new AdamW.Settings(0.9, 0.999, 1e-8, weightDecay), maxGradNorm, accumulation, precision);
     }
 }

@@ -14,7 +14,9 @@ public record PreferenceObjective(Objective objective, double beta, double alpha
         Checks.require(objective != null, "--objective is required");
         Checks.require(beta > 0 && Double.isFinite(beta), "--beta must be a finite number > 0, got " + beta);
         Checks.require(alphaFinal >= 0 && alphaFinal <= 1, "--alpha must lie in [0, 1], got " + alphaFinal);
-        Checks.require(alphaRamp >= -1, "--alpha-ramp must be >= 0 updates, or -1 for the whole preference stage, got " + alphaRamp);
+        Checks.require(
+                alphaRamp >= -1,
+                "--alpha-ramp must be >= 0 updates, or -1 for the whole preference stage, got " + alphaRamp);
     }
 
     /** alpha_final as trained: DPO holds alpha at 0. */

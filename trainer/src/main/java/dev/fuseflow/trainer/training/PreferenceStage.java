@@ -28,14 +28,20 @@ public final class PreferenceStage implements TrainingStage {
     private final double beta;
     private final Objective objective;
 
-    PreferenceStage(ComputeDevice device, CausalLanguageModel policy, CausalLanguageModel reference, NDManager manager,
-                    TrainingRecipe recipe, StagePlan.Length length) {
+    PreferenceStage(
+            ComputeDevice device,
+            CausalLanguageModel policy,
+            CausalLanguageModel reference,
+            NDManager manager,
+            TrainingRecipe recipe,
+            StagePlan.Length length) {
         this.reference = reference;
         this.schedule = recipe.rate().over(length.count());
         this.alpha = recipe.preference().alphaOver(length.count());
         this.beta = recipe.preference().beta();
         this.objective = recipe.preference().objective();
-        this.step = WrpoUpdate.on(device, policy, reference, manager, recipe.optimization().with(schedule));
+        this.step = WrpoUpdate.on(
+                device, policy, reference, manager, recipe.optimization().with(schedule));
     }
 
     /** The frozen reference: the SFT model, or the starting model when there was no SFT stage. */
@@ -65,7 +71,9 @@ public final class PreferenceStage implements TrainingStage {
         double alphaNow = alpha.alpha(before.stageUpdates());
         WrpoStep.Outcome outcome = step.apply(batch, alphaNow, beta);
         Map<String, Double> metrics = new LinkedHashMap<>(outcome.metrics());
-        metrics.put("learning_rate", schedule.learningRate(Math.max(0, step.optimizer().step() - 1)));
+        metrics.put(
+                "learning_rate",
+                schedule.learningRate(Math.max(0, step.optimizer().step() - 1)));
         long tokens = TrainingStage.realTokens(batch.sourceChosen(), batch.targetChosen(), batch.rejected());
         double seconds = (System.nanoTime() - started) / 1e9;
         return new StepReport(objective.name(), metrics, alphaNow, outcome.applied(), tokens, batch.size(), seconds);

@@ -1,10 +1,10 @@
 package dev.fuseflow.trainer.training;
 
+import ai.djl.ndarray.NDManager;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,9 +40,13 @@ public interface Publication {
      *
      * @param reference the frozen reference in the preference stage; empty in SFT
      */
-    record Candidate(CausalLanguageModel policy, Optional<CausalLanguageModel> reference, NDManager manager, PreferenceBatcher batcher,
-                     RunState state, Path tokenizerSource) {
-    }
+    record Candidate(
+            CausalLanguageModel policy,
+            Optional<CausalLanguageModel> reference,
+            NDManager manager,
+            PreferenceBatcher batcher,
+            RunState state,
+            Path tokenizerSource) {}
 
     /**
      * The candidate's version number and what became of it.
@@ -70,8 +74,7 @@ public interface Publication {
         }
 
         @Override
-        public void trained(List<Long> sampleTimestamps) {
-        }
+        public void trained(List<Long> sampleTimestamps) {}
 
         @Override
         public boolean due(RunState state) {
@@ -84,11 +87,9 @@ public interface Publication {
         }
 
         @Override
-        public void save(Path runFolder) {
-        }
+        public void save(Path runFolder) {}
 
         @Override
-        public void restore(Path runFolder) {
-        }
+        public void restore(Path runFolder) {}
     }
 }

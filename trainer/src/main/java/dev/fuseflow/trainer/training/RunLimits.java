@@ -11,6 +11,8 @@ public record RunLimits(long maxUpdates, Duration idle) {
     public static final RunLimits NONE = new RunLimits(Long.MAX_VALUE, Duration.ofDays(36_500));
 
     public RunLimits {
-        Checks.require(maxUpdates >= 0 && idle != null && !idle.isNegative(), "run limits need max updates >= 0 and an idle time >= 0");
+        Checks.require(
+                maxUpdates >= 0 && idle != null && !idle.isNegative(),
+                "run limits need max updates >= 0 and an idle time >= 0");
     }
 }

@@ -17,8 +17,15 @@ import java.util.Optional;
  * @param position          how far the samples have been read
  * @param audit             what was trained since the previous checkpoint, and that checkpoint
  */
-public record RunState(Stage stage, long totalUpdates, long stageUpdates, long stageMicroBatches, long sftSamples,
-                       long trainedTotal, FeedPosition position, Audit audit) {
+public record RunState(
+        Stage stage,
+        long totalUpdates,
+        long stageUpdates,
+        long stageMicroBatches,
+        long sftSamples,
+        long trainedTotal,
+        FeedPosition position,
+        Audit audit) {
 
     /**
      * Every checkpoint's part of the exactly-once audit: across the lineage (following {@code parent}
@@ -47,19 +54,41 @@ public record RunState(Stage stage, long totalUpdates, long stageUpdates, long s
     RunState trained(MicroBatch batch, List<String> trainedIds, boolean cycleEnded) {
         int updates = cycleEnded ? 1 : 0;
         long sft = stage == Stage.SFT ? trainedIds.size() : 0;
-        return new RunState(stage, totalUpdates + updates, stageUpdates + updates, stageMicroBatches + 1, sftSamples + sft,
-                trainedTotal + trainedIds.size(), position.after(batch.after()), audit.adding(trainedIds));
+        return new RunState(
+                stage,
+                totalUpdates + updates,
+                stageUpdates + updates,
+                stageMicroBatches + 1,
+                sftSamples + sft,
+                trainedTotal + trainedIds.size(),
+                position.after(batch.after()),
+                audit.adding(trainedIds));
     }
 
     /** The gradients of an unfinished accumulation cycle were applied (a run stopping mid-cycle). */
     RunState updateApplied() {
-        return new RunState(stage, totalUpdates + 1, stageUpdates + 1, stageMicroBatches, sftSamples, trainedTotal, position, audit);
+        return new RunState(
+                stage,
+                totalUpdates + 1,
+                stageUpdates + 1,
+                stageMicroBatches,
+                sftSamples,
+                trainedTotal,
+                position,
+                audit);
     }
 
     /** A micro-batch read but with nothing to train (held out, or unusable): only the position moves. */
     RunState passed(MicroBatch batch) {
-        return new RunState(stage, totalUpdates, stageUpdates, stageMicroBatches, sftSamples, trainedTotal,
-                position.after(batch.after()), audit);
+        return new RunState(
+                stage,
+                totalUpdates,
+                stageUpdates,
+                stageMicroBatches,
+                sftSamples,
+                trainedTotal,
+                position.after(batch.after()),
+                audit);
     }
 
     /** The next stage begins: its counts start at zero, a file's reading at its first epoch. */
@@ -69,7 +98,14 @@ public record RunState(Stage stage, long totalUpdates, long stageUpdates, long s
 
     /** A checkpoint named {@code name} now holds this state: the audit starts again with it as the parent. */
     RunState checkpointedAs(String name) {
-        return new RunState(stage, totalUpdates, stageUpdates, stageMicroBatches, sftSamples, trainedTotal, position,
+        return new RunState(
+                stage,
+                totalUpdates,
+                stageUpdates,
+                stageMicroBatches,
+                sftSamples,
+                trainedTotal,
+                position,
                 new Audit(List.of(), Optional.of(name)));
     }
 

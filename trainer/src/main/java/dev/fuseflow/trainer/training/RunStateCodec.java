@@ -19,31 +19,56 @@ import java.util.Optional;
  */
 public final class RunStateCodec {
 
-    private RunStateCodec() {
-    }
+    private RunStateCodec() {}
 
     /** The JSON form; field names are the file's. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Json(Stage stage, @JsonAlias("updates") long stageUpdates, @JsonAlias("microBatches") long stageMicroBatches,
-                long sftSamples, long trainedTotal, int epoch, int nextMicroBatch, Map<String, Long> offsets,
-                List<String> trainedSamples, String parent) {
-    }
+    // More than eight components: the checkpoint file's JSON fields, bound by name by Jackson.
+    @SuppressWarnings("checkstyle:RecordComponentNumber")
+    record Json(
+            Stage stage,
+            @JsonAlias("updates") long stageUpdates,
+            @JsonAlias("microBatches") long stageMicroBatches,
+            long sftSamples,
+            long trainedTotal,
+            int epoch,
+            int nextMicroBatch,
+            Map<String, Long> offsets,
+            List<String> trainedSamples,
+            String parent) {}
 
     static Json toJson(RunState state) {
         FeedPosition position = state.position();
-        return new Json(state.stage(), state.stageUpdates(), state.stageMicroBatches(), state.sftSamples(), state.trainedTotal(),
-                position.epoch(), position.nextMicroBatch(), PartitionKeys.asStrings(position.offsets()),
-                state.audit().trainedSamples(), state.audit().parent().orElse(null));
+        return new Json(
+                state.stage(),
+                state.stageUpdates(),
+                state.stageMicroBatches(),
+                state.sftSamples(),
+                state.trainedTotal(),
+                position.epoch(),
+                position.nextMicroBatch(),
+                PartitionKeys.asStrings(position.offsets()),
+                state.audit().trainedSamples(),
+                state.audit().parent().orElse(null));
     }
 
     /** The state saved in a checkpoint folder. */
     public static RunState read(Path checkpoint) throws IOException {
         Json json = TrainingCheckpoint.state(checkpoint, Json.class);
-        FeedPosition position = new FeedPosition(PartitionKeys.parsed(Objects.requireNonNullElse(json.offsets(), Map.of())),
-                json.epoch(), json.nextMicroBatch());
-        RunState.Audit audit = new RunState.Audit(Objects.requireNonNullElse(json.trainedSamples(), List.of()),
-                Optional.ofNullable(json.parent()));
-        return new RunState(json.stage(), CheckpointStore.step(checkpoint), json.stageUpdates(), json.stageMicroBatches(),
-                json.sftSamples(), json.trainedTotal(), position, audit);
+        FeedPosition position = new FeedPosition(
+                PartitionKeys.parsed(Objects.requireNonNullElse(json.offsets(), Map.of())),
+                json.epoch(),
+                json.nextMicroBatch());
+        RunState.Audit audit = new RunState.Audit(
+                Objects.requireNonNullElse(json.trainedSamples(), List.of()), Optional.ofNullable(json.parent()));
+        return new RunState(
+                json.stage(),
+                CheckpointStore.step(checkpoint),
+                json.stageUpdates(),
+                json.stageMicroBatches(),
+                json.sftSamples(),
+                json.trainedTotal(),
+                position,
+                audit);
     }
 }

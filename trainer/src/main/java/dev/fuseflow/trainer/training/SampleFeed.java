@@ -26,8 +26,7 @@ public interface SampleFeed extends AutoCloseable {
     }
 
     /** Called once a checkpoint holding {@code position} is durable (a stream commits its offsets to Kafka then). */
-    default void checkpointed(FeedPosition position) {
-    }
+    default void checkpointed(FeedPosition position) {}
 
     /** Samples waiting behind the feed's position, for the lag gauge; 0 where that means nothing. */
     default long lag() {

@@ -28,7 +28,12 @@ public final class SftStage implements TrainingStage {
     private final RecentAnswers recentAnswers;
 
     /** @param samplesTrained the run's SFT samples so far, for a stage counted in samples */
-    SftStage(CausalLanguageModel policy, NDManager manager, TrainingRecipe recipe, StagePlan.Length length, LongSupplier samplesTrained) {
+    SftStage(
+            CausalLanguageModel policy,
+            NDManager manager,
+            TrainingRecipe recipe,
+            StagePlan.Length length,
+            LongSupplier samplesTrained) {
         this.schedule = recipe.sftRate().over(length.count());
         this.samplesTrained = samplesTrained;
         this.inSamples = length.inSamples();
@@ -59,9 +64,17 @@ public final class SftStage implements TrainingStage {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", outcome.loss());
         metrics.put("grad_norm", outcome.gradNorm());
-        long position = inSamples ? samplesTrained.getAsLong() : Math.max(0, step.optimizer().step() - 1);
+        long position = inSamples
+                ? samplesTrained.getAsLong()
+                : Math.max(0, step.optimizer().step() - 1);
         metrics.put("learning_rate", schedule.learningRate(position));
-        return new StepReport("SFT", metrics, 0.0, outcome.applied(), TrainingStage.realTokens(batch.sourceChosen()), batch.size(),
+        return new StepReport(
+                "SFT",
+                metrics,
+                0.0,
+                outcome.applied(),
+                TrainingStage.realTokens(batch.sourceChosen()),
+                batch.size(),
                 (System.nanoTime() - started) / 1e9);
     }
 }

@@ -8,7 +8,9 @@ import java.util.Locale;
  * ablation) with the SFT model as the frozen reference; DONE once a finite run has finished both.
  */
 public enum Stage {
-    SFT, PREFERENCE, DONE;
+    SFT,
+    PREFERENCE,
+    DONE;
 
     /** Reads a stage name from a checkpoint; {@code WRPO} is how streaming checkpoints named the preference stage before. */
     @JsonCreator

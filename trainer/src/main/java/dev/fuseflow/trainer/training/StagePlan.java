@@ -28,8 +28,9 @@ public record StagePlan(Stage first, Length sft, Stage afterSft, Length preferen
     }
 
     public StagePlan {
-        Checks.require(first != Stage.DONE && afterSft != Stage.SFT, "a plan starts in SFT or PREFERENCE and SFT is followed by"
-                + " PREFERENCE or DONE");
+        Checks.require(
+                first != Stage.DONE && afterSft != Stage.SFT,
+                "a plan starts in SFT or PREFERENCE and SFT is followed by" + " PREFERENCE or DONE");
     }
 
     Length length(Stage stage) {

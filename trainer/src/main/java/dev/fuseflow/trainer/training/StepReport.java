@@ -10,8 +10,14 @@ import java.util.Map;
  * @param applied false when the micro-batch's update was skipped for a non-finite loss or gradient
  * @param tokens  real (unpadded) tokens through the policy
  */
-public record StepReport(String stageName, Map<String, Double> metrics, double alpha, boolean applied, long tokens, int samples,
-                         double seconds) {
+public record StepReport(
+        String stageName,
+        Map<String, Double> metrics,
+        double alpha,
+        boolean applied,
+        long tokens,
+        int samples,
+        double seconds) {
 
     public StepReport {
         metrics = Map.copyOf(metrics);

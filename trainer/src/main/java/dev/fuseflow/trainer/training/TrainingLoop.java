@@ -50,14 +50,18 @@ public final class TrainingLoop implements AutoCloseable {
 
         public static StartPoint of(TrainingSetup setup, StagePlan plan) throws IOException {
             Optional<Path> newest = new CheckpointStore(setup.checkpoints(), setup.keepCheckpoints()).newest();
-            return new StartPoint(newest, newest.isPresent() ? RunStateCodec.read(newest.get()) : RunState.start(plan.first()));
+            return new StartPoint(
+                    newest, newest.isPresent() ? RunStateCodec.read(newest.get()) : RunState.start(plan.first()));
         }
     }
 
     /** A micro-batch made ready for a stage: the samples it trains and their batch, being tokenized. */
-    private record Prepared(MicroBatch batch, Stage stage, List<WrpoExample> trainable, List<Long> trainableTimestamps,
-                            CompletableFuture<PreferenceBatch> tokenized) {
-    }
+    private record Prepared(
+            MicroBatch batch,
+            Stage stage,
+            List<WrpoExample> trainable,
+            List<Long> trainableTimestamps,
+            CompletableFuture<PreferenceBatch> tokenized) {}
 
     private final TrainingSetup setup;
     private final StagePlan plan;
@@ -78,14 +82,21 @@ public final class TrainingLoop implements AutoCloseable {
     private RunState state;
     /** Micro-batches trained since the last update (gradients accumulated, not yet applied). */
     private int pending;
+
     private volatile boolean stopping;
 
     /** What a loop talks to: where samples come from, where candidates go, who listens. */
-    private record Surroundings(SampleFeed feed, Publication publication, TrainingListener listener) {
-    }
+    private record Surroundings(SampleFeed feed, Publication publication, TrainingListener listener) {}
 
-    private TrainingLoop(TrainingSetup setup, StagePlan plan, NDManager manager, PromptResponseEncoder encoder, CausalLanguageModel policy,
-                         Surroundings surroundings, RunState state) throws IOException {
+    private TrainingLoop(
+            TrainingSetup setup,
+            StagePlan plan,
+            NDManager manager,
+            PromptResponseEncoder encoder,
+            CausalLanguageModel policy,
+            Surroundings surroundings,
+            RunState state)
+            throws IOException {
         this.setup = setup;
         this.plan = plan;
         this.manager = manager;
@@ -103,28 +114,51 @@ public final class TrainingLoop implements AutoCloseable {
      * Loads the policy (from the newest checkpoint, else the starting model), builds the stage it
      * stands in and restores that stage's optimizer mid-stage; the loop owns {@code feed} from here.
      */
-    public static TrainingLoop open(TrainingSetup setup, StagePlan plan, StartPoint start, SampleFeed feed, Publication publication,
-                                    TrainingListener listener) throws IOException {
+    public static TrainingLoop open(
+            TrainingSetup setup,
+            StagePlan plan,
+            StartPoint start,
+            SampleFeed feed,
+            Publication publication,
+            TrainingListener listener)
+            throws IOException {
         NDManager manager = setup.device().newManager();
         try {
             var tokenizer = ModelDirectory.tokenizer(setup.model());
             PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer));
-            CausalLanguageModel policy = ModelDirectory.load(start.checkpoint().orElse(setup.model()), manager,
+            CausalLanguageModel policy = ModelDirectory.load(
+                    start.checkpoint().orElse(setup.model()),
+                    manager,
                     setup.recipe().optimization().precision().computeType());
             if (setup.budget().maxLength() > policy.contextLength()) {
-                throw new IllegalArgumentException("--max-length " + setup.budget().maxLength() + " exceeds the model's context of "
-                        + policy.contextLength() + " positions");
+                throw new IllegalArgumentException(
+                        "--max-length " + setup.budget().maxLength() + " exceeds the model's context of "
+                                + policy.contextLength() + " positions");
             }
-            TrainingLoop loop = new TrainingLoop(setup, plan, manager, encoder, policy, new Surroundings(feed, publication, listener),
+            TrainingLoop loop = new TrainingLoop(
+                    setup,
+                    plan,
+                    manager,
+                    encoder,
+                    policy,
+                    new Surroundings(feed, publication, listener),
                     start.state());
             loop.stage = loop.build(start.state().stage());
             RunState resumed = start.state();
             if (start.checkpoint().isPresent() && (resumed.stageMicroBatches() > 0 || resumed.stageUpdates() > 0)) {
-                TrainingCheckpoint.restoreOptimizer(start.checkpoint().get(), loop.stage.step());    // each stage starts its own AdamW
+                TrainingCheckpoint.restoreOptimizer(
+                        start.checkpoint().get(), loop.stage.step()); // each stage starts its own AdamW
             }
             publication.restore(setup.output());
-            LOG.info("training starts at {} ({} updates, stage {}, position {})", start.checkpoint().map(Path::getFileName)
-                    .map(Path::toString).orElse("the starting model"), resumed.totalUpdates(), resumed.stage(), resumed.position());
+            LOG.info(
+                    "training starts at {} ({} updates, stage {}, position {})",
+                    start.checkpoint()
+                            .map(Path::getFileName)
+                            .map(Path::toString)
+                            .orElse("the starting model"),
+                    resumed.totalUpdates(),
+                    resumed.stage(),
+                    resumed.position());
             return loop;
         } catch (IOException | RuntimeException e) {
             feed.close();
@@ -144,7 +178,9 @@ public final class TrainingLoop implements AutoCloseable {
         long updatesAtStart = state.totalUpdates();
         long lastSample = System.nanoTime();
         Optional<Prepared> current = fetch(state.stage());
-        while (state.stage() != Stage.DONE && !stopping && state.totalUpdates() - updatesAtStart < limits.maxUpdates()
+        while (state.stage() != Stage.DONE
+                && !stopping
+                && state.totalUpdates() - updatesAtStart < limits.maxUpdates()
                 && System.nanoTime() - lastSample < limits.idle().toNanos()) {
             if (current.isEmpty()) {
                 current = nextStage();
@@ -156,7 +192,7 @@ public final class TrainingLoop implements AutoCloseable {
             current = consumeAndReadOn(current.get());
         }
         if (pending > 0) {
-            stage.step().flushPending();                                       // the unfinished cycle's gradients
+            stage.step().flushPending(); // the unfinished cycle's gradients
             state = state.updateApplied();
             pending = 0;
         }
@@ -192,7 +228,8 @@ public final class TrainingLoop implements AutoCloseable {
         if (updated || switched) {
             publishIfDue();
         }
-        return next.map(prepared -> prepared.stage() == state.stage() ? prepared : prepare(prepared.batch(), state.stage()));
+        return next.map(
+                prepared -> prepared.stage() == state.stage() ? prepared : prepare(prepared.batch(), state.stage()));
     }
 
     /** Asks {@link #run} to finish after the current micro-batch (and its checkpoint). */
@@ -225,7 +262,9 @@ public final class TrainingLoop implements AutoCloseable {
     private boolean consume(Prepared now, Stage expected) {
         if (!feed.isCurrent(now.batch())) {
             // Read before the feed was repositioned (a rebalance): its samples come again from the trained position.
-            LOG.info("dropped a micro-batch of {} samples read before the feed was repositioned", now.batch().samples().size());
+            LOG.info(
+                    "dropped a micro-batch of {} samples read before the feed was repositioned",
+                    now.batch().samples().size());
             return false;
         }
         if (now.trainable().isEmpty()) {
@@ -233,14 +272,16 @@ public final class TrainingLoop implements AutoCloseable {
             return false;
         }
         PreferenceBatch batch = now.tokenized().join();
-        boolean cycleEnds = pending + 1 == setup.recipe().optimization().accumulation() || now.batch().lastOfEpoch()
+        boolean cycleEnds = pending + 1 == setup.recipe().optimization().accumulation()
+                || now.batch().lastOfEpoch()
                 || expected != state.stage();
         StepReport report = stage.train(batch, state);
         if (cycleEnds && pending + 1 < setup.recipe().optimization().accumulation()) {
-            stage.step().flushPending();                                        // a short last cycle
+            stage.step().flushPending(); // a short last cycle
         }
         pending = cycleEnds ? 0 : pending + 1;
-        state = state.trained(now.batch(), now.trainable().stream().map(WrpoExample::sampleId).toList(), cycleEnds);
+        state = state.trained(
+                now.batch(), now.trainable().stream().map(WrpoExample::sampleId).toList(), cycleEnds);
         publication.trained(now.trainableTimestamps());
         listener.trained(state, report);
         return cycleEnds;
@@ -248,7 +289,8 @@ public final class TrainingLoop implements AutoCloseable {
 
     /** The stage after {@code now}, assuming it trains: what its samples are prepared for. */
     private Stage stageAfter(Prepared now) {
-        boolean quotaReached = state.stage() == Stage.SFT && plan.sft().inSamples()
+        boolean quotaReached = state.stage() == Stage.SFT
+                && plan.sft().inSamples()
                 && state.sftSamples() + now.trainable().size() >= plan.sft().count();
         return now.batch().lastOfStage() || quotaReached ? plan.after(state.stage()) : state.stage();
     }
@@ -256,7 +298,8 @@ public final class TrainingLoop implements AutoCloseable {
     /** The stage after {@code now} as it went (a dropped micro-batch moves nothing). */
     private Stage stageAfterConsuming(Prepared now) {
         boolean consumed = feed.isCurrent(now.batch());
-        return consumed && now.batch().lastOfStage() || plan.quotaReached(state) ? plan.after(state.stage())
+        return consumed && now.batch().lastOfStage() || plan.quotaReached(state)
+                ? plan.after(state.stage())
                 : state.stage();
     }
 
@@ -269,7 +312,8 @@ public final class TrainingLoop implements AutoCloseable {
         List<WrpoExample> usable = new ArrayList<>();
         List<Long> timestamps = new ArrayList<>();
         for (FedSample sample : batch.samples()) {
-            if (sample.example().isPresent() && !publication.holdOut(sample.example().get())) {
+            if (sample.example().isPresent()
+                    && !publication.holdOut(sample.example().get())) {
                 usable.add(sample.example().get());
                 timestamps.add(sample.timestampMillis());
             }
@@ -283,15 +327,21 @@ public final class TrainingLoop implements AutoCloseable {
                 t++;
             }
         }
-        return new Prepared(batch, upcoming, trainable, trainableTimestamps, trainable.isEmpty()
-                ? CompletableFuture.completedFuture(null) : CompletableFuture.supplyAsync(() -> batcher.batch(trainable), preparation));
+        return new Prepared(
+                batch,
+                upcoming,
+                trainable,
+                trainableTimestamps,
+                trainable.isEmpty()
+                        ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(() -> batcher.batch(trainable), preparation));
     }
 
     /** The next stage begins; leaving SFT, the SFT model becomes the frozen reference. The switch is checkpointed. */
     private void enter(Stage next) throws IOException {
         if (state.stage() == Stage.SFT) {
-            CheckpointStore.writeAtomically(setup.output().resolve(REFERENCE), folder -> ModelDirectory.save(policy, folder,
-                    setup.model()));
+            CheckpointStore.writeAtomically(
+                    setup.output().resolve(REFERENCE), folder -> ModelDirectory.save(policy, folder, setup.model()));
         }
         long sftSamples = state.sftSamples();
         state = state.startingStage(next);
@@ -299,7 +349,8 @@ public final class TrainingLoop implements AutoCloseable {
             stage = build(next);
         }
         checkpoint();
-        LOG.info("stage {} begins after {} updates ({} samples trained by SFT)", next, state.totalUpdates(), sftSamples);
+        LOG.info(
+                "stage {} begins after {} updates ({} samples trained by SFT)", next, state.totalUpdates(), sftSamples);
         listener.stageStarted(state);
     }
 
@@ -310,7 +361,9 @@ public final class TrainingLoop implements AutoCloseable {
             return new SftStage(policy, manager, setup.recipe(), length, () -> state.sftSamples());
         }
         Path sftModel = setup.output().resolve(REFERENCE);
-        CausalLanguageModel reference = ModelDirectory.load(Files.isDirectory(sftModel) ? sftModel : setup.model(), manager,
+        CausalLanguageModel reference = ModelDirectory.load(
+                Files.isDirectory(sftModel) ? sftModel : setup.model(),
+                manager,
                 setup.recipe().optimization().precision().computeType());
         return new PreferenceStage(setup.device(), policy, reference, manager, setup.recipe(), length);
     }
@@ -321,7 +374,8 @@ public final class TrainingLoop implements AutoCloseable {
     }
 
     private void checkpointIfDue() throws IOException {
-        if (state.trainedSinceCheckpoint() && state.totalUpdates() % setup.recipe().checkpointEvery() == 0) {
+        if (state.trainedSinceCheckpoint()
+                && state.totalUpdates() % setup.recipe().checkpointEvery() == 0) {
             checkpoint();
         }
     }
@@ -331,20 +385,21 @@ public final class TrainingLoop implements AutoCloseable {
             return;
         }
         if (state.trainedSinceCheckpoint()) {
-            checkpoint();                          // DESIGN.md: a version covers only what a durable checkpoint covers
+            checkpoint(); // DESIGN.md: a version covers only what a durable checkpoint covers
         }
-        listener.published(publication.evaluate(new Publication.Candidate(policy, stage.reference(), manager, batcher, state,
-                setup.model())));
+        listener.published(publication.evaluate(
+                new Publication.Candidate(policy, stage.reference(), manager, batcher, state, setup.model())));
     }
 
     private void checkpoint() throws IOException {
         long started = System.nanoTime();
-        publication.save(setup.output());          // before: a duplicate is ignored, a gap is not
+        publication.save(setup.output()); // before: a duplicate is ignored, a gap is not
         RunStateCodec.Json saved = RunStateCodec.toJson(state);
-        Path written = checkpoints.write(state.totalUpdates(), folder -> TrainingCheckpoint.write(folder, policy, setup.model(),
-                stage.step(), saved));
+        Path written = checkpoints.write(
+                state.totalUpdates(),
+                folder -> TrainingCheckpoint.write(folder, policy, setup.model(), stage.step(), saved));
         listener.checkpointed(written, System.nanoTime() - started, CheckpointStore.size(written));
-        feed.checkpointed(state.position());       // only now, with the checkpoint durable, may Kafka's offsets move
+        feed.checkpointed(state.position()); // only now, with the checkpoint durable, may Kafka's offsets move
         state = state.checkpointedAs(written.getFileName().toString());
     }
 

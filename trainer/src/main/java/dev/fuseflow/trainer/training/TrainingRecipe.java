@@ -8,11 +8,18 @@ package dev.fuseflow.trainer.training;
  * @param sftDedupeWindow SFT skips a (prompt, y_ws) pair seen among the last this many (0: off)
  * @param checkpointEvery updates between checkpoints
  */
-public record TrainingRecipe(LearningRate sftRate, LearningRate rate, Optimization optimization, PreferenceObjective preference,
-                             int microBatch, int sftDedupeWindow, int checkpointEvery) {
+public record TrainingRecipe(
+        LearningRate sftRate,
+        LearningRate rate,
+        Optimization optimization,
+        PreferenceObjective preference,
+        int microBatch,
+        int sftDedupeWindow,
+        int checkpointEvery) {
 
     public TrainingRecipe {
-        Checks.require(sftRate != null && rate != null && optimization != null && preference != null,
+        Checks.require(
+                sftRate != null && rate != null && optimization != null && preference != null,
                 "a recipe needs both learning rates, the optimization and the preference objective");
         Checks.require(microBatch >= 1, "--micro-batch must be >= 1, got " + microBatch);
         Checks.require(sftDedupeWindow >= 0, "--sft-dedupe-window must be >= 0, got " + sftDedupeWindow);

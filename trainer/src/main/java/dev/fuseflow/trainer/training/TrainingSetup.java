@@ -10,8 +10,13 @@ import java.util.Objects;
  * tokenizer), the run folder (checkpoints, the reference model), the device, the sequence budget
  * and the recipe. How long each stage runs is the feed's to say: a {@link StagePlan}.
  */
-public record TrainingSetup(Path model, Path output, ComputeDevice device, SequenceBudget budget, TrainingRecipe recipe,
-                            int keepCheckpoints) {
+public record TrainingSetup(
+        Path model,
+        Path output,
+        ComputeDevice device,
+        SequenceBudget budget,
+        TrainingRecipe recipe,
+        int keepCheckpoints) {
 
     public TrainingSetup {
         Checks.require(model != null && output != null, "--model and --output are required");

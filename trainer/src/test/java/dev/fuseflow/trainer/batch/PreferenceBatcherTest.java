@@ -24,8 +24,10 @@ class PreferenceBatcherTest {
     @TempDir
     Path dir;
 
-    private static WrpoExample example(String prompt, String sourceChosen, String targetChosen, String rejected, double weight) {
-        return new WrpoExample("s", List.of(new ChatMessage(ChatRole.USER, prompt)), sourceChosen, targetChosen, rejected, weight);
+    private static WrpoExample example(
+            String prompt, String sourceChosen, String targetChosen, String rejected, double weight) {
+        return new WrpoExample(
+                "s", List.of(new ChatMessage(ChatRole.USER, prompt)), sourceChosen, targetChosen, rejected, weight);
     }
 
     private PromptResponseEncoder encoder() throws IOException {
@@ -41,10 +43,15 @@ class PreferenceBatcherTest {
         assertThat(budget.prompt(prompt, 4)).as("fits: untouched").containsExactly(prompt);
         long[] cut = budget.prompt(prompt, 5);
         assertThat(cut).as("too long: the last 4 prompt tokens").containsExactly(3, 4, 5, 6);
-        assertThat(budget.response(new long[] {7, 8, 9, 10, 11, 12, 13}, cut.length)).containsExactly(7, 8, 9, 10, 11, 12);
-        assertThat(budget.prompt(new long[] {1, 2, 3}, 20)).as("a short prompt is never cut").containsExactly(1, 2, 3);
-        assertThat(budget.response(new long[] {7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 3)).hasSize(7);
-        assertThatThrownBy(() -> new SequenceBudget(10, 10)).hasMessageContaining("1 <= max prompt length < max length");
+        assertThat(budget.response(new long[] {7, 8, 9, 10, 11, 12, 13}, cut.length))
+                .containsExactly(7, 8, 9, 10, 11, 12);
+        assertThat(budget.prompt(new long[] {1, 2, 3}, 20))
+                .as("a short prompt is never cut")
+                .containsExactly(1, 2, 3);
+        assertThat(budget.response(new long[] {7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 3))
+                .hasSize(7);
+        assertThatThrownBy(() -> new SequenceBudget(10, 10))
+                .hasMessageContaining("1 <= max prompt length < max length");
         assertThat(SequenceBudget.cappedTo(2048, 1800, 512)).isEqualTo(new SequenceBudget(512, 450));
         assertThat(SequenceBudget.cappedTo(256, 200, 512)).isEqualTo(new SequenceBudget(256, 200));
     }
@@ -53,17 +60,22 @@ class PreferenceBatcherTest {
     void rowsArePromptThenResponseRightPaddedWithExactMasks() throws IOException {
         try (PromptResponseEncoder encoder = encoder()) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(512, 400), 0);
-            PreferenceBatch batch = batcher.batch(List.of(example("hi", "AB", "ABC", "x", 0.5), example("hello", "Z", "Z", "zz", 1.0)));
+            PreferenceBatch batch =
+                    batcher.batch(List.of(example("hi", "AB", "ABC", "x", 0.5), example("hello", "Z", "Z", "zz", 1.0)));
             assertThat(batch.weights()).containsExactly(0.5, 1.0);
             long[] prompt0 = encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, "hi")));
             long[] response0 = encoder.responseIds("ABC");
             PreferenceBatch.Sequences targetChosen = batch.targetChosen();
             int width = targetChosen.tokens()[0].length;
-            assertThat(width).isEqualTo(Math.max(prompt0.length + response0.length,
-                    encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, "hello"))).length + encoder.responseIds("Z").length));
+            assertThat(width)
+                    .isEqualTo(Math.max(
+                            prompt0.length + response0.length,
+                            encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, "hello"))).length
+                                    + encoder.responseIds("Z").length));
             long[] row = targetChosen.tokens()[0];
             assertThat(Arrays.copyOfRange(row, 0, prompt0.length)).containsExactly(prompt0);
-            assertThat(Arrays.copyOfRange(row, prompt0.length, prompt0.length + response0.length)).containsExactly(response0);
+            assertThat(Arrays.copyOfRange(row, prompt0.length, prompt0.length + response0.length))
+                    .containsExactly(response0);
             for (int t = 0; t < width; t++) {
                 boolean real = t < prompt0.length + response0.length;
                 assertThat(targetChosen.attention()[0][t]).isEqualTo(real ? 1 : 0);
@@ -84,8 +96,9 @@ class PreferenceBatcherTest {
             assertThat(Arrays.copyOf(batch.targetChosen().tokens()[0], 12)).containsExactly(kept);
             assertThat(Arrays.copyOf(batch.rejected().tokens()[0], 12)).containsExactly(kept);
             long[] fullPrompt = encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, "a".repeat(40) + "END")));
-            assertThat(kept).as("the end of the prompt, nearest the answer").containsExactly(
-                    Arrays.copyOfRange(fullPrompt, fullPrompt.length - 12, fullPrompt.length));
+            assertThat(kept)
+                    .as("the end of the prompt, nearest the answer")
+                    .containsExactly(Arrays.copyOfRange(fullPrompt, fullPrompt.length - 12, fullPrompt.length));
             assertThat(batcher.truncatedSamples()).isEqualTo(1);
             assertThatThrownBy(() -> batcher.batch(List.of())).hasMessageContaining("at least one example");
         }

@@ -26,10 +26,14 @@ class CheckpointStoreTest {
         for (long step : new long[] {5, 10, 20}) {
             store.write(step, folder -> content(folder, "at " + step));
         }
-        assertThat(store.list()).extracting(p -> p.getFileName().toString()).containsExactly("step-000000010", "step-000000020");
-        assertThat(Files.readString(store.newest().orElseThrow().resolve("state.txt"))).isEqualTo("at 20");
+        assertThat(store.list())
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("step-000000010", "step-000000020");
+        assertThat(Files.readString(store.newest().orElseThrow().resolve("state.txt")))
+                .isEqualTo("at 20");
         assertThat(CheckpointStore.step(store.newest().orElseThrow())).isEqualTo(20);
-        assertThatThrownBy(() -> store.write(20, folder -> content(folder, "again"))).hasMessageContaining("steps must increase");
+        assertThatThrownBy(() -> store.write(20, folder -> content(folder, "again")))
+                .hasMessageContaining("steps must increase");
     }
 
     @Test
@@ -37,9 +41,10 @@ class CheckpointStoreTest {
         CheckpointStore store = new CheckpointStore(dir, 3);
         store.write(1, folder -> content(folder, "good"));
         assertThatThrownBy(() -> store.write(2, folder -> {
-            content(folder, "half");
-            throw new IOException("disk full");
-        })).hasMessage("disk full");
+                    content(folder, "half");
+                    throw new IOException("disk full");
+                }))
+                .hasMessage("disk full");
         assertThat(store.newest().orElseThrow().getFileName().toString()).isEqualTo("step-000000001");
         try (Stream<Path> entries = Files.list(dir)) {
             assertThat(entries).hasSize(1);
@@ -62,6 +67,7 @@ class CheckpointStoreTest {
         CheckpointStore.writeAtomically(target, folder -> content(folder, "v2"));
         assertThat(Files.readString(target.resolve("state.txt"))).isEqualTo("v2");
         assertThat(target.resolve("only-in-v1")).doesNotExist();
-        assertThatThrownBy(() -> new CheckpointStore(dir.resolve("c"), 0)).hasMessageContaining("at least 1 checkpoint");
+        assertThatThrownBy(() -> new CheckpointStore(dir.resolve("c"), 0))
+                .hasMessageContaining("at least 1 checkpoint");
     }
 }

@@ -12,7 +12,12 @@ class ConfigurationReferenceTest {
 
     @Test
     void trainerOptions() {
-        ConfigReference.requireCurrent("trainer", ConfigReference.options(TrainerCommand.commandLine(new String[0], Map.of()),
-                ConnectionOptions.class, SecurityOptions.class, ConfigFile.class));
+        ConfigReference.requireCurrent(
+                "trainer",
+                ConfigReference.options(
+                        TrainerCommand.commandLine(new String[0], Map.of()),
+                        ConnectionOptions.class,
+                        SecurityOptions.class,
+                        ConfigFile.class));
     }
 }

@@ -31,13 +31,57 @@ class ServeCommandTest {
         String prefix = TrainerServiceTestSupport.prefix(topics);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), ShoutTask.samples(160, 31));
         Path run = dir.resolve("run");
-        List<String> args = List.of("serve", "--fresh-model", "LLAMA_TINY", "--output", run.toString(), "--bootstrap-servers",
-                stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-id",
-                "serve-" + prefix, "--micro-batch", "8", "--max-wait", "PT0.3S", "--sft-samples", "24", "--sft-lr", "3e-3", "--lr", "3e-3",
-                "--beta", "0.1", "--checkpoint-every", "4", "--keep-checkpoints", "1000", "--max-length", "64", "--max-prompt-length",
-                "48", "--eval-bucket", "20", "--eval-every", "4", "--model-name", "shout", "--metrics-port", "0");
-        ChildJvm serve = new ChildJvm("serve", JavaCommand.of(JavaCommand.currentClasspath(), List.of("-Xmx512m"),
-                Map.of("ai.djl.offline", "true", "ai.djl.pytorch.num_threads", "1"), TrainerCommand.class.getName(), args), dir,
+        List<String> args = List.of(
+                "serve",
+                "--fresh-model",
+                "LLAMA_TINY",
+                "--output",
+                run.toString(),
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--schema-registry-url",
+                stack.schemaRegistryUrl(),
+                "--topic-prefix",
+                prefix,
+                "--group-id",
+                "serve-" + prefix,
+                "--micro-batch",
+                "8",
+                "--max-wait",
+                "PT0.3S",
+                "--sft-samples",
+                "24",
+                "--sft-lr",
+                "3e-3",
+                "--lr",
+                "3e-3",
+                "--beta",
+                "0.1",
+                "--checkpoint-every",
+                "4",
+                "--keep-checkpoints",
+                "1000",
+                "--max-length",
+                "64",
+                "--max-prompt-length",
+                "48",
+                "--eval-bucket",
+                "20",
+                "--eval-every",
+                "4",
+                "--model-name",
+                "shout",
+                "--metrics-port",
+                "0");
+        ChildJvm serve = new ChildJvm(
+                "serve",
+                JavaCommand.of(
+                        JavaCommand.currentClasspath(),
+                        List.of("-Xmx512m"),
+                        Map.of("ai.djl.offline", "true", "ai.djl.pytorch.num_threads", "1"),
+                        TrainerCommand.class.getName(),
+                        args),
+                dir,
                 dir.resolve("serve.log"));
         serve.start();
         ModelStore store = new ModelStore(run.resolve("store"));
@@ -47,13 +91,23 @@ class ServeCommandTest {
         }
         serve.stop();
 
-        assertThat(store.versions("shout")).as(Files.exists(dir.resolve("serve.log")) ? Files.readString(dir.resolve("serve.log"))
-                .lines().filter(l -> l.contains("ERROR") || l.contains("Exception")).limit(5).toList().toString() : "no log")
+        assertThat(store.versions("shout"))
+                .as(
+                        Files.exists(dir.resolve("serve.log"))
+                                ? Files.readString(dir.resolve("serve.log"))
+                                        .lines()
+                                        .filter(l -> l.contains("ERROR") || l.contains("Exception"))
+                                        .limit(5)
+                                        .toList()
+                                        .toString()
+                                : "no log")
                 .hasSizeGreaterThanOrEqualTo(2);
         for (ModelStore.Stored version : store.versions("shout")) {
             assertThat(ModelStore.verify(version)).isEmpty();
         }
         assertThat(run.resolve("start-model/config.json")).isRegularFile();
-        assertThat(CheckpointLineage.trainedSampleIds(run.resolve("checkpoints"))).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(CheckpointLineage.trainedSampleIds(run.resolve("checkpoints")))
+                .isNotEmpty()
+                .doesNotHaveDuplicates();
     }
 }

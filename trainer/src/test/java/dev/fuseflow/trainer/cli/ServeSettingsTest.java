@@ -38,13 +38,32 @@ class ServeSettingsTest {
         TrainCommandTest.Run refused = TrainCommandTest.run(Map.of(), serve("--accumulation", "0"));
         assertThat(refused.err()).contains("--accumulation must be >= 1, got 0");
         TrainCommandTest.Run help = TrainCommandTest.run(Map.of(), "serve", "--help");
-        assertThat(help.out()).contains("--warmup-ratio", "--weight-decay", "--max-grad-norm", "--accumulation", "--seed",
-                "--min-lr-ratio", "--objective").doesNotContain("${DEFAULT-VALUE}");
+        assertThat(help.out())
+                .contains(
+                        "--warmup-ratio",
+                        "--weight-decay",
+                        "--max-grad-norm",
+                        "--accumulation",
+                        "--seed",
+                        "--min-lr-ratio",
+                        "--objective")
+                .doesNotContain("${DEFAULT-VALUE}");
     }
 
     private String[] serve(String... extra) {
-        String[] base = {"serve", "--fresh-model", "LLAMA_TINY", "--output", dir.resolve("run").toString(), "--bootstrap-servers",
-            "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1", "--metrics-port", "-1"};
+        String[] base = {
+            "serve",
+            "--fresh-model",
+            "LLAMA_TINY",
+            "--output",
+            dir.resolve("run").toString(),
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--schema-registry-url",
+            "http://127.0.0.1:1",
+            "--metrics-port",
+            "-1"
+        };
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);

@@ -36,7 +36,7 @@ import picocli.CommandLine;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainCommandTest {
 
-    private static final int UPDATES_SFT = 8;   // 64 samples / 16 per micro-batch x 2 epochs
+    private static final int UPDATES_SFT = 8; // 64 samples / 16 per micro-batch x 2 epochs
     private static final int UPDATES_WRPO = 24; // 128 samples / 16 x 3 epochs
 
     @TempDir
@@ -47,8 +47,7 @@ class TrainCommandTest {
     private static Path eval;
     private static Run first;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(Map<String, String> env, String... args) throws IOException {
         StringWriter out = new StringWriter();
@@ -61,10 +60,36 @@ class TrainCommandTest {
     }
 
     static String[] train(Path output, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--model", start.toString(), "--data", data.toString(), "--output",
-                output.toString(), "--micro-batch", "16", "--accumulation", "1", "--sft-epochs", "2", "--epochs", "3", "--sft-lr", "3e-3",
-                "--lr", "3e-3", "--beta", "0.1", "--alpha-ramp", "5", "--checkpoint-every", "2", "--keep-checkpoints", "100",
-                "--eval-data", eval.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--model",
+                start.toString(),
+                "--data",
+                data.toString(),
+                "--output",
+                output.toString(),
+                "--micro-batch",
+                "16",
+                "--accumulation",
+                "1",
+                "--sft-epochs",
+                "2",
+                "--epochs",
+                "3",
+                "--sft-lr",
+                "3e-3",
+                "--lr",
+                "3e-3",
+                "--beta",
+                "0.1",
+                "--alpha-ramp",
+                "5",
+                "--checkpoint-every",
+                "2",
+                "--keep-checkpoints",
+                "100",
+                "--eval-data",
+                eval.toString()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
@@ -74,7 +99,9 @@ class TrainCommandTest {
         start = dir.resolve("start");
         data = dir.resolve("train.jsonl");
         eval = dir.resolve("eval.jsonl");
-        assertThat(run(Map.of(), "init-model", "--preset", "LLAMA_TINY", "--output", start.toString()).exit()).isZero();
+        assertThat(run(Map.of(), "init-model", "--preset", "LLAMA_TINY", "--output", start.toString())
+                        .exit())
+                .isZero();
         WrpoExampleJsonl.write(data, ShoutTask.samples(192, 1));
         WrpoExampleJsonl.write(eval, ShoutTask.samples(48, 2));
         first = run(Map.of(), train(dir.resolve("a")));
@@ -93,22 +120,44 @@ class TrainCommandTest {
         List<MetricsCsv.Row> wrpo = MetricsCsv.read(a.resolve("metrics-preference.csv"));
         assertThat(sft).hasSize(UPDATES_SFT);
         assertThat(wrpo).hasSize(UPDATES_WRPO);
-        assertThat(sft.get(sft.size() - 1).metrics().get("loss")).isLessThan(sft.get(0).metrics().get("loss"));
-        assertThat(wrpo.get(0).metrics()).containsKeys("loss", "rewards/chosen", "rewards/source_chosen", "rewards/target_chosen",
-                "rewards/rejected", "rewards/margins", "rewards/accuracies", "rewards/source_accuracies", "rewards/target_accuracies",
-                "logps/source_chosen", "logps/target_chosen", "logps/rejected", "alpha", "grad_norm", "tokens/s", "samples/s",
-                "length/source_chosen", "length/rejected", "learning_rate");
+        assertThat(sft.get(sft.size() - 1).metrics().get("loss"))
+                .isLessThan(sft.get(0).metrics().get("loss"));
+        assertThat(wrpo.get(0).metrics())
+                .containsKeys(
+                        "loss",
+                        "rewards/chosen",
+                        "rewards/source_chosen",
+                        "rewards/target_chosen",
+                        "rewards/rejected",
+                        "rewards/margins",
+                        "rewards/accuracies",
+                        "rewards/source_accuracies",
+                        "rewards/target_accuracies",
+                        "logps/source_chosen",
+                        "logps/target_chosen",
+                        "logps/rejected",
+                        "alpha",
+                        "grad_norm",
+                        "tokens/s",
+                        "samples/s",
+                        "length/source_chosen",
+                        "length/rejected",
+                        "learning_rate");
         // The policy starts as the reference (the SFT model): WRPO's first loss is ln 2.
         assertThat(wrpo.get(0).metrics().get("loss")).isCloseTo(Math.log(2), within(1e-6));
         assertThat(wrpo.get(0).metrics().get("alpha")).isZero();
         assertThat(wrpo.get(UPDATES_WRPO - 1).metrics().get("alpha")).isEqualTo(0.1);
-        double lateLoss = wrpo.subList(UPDATES_WRPO - 8, UPDATES_WRPO).stream().mapToDouble(r -> r.metrics().get("loss")).average()
+        double lateLoss = wrpo.subList(UPDATES_WRPO - 8, UPDATES_WRPO).stream()
+                .mapToDouble(r -> r.metrics().get("loss"))
+                .average()
                 .orElseThrow();
         assertThat(lateLoss).isLessThan(Math.log(2) - 0.1);
-        assertThat(first.out()).contains("[preference] update 24 ", "rewards/margins=", "[sft] update 8 ", "eval: {eval/samples=48.0");
+        assertThat(first.out())
+                .contains("[preference] update 24 ", "rewards/margins=", "[sft] update 8 ", "eval: {eval/samples=48.0");
         try (Stream<Path> plots = Files.list(a.resolve("plots"))) {
             List<Path> pngs = plots.sorted().toList();
-            assertThat(pngs).extracting(p -> p.getFileName().toString())
+            assertThat(pngs)
+                    .extracting(p -> p.getFileName().toString())
                     .containsExactly("accuracy.png", "loss.png", "reward-margin.png", "sft-loss.png");
             for (Path png : pngs) {
                 BufferedImage image = ImageIO.read(png.toFile());
@@ -121,8 +170,18 @@ class TrainCommandTest {
     @Order(2)
     void heldOutPreferencesAreLearnedAndEvalReportsThem() throws IOException {
         Path a = dir.resolve("a");
-        Run trained = run(Map.of(), "eval", "--model", a.resolve("model").toString(), "--reference",
-                a.resolve("reference-model").toString(), "--data", eval.toString(), "--beta", "0.1", "--json");
+        Run trained = run(
+                Map.of(),
+                "eval",
+                "--model",
+                a.resolve("model").toString(),
+                "--reference",
+                a.resolve("reference-model").toString(),
+                "--data",
+                eval.toString(),
+                "--beta",
+                "0.1",
+                "--json");
         assertThat(trained.exit()).as(trained.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(trained.out());
         assertThat(report.get("samples").asLong()).isEqualTo(48);
@@ -158,8 +217,11 @@ class TrainCommandTest {
     private static void assertResumeFrom(String checkpoint, boolean afterSft) throws IOException {
         Path a = dir.resolve("a");
         Path b = dir.resolve("resume-" + checkpoint);
-        // What a crash right after that checkpoint leaves: the checkpoint, the CSV rows so far (and more), the reference.
-        copyTree(a.resolve("checkpoints").resolve(checkpoint), b.resolve("checkpoints").resolve(checkpoint));
+        // What a crash right after that checkpoint leaves: the checkpoint, the CSV rows so far (and more), the
+        // reference.
+        copyTree(
+                a.resolve("checkpoints").resolve(checkpoint),
+                b.resolve("checkpoints").resolve(checkpoint));
         Files.copy(a.resolve("metrics-sft.csv"), b.resolve("metrics-sft.csv"));
         if (afterSft) {
             copyTree(a.resolve("reference-model"), b.resolve("reference-model"));
@@ -169,9 +231,13 @@ class TrainCommandTest {
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resuming from " + checkpoint);
         assertThat(Files.readAllBytes(b.resolve("model/model.safetensors")))
-                .as("final weights after resuming from %s", checkpoint).isEqualTo(Files.readAllBytes(a.resolve("model/model.safetensors")));
-        List<Long> uninterrupted = MetricsCsv.read(a.resolve("metrics-preference.csv")).stream().map(MetricsCsv.Row::step).toList();
-        assertThat(MetricsCsv.read(b.resolve("metrics-preference.csv"))).extracting(MetricsCsv.Row::step)
+                .as("final weights after resuming from %s", checkpoint)
+                .isEqualTo(Files.readAllBytes(a.resolve("model/model.safetensors")));
+        List<Long> uninterrupted = MetricsCsv.read(a.resolve("metrics-preference.csv")).stream()
+                .map(MetricsCsv.Row::step)
+                .toList();
+        assertThat(MetricsCsv.read(b.resolve("metrics-preference.csv")))
+                .extracting(MetricsCsv.Row::step)
                 .containsExactlyElementsOf(uninterrupted);
     }
 
@@ -192,18 +258,40 @@ class TrainCommandTest {
         assertThat(file.exit()).isEqualTo(2);
         assertThat(file.err()).contains("--micro-batch must be >= 1, got 0");
 
-        Run badAlpha = run(Map.of(), "eval", "--model", dir.resolve("no-model").toString(), "--data",
-                dir.resolve("missing.jsonl").toString(), "--alpha", "1.5");
-        assertThat(badAlpha.exit()).as("eval checks --alpha before it reads the model").isEqualTo(2);
+        Run badAlpha = run(
+                Map.of(),
+                "eval",
+                "--model",
+                dir.resolve("no-model").toString(),
+                "--data",
+                dir.resolve("missing.jsonl").toString(),
+                "--alpha",
+                "1.5");
+        assertThat(badAlpha.exit())
+                .as("eval checks --alpha before it reads the model")
+                .isEqualTo(2);
         assertThat(badAlpha.err()).contains("--alpha must lie in [0, 1], got 1.5");
 
         Path unscoped = Files.writeString(dir.resolve("unscoped.properties"), "lr=1e-3\n");
-        Run unscopedKey = run(Map.of(), "eval", "--model", start.toString(), "--data", dir.resolve("missing.jsonl").toString(),
-                "--config", unscoped.toString());
+        Run unscopedKey = run(
+                Map.of(),
+                "eval",
+                "--model",
+                start.toString(),
+                "--data",
+                dir.resolve("missing.jsonl").toString(),
+                "--config",
+                unscoped.toString());
         assertThat(unscopedKey.exit()).isEqualTo(2);
         assertThat(unscopedKey.err()).contains("unknown key lr (did you mean serve.lr or train.lr?)");
 
-        Run badData = run(Map.of(), "eval", "--model", start.toString(), "--data", dir.resolve("missing.jsonl").toString());
+        Run badData = run(
+                Map.of(),
+                "eval",
+                "--model",
+                start.toString(),
+                "--data",
+                dir.resolve("missing.jsonl").toString());
         assertThat(badData.exit()).isNotZero();
         assertThat(badData.err()).contains("missing.jsonl");
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.publish.ModelStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -27,19 +28,26 @@ class VersionsCommandTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         ModelStore store = new ModelStore(dir.resolve("store"));
         store.publish(folder -> copy(model, folder), manifest(1, 0.4));
-        store.recordRejected(manifest(2, 0.1), List.of("eval/task_reward 0.100000 is worse than the published 0.400000"));
+        store.recordRejected(
+                manifest(2, 0.1), List.of("eval/task_reward 0.100000 is worse than the published 0.400000"));
         store.publish(folder -> copy(model, folder), manifest(3, 0.6));
         store.markRolledBack("target", 3, "answers got longer");
         store.setCurrent("target", 1);
 
         String table = run("versions", "list", "--store", dir.resolve("store").toString());
         assertThat(table.lines()).hasSize(4);
-        assertThat(table.lines().skip(1).toList()).satisfiesExactly(
-                line -> assertThat(line).startsWith("1").contains("PUBLISHED", "*", "0.4000"),
-                line -> assertThat(line).startsWith("2").contains("REJECTED", "worse than the published"),
-                line -> assertThat(line).startsWith("3").contains("ROLLED_BACK", "answers got longer"));
+        assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))
+                .as("the preference columns, then the plug-in metric the versions carry")
+                .containsSubsequence("samples", "accuracy", "margin", "task_reward", "reasons");
+        assertThat(table.lines().skip(1).toList())
+                .satisfiesExactly(
+                        line -> assertThat(line).startsWith("1").contains("PUBLISHED", "*", "0.4000"),
+                        line -> assertThat(line).startsWith("2").contains("REJECTED", "worse than the published"),
+                        line -> assertThat(line).startsWith("3").contains("ROLLED_BACK", "answers got longer"));
 
-        JsonNode json = new ObjectMapper().readTree(run("versions", "list", "--store", dir.resolve("store").toString(), "--json"));
+        JsonNode json = new ObjectMapper()
+                .readTree(
+                        run("versions", "list", "--store", dir.resolve("store").toString(), "--json"));
         assertThat(json).hasSize(3);
         assertThat(json.get(0).get("current").asBoolean()).isTrue();
         assertThat(json.get(1).get("status").asText()).isEqualTo("REJECTED");
@@ -51,8 +59,16 @@ class VersionsCommandTest {
         StringWriter err = new StringWriter();
         CommandLine line = TrainerCommand.commandLine(new String[0], Map.of());
         line.setErr(new PrintWriter(err));
-        int exit = line.execute("versions", "promote", "9", "--store", dir.resolve("store").toString(), "--bootstrap-servers",
-                "127.0.0.1:1", "--kafka-property", "max.block.ms=1000");
+        int exit = line.execute(
+                "versions",
+                "promote",
+                "9",
+                "--store",
+                dir.resolve("store").toString(),
+                "--bootstrap-servers",
+                "127.0.0.1:1",
+                "--kafka-property",
+                "max.block.ms=1000");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("version 9 of target is not in the store");
     }
@@ -66,11 +82,18 @@ class VersionsCommandTest {
     }
 
     private static ModelStore.Manifest manifest(long version, double taskReward) {
-        return new ModelStore.Manifest("target", version, version == 1 ? null : 1L, version * 10, version * 80, Map.of(),
-                Map.of("eval/task_reward", taskReward), Map.of());
+        return new ModelStore.Manifest(
+                "target",
+                version,
+                version == 1 ? null : 1L,
+                version * 10,
+                version * 80,
+                Map.of(),
+                Map.of("eval/task_reward", taskReward),
+                Map.of());
     }
 
-    private static void copy(Path from, Path to) throws java.io.IOException {
+    private static void copy(Path from, Path to) throws IOException {
         try (var files = Files.list(from)) {
             for (Path file : files.toList()) {
                 Files.copy(file, to.resolve(file.getFileName().toString()));

@@ -4,6 +4,7 @@ import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -21,15 +22,14 @@ public final class ShoutTask {
     private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz";
     private static final String CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    private ShoutTask() {
-    }
+    private ShoutTask() {}
 
     public static String prompt(String word) {
         return "shout: " + word;
     }
 
     public static String answer(String word) {
-        return word.toUpperCase(java.util.Locale.ROOT) + "!";
+        return word.toUpperCase(Locale.ROOT) + "!";
     }
 
     /** 1 for the exact answer, otherwise the share of the expected characters in place. */
@@ -52,8 +52,13 @@ public final class ShoutTask {
         for (int i = 0; i < count; i++) {
             String word = word(random);
             String targetBest = random.nextDouble() < 0.7 ? answer(word) : slip(answer(word), random);
-            samples.add(new WrpoExample("shout-" + seed + "-" + i, List.of(new ChatMessage(ChatRole.USER, prompt(word))), answer(word),
-                    targetBest, word, 1.0));
+            samples.add(new WrpoExample(
+                    "shout-" + seed + "-" + i,
+                    List.of(new ChatMessage(ChatRole.USER, prompt(word))),
+                    answer(word),
+                    targetBest,
+                    word,
+                    1.0));
         }
         return samples;
     }
@@ -70,7 +75,8 @@ public final class ShoutTask {
     private static String slip(String text, Random random) {
         char[] chars = text.toCharArray();
         int at = random.nextInt(chars.length - 1);
-        chars[at] = CAPITALS.charAt((CAPITALS.indexOf(chars[at]) + 1 + random.nextInt(CAPITALS.length() - 1)) % CAPITALS.length());
+        chars[at] = CAPITALS.charAt(
+                (CAPITALS.indexOf(chars[at]) + 1 + random.nextInt(CAPITALS.length() - 1)) % CAPITALS.length());
         return new String(chars);
     }
 }

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class WrpoExampleJsonlTest {
 
-    private static final String GOOD = "{\"sampleId\": \"s1\", \"prompt\": [{\"role\": \"system\", \"content\": \"be brief\"},"
-            + " {\"role\": \"USER\", \"content\": \"2+2?\"}], \"sourceChosen\": {\"text\": \"4\", \"model\": \"big\"},"
-            + " \"targetChosen\": {\"text\": \"4.\"}, \"targetRejected\": {\"text\": \"5\"}, \"weight\": 0.8}";
+    private static final String GOOD =
+            "{\"sampleId\": \"s1\", \"prompt\": [{\"role\": \"system\", \"content\": \"be brief\"},"
+                    + " {\"role\": \"USER\", \"content\": \"2+2?\"}], \"sourceChosen\": {\"text\": \"4\", \"model\": \"big\"},"
+                    + " \"targetChosen\": {\"text\": \"4.\"}, \"targetRejected\": {\"text\": \"5\"}, \"weight\": 0.8}";
 
     @TempDir
     Path dir;
@@ -24,7 +25,8 @@ class WrpoExampleJsonlTest {
     @Test
     void readsExamplesSkippingBlankLinesAndDefaultingTheWeight() throws Exception {
         Path file = dir.resolve("samples.jsonl");
-        Files.writeString(file, GOOD + "\n\n" + GOOD.replace("\"s1\"", "\"s2\"").replace(", \"weight\": 0.8", "") + "\n");
+        Files.writeString(
+                file, GOOD + "\n\n" + GOOD.replace("\"s1\"", "\"s2\"").replace(", \"weight\": 0.8", "") + "\n");
 
         List<WrpoExample> examples = WrpoExampleJsonl.read(file);
 
@@ -40,14 +42,16 @@ class WrpoExampleJsonlTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "\"sampleId\": \"s1\", |                                 | field 'sampleId' must be a non-blank string and is missing",
-        "{\"text\": \"5\"}     | {\"text\": \"\"}                   | field 'targetRejected.text' must be a non-blank string",
-        "\"weight\": 0.8       | \"weight\": -1                     | field 'weight' must be a finite number > 0",
-        "\"weight\": 0.8       | \"weight\": \"high\"               | field 'weight' must be a number",
-        "\"USER\"              | \"robot\"                          | field 'prompt[1].role' must be one of",
-        "\"content\": \"2+2?\" | \"content\": 4                     | field 'prompt[1].content' must be a string",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"sampleId\": \"s1\", |                                 | field 'sampleId' must be a non-blank string and is missing",
+                "{\"text\": \"5\"}     | {\"text\": \"\"}                   | field 'targetRejected.text' must be a non-blank string",
+                "\"weight\": 0.8       | \"weight\": -1                     | field 'weight' must be a finite number > 0",
+                "\"weight\": 0.8       | \"weight\": \"high\"               | field 'weight' must be a number",
+                "\"USER\"              | \"robot\"                          | field 'prompt[1].role' must be one of",
+                "\"content\": \"2+2?\" | \"content\": 4                     | field 'prompt[1].content' must be a string",
+            })
     void aBadLineNamesTheFileLineAndField(String replace, String with, String message) throws Exception {
         Path file = dir.resolve("bad.jsonl");
         String bad = GOOD.replace(replace.strip(), with == null ? "" : with.strip());
@@ -65,6 +69,7 @@ class WrpoExampleJsonlTest {
         Files.writeString(file, "{oops\n");
         assertThatThrownBy(() -> WrpoExampleJsonl.read(file)).hasMessageStartingWith(file + ":1: not JSON");
         Files.writeString(file, "[1, 2]\n");
-        assertThatThrownBy(() -> WrpoExampleJsonl.read(file)).hasMessageContaining(":1: expected a JSON object, got ARRAY");
+        assertThatThrownBy(() -> WrpoExampleJsonl.read(file))
+                .hasMessageContaining(":1: expected a JSON object, got ARRAY");
     }
 }

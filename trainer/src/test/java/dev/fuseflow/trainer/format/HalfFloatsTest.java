@@ -39,8 +39,8 @@ class HalfFloatsTest {
                 assertThat(HalfFloats.floatToBf16(value)).as("0x%04x", bits).isEqualTo(b);
             }
         }
-        assertThat(HalfFloats.floatToBf16(1.00390625f)).isEqualTo((short) 0x3F80);   // tie, even stays
-        assertThat(HalfFloats.floatToBf16(1.01171875f)).isEqualTo((short) 0x3F82);   // tie, odd rounds up
+        assertThat(HalfFloats.floatToBf16(1.00390625f)).isEqualTo((short) 0x3F80); // tie, even stays
+        assertThat(HalfFloats.floatToBf16(1.01171875f)).isEqualTo((short) 0x3F82); // tie, odd rounds up
         assertThat(HalfFloats.bf16ToFloat((short) 0x3FC0)).isEqualTo(1.5f);
     }
 }

@@ -29,7 +29,8 @@ class SafeTensorsTest {
 
     private static Map<String, Tensor> sample() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("transformer.wte.weight", Tensor.ofFloats(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, 1e-8f, -0f}));
+        tensors.put(
+                "transformer.wte.weight", Tensor.ofFloats(new long[] {2, 3}, new float[] {1, -2, 3.5f, 0, 1e-8f, -0f}));
         tensors.put("half", halves(TensorDType.F16, new long[] {2}, (short) 0x3C00, (short) 0xC000));
         tensors.put("brain", halves(TensorDType.BF16, new long[] {1, 1}, (short) 0x3FC0));
         return tensors;
@@ -73,10 +74,20 @@ class SafeTensorsTest {
     void brokenFilesAreNamedWithTheProblem() throws IOException {
         Path tiny = Files.write(dir.resolve("tiny"), new byte[] {1, 2});
         assertThatThrownBy(() -> SafeTensors.read(tiny)).hasMessageContaining("shorter than the 8-byte header length");
-        Path liar = Files.write(dir.resolve("liar"), ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).array());
-        assertThatThrownBy(() -> SafeTensors.read(liar)).hasMessageContaining("header length 1000 does not fit a 16-byte file");
-        byte[] json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}".getBytes(StandardCharsets.UTF_8);
-        ByteBuffer file = ByteBuffer.allocate(8 + json.length + 4).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).put(json);
+        Path liar = Files.write(
+                dir.resolve("liar"),
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(1000)
+                        .array());
+        assertThatThrownBy(() -> SafeTensors.read(liar))
+                .hasMessageContaining("header length 1000 does not fit a 16-byte file");
+        byte[] json =
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer file = ByteBuffer.allocate(8 + json.length + 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(json.length)
+                .put(json);
         Path shortData = Files.write(dir.resolve("short"), file.array());
         assertThatThrownBy(() -> SafeTensors.read(shortData))
                 .hasMessageContaining("tensor 'w' has data_offsets [0, 16] outside the 4-byte");
@@ -92,10 +103,12 @@ class SafeTensorsTest {
         all.forEach((name, t) -> (name.equals("half") ? second : first).put(name, t));
         SafeTensors.write(dir.resolve("model-00001-of-00002.safetensors"), first, Map.of());
         SafeTensors.write(dir.resolve("model-00002-of-00002.safetensors"), second, Map.of());
-        Files.writeString(dir.resolve(ShardedCheckpoint.INDEX_FILE), "{\"metadata\":{\"total_size\":38},\"weight_map\":{"
-                + "\"transformer.wte.weight\":\"model-00001-of-00002.safetensors\","
-                + "\"brain\":\"model-00001-of-00002.safetensors\","
-                + "\"half\":\"model-00002-of-00002.safetensors\"}}");
+        Files.writeString(
+                dir.resolve(ShardedCheckpoint.INDEX_FILE),
+                "{\"metadata\":{\"total_size\":38},\"weight_map\":{"
+                        + "\"transformer.wte.weight\":\"model-00001-of-00002.safetensors\","
+                        + "\"brain\":\"model-00001-of-00002.safetensors\","
+                        + "\"half\":\"model-00002-of-00002.safetensors\"}}");
         assertThat(ShardedCheckpoint.read(dir)).isEqualTo(all);
     }
 }

@@ -26,14 +26,24 @@ class DecoderStackTest {
             LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(50, 16, 32, layers, 2, 1, 1e-6f, 10_000, 32));
             model.initialize(manager, DataType.FLOAT32, new Shape(1, T), new Shape(1, T));
             try (NDManager pass = manager.newSubManager();
-                 GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray tokens = pass.arange(1, 1 + 2 * T).reshape(2, T).toType(DataType.INT64, false);
                 NDArray attention = pass.ones(new Shape(2, T), DataType.INT64);
-                NDArray logits = model.forward(new ParameterStore(pass, false), new NDList(tokens, attention), true).singletonOrThrow();
+                NDArray logits = model.forward(new ParameterStore(pass, false), new NDList(tokens, attention), true)
+                        .singletonOrThrow();
                 long left = ((BaseNDManager) pass).getManagedArrays().size();
                 collector.backward(logits.square().mean());
-                NDArray gradient = model.getParameters().valueAt(model.getParameters().size() - 1).getArray().getGradient();
-                return new long[] {left, Double.isFinite(gradient.abs().sum().getFloat()) && gradient.abs().sum().getFloat() > 0 ? 1 : 0};
+                NDArray gradient = model.getParameters()
+                        .valueAt(model.getParameters().size() - 1)
+                        .getArray()
+                        .getGradient();
+                return new long[] {
+                    left,
+                    Double.isFinite(gradient.abs().sum().getFloat())
+                                    && gradient.abs().sum().getFloat() > 0
+                            ? 1
+                            : 0
+                };
             }
         }
     }

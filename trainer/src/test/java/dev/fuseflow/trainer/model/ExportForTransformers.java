@@ -27,8 +27,7 @@ import java.util.Map;
  */
 public final class ExportForTransformers {
 
-    private ExportForTransformers() {
-    }
+    private ExportForTransformers() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
@@ -49,8 +48,12 @@ public final class ExportForTransformers {
     private static void writeLogits(Block model, NDManager manager, Path file) throws Exception {
         long[][] tokens = {{5, 9, 2, 33, 7, 1, 0, 0}, {0, 0, 4, 8, 15, 16, 23, 36}};
         long[][] mask = {{1, 1, 1, 1, 1, 1, 0, 0}, {0, 0, 1, 1, 1, 1, 1, 1}};
-        NDArray logits = model.forward(new ParameterStore(manager, false),
-                new NDList(manager.create(tokens), manager.create(mask)), false).singletonOrThrow();
-        SafeTensors.write(file, Map.of("logits", Tensor.ofFloats(logits.getShape().getShape(), logits.toFloatArray())), Map.of());
+        NDArray logits = model.forward(
+                        new ParameterStore(manager, false),
+                        new NDList(manager.create(tokens), manager.create(mask)),
+                        false)
+                .singletonOrThrow();
+        SafeTensors.write(
+                file, Map.of("logits", Tensor.ofFloats(logits.getShape().getShape(), logits.toFloatArray())), Map.of());
     }
 }

@@ -35,8 +35,10 @@ class HuggingFaceParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"gpt2-tiny", "llama-tiny"})
     void logitsAndResponseLogpsMatchTransformers(String name) throws Exception {
-        Path folder = Path.of(HuggingFaceParityTest.class.getResource("/golden/" + name).toURI());
-        Map<String, Tensor> golden = SafeTensors.read(folder.resolve("golden.safetensors")).tensors();
+        Path folder = Path.of(
+                HuggingFaceParityTest.class.getResource("/golden/" + name).toURI());
+        Map<String, Tensor> golden =
+                SafeTensors.read(folder.resolve("golden.safetensors")).tensors();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Block model = load(name, folder, manager);
             NDArray tokens = longs(manager, golden.get("input_ids"));
@@ -44,12 +46,16 @@ class HuggingFaceParityTest {
             NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(tokens, attention), false)
                     .singletonOrThrow();
 
-            double maxDiff = maxDifferenceAtRealPositions(logits.toFloatArray(), golden.get("logits").toFloats(),
-                    attention.toLongArray(), (int) logits.getShape().get(2));
-            System.out.printf("%s parity with transformers: max |logit difference| %.3g over real positions%n", name, maxDiff);
+            double maxDiff = maxDifferenceAtRealPositions(
+                    logits.toFloatArray(), golden.get("logits").toFloats(), attention.toLongArray(), (int)
+                            logits.getShape().get(2));
+            System.out.printf(
+                    "%s parity with transformers: max |logit difference| %.3g over real positions%n", name, maxDiff);
             assertThat(maxDiff).as("max |logit difference| over real positions").isLessThanOrEqualTo(TOLERANCE);
 
-            float[] logps = ResponseLogps.of(logits, tokens, longs(manager, golden.get("response_mask"))).logps().toFloatArray();
+            float[] logps = ResponseLogps.of(logits, tokens, longs(manager, golden.get("response_mask")))
+                    .logps()
+                    .toFloatArray();
             float[] expected = golden.get("response_logps").toFloats();
             for (int b = 0; b < expected.length; b++) {
                 assertThat((double) logps[b]).isCloseTo(expected[b], within(TOLERANCE));
@@ -58,7 +64,8 @@ class HuggingFaceParityTest {
     }
 
     private static Block load(String name, Path folder, NDManager manager) throws IOException {
-        return name.startsWith("gpt2") ? Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32)
+        return name.startsWith("gpt2")
+                ? Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32)
                 : LlamaCheckpoint.load(folder, manager, DataType.FLOAT32);
     }
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 class ScalarArithmeticTest {
 
     /** mul, div, pow, maximum, minimum save their other operand for backward; add and sub do not. */
-    private static final Pattern NUMBER_OPERAND = Pattern.compile("\\.(mul|div|pow|maximum|minimum)\\((-?\\d|Math\\.|-?[A-Z][A-Z_0-9]+\\)|"
-            + "-?(alpha|beta|eps|epsilon|scale|theta|headDim)\\)|1 - )");
+    private static final Pattern NUMBER_OPERAND =
+            Pattern.compile("\\.(mul|div|pow|maximum|minimum)\\((-?\\d|Math\\.|-?[A-Z][A-Z_0-9]+\\)|"
+                    + "-?(alpha|beta|eps|epsilon|scale|theta|headDim)\\)|1 - )");
 
     @Test
     void graphCodeNeverMultipliesByAJavaNumber() throws IOException {
@@ -32,18 +33,23 @@ class ScalarArithmeticTest {
         List<String> offences = new ArrayList<>();
         for (String area : List.of("model", "objective", "train")) {
             try (Stream<Path> files = Files.walk(sources.resolve(area))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     List<String> lines = Files.readAllLines(file);
                     for (int i = 0; i < lines.size(); i++) {
                         String line = lines.get(i);
-                        if (NUMBER_OPERAND.matcher(line).find() && !line.contains("no-grad") && !line.trim().startsWith("*")) {
+                        if (NUMBER_OPERAND.matcher(line).find()
+                                && !line.contains("no-grad")
+                                && !line.trim().startsWith("*")) {
                             offences.add(file.getFileName() + ":" + (i + 1) + ": " + line.trim());
                         }
                     }
                 }
             }
         }
-        assertThat(offences).as("use Scalar.like(x, value), or mark a line without autograd '// no-grad'").isEmpty();
+        assertThat(offences)
+                .as("use Scalar.like(x, value), or mark a line without autograd '// no-grad'")
+                .isEmpty();
     }
 
     @Test
@@ -64,7 +70,8 @@ class ScalarArithmeticTest {
                     collector.backward(y);
                 }
                 assertThat(x.getGradient().toFloatArray()).containsExactly(3f, 3f, 3f);
-                assertThat(Scalar.like(x.toType(DataType.FLOAT16, false), 0.5).getDataType()).isEqualTo(DataType.FLOAT16);
+                assertThat(Scalar.like(x.toType(DataType.FLOAT16, false), 0.5).getDataType())
+                        .isEqualTo(DataType.FLOAT16);
                 assertThat(Scalar.like(input, 0.5).getManager()).isSameAs(step);
             }
         }
@@ -79,7 +86,8 @@ class ScalarArithmeticTest {
             sharedScale = Scalar.constant(x, 4.0);
             assertThat(Scalar.constant(x, 4.0)).isSameAs(sharedScale);
             assertThat(Scalar.constant(x, 2.0)).isNotSameAs(sharedScale);
-            assertThat(Scalar.constant(x.toType(DataType.FLOAT16, false), 4.0).getDataType()).isEqualTo(DataType.FLOAT16);
+            assertThat(Scalar.constant(x.toType(DataType.FLOAT16, false), 4.0).getDataType())
+                    .isEqualTo(DataType.FLOAT16);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 collector.backward(x.div(Scalar.constant(x, 4.0)).sum());
             }

@@ -24,7 +24,8 @@ class AlphaScheduleAndSftTest {
     @Test
     void alphaScheduleValidation() {
         assertThatThrownBy(() -> new AlphaSchedule(1.2, 10)).hasMessage("alpha_final must lie in [0, 1], got 1.2");
-        assertThatThrownBy(() -> new AlphaSchedule(0.1, -1)).hasMessage("alpha ramp length must be >= 0 updates, got -1");
+        assertThatThrownBy(() -> new AlphaSchedule(0.1, -1))
+                .hasMessage("alpha ramp length must be >= 0 updates, got -1");
     }
 
     @Test

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +53,7 @@ class ResponseLogpsTest {
                 System.arraycopy(logits[b][t], 0, flat, (b * T + t) * V, V);
             }
         }
-        return manager.create(flat, new ai.djl.ndarray.types.Shape(B, T, V));
+        return manager.create(flat, new Shape(B, T, V));
     }
 
     /** The definition, written out with doubles: sum over response tokens t of log softmax(logits[t - 1])[token t]. */
@@ -85,11 +88,15 @@ class ResponseLogpsTest {
 
     @Test
     void logitsThatScoreMaskedTokensDoNotMatter() {
-        float before = ResponseLogps.of(logitsArray(), manager.create(tokens), manager.create(mask)).logps().getFloat(0);
-        logits[0][0] = new float[] {100, -100, 5, 7};   // scores token 1 (prompt)
-        logits[0][3] = new float[] {-50, 50, 0, 0};     // scores token 4 (padding)
-        logits[0][4] = new float[] {9, 9, 9, 9};        // scores nothing
-        float after = ResponseLogps.of(logitsArray(), manager.create(tokens), manager.create(mask)).logps().getFloat(0);
+        float before = ResponseLogps.of(logitsArray(), manager.create(tokens), manager.create(mask))
+                .logps()
+                .getFloat(0);
+        logits[0][0] = new float[] {100, -100, 5, 7}; // scores token 1 (prompt)
+        logits[0][3] = new float[] {-50, 50, 0, 0}; // scores token 4 (padding)
+        logits[0][4] = new float[] {9, 9, 9, 9}; // scores nothing
+        float after = ResponseLogps.of(logitsArray(), manager.create(tokens), manager.create(mask))
+                .logps()
+                .getFloat(0);
         assertThat(after).isEqualTo(before);
     }
 
@@ -102,32 +109,39 @@ class ResponseLogpsTest {
         NDArray wide = manager.create(new double[] {1, 2, 3});
         wide.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray cast = wide.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).sum();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> collector.backward(cast))
-                    .hasMessageContaining("does not require grad");
+            NDArray cast = wide.toType(DataType.FLOAT32, false).sum();
+            Assertions.assertThatThrownBy(() -> collector.backward(cast)).hasMessageContaining("does not require grad");
         }
-        assertThat(ResponseLogps.of(logitsArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false),
-                manager.create(tokens), manager.create(mask)).logps().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT64);
+        assertThat(ResponseLogps.of(
+                                logitsArray().toType(DataType.FLOAT64, false),
+                                manager.create(tokens),
+                                manager.create(mask))
+                        .logps()
+                        .getDataType())
+                .isEqualTo(DataType.FLOAT64);
     }
 
     /** Mixed precision: float16 logits are scored in float32, and the gradient still reaches them. */
     @Test
     void float16LogitsAreScoredInFloat32WithTheGradientFlowingBack() {
-        NDArray half = logitsArray().toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+        NDArray half = logitsArray().toType(DataType.FLOAT16, false);
         half.setRequiresGradient(true);
         NDArray logps;
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            logps = ResponseLogps.of(half, manager.create(tokens), manager.create(mask)).logps();
+            logps = ResponseLogps.of(half, manager.create(tokens), manager.create(mask))
+                    .logps();
             collector.backward(logps.sum());
         }
-        assertThat(logps.getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+        assertThat(logps.getDataType()).isEqualTo(DataType.FLOAT32);
         // The same numbers as float32 logits rounded to float16 first.
-        NDArray rounded = half.toType(ai.djl.ndarray.types.DataType.FLOAT32, true);
-        float[] expected = ResponseLogps.of(rounded, manager.create(tokens), manager.create(mask)).logps().toFloatArray();
+        NDArray rounded = half.toType(DataType.FLOAT32, true);
+        float[] expected = ResponseLogps.of(rounded, manager.create(tokens), manager.create(mask))
+                .logps()
+                .toFloatArray();
         assertThat(logps.toFloatArray()).containsExactly(expected, within(1e-5f));
         NDArray gradient = half.getGradient();
-        assertThat(gradient.getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT16);
-        float[] g = gradient.toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+        assertThat(gradient.getDataType()).isEqualTo(DataType.FLOAT16);
+        float[] g = gradient.toType(DataType.FLOAT32, true).toFloatArray();
         double absSum = 0;
         for (float value : g) {
             absSum += Math.abs(value);
@@ -140,7 +154,9 @@ class ResponseLogpsTest {
         NDArray input = logitsArray();
         input.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            collector.backward(ResponseLogps.of(input, manager.create(tokens), manager.create(mask)).logps().sum());
+            collector.backward(ResponseLogps.of(input, manager.create(tokens), manager.create(mask))
+                    .logps()
+                    .sum());
         }
         float[] gradient = input.getGradient().toFloatArray();
         NDArray softmax = logitsArray().softmax(-1);
@@ -149,7 +165,9 @@ class ResponseLogpsTest {
                 boolean scored = t + 1 < T && mask[b][t + 1] == 1;
                 for (int v = 0; v < V; v++) {
                     double expected = scored ? (tokens[b][t + 1] == v ? 1 : 0) - softmax.getFloat(b, t, v) : 0;
-                    assertThat(gradient[(b * T + t) * V + v]).as("b%d t%d v%d", b, t, v).isCloseTo((float) expected, within(1e-5f));
+                    assertThat(gradient[(b * T + t) * V + v])
+                            .as("b%d t%d v%d", b, t, v)
+                            .isCloseTo((float) expected, within(1e-5f));
                 }
             }
         }

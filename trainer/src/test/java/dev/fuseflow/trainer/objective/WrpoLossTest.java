@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,12 +65,28 @@ class WrpoLossTest {
         PreferenceLogps policy = new PreferenceLogps(vec(-120, -10), vec(-80, -11), vec(-95, -12));
         PreferenceLogps reference = new PreferenceLogps(vec(-130, -9), vec(-82, -15), vec(-90, -11));
         NDArray w = vec(0.5, 1.0);
-        double dpoOnTarget = DpoLoss.compute(policy.targetChosen(), policy.rejected(), reference.targetChosen(),
-                reference.rejected(), w, 0.1).loss().getDouble();
-        double dpoOnSource = DpoLoss.compute(policy.sourceChosen(), policy.rejected(), reference.sourceChosen(),
-                reference.rejected(), w, 0.1).loss().getDouble();
-        assertThat(WrpoLoss.compute(policy, reference, w, 0.0, 0.1).loss().getDouble()).isEqualTo(dpoOnTarget);
-        assertThat(WrpoLoss.compute(policy, reference, w, 1.0, 0.1).loss().getDouble()).isEqualTo(dpoOnSource);
+        double dpoOnTarget = DpoLoss.compute(
+                        policy.targetChosen(),
+                        policy.rejected(),
+                        reference.targetChosen(),
+                        reference.rejected(),
+                        w,
+                        0.1)
+                .loss()
+                .getDouble();
+        double dpoOnSource = DpoLoss.compute(
+                        policy.sourceChosen(),
+                        policy.rejected(),
+                        reference.sourceChosen(),
+                        reference.rejected(),
+                        w,
+                        0.1)
+                .loss()
+                .getDouble();
+        assertThat(WrpoLoss.compute(policy, reference, w, 0.0, 0.1).loss().getDouble())
+                .isEqualTo(dpoOnTarget);
+        assertThat(WrpoLoss.compute(policy, reference, w, 1.0, 0.1).loss().getDouble())
+                .isEqualTo(dpoOnSource);
     }
 
     @Test
@@ -103,12 +121,18 @@ class WrpoLossTest {
             for (NDArray a : new NDArray[] {ws, wt, l}) {
                 a.setRequiresGradient(true);
             }
-            collector.backward(WrpoLoss.compute(new PreferenceLogps(ws, wt, l),
-                    new PreferenceLogps(vec(-130, -3), vec(-82, -3), vec(-90, -3)), vec(1, 1), 0.0, 0.01).loss());
+            collector.backward(WrpoLoss.compute(
+                            new PreferenceLogps(ws, wt, l),
+                            new PreferenceLogps(vec(-130, -3), vec(-82, -3), vec(-90, -3)),
+                            vec(1, 1),
+                            0.0,
+                            0.01)
+                    .loss());
         }
         // Exactly zero, of either sign: 0 * gradient.
         assertThat(ws.getGradient().abs().toDoubleArray()).containsExactly(0.0, 0.0);
-        assertThat(java.util.Arrays.stream(wt.getGradient().toDoubleArray()).max().orElseThrow()).isNegative();
+        assertThat(Arrays.stream(wt.getGradient().toDoubleArray()).max().orElseThrow())
+                .isNegative();
     }
 
     @Test
@@ -138,14 +162,20 @@ class WrpoLossTest {
         assertThat(weighted.loss().getDouble())
                 .isCloseTo((0.2 * losses[0] + 1.0 * losses[1] + 0.6 * losses[2]) / 1.8, within(1e-12));
         // No gradient reached the weights: DJL reports an all-zero gradient for them.
-        assertThat(weights.getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()).containsOnly(0.0);
+        assertThat(weights.getGradient().toType(DataType.FLOAT64, false).toDoubleArray())
+                .containsOnly(0.0);
         assertThat(policy.targetChosen().getGradient().abs().sum().getDouble()).isPositive();
     }
 
     @Test
     void extremeMarginsStayFinite() {
-        NDArray losses = WrpoLoss.compute(new PreferenceLogps(vec(0, 0), vec(1e6, -1e6), vec(0, 0)),
-                new PreferenceLogps(vec(0, 0), vec(0, 0), vec(0, 0)), vec(1, 1), 0.0, 1.0).losses();
+        NDArray losses = WrpoLoss.compute(
+                        new PreferenceLogps(vec(0, 0), vec(1e6, -1e6), vec(0, 0)),
+                        new PreferenceLogps(vec(0, 0), vec(0, 0), vec(0, 0)),
+                        vec(1, 1),
+                        0.0,
+                        1.0)
+                .losses();
         double[] values = losses.toDoubleArray();
         assertThat(values[0]).isZero();
         assertThat(values[1]).isCloseTo(1e6, within(1e-6));
@@ -166,7 +196,9 @@ class WrpoLossTest {
     @Test
     void invalidHyperparametersAreRefusedByName() {
         PreferenceLogps p = logps(-1, -1, -1);
-        assertThatThrownBy(() -> WrpoLoss.compute(p, p, vec(1), 1.5, 0.1)).hasMessage("alpha must lie in [0, 1], got 1.5");
-        assertThatThrownBy(() -> WrpoLoss.compute(p, p, vec(1), 0.1, 0)).hasMessage("beta must be a finite number > 0, got 0.0");
+        assertThatThrownBy(() -> WrpoLoss.compute(p, p, vec(1), 1.5, 0.1))
+                .hasMessage("alpha must lie in [0, 1], got 1.5");
+        assertThatThrownBy(() -> WrpoLoss.compute(p, p, vec(1), 0.1, 0))
+                .hasMessage("beta must be a finite number > 0, got 0.0");
     }
 }

@@ -26,7 +26,9 @@ class DataSplitTest {
         assertThat(ids).hasSize(30);
         assertThat(DataSplit.of(EXAMPLES, 1.0 / 3, Objective.WRPO, 42)).isEqualTo(split);
         assertThat(DataSplit.of(EXAMPLES, 1.0 / 3, Objective.WRPO, 43)).isNotEqualTo(split);
-        assertThat(DataSplit.of(EXAMPLES, 0.2, Objective.SFT, 42).preference()).as("SFT alone uses everything").isEmpty();
+        assertThat(DataSplit.of(EXAMPLES, 0.2, Objective.SFT, 42).preference())
+                .as("SFT alone uses everything")
+                .isEmpty();
         assertThat(DataSplit.of(EXAMPLES, 0, Objective.WRPO, 42).sft()).isEmpty();
     }
 
@@ -40,6 +42,8 @@ class DataSplitTest {
         List<WrpoExample> all = new ArrayList<>();
         epoch0.forEach(all::addAll);
         assertThat(all).containsExactlyInAnyOrderElementsOf(EXAMPLES);
-        assertThat(DataSplit.updates(30, 8, 3, 2)).as("4 micro-batches: one full cycle of 3 and a short one, twice").isEqualTo(4);
+        assertThat(DataSplit.updates(30, 8, 3, 2))
+                .as("4 micro-batches: one full cycle of 3 and a short one, twice")
+                .isEqualTo(4);
     }
 }

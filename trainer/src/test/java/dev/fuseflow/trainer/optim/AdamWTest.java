@@ -61,7 +61,8 @@ class AdamWTest {
         return w;
     }
 
-    private static float[] run(AdamW optimizer, NDManager manager, NDArray weight, float[][] gradients, int from, int to) {
+    private static float[] run(
+            AdamW optimizer, NDManager manager, NDArray weight, float[][] gradients, int from, int to) {
         for (int t = from; t < to; t++) {
             try (NDArray g = manager.create(gradients[t])) {
                 optimizer.update(List.of("w"), List.of(weight), List.of(g), RATES[t]);
@@ -75,11 +76,13 @@ class AdamWTest {
         for (double decay : new double[] {0.0, 0.1}) {
             AdamW.Settings settings = new AdamW.Settings(0.9, 0.999, 1e-8, decay);
             try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-                float[] got = run(new AdamW(settings, manager), manager, manager.create(start()), gradients(), 0, RATES.length);
+                float[] got = run(
+                        new AdamW(settings, manager), manager, manager.create(start()), gradients(), 0, RATES.length);
                 double[] expected = scalarAdamW(settings, gradients());
                 for (int i = 0; i < N; i++) {
-                    assertThat((double) got[i]).as("decay %s, element %d", decay, i).isCloseTo(expected[i],
-                            within(1e-6));
+                    assertThat((double) got[i])
+                            .as("decay %s, element %d", decay, i)
+                            .isCloseTo(expected[i], within(1e-6));
                 }
             }
         }
@@ -89,9 +92,13 @@ class AdamWTest {
     void matchesDjlsAdamWhenThereIsNoWeightDecay() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             float[][] gradients = gradients();
-            float[] ours = run(new AdamW(AdamW.Settings.PYTORCH, manager), manager, manager.create(start()), gradients, 0, 1);
-            Optimizer djl = Optimizer.adamW().optLearningRateTracker((id, n) -> (float) RATES[0]).optWeightDecays(0f)
-                    .optClipGrad(Float.MAX_VALUE).build();
+            float[] ours =
+                    run(new AdamW(AdamW.Settings.PYTORCH, manager), manager, manager.create(start()), gradients, 0, 1);
+            Optimizer djl = Optimizer.adamW()
+                    .optLearningRateTracker((id, n) -> (float) RATES[0])
+                    .optWeightDecays(0f)
+                    .optClipGrad(Float.MAX_VALUE)
+                    .build();
             NDArray weight = manager.create(start());
             djl.update("w", weight, manager.create(gradients[0]));
             float[] theirs = weight.toFloatArray();
@@ -105,13 +112,16 @@ class AdamWTest {
     void restoredStateContinuesBitForBit() {
         float[][] gradients = gradients();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            float[] straight = run(new AdamW(AdamW.Settings.PYTORCH, manager), manager, manager.create(start()), gradients, 0, 5);
+            float[] straight =
+                    run(new AdamW(AdamW.Settings.PYTORCH, manager), manager, manager.create(start()), gradients, 0, 5);
 
             AdamW before = new AdamW(AdamW.Settings.PYTORCH, manager);
             NDArray weight = manager.create(start());
             run(before, manager, weight, gradients, 0, 3);
             Map<String, Tensor> saved = new LinkedHashMap<>();
-            before.state().forEach((name, array) -> saved.put(name, Tensor.ofFloats(array.getShape().getShape(), array.toFloatArray())));
+            before.state()
+                    .forEach((name, array) ->
+                            saved.put(name, Tensor.ofFloats(array.getShape().getShape(), array.toFloatArray())));
             assertThat(saved).containsOnlyKeys("m.w", "v.w");
 
             AdamW after = new AdamW(AdamW.Settings.PYTORCH, manager);
@@ -121,7 +131,8 @@ class AdamWTest {
             NDArray sameStart = manager.create(start());
             run(new AdamW(AdamW.Settings.PYTORCH, manager), manager, sameStart, gradients, 0, 3);
             assertThat(run(new AdamW(AdamW.Settings.PYTORCH, manager), manager, sameStart, gradients, 3, 5))
-                    .as("without the saved moments the run goes elsewhere").isNotEqualTo(straight);
+                    .as("without the saved moments the run goes elsewhere")
+                    .isNotEqualTo(straight);
         }
     }
 
@@ -129,10 +140,12 @@ class AdamWTest {
     void restoreRefusesUnknownEntriesAndSettingsAreValidated() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             AdamW optimizer = new AdamW(AdamW.Settings.PYTORCH, manager);
-            assertThatThrownBy(() -> optimizer.restore(Map.of("x.w", Tensor.ofFloats(new long[] {1}, new float[] {0})), 1))
+            assertThatThrownBy(() ->
+                            optimizer.restore(Map.of("x.w", Tensor.ofFloats(new long[] {1}, new float[] {0})), 1))
                     .hasMessageContaining("'x.w' is neither m.<name> nor v.<name>");
         }
-        assertThatThrownBy(() -> new AdamW.Settings(1.0, 0.999, 1e-8, 0)).hasMessageContaining("betas must lie in [0, 1)");
+        assertThatThrownBy(() -> new AdamW.Settings(1.0, 0.999, 1e-8, 0))
+                .hasMessageContaining("betas must lie in [0, 1)");
         assertThatThrownBy(() -> new AdamW.Settings(0.9, 0.999, 1e-8, -1)).hasMessageContaining("weight decay >= 0");
     }
 }

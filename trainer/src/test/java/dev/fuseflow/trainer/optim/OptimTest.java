@@ -29,7 +29,8 @@ class OptimTest {
     @Test
     void scheduleValidation() {
         assertThatThrownBy(() -> new CosineWarmupSchedule(0, 0, 1, 10)).hasMessageContaining("peak learning rate");
-        assertThatThrownBy(() -> new CosineWarmupSchedule(1e-3, 0, 20, 10)).hasMessageContaining("warm-up 20 and total 10");
+        assertThatThrownBy(() -> new CosineWarmupSchedule(1e-3, 0, 20, 10))
+                .hasMessageContaining("warm-up 20 and total 10");
     }
 
     @Test

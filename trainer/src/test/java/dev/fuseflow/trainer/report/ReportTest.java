@@ -36,12 +36,14 @@ class ReportTest {
             csv.append(2, "wrpo", metrics(0.5, 0.25, Double.NaN));
             assertThat(Files.readAllLines(file)).as("flushed per row").hasSize(3);
             assertThatThrownBy(() -> csv.append(3, "wrpo", Map.of("loss", 0.1)))
-                    .hasMessageContaining("step 3").hasMessageContaining("columns");
+                    .hasMessageContaining("step 3")
+                    .hasMessageContaining("columns");
         }
-        assertThat(Files.readAllLines(file)).containsExactly(
-                "step,stage,loss,rewards/margins,grad_norm",
-                "1,wrpo,0.69000000,0.0000000,1.5000000",
-                "2,wrpo,0.50000000,0.25000000,");
+        assertThat(Files.readAllLines(file))
+                .containsExactly(
+                        "step,stage,loss,rewards/margins,grad_norm",
+                        "1,wrpo,0.69000000,0.0000000,1.5000000",
+                        "2,wrpo,0.50000000,0.25000000,");
     }
 
     @Test
@@ -71,10 +73,12 @@ class ReportTest {
         for (int step = 1; step <= 50; step++) {
             curves.record(step, metrics(Math.exp(-step / 10.0), step / 50.0, 1.0));
         }
-        List<Path> written = curves.write(dir.resolve("plots"), List.of(
-                new TrainingCurves.Chart("loss", "loss", List.of("loss")),
-                new TrainingCurves.Chart("margin", "margin", List.of("rewards/margins")),
-                new TrainingCurves.Chart("accuracy", "accuracy", List.of("rewards/accuracies"))));
+        List<Path> written = curves.write(
+                dir.resolve("plots"),
+                List.of(
+                        new TrainingCurves.Chart("loss", "loss", List.of("loss")),
+                        new TrainingCurves.Chart("margin", "margin", List.of("rewards/margins")),
+                        new TrainingCurves.Chart("accuracy", "accuracy", List.of("rewards/accuracies"))));
 
         assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("loss.png", "margin.png");
         BufferedImage image = ImageIO.read(written.get(0).toFile());

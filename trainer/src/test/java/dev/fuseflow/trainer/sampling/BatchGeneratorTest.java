@@ -62,9 +62,14 @@ class BatchGeneratorTest {
         for (int i = 0; i < newTokens; i++) {
             long[] mask = new long[sequence.length];
             Arrays.fill(mask, 1);
-            float[] logits = model.forward(new ParameterStore(manager, false),
-                    new NDList(manager.create(new long[][] {sequence}), manager.create(new long[][] {mask})), false)
-                    .singletonOrThrow().get(0).get(sequence.length - 1).toFloatArray();
+            float[] logits = model.forward(
+                            new ParameterStore(manager, false),
+                            new NDList(manager.create(new long[][] {sequence}), manager.create(new long[][] {mask})),
+                            false)
+                    .singletonOrThrow()
+                    .get(0)
+                    .get(sequence.length - 1)
+                    .toFloatArray();
             sequence = Arrays.copyOf(sequence, sequence.length + 1);
             sequence[sequence.length - 1] = NextTokenSampler.argmax(logits);
         }
@@ -88,11 +93,16 @@ class BatchGeneratorTest {
         use(architecture);
         long[][] tokens = {{0, 0, 1, 5, 9, 2, 7}, {1, 3, 12, 4, 4, 8, 6}};
         long[][] mask = {{0, 0, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1}};
-        float[] full = model.forward(new ParameterStore(manager, false),
-                new NDList(manager.create(tokens), manager.create(mask)), false).singletonOrThrow()
-                .get(":, 4:, :").toFloatArray();                                   // positions 4..6 of both rows
+        float[] full = model.forward(
+                        new ParameterStore(manager, false),
+                        new NDList(manager.create(tokens), manager.create(mask)),
+                        false)
+                .singletonOrThrow()
+                .get(":, 4:, :")
+                .toFloatArray(); // positions 4..6 of both rows
         NDList past = model.emptyKvCache(manager, 2);
-        NDList prefill = new NDList(manager.create(new long[][] {{0, 0, 1, 5}, {1, 3, 12, 4}}),
+        NDList prefill = new NDList(
+                manager.create(new long[][] {{0, 0, 1, 5}, {1, 3, 12, 4}}),
                 manager.create(new long[][] {{0, 0, 1, 1}, {1, 1, 1, 1}}));
         prefill.addAll(past);
         NDList afterPrompt = model.forward(new ParameterStore(manager, false), prefill, false);
@@ -100,7 +110,9 @@ class BatchGeneratorTest {
         NDList step = new NDList(manager.create(new long[][] {{9, 2, 7}, {4, 8, 6}}), manager.create(mask));
         step.addAll(afterPrompt.subNDList(1));
         NDList output = model.forward(new ParameterStore(manager, false), step, false);
-        assertThat(output.get(1).getShape().get(2)).as("cached keys cover all 7 positions").isEqualTo(7);
+        assertThat(output.get(1).getShape().get(2))
+                .as("cached keys cover all 7 positions")
+                .isEqualTo(7);
         float[] cached = output.get(0).toFloatArray();
         assertThat(cached).hasSameSizeAs(full);
         for (int i = 0; i < full.length; i++) {
@@ -111,7 +123,8 @@ class BatchGeneratorTest {
     @Test
     void aRowStopsAtEosWhileTheOthersGoOn() {
         List<long[]> prompts = List.of(new long[] {1, 5, 9}, new long[] {1, 3, 12, 4});
-        long firstTokenOfRowZero = generate(prompts, SamplingConfig.greedy(1), NO_EOS).get(0)[0];
+        long firstTokenOfRowZero =
+                generate(prompts, SamplingConfig.greedy(1), NO_EOS).get(0)[0];
         List<long[]> greedy = generate(prompts, SamplingConfig.greedy(5), NO_EOS);
         List<long[]> stopped = generate(prompts, SamplingConfig.greedy(5), firstTokenOfRowZero);
 
@@ -139,14 +152,17 @@ class BatchGeneratorTest {
         assertThat(otherSeed.get(0)).isNotEqualTo(first.get(0));
         List<Long> distinct = new ArrayList<>();
         Arrays.stream(first.get(0)).distinct().forEach(distinct::add);
-        assertThat(distinct).as("temperature 3 on a random model spreads over the vocabulary").hasSizeGreaterThan(2);
+        assertThat(distinct)
+                .as("temperature 3 on a random model spreads over the vocabulary")
+                .hasSizeGreaterThan(2);
     }
 
     @Test
     void refusesToRunPastTheContextLength() {
         assertThatThrownBy(() -> generate(List.of(new long[30]), SamplingConfig.greedy(5), NO_EOS))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("context length 32").hasMessageContaining("maxNewTokens (5)");
+                .hasMessageContaining("context length 32")
+                .hasMessageContaining("maxNewTokens (5)");
         assertThatThrownBy(() -> generate(List.of(new long[] {1}, new long[0]), SamplingConfig.greedy(2), NO_EOS))
                 .hasMessageContaining("prompts[1]");
     }

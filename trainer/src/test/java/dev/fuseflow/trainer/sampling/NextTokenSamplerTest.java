@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class NextTokenSamplerTest {
 
-    private static final float[] LOGITS = {1.0f, 3.0f, 0.5f, 2.0f, -1.0f};   // order by likelihood: 1, 3, 0, 2, 4
+    private static final float[] LOGITS = {1.0f, 3.0f, 0.5f, 2.0f, -1.0f}; // order by likelihood: 1, 3, 0, 2, 4
 
     private static int[] counts(SamplingConfig config, int draws) {
         NextTokenSampler sampler = new NextTokenSampler(config);
@@ -49,7 +49,8 @@ class NextTokenSamplerTest {
             int[] counts = counts(new SamplingConfig(temperature, 0, 1, 1, 11), draws);
             double[] expected = softmax(LOGITS, temperature);
             for (int token = 0; token < LOGITS.length; token++) {
-                assertThat(counts[token] / (double) draws).as("token %d at T=%s", token, temperature)
+                assertThat(counts[token] / (double) draws)
+                        .as("token %d at T=%s", token, temperature)
                         .isCloseTo(expected[token], within(0.005));
             }
         }
@@ -85,8 +86,10 @@ class NextTokenSamplerTest {
         NextTokenSampler sampler = new NextTokenSampler(config);
         Random first = new Random(42);
         Random second = new Random(42);
-        int[] a = IntStream.range(0, 500).map(i -> sampler.sample(LOGITS, first)).toArray();
-        int[] b = IntStream.range(0, 500).map(i -> sampler.sample(LOGITS, second)).toArray();
+        int[] a =
+                IntStream.range(0, 500).map(i -> sampler.sample(LOGITS, first)).toArray();
+        int[] b =
+                IntStream.range(0, 500).map(i -> sampler.sample(LOGITS, second)).toArray();
         assertThat(a).containsExactly(b);
         assertThat(IntStream.of(a).distinct().count()).isGreaterThan(1);
     }

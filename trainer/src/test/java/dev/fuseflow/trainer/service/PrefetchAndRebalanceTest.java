@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
+import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.training.Publication;
 import dev.fuseflow.trainer.training.RunStateCodec;
 import dev.fuseflow.trainer.training.Stage;
-import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,27 +54,33 @@ class PrefetchAndRebalanceTest {
     @Test
     void theMicroBatchReadDuringTheLastSftUpdateTrainsUnderWrpoRulesNotSftDeduplication() throws Exception {
         List<WrpoExample> first = ShoutTask.samples(8, 3);
-        // The same prompts and y_ws again, with other target answers: SFT's deduplication would skip them all, WRPO trains them.
-        List<WrpoExample> second = first.stream().map(e -> new WrpoExample(e.sampleId() + "-again", e.prompt(), e.sourceChosen(),
-                e.rejected(), e.targetChosen(), 1.0)).toList();
+        // The same prompts and y_ws again, with other target answers: SFT's deduplication would skip them all, WRPO
+        // trains them.
+        List<WrpoExample> second = first.stream()
+                .map(e -> new WrpoExample(
+                        e.sampleId() + "-again", e.prompt(), e.sourceChosen(), e.rejected(), e.targetChosen(), 1.0))
+                .toList();
         consumer.schedulePollTask(() -> {
             assign();
             add(first, 0);
         });
         consumer.schedulePollTask(() -> add(second, 8));
 
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), TOPIC, 8, 5, 1, 100, 100);
+        TrainerService.Settings settings =
+                TrainerServiceTestSupport.settings(model, dir.resolve("run"), TOPIC, 8, 5, 1, 100, 100);
         try (TrainerService service = TrainerService.open(settings, intake(), Publication.none())) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(2));
         }
 
-        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
+        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints")))
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(ids(first, second));
         assertThat(newestStage()).isEqualTo(Stage.PREFERENCE);
     }
 
     @Test
-    void aRebalanceWhileTheNextMicroBatchIsReadDropsWhatWasReadAndResumesWhereTrainingGotNotWhereTheRunStarted() throws Exception {
+    void aRebalanceWhileTheNextMicroBatchIsReadDropsWhatWasReadAndResumesWhereTrainingGotNotWhereTheRunStarted()
+            throws Exception {
         List<WrpoExample> examples = ShoutTask.samples(24, 4);
         consumer.schedulePollTask(() -> {
             assign();
@@ -89,14 +95,18 @@ class PrefetchAndRebalanceTest {
             add(examples, 0);
         });
 
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), TOPIC, 0, 5, 1, 100, 0);
+        TrainerService.Settings settings =
+                TrainerServiceTestSupport.settings(model, dir.resolve("run"), TOPIC, 0, 5, 1, 100, 0);
         try (TrainerService service = TrainerService.open(settings, intake(), Publication.none())) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(2));
         }
 
-        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).as("every sample once")
-                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids(examples));
-        assertThat(CheckpointLineage.coveredOffsets(dir.resolve("run/checkpoints"))).isEqualTo(24);
+        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints")))
+                .as("every sample once")
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(ids(examples));
+        assertThat(CheckpointLineage.coveredOffsets(dir.resolve("run/checkpoints")))
+                .isEqualTo(24);
     }
 
     private void assign() {
@@ -109,16 +119,25 @@ class PrefetchAndRebalanceTest {
         for (int i = 0; i < examples.size(); i++) {
             WrpoExample example = examples.get(i);
             samplesById.put(example.sampleId(), TrainerServiceTestSupport.sample(example));
-            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, firstOffset + i, "prompt-" + example.sampleId(),
+            consumer.addRecord(new ConsumerRecord<>(
+                    TOPIC,
+                    0,
+                    firstOffset + i,
+                    "prompt-" + example.sampleId(),
                     example.sampleId().getBytes(StandardCharsets.UTF_8)));
         }
         consumer.updateEndOffsets(Map.of(PARTITION, firstOffset + examples.size()));
     }
 
     private SampleIntake intake() {
-        Deserializer<PreferenceSample> values = (topic, bytes) -> samplesById.get(new String(bytes, StandardCharsets.UTF_8));
-        return new SampleIntake(consumer, values, new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
-                new KafkaAvroSerializer<>(), "prefetch.dlq");
+        Deserializer<PreferenceSample> values =
+                (topic, bytes) -> samplesById.get(new String(bytes, StandardCharsets.UTF_8));
+        return new SampleIntake(
+                consumer,
+                values,
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()),
+                new KafkaAvroSerializer<>(),
+                "prefetch.dlq");
     }
 
     private Stage newestStage() throws Exception {
@@ -128,6 +147,10 @@ class PrefetchAndRebalanceTest {
 
     @SafeVarargs
     private static List<String> ids(List<WrpoExample>... lists) {
-        return IntStream.range(0, lists.length).boxed().flatMap(i -> lists[i].stream()).map(WrpoExample::sampleId).toList();
+        return IntStream.range(0, lists.length)
+                .boxed()
+                .flatMap(i -> lists[i].stream())
+                .map(WrpoExample::sampleId)
+                .toList();
     }
 }

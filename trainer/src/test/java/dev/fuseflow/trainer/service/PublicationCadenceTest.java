@@ -52,15 +52,20 @@ class PublicationCadenceTest {
         after.restore(dir);
         assertThat(after.evalSetSize()).isEqualTo(kept).isGreaterThanOrEqualTo(2);
         after.restore(dir);
-        assertThat(after.evalSetSize()).as("samples re-read after a restart are not added twice").isEqualTo(kept);
+        assertThat(after.evalSetSize())
+                .as("samples re-read after a restart are not added twice")
+                .isEqualTo(kept);
         after.restore(dir.resolve("absent"));
         assertThat(after.evalSetSize()).isEqualTo(kept);
     }
 
     private GatedPublication publication(long every, Duration interval) throws Exception {
-        MockProducer<String, ModelVersion> producer = new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
-        return new GatedPublication(new GatedPublication.Settings("m", new EvalBucket(50), 8, every, interval, 0.1, 0.1),
-                new EvalGate(List.of("eval/loss"), List.of("eval/loss"), 0.0), new ModelStore(dir.resolve("store")),
+        MockProducer<String, ModelVersion> producer =
+                new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]);
+        return GatedPublication.open(
+                new GatedPublication.Settings("m", new EvalBucket(50), 8, every, interval, 0.1, 0.1),
+                new EvalGate(List.of("eval/loss"), List.of("eval/loss"), 0.0),
+                new ModelStore(dir.resolve("store")),
                 new VersionPublisher(producer, "versions"));
     }
 
@@ -69,8 +74,8 @@ class PublicationCadenceTest {
     /** Offers samples until one falls in the eval bucket (half of all ids do). */
     private void holdOutOne(GatedPublication publication) {
         int id = nextId;
-        while (!publication.holdOut(new WrpoExample("s" + id++, List.of(new ChatMessage(ChatRole.USER, "sort: 21")), "12", "12", "21",
-                1.0))) {
+        while (!publication.holdOut(new WrpoExample(
+                "s" + id++, List.of(new ChatMessage(ChatRole.USER, "sort: 21")), "12", "12", "21", 1.0))) {
             assertThat(id).isLessThan(nextId + 100);
         }
         nextId = id;

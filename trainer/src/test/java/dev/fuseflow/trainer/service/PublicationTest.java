@@ -37,17 +37,21 @@ class PublicationTest {
     Path dir;
 
     @Test
-    void heldOutSamplesNeverTrainAndCandidatesArePublishedOrRejectedAsRecordsWithVerifiableArtifacts(EmbeddedStack stack)
-            throws Exception {
+    void heldOutSamplesNeverTrainAndCandidatesArePublishedOrRejectedAsRecordsWithVerifiableArtifacts(
+            EmbeddedStack stack) throws Exception {
         FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "pub");
         String prefix = TrainerServiceTestSupport.prefix(topics);
         List<WrpoExample> examples = ShoutTask.samples(SAMPLES, 21);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
-        Map<String, Object> producerConfig = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                "schema.registry.url", stack.schemaRegistryUrl()));
+        Map<String, Object> producerConfig = new HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers(),
+                "schema.registry.url",
+                stack.schemaRegistryUrl()));
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 24, 4, 4, 1000);
+        TrainerService.Settings settings =
+                TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 24, 4, 4, 1000);
         EvalBucket bucket = new EvalBucket(20);
         ModelStore store = new ModelStore(dir.resolve("store"));
         Map<String, Object> versionsConfig = new HashMap<>(producerConfig);
@@ -55,37 +59,51 @@ class PublicationTest {
         KafkaAvroSerializer versionSerializer = new KafkaAvroSerializer();
         versionSerializer.configure(versionsConfig, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
-        KafkaProducer<String, ModelVersion> versionProducer = new KafkaProducer(versionsConfig, new StringSerializer(), versionSerializer);
-        Publication publication = new GatedPublication(
+        KafkaProducer<String, ModelVersion> versionProducer =
+                new KafkaProducer(versionsConfig, new StringSerializer(), versionSerializer);
+        Publication publication = GatedPublication.open(
                 new GatedPublication.Settings("shout-target", bucket, 64, 4, Duration.ZERO, 0.1, 0.1),
-                new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
+                new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05),
+                store,
                 new VersionPublisher(versionProducer, topics.modelVersions().name()));
         Map<String, Object> consumerConfig = TrainerServiceTestSupport.consumerConfig(stack, "trainer-" + prefix);
-        try (TrainerService service = TrainerService.open(settings, SampleIntake.kafka(consumerConfig, topics.deadLetters().name()),
+        try (TrainerService service = TrainerService.open(
+                settings,
+                SampleIntake.kafka(consumerConfig, topics.deadLetters().name()),
                 publication)) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
         versionProducer.close();
 
-        List<String> heldOut = examples.stream().map(WrpoExample::sampleId).filter(bucket::heldOut).toList();
+        List<String> heldOut = examples.stream()
+                .map(WrpoExample::sampleId)
+                .filter(bucket::heldOut)
+                .toList();
         assertThat(heldOut).isNotEmpty();
         List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
-        assertThat(trained).doesNotContainAnyElementsOf(heldOut).doesNotHaveDuplicates().hasSize(SAMPLES - heldOut.size());
+        assertThat(trained)
+                .doesNotContainAnyElementsOf(heldOut)
+                .doesNotHaveDuplicates()
+                .hasSize(SAMPLES - heldOut.size());
 
-        assertVersions(TrainerServiceTestSupport.readAll(stack, topics.modelVersions().name(), 1), store);
+        assertVersions(
+                TrainerServiceTestSupport.readAll(stack, topics.modelVersions().name(), 1), store);
     }
 
     private static void assertVersions(List<ModelVersion> versions, ModelStore store) throws Exception {
         assertThat(versions).isNotEmpty();
-        assertThat(versions.get(0).getStatus()).as("the first candidate has nothing to be worse than")
+        assertThat(versions.get(0).getStatus())
+                .as("the first candidate has nothing to be worse than")
                 .isEqualTo(ModelVersionStatus.PUBLISHED);
         for (int i = 0; i < versions.size(); i++) {
             ModelVersion v = versions.get(i);
             assertThat(v.getVersion()).isEqualTo(i + 1L);
             assertThat(v.getEvalMetrics()).containsKeys("eval/rewards/accuracies", "eval/loss");
             if (v.getStatus() == ModelVersionStatus.PUBLISHED) {
-                ModelStore.Stored stored = store.versions("shout-target").stream().filter(s -> s.manifest().version() == v.getVersion())
-                        .findFirst().orElseThrow();
+                ModelStore.Stored stored = store.versions("shout-target").stream()
+                        .filter(s -> s.manifest().version() == v.getVersion())
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(v.getArtifactSha256()).isEqualTo(stored.manifestSha256());
                 assertThat(ModelStore.verify(stored)).isEmpty();
             } else {

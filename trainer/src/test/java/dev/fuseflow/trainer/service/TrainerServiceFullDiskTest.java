@@ -48,14 +48,19 @@ class TrainerServiceFullDiskTest {
     }
 
     @Test
-    void aCheckpointThatDoesNotFitLeavesThePreviousOneValidAndARestartContinuesFromIt(EmbeddedStack stack) throws Exception {
+    void aCheckpointThatDoesNotFitLeavesThePreviousOneValidAndARestartContinuesFromIt(EmbeddedStack stack)
+            throws Exception {
         Path small = dir.resolve("small");
         Files.createDirectories(small);
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", small.toString()).redirectErrorStream(true)
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", small.toString())
+                .redirectErrorStream(true)
                 .start();
         boolean ok = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        Assumptions.assumeTrue(ok, "cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): "
-                + new String(mount.getInputStream().readAllBytes()).trim() + "; CheckpointStoreTest covers a failing write instead");
+        Assumptions.assumeTrue(
+                ok,
+                "cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN): "
+                        + new String(mount.getInputStream().readAllBytes()).trim()
+                        + "; CheckpointStoreTest covers a failing write instead");
         mounted = small;
 
         FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "disk");
@@ -65,24 +70,32 @@ class TrainerServiceFullDiskTest {
         FreshModel.LLAMA_TINY.write(model, 1);
         String group = "t-" + UUID.randomUUID();
         TrainerService.Settings onSmallDisk = settings(model, small.resolve("run"), topics);
-        try (TrainerService service = TrainerService.open(onSmallDisk, TrainerServiceTestSupport.intake(stack, group, topics))) {
-            assertThatThrownBy(() -> service.run(Long.MAX_VALUE, Duration.ofSeconds(20))).isInstanceOf(IOException.class)
+        try (TrainerService service =
+                TrainerService.open(onSmallDisk, TrainerServiceTestSupport.intake(stack, group, topics))) {
+            assertThatThrownBy(() -> service.run(Long.MAX_VALUE, Duration.ofSeconds(20)))
+                    .isInstanceOf(IOException.class)
                     .hasStackTraceContaining("No space left on device");
         }
         List<Path> complete = CheckpointStore.complete(small.resolve("run/checkpoints"));
         assertThat(complete).as("checkpoints written before the disk filled").isNotEmpty();
         RunState survivor = RunStateCodec.read(complete.get(complete.size() - 1));
-        assertThat(survivor.position().offsets().values().stream().mapToLong(Long::longValue).sum()).isBetween(1L, 399L);
+        assertThat(survivor.position().offsets().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .isBetween(1L, 399L);
 
         // An operator makes room (here: moves the run folder to a disk with space) and starts the trainer again.
         Path roomy = dir.resolve("roomy");
         copy(small.resolve("run"), roomy.resolve("run"));
-        try (TrainerService service = TrainerService.open(settings(model, roomy.resolve("run"), topics),
+        try (TrainerService service = TrainerService.open(
+                settings(model, roomy.resolve("run"), topics),
                 TrainerServiceTestSupport.intake(stack, group, topics))) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
-        assertThat(CheckpointLineage.trainedSampleIds(roomy.resolve("run/checkpoints"))).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(examples.stream().map(WrpoExample::sampleId).toList());
+        assertThat(CheckpointLineage.trainedSampleIds(roomy.resolve("run/checkpoints")))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        examples.stream().map(WrpoExample::sampleId).toList());
     }
 
     private static TrainerService.Settings settings(Path model, Path run, FuseFlowTopics topics) {

@@ -43,13 +43,53 @@ class TrainerServiceKillTest {
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
         Path run = dir.resolve("run");
-        List<String> args = List.of("serve", "--model", model.toString(), "--output", run.toString(), "--bootstrap-servers",
-                stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), "--topic-prefix", prefix, "--group-id",
-                "trainer-" + prefix, "--micro-batch", "4", "--max-wait", "PT0.3S", "--sft-samples", "40", "--sft-lr", "3e-3", "--lr",
-                "3e-3", "--beta", "0.1", "--checkpoint-every", "2", "--keep-checkpoints", "100000", "--max-length", "64",
-                "--max-prompt-length", "48", "--schedule-updates", "200", "--metrics-port", "0");
-        ChildJvm trainer = new ChildJvm("trainer", JavaCommand.of(JavaCommand.currentClasspath(), List.of("-Xmx512m"),
-                Map.of("ai.djl.offline", "true", "ai.djl.pytorch.num_threads", "1"), TrainerCommand.class.getName(), args), dir,
+        List<String> args = List.of(
+                "serve",
+                "--model",
+                model.toString(),
+                "--output",
+                run.toString(),
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--schema-registry-url",
+                stack.schemaRegistryUrl(),
+                "--topic-prefix",
+                prefix,
+                "--group-id",
+                "trainer-" + prefix,
+                "--micro-batch",
+                "4",
+                "--max-wait",
+                "PT0.3S",
+                "--sft-samples",
+                "40",
+                "--sft-lr",
+                "3e-3",
+                "--lr",
+                "3e-3",
+                "--beta",
+                "0.1",
+                "--checkpoint-every",
+                "2",
+                "--keep-checkpoints",
+                "100000",
+                "--max-length",
+                "64",
+                "--max-prompt-length",
+                "48",
+                "--schedule-updates",
+                "200",
+                "--metrics-port",
+                "0");
+        ChildJvm trainer = new ChildJvm(
+                "trainer",
+                JavaCommand.of(
+                        JavaCommand.currentClasspath(),
+                        List.of("-Xmx512m"),
+                        Map.of("ai.djl.offline", "true", "ai.djl.pytorch.num_threads", "1"),
+                        TrainerCommand.class.getName(),
+                        args),
+                dir,
                 dir.resolve("trainer.log"));
         Random random = new Random(7);
         List<Long> progress = new ArrayList<>();
@@ -70,10 +110,15 @@ class TrainerServiceKillTest {
         System.out.printf("samples covered by the newest checkpoint after each of %d SIGKILLs: %s%n", KILLS, progress);
 
         assertThat(progress).as("training moved on between kills").isSorted();
-        assertThat(progress.get(progress.size() - 1)).as("progress %s", progress).isPositive();
+        assertThat(progress.get(progress.size() - 1))
+                .as("progress %s", progress)
+                .isPositive();
         List<String> trained = CheckpointLineage.trainedSampleIds(run.resolve("checkpoints"));
-        assertThat(trained).as("every sample trained exactly once across %d SIGKILLs (progress %s)", KILLS, progress)
-                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(examples.stream().map(WrpoExample::sampleId).toList());
+        assertThat(trained)
+                .as("every sample trained exactly once across %d SIGKILLs (progress %s)", KILLS, progress)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        examples.stream().map(WrpoExample::sampleId).toList());
     }
 
     /** Waits until the trainer has logged its start {@code count} times (the JVM and DJL take seconds to come up). */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
-import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.DeadLetter;
@@ -31,6 +31,8 @@ import dev.fuseflow.trainer.training.RunState;
 import dev.fuseflow.trainer.training.RunStateCodec;
 import dev.fuseflow.trainer.training.Stage;
 import dev.fuseflow.trainer.training.TrainingLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +42,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,6 +51,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,108 +69,152 @@ class TrainerServiceRobustnessTest {
         List<WrpoExample> good = ShoutTask.samples(40, 4);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(0, 20));
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
-        byte[] nanWeight = serialized(stack, topics, withWeight(ShoutTask.samples(1, 99).get(0), Double.NaN));
-        byte[] invalidUtf8 = invalidUtf8Response(serialized(stack, topics, TrainerServiceTestSupport.sample(
-                new WrpoExample("utf", ShoutTask.samples(1, 98).get(0).prompt(), "QQQQQ!", "ABC!", "abc", 1.0))));
+        byte[] nanWeight =
+                serialized(stack, topics, withWeight(ShoutTask.samples(1, 99).get(0), Double.NaN));
+        byte[] invalidUtf8 = invalidUtf8Response(serialized(
+                stack,
+                topics,
+                TrainerServiceTestSupport.sample(new WrpoExample(
+                        "utf", ShoutTask.samples(1, 98).get(0).prompt(), "QQQQQ!", "ABC!", "abc", 1.0))));
         List<byte[]> poisoned = List.of(garbage, nanWeight, invalidUtf8);
         produceRaw(stack, topics.preferences().name(), poisoned);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(20, 40));
 
-        Path model = dir.resolve("start");
-        FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 8, 5, 3, 100);
-        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(),
-                topics))) {
-            service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
-        }
+        trainUntilIdle(stack, topics, 3);
 
-        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(good.stream().map(WrpoExample::sampleId).toList());
+        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints")))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        good.stream().map(WrpoExample::sampleId).toList());
         RunState newest = newestState();
-        assertThat(newest.position().offsets().values().stream().mapToLong(Long::longValue).sum()).as("poisoned records are passed too")
+        assertThat(newest.position().offsets().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .as("poisoned records are passed too")
                 .isEqualTo(43);
-        List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(stack, topics.deadLetters().name(), 3);
-        assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(DeadLetterReason.DESERIALIZATION_FAILED,
-                DeadLetterReason.NON_FINITE_NUMBER, DeadLetterReason.INVALID_VALUE);
-        assertThat(letters).allMatch(l -> l.getStage().equals(SampleIntake.STAGE) && l.getSourceTopic().equals(topics.preferences()
-                .name()));
+        List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(
+                stack, topics.deadLetters().name(), 3);
+        assertThat(letters)
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(
+                        DeadLetterReason.DESERIALIZATION_FAILED,
+                        DeadLetterReason.NON_FINITE_NUMBER,
+                        DeadLetterReason.INVALID_VALUE);
+        assertThat(letters)
+                .allMatch(l -> l.getStage().equals(SampleIntake.STAGE)
+                        && l.getSourceTopic().equals(topics.preferences().name()));
         for (DeadLetter letter : letters) {
             byte[] original = new byte[letter.getOriginalValue().remaining()];
             letter.getOriginalValue().get(original);
             assertThat(poisoned).anyMatch(bytes -> Arrays.equals(bytes, original));
         }
-        assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.NON_FINITE_NUMBER).singleElement()
+        assertThat(letters)
+                .filteredOn(l -> l.getReason() == DeadLetterReason.NON_FINITE_NUMBER)
+                .singleElement()
                 .satisfies(l -> assertThat(l.getMessage()).contains("weight is NaN"));
-        assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE).singleElement()
+        assertThat(letters)
+                .filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE)
+                .singleElement()
                 .satisfies(l -> assertThat(l.getMessage()).contains("sourceChosen.text has undecodable text"));
     }
 
     @Test
-    void aPromptTurnNoTemplateRendersAndATombstoneAreDeadLetteredAndTrainingGoesOnPastThem(EmbeddedStack stack) throws Exception {
+    void aPromptTurnNoTemplateRendersAndATombstoneAreDeadLetteredAndTrainingGoesOnPastThem(EmbeddedStack stack)
+            throws Exception {
         FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "turns");
         List<WrpoExample> good = ShoutTask.samples(24, 6);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(0, 12));
         WrpoExample answer = ShoutTask.samples(1, 97).get(0);
-        WrpoExample toolTurn = new WrpoExample("tool-turn", List.of(new ChatMessage(ChatRole.USER, "look it up"),
-                new ChatMessage(ChatRole.TOOL, "{\"found\": true}")), answer.sourceChosen(), answer.targetChosen(), answer.rejected(),
+        WrpoExample toolTurn = new WrpoExample(
+                "tool-turn",
+                List.of(
+                        new ChatMessage(ChatRole.USER, "look it up"),
+                        new ChatMessage(ChatRole.TOOL, "{\"found\": true}")),
+                answer.sourceChosen(),
+                answer.targetChosen(),
+                answer.rejected(),
                 1.0);
         produceRaw(stack, topics.preferences().name(), Arrays.asList(serialized(stack, topics, toolTurn), null));
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(12, 24));
 
-        Path model = dir.resolve("start");
-        FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 8, 5, 2, 100);
-        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(),
-                topics))) {
-            service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
-        }
+        trainUntilIdle(stack, topics, 2);
 
-        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(good.stream().map(WrpoExample::sampleId).toList());
-        assertThat(CheckpointLineage.coveredOffsets(dir.resolve("run/checkpoints"))).as("both are passed").isEqualTo(26);
-        List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(stack, topics.deadLetters().name(), 2);
-        assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(DeadLetterReason.INVALID_VALUE,
-                DeadLetterReason.MISSING_FIELD);
-        assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE).singleElement()
+        assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints")))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        good.stream().map(WrpoExample::sampleId).toList());
+        assertThat(CheckpointLineage.coveredOffsets(dir.resolve("run/checkpoints")))
+                .as("both are passed")
+                .isEqualTo(26);
+        List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(
+                stack, topics.deadLetters().name(), 2);
+        assertThat(letters)
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder(DeadLetterReason.INVALID_VALUE, DeadLetterReason.MISSING_FIELD);
+        assertThat(letters)
+                .filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE)
+                .singleElement()
                 .satisfies(l -> assertThat(l.getMessage()).contains("prompt[1].role is TOOL"));
-        assertThat(letters).filteredOn(l -> l.getReason() == DeadLetterReason.MISSING_FIELD).singleElement()
+        assertThat(letters)
+                .filteredOn(l -> l.getReason() == DeadLetterReason.MISSING_FIELD)
+                .singleElement()
                 .satisfies(l -> assertThat(l.getMessage()).contains("tombstone"));
     }
 
     @Test
-    void aNonFiniteLossSkipsEveryUpdateKeepsTheLastGoodWeightsAndNoCandidateIsPublished(EmbeddedStack stack) throws Exception {
+    void aNonFiniteLossSkipsEveryUpdateKeepsTheLastGoodWeightsAndNoCandidateIsPublished(EmbeddedStack stack)
+            throws Exception {
         FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "nan");
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), ShoutTask.samples(96, 5));
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 100);
+        TrainerService.Settings settings =
+                TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 100);
         String group = "t-" + UUID.randomUUID();
-        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
-            service.run(3, Duration.ofSeconds(30));                                   // SFT, then the switch to WRPO
+        try (TrainerService service =
+                TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
+            service.run(3, Duration.ofSeconds(30)); // SFT, then the switch to WRPO
         }
         assertThat(newestState().stage()).isEqualTo(Stage.PREFERENCE);
         // The fault: the frozen reference on disk now holds NaN, so every WRPO loss is NaN.
         poisonWithNaN(dir.resolve("run").resolve(TrainingLoop.REFERENCE), model);
-        float[] before = weights(CheckpointStore.complete(dir.resolve("run/checkpoints")).get(0).getParent()
+        float[] before = weights(CheckpointStore.complete(dir.resolve("run/checkpoints"))
+                .get(0)
+                .getParent()
                 .resolve(newestCheckpointName()));
 
         ModelStore store = new ModelStore(dir.resolve("store"));
         TrainerMetrics metrics = TrainerMetrics.inMemory();
         try (KafkaProducer<String, ModelVersion> producer = versionsProducer(stack);
-             TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics),
-                     new GatedPublication(new GatedPublication.Settings("nan", new EvalBucket(20), 32, 2, Duration.ZERO, 0.1, 0.1),
-                             new EvalGate(List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05), store,
-                             new VersionPublisher(producer, topics.modelVersions().name())), metrics)) {
+                TrainerService service = TrainerService.open(
+                        settings,
+                        TrainerServiceTestSupport.intake(stack, group, topics),
+                        GatedPublication.open(
+                                new GatedPublication.Settings(
+                                        "nan", new EvalBucket(20), 32, 2, Duration.ZERO, 0.1, 0.1),
+                                new EvalGate(
+                                        List.of("eval/rewards/accuracies", "eval/loss"), List.of("eval/loss"), 0.05),
+                                store,
+                                new VersionPublisher(
+                                        producer, topics.modelVersions().name())),
+                        metrics)) {
             service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
 
-        double updates = metrics.registry().get("fuseflow_trainer_updates").counter().count();
+        double updates =
+                metrics.registry().get("fuseflow_trainer_updates").counter().count();
         assertThat(updates).isGreaterThan(2);
-        assertThat(metrics.registry().get("fuseflow_trainer_skipped_updates").counter().count()).isEqualTo(updates);
-        assertThat(weights(dir.resolve("run/checkpoints").resolve(newestCheckpointName()))).as("the last good weights")
+        assertThat(metrics.registry()
+                        .get("fuseflow_trainer_skipped_updates")
+                        .counter()
+                        .count())
+                .isEqualTo(updates);
+        assertThat(weights(dir.resolve("run/checkpoints").resolve(newestCheckpointName())))
+                .as("the last good weights")
                 .containsExactly(before);
         assertThat(store.versions("nan")).as("nothing published").isEmpty();
-        List<ModelVersion> versions = TrainerServiceTestSupport.<ModelVersion>readAll(stack, topics.modelVersions().name(), 1);
+        List<ModelVersion> versions = TrainerServiceTestSupport.<ModelVersion>readAll(
+                stack, topics.modelVersions().name(), 1);
         assertThat(versions).isNotEmpty().allSatisfy(v -> {
             assertThat(v.getStatus()).isEqualTo(ModelVersionStatus.REJECTED);
             assertThat(v.getStatusReasons()).anyMatch(reason -> reason.contains("every gated metric must be finite"));
@@ -174,38 +223,54 @@ class TrainerServiceRobustnessTest {
 
     @Test
     void aBrokerOutageMidRunIsWaitedOutAndEverySampleStillTrainsExactlyOnce(EmbeddedStack stack) throws Exception {
-        try (ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")))) {
+        try (ChildProcessKafkaBroker broker =
+                ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dir.resolve("broker")))) {
             FuseFlowTopics topics = TrainerServiceTestSupport.provision(broker.bootstrapServers(), "outage");
             List<WrpoExample> before = ShoutTask.samples(400, 6);
             List<WrpoExample> after = ShoutTask.samples(80, 7);
-            TrainerServiceTestSupport.produce(broker.bootstrapServers(), stack.schemaRegistryUrl(), topics.preferences().name(), before);
+            TrainerServiceTestSupport.produce(
+                    broker.bootstrapServers(),
+                    stack.schemaRegistryUrl(),
+                    topics.preferences().name(),
+                    before);
             Path model = dir.resolve("start");
             FreshModel.LLAMA_TINY.write(model, 1);
-            TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 1000);
-            Map<String, Object> consumer = TrainerServiceTestSupport.consumerConfig(broker.bootstrapServers(), stack.schemaRegistryUrl(),
-                    "t-" + UUID.randomUUID());
-            consumer.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);    // commits fail fast while the broker is away
-            java.util.concurrent.CompletableFuture<Long> run;
-            try (TrainerService service = TrainerService.open(settings, SampleIntake.kafka(consumer, topics.deadLetters().name()))) {
-                run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            TrainerService.Settings settings =
+                    TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 1000);
+            Map<String, Object> consumer = TrainerServiceTestSupport.consumerConfig(
+                    broker.bootstrapServers(), stack.schemaRegistryUrl(), "t-" + UUID.randomUUID());
+            consumer.put(
+                    ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000); // commits fail fast while the broker is away
+            CompletableFuture<Long> run;
+            try (TrainerService service = TrainerService.open(
+                    settings, SampleIntake.kafka(consumer, topics.deadLetters().name()))) {
+                run = CompletableFuture.supplyAsync(() -> {
                     try {
                         return service.run(Long.MAX_VALUE, Duration.ofSeconds(20));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 });
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-                        .until(() -> CheckpointStore.complete(dir.resolve("run/checkpoints")).size() >= 2);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> CheckpointStore.complete(dir.resolve("run/checkpoints"))
+                                        .size()
+                                >= 2);
                 broker.kill();
-                Thread.sleep(6_000);                                                   // training goes on from what was fetched
+                Thread.sleep(6_000); // training goes on from what was fetched
                 broker.restart();
-                TrainerServiceTestSupport.produce(broker.bootstrapServers(), stack.schemaRegistryUrl(), topics.preferences().name(),
+                TrainerServiceTestSupport.produce(
+                        broker.bootstrapServers(),
+                        stack.schemaRegistryUrl(),
+                        topics.preferences().name(),
                         after);
-                assertThat(run.get(120, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+                assertThat(run.get(120, TimeUnit.SECONDS)).isPositive();
             }
-            List<String> produced = new ArrayList<>(before.stream().map(WrpoExample::sampleId).toList());
+            List<String> produced =
+                    new ArrayList<>(before.stream().map(WrpoExample::sampleId).toList());
             after.forEach(e -> produced.add(e.sampleId()));
-            assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"))).doesNotHaveDuplicates()
+            assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints")))
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(produced);
         }
     }
@@ -250,14 +315,16 @@ class TrainerServiceRobustnessTest {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static byte[] serialized(EmbeddedStack stack, FuseFlowTopics topics, Object sampleOrExample) {
-        PreferenceSample sample = sampleOrExample instanceof WrpoExample e ? TrainerServiceTestSupport.sample(e)
+        PreferenceSample sample = sampleOrExample instanceof WrpoExample e
+                ? TrainerServiceTestSupport.sample(e)
                 : (PreferenceSample) sampleOrExample;
         if (sampleOrExample instanceof WrpoExample e) {
             sample.setWeight(e.weight());
         }
         KafkaAvroSerializer serializer = new KafkaAvroSerializer();
         serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
-        return ((KafkaAvroSerializer<SpecificRecord>) serializer).serialize(topics.preferences().name(), sample);
+        return ((KafkaAvroSerializer<SpecificRecord>) serializer)
+                .serialize(topics.preferences().name(), sample);
     }
 
     /** The serialized sample with the bytes of its y_ws text "QQQQQ!" replaced by bytes that are not UTF-8. */
@@ -275,8 +342,10 @@ class TrainerServiceRobustnessTest {
     }
 
     private static void produceRaw(EmbeddedStack stack, String topic, List<byte[]> values) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, "poison", value));
             }
@@ -286,10 +355,27 @@ class TrainerServiceRobustnessTest {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static KafkaProducer<String, ModelVersion> versionsProducer(EmbeddedStack stack) {
-        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                "schema.registry.url", stack.schemaRegistryUrl(), ProducerConfig.TRANSACTIONAL_ID_CONFIG, "nan-" + UUID.randomUUID()));
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers(),
+                "schema.registry.url",
+                stack.schemaRegistryUrl(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "nan-" + UUID.randomUUID()));
         KafkaAvroSerializer values = new KafkaAvroSerializer();
         values.configure(config, false);
         return new KafkaProducer(config, new StringSerializer(), values);
+    }
+
+    /** A fresh tiny Llama trained on the topic until it has been idle for five seconds. */
+    private void trainUntilIdle(EmbeddedStack stack, FuseFlowTopics topics, int checkpointEvery) throws Exception {
+        Path model = dir.resolve("start");
+        FreshModel.LLAMA_TINY.write(model, 1);
+        TrainerService.Settings settings =
+                TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 8, 5, checkpointEvery, 100);
+        try (TrainerService service = TrainerService.open(
+                settings, TrainerServiceTestSupport.intake(stack, "t-" + UUID.randomUUID(), topics))) {
+            service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
+        }
     }
 }

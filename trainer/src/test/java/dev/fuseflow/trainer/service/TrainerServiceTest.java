@@ -14,12 +14,12 @@ import dev.fuseflow.trainer.training.RunState;
 import dev.fuseflow.trainer.training.RunStateCodec;
 import dev.fuseflow.trainer.training.Stage;
 import dev.fuseflow.trainer.training.TrainingLoop;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,39 +39,59 @@ class TrainerServiceTest {
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
-        TrainerService.Settings settings = TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 100);
+        TrainerService.Settings settings =
+                TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 16, 5, 2, 100);
         String group = "trainer-" + TrainerServiceTestSupport.prefix(topics);
 
         long first;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics),
+        try (TrainerService service = TrainerService.open(
+                settings,
+                TrainerServiceTestSupport.intake(stack, group, topics),
                 Publication.none(),
                 new TrainerMetrics(registry, Duration.ofSeconds(10)))) {
             first = service.run(5, Duration.ofSeconds(30));
         }
         String scraped = registry.scrape();
-        assertThat(scraped).contains("fuseflow_trainer_updates_total 5.0", "fuseflow_trainer_samples_total 40.0",
-                "fuseflow_trainer_metric{name=\"loss\"}", "fuseflow_trainer_consumer_lag_records", "fuseflow_trainer_checkpoint_bytes",
-                "fuseflow_trainer_checkpoint_duration_seconds_count", "fuseflow_trainer_skipped_updates_total 0.0",
-                "fuseflow_trainer_stage", "fuseflow_trainer_alpha", "fuseflow_trainer_freshness_seconds");
+        assertThat(scraped)
+                .contains(
+                        "fuseflow_trainer_updates_total 5.0",
+                        "fuseflow_trainer_samples_total 40.0",
+                        "fuseflow_trainer_metric{name=\"loss\"}",
+                        "fuseflow_trainer_consumer_lag_records",
+                        "fuseflow_trainer_checkpoint_bytes",
+                        "fuseflow_trainer_checkpoint_duration_seconds_count",
+                        "fuseflow_trainer_skipped_updates_total 0.0",
+                        "fuseflow_trainer_stage",
+                        "fuseflow_trainer_alpha",
+                        "fuseflow_trainer_freshness_seconds");
         assertThat(scraped).doesNotContain("fuseflow_trainer_tokens_total 0.0");
         long second;
-        try (TrainerService service = TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
+        try (TrainerService service =
+                TrainerService.open(settings, TrainerServiceTestSupport.intake(stack, group, topics))) {
             second = service.run(Long.MAX_VALUE, Duration.ofSeconds(5));
         }
         assertThat(first).isEqualTo(5);
-        assertThat(first + second).as("72 samples in micro-batches of at most 8").isGreaterThanOrEqualTo(SAMPLES / 8);
+        assertThat(first + second)
+                .as("72 samples in micro-batches of at most 8")
+                .isGreaterThanOrEqualTo(SAMPLES / 8);
 
         // The audit: along the lineage of the newest checkpoint, every produced sample id once.
         List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
-        RunState newest = RunStateCodec.read(CheckpointStore.complete(dir.resolve("run/checkpoints")).get(
-                CheckpointStore.complete(dir.resolve("run/checkpoints")).size() - 1));
-        assertThat(trained).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(examples.stream().map(WrpoExample::sampleId).toList());
+        RunState newest = RunStateCodec.read(CheckpointStore.complete(dir.resolve("run/checkpoints"))
+                .get(CheckpointStore.complete(dir.resolve("run/checkpoints")).size() - 1));
+        assertThat(trained)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        examples.stream().map(WrpoExample::sampleId).toList());
         assertThat(newest.stage()).isEqualTo(Stage.PREFERENCE);
         assertThat(newest.sftSamples()).isGreaterThanOrEqualTo(16).isLessThan(16 + 8);
-        assertThat(dir.resolve("run").resolve(TrainingLoop.REFERENCE).resolve("model.safetensors")).isRegularFile();
-        assertThat(newest.position().offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(SAMPLES);
+        assertThat(dir.resolve("run").resolve(TrainingLoop.REFERENCE).resolve("model.safetensors"))
+                .isRegularFile();
+        assertThat(newest.position().offsets().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .isEqualTo(SAMPLES);
         try (var folders = Files.list(dir.resolve("run/checkpoints"))) {
             assertThat(folders.count()).isGreaterThan(2);
         }

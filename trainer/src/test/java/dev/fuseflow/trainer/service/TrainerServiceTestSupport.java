@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.service;
 
 import dev.fuseflow.embedded.EmbeddedStack;
+import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.schemas.avro.Evidence;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.avro.SourceResponse;
@@ -9,7 +10,6 @@ import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
-import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.train.ComputeDevice;
@@ -23,6 +23,7 @@ import dev.fuseflow.trainer.training.TrainingSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,37 +40,68 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Fixtures of the trainer service's broker tests: topics, samples on the preferences topic, the trainer's consumer. */
 public final class TrainerServiceTestSupport {
 
-    private TrainerServiceTestSupport() {
-    }
+    private TrainerServiceTestSupport() {}
 
     /**
      * The service as the broker tests run it: the tiny Llama's budget, micro-batches of 8 waited for
      * 500 ms, rates of 3e-3, beta and alpha 0.1, WRPO's schedule over 100 updates, FP32.
      */
-    public static TrainerService.Settings settings(Path model, Path run, FuseFlowTopics topics, long sftSamples, long alphaRamp,
-                                                   int checkpointEvery, int keepCheckpoints) {
-        return settings(model, run, topics.preferences().name(), sftSamples, alphaRamp, checkpointEvery, keepCheckpoints, 0);
+    public static TrainerService.Settings settings(
+            Path model,
+            Path run,
+            FuseFlowTopics topics,
+            long sftSamples,
+            long alphaRamp,
+            int checkpointEvery,
+            int keepCheckpoints) {
+        return settings(
+                model, run, topics.preferences().name(), sftSamples, alphaRamp, checkpointEvery, keepCheckpoints, 0);
     }
 
     /** As above on a topic of that name, SFT skipping a (prompt, y_ws) pair seen among the last {@code sftDedupeWindow}. */
-    public static TrainerService.Settings settings(Path model, Path run, String topic, long sftSamples, long alphaRamp,
-                                                   int checkpointEvery, int keepCheckpoints, int sftDedupeWindow) {
+    public static TrainerService.Settings settings(
+            Path model,
+            Path run,
+            String topic,
+            long sftSamples,
+            long alphaRamp,
+            int checkpointEvery,
+            int keepCheckpoints,
+            int sftDedupeWindow) {
         LearningRate rate = new LearningRate(3e-3, 0.1, 0.1);
-        TrainingRecipe recipe = new TrainingRecipe(rate, rate, new Optimization(0.0, 1.0, 1, Precision.FP32),
-                new PreferenceObjective(Objective.WRPO, 0.1, 0.1, alphaRamp), 8, sftDedupeWindow, checkpointEvery);
-        TrainingSetup setup = new TrainingSetup(model, run, ComputeDevice.AUTO, new SequenceBudget(64, 48), recipe, keepCheckpoints);
+        TrainingRecipe recipe = new TrainingRecipe(
+                rate,
+                rate,
+                new Optimization(0.0, 1.0, 1, Precision.FP32),
+                new PreferenceObjective(Objective.WRPO, 0.1, 0.1, alphaRamp),
+                8,
+                sftDedupeWindow,
+                checkpointEvery);
+        TrainingSetup setup =
+                new TrainingSetup(model, run, ComputeDevice.AUTO, new SequenceBudget(64, 48), recipe, keepCheckpoints);
         return new TrainerService.Settings(setup, sftSamples, 100, topic, Duration.ofMillis(500));
     }
 
     /** A PreferenceSample carrying a demo example, as the stream processors would emit it. */
     public static PreferenceSample sample(WrpoExample e) {
-        return PreferenceSample.newBuilder().setSampleId(e.sampleId()).setPromptId("prompt-" + e.sampleId()).setPrompt(e.prompt())
+        return PreferenceSample.newBuilder()
+                .setSampleId(e.sampleId())
+                .setPromptId("prompt-" + e.sampleId())
+                .setPrompt(e.prompt())
                 .setSourceChosen(new SourceResponse("g-s-" + e.sampleId(), e.sourceChosen(), "big", 0.9))
                 .setTargetChosen(new TargetResponse("g-t-" + e.sampleId(), e.targetChosen(), 1L, 0.7))
                 .setTargetRejected(new TargetResponse("g-r-" + e.sampleId(), e.rejected(), 1L, 0.1))
-                .setWeight(1.0).setEvidence(Evidence.newBuilder().setSignalCount(3).setDistinctGivers(2).setAgreement(1.0).setRewardGap(0.6)
-                        .setFeedbackEventIds(List.of("f-" + e.sampleId())).setScoringPolicy("test@1").build())
-                .setCreatedAt(Instant.now()).build();
+                .setWeight(1.0)
+                .setEvidence(Evidence.newBuilder()
+                        .setSignalCount(3)
+                        .setDistinctGivers(2)
+                        .setAgreement(1.0)
+                        .setRewardGap(0.6)
+                        .setFeedbackEventIds(List.of("f-" + e.sampleId()))
+                        .setScoringPolicy("test@1")
+                        .build())
+                .setCreatedAt(Instant.now())
+                .build();
     }
 
     /** FuseFlow's topics under a fresh prefix made from {@code stem}, with preferences and model versions created. */
@@ -82,7 +114,8 @@ public final class TrainerServiceTestSupport {
         String prefix = stem + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         FuseFlowTopics topics = FuseFlowTopics.defaults().renamed(n -> prefix + n);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            new TopicProvisioner(admin).ensure(List.of(topics.preferences(), topics.modelVersions(), topics.deadLetters()));
+            new TopicProvisioner(admin)
+                    .ensure(List.of(topics.preferences(), topics.modelVersions(), topics.deadLetters()));
         }
         return topics;
     }
@@ -90,7 +123,9 @@ public final class TrainerServiceTestSupport {
     /** The topics' common prefix, as {@code --topic-prefix} takes it. */
     public static String prefix(FuseFlowTopics topics) {
         String name = topics.preferences().name();
-        return name.substring(0, name.length() - FuseFlowTopics.defaults().preferences().name().length());
+        return name.substring(
+                0,
+                name.length() - FuseFlowTopics.defaults().preferences().name().length());
     }
 
     /** The examples as PreferenceSamples on the topic, keyed by prompt id, all acknowledged on return. */
@@ -100,8 +135,8 @@ public final class TrainerServiceTestSupport {
 
     /** As {@link #produce(EmbeddedStack, String, List)}, on a broker of its own. */
     public static void produce(String bootstrapServers, String registryUrl, String topic, List<WrpoExample> examples) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                "schema.registry.url", registryUrl);
+        Map<String, Object> config =
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, "schema.registry.url", registryUrl);
         KafkaAvroSerializer serializer = new KafkaAvroSerializer();
         serializer.configure(config, false);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
@@ -119,15 +154,25 @@ public final class TrainerServiceTestSupport {
     }
 
     public static Map<String, Object> consumerConfig(String bootstrapServers, String registryUrl, String group) {
-        return new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", "schema.registry.url", registryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+        return new HashMap<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                "schema.registry.url",
+                registryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                true));
     }
 
     /** The trainer's intake of a group on the topics' dead-letter topic. */
     public static SampleIntake intake(EmbeddedStack stack, String group, FuseFlowTopics topics) {
-        return SampleIntake.kafka(consumerConfig(stack, group), topics.deadLetters().name());
+        return SampleIntake.kafka(
+                consumerConfig(stack, group), topics.deadLetters().name());
     }
 
     /**
@@ -137,13 +182,13 @@ public final class TrainerServiceTestSupport {
     public static <T> List<T> readAll(EmbeddedStack stack, String topic, int atLeast) {
         Map<String, Object> config = consumerConfig(stack, "reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<T> records = new java.util.ArrayList<>();
+        List<T> records = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = consumer(config)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + 15_000_000_000L;
             long quietSince = System.nanoTime();
             while (System.nanoTime() < deadline) {
-                var polled = consumer.poll(java.time.Duration.ofMillis(200));
+                var polled = consumer.poll(Duration.ofMillis(200));
                 polled.forEach(r -> records.add(r.value()));
                 if (!polled.isEmpty()) {
                     quietSince = System.nanoTime();

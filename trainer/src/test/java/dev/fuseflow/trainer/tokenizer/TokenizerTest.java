@@ -39,10 +39,14 @@ class TokenizerTest {
     void specialTokensAreSingleIdsAndUnknownCharactersBecomeUnk() throws Exception {
         try (HuggingFaceTokenizer tokenizer = tokenizer()) {
             long[] ids = tokenizer.encode("<|user|>a<|end|>", false, false).getIds();
-            assertThat(ids).containsExactly(CharTokenizerJson.SPECIAL_TOKENS.indexOf("<|user|>"),
-                    CharTokenizerJson.SPECIAL_TOKENS.size(), CharTokenizerJson.SPECIAL_TOKENS.indexOf("<|end|>"));
+            assertThat(ids)
+                    .containsExactly(
+                            CharTokenizerJson.SPECIAL_TOKENS.indexOf("<|user|>"),
+                            CharTokenizerJson.SPECIAL_TOKENS.size(),
+                            CharTokenizerJson.SPECIAL_TOKENS.indexOf("<|end|>"));
             assertThat(tokenizer.encode("a€", false, false).getIds())
-                    .containsExactly(CharTokenizerJson.SPECIAL_TOKENS.size(), CharTokenizerJson.SPECIAL_TOKENS.indexOf("<unk>"));
+                    .containsExactly(
+                            CharTokenizerJson.SPECIAL_TOKENS.size(), CharTokenizerJson.SPECIAL_TOKENS.indexOf("<unk>"));
         }
     }
 
@@ -50,7 +54,10 @@ class TokenizerTest {
     void promptAndResponseAreEncodedWithAnExactResponseMask() throws Exception {
         try (PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer(), ChatTemplate.FUSEFLOW)) {
             PromptResponseEncoder.Encoded encoded = encoder.encode(
-                    List.of(new ChatMessage(ChatRole.SYSTEM, "be brief"), new ChatMessage(ChatRole.USER, "reverse abc")), "cba");
+                    List.of(
+                            new ChatMessage(ChatRole.SYSTEM, "be brief"),
+                            new ChatMessage(ChatRole.USER, "reverse abc")),
+                    "cba");
             String prompt = "<|system|>be brief<|end|><|user|>reverse abc<|end|><|assistant|>";
             // Five special tokens (three headers, two ends) and one token per character.
             int promptTokens = 5 + "be brief".length() + "reverse abc".length();
@@ -65,8 +72,9 @@ class TokenizerTest {
     @Test
     void llama3TemplateUsesItsHeaderTokens() {
         String text = ChatTemplate.LLAMA_3.prompt(List.of(new ChatMessage(ChatRole.USER, "hi")));
-        assertThat(text).isEqualTo("<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
-                + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+        assertThat(text)
+                .isEqualTo("<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n");
         assertThatThrownBy(() -> ChatTemplate.FUSEFLOW.prompt(List.of(new ChatMessage(ChatRole.TOOL, "x"))))
                 .hasMessage("chat role TOOL has no header in this template");
     }

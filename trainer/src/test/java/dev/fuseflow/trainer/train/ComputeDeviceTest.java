@@ -14,7 +14,9 @@ class ComputeDeviceTest {
         assertThat(new ComputeDevice("CPU").device()).isEqualTo(Device.cpu());
         assertThat(new ComputeDevice("gpu(1)").name()).isEqualTo("gpu(1)");
         assertThat(new ComputeDevice("cuda:0").name()).isEqualTo("cuda:0");
-        assertThatThrownBy(() -> new ComputeDevice("tpu")).hasMessageContaining("--device").hasMessageContaining("tpu");
+        assertThatThrownBy(() -> new ComputeDevice("tpu"))
+                .hasMessageContaining("--device")
+                .hasMessageContaining("tpu");
         ComputeDevice pair = new ComputeDevice("cpu, cpu");
         assertThat(pair.isDataParallel()).isTrue();
         assertThat(pair.devices()).containsExactly(Device.cpu(), Device.cpu());
@@ -22,7 +24,8 @@ class ComputeDeviceTest {
         assertThat(new ComputeDevice("gpu0").isDataParallel()).isFalse();
         assertThatThrownBy(() -> new ComputeDevice("gpu0,tpu1")).hasMessageContaining("comma-separated");
         // This machine's libtorch is the CPU build: no GPU 3 (nor any).
-        assertThatThrownBy(() -> new ComputeDevice("gpu3").device()).hasMessageContaining("libtorch sees")
+        assertThatThrownBy(() -> new ComputeDevice("gpu3").device())
+                .hasMessageContaining("libtorch sees")
                 .hasMessageContaining("PYTORCH_LIBRARY_PATH");
     }
 

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data-parallel step's arithmetic on the CPU (CI has one device; the two-H200 run is in the
- * README): split into shares with weight-proportional losses, its updates equal the one-device
- * step's on the same batches.
+ * The data-parallel step's arithmetic on the CPU (CI has one device; the two-H200 run is in
+ * docs/results.md, "Data-parallel check"): split into shares with weight-proportional losses, its
+ * updates equal the one-device step's on the same batches.
  */
 class DataParallelWrpoStepTest {
 
@@ -39,21 +39,27 @@ class DataParallelWrpoStepTest {
         Path model = dir.resolve("model");
         FreshModel.LLAMA_TINY.write(model, 5);
         List<PreferenceBatch> batches = new ArrayList<>();
-        try (PromptResponseEncoder encoder = new PromptResponseEncoder(ModelDirectory.tokenizer(model), ChatTemplate.FUSEFLOW)) {
+        try (PromptResponseEncoder encoder =
+                new PromptResponseEncoder(ModelDirectory.tokenizer(model), ChatTemplate.FUSEFLOW)) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i < 4; i++) {
                 List<WrpoExample> samples = ShoutTask.samples(6, 40 + i);
                 PreferenceBatch batch = batcher.batch(samples);
-                double[] uneven = {1.0, 0.5, 2.0, 1.0, 0.25, 1.5};     // shares of unequal weight
+                double[] uneven = {1.0, 0.5, 2.0, 1.0, 0.25, 1.5}; // shares of unequal weight
                 batches.add(new PreferenceBatch(batch.sourceChosen(), batch.targetChosen(), batch.rejected(), uneven));
             }
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             CausalLanguageModel onePolicy = ModelDirectory.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel twoPolicy = ModelDirectory.load(model, manager, DataType.FLOAT32);
-            WrpoStep one = new WrpoStep(onePolicy, ModelDirectory.load(model, manager, DataType.FLOAT32), manager, settings());
-            DataParallelWrpoStep two = new DataParallelWrpoStep(twoPolicy, ModelDirectory.load(model, manager, DataType.FLOAT32), manager,
-                    settings(), List.of(Device.cpu(), Device.cpu()));
+            WrpoStep one =
+                    new WrpoStep(onePolicy, ModelDirectory.load(model, manager, DataType.FLOAT32), manager, settings());
+            DataParallelWrpoStep two = new DataParallelWrpoStep(
+                    twoPolicy,
+                    ModelDirectory.load(model, manager, DataType.FLOAT32),
+                    manager,
+                    settings(),
+                    List.of(Device.cpu(), Device.cpu()));
             for (PreferenceBatch batch : batches) {
                 WrpoStep.Outcome whole = one.apply(batch, 0.1, 0.1);
                 WrpoStep.Outcome split = two.apply(batch, 0.1, 0.1);
@@ -72,7 +78,8 @@ class DataParallelWrpoStepTest {
     @Test
     void theFirstDeviceMustBeTheWeightsOwn() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            assertThatThrownBy(() -> new DataParallelWrpoStep(null, null, manager, settings(), List.of(Device.gpu(0), Device.cpu())))
+            assertThatThrownBy(() -> new DataParallelWrpoStep(
+                            null, null, manager, settings(), List.of(Device.gpu(0), Device.cpu())))
                     .hasMessageContaining("first device");
         }
     }

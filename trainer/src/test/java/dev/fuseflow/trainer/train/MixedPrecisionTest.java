@@ -59,16 +59,20 @@ class MixedPrecisionTest {
     private WrpoStep step(Precision precision) throws IOException {
         CausalLanguageModel policy = ModelDirectory.load(dir.resolve("start"), manager, precision.computeType());
         CausalLanguageModel reference = ModelDirectory.load(dir.resolve("start"), manager, precision.computeType());
-        return new WrpoStep(policy, reference, manager,
-                new UpdateSettings(new CosineWarmupSchedule(3e-3, 3e-4, 2, 100), AdamW.Settings.PYTORCH, 1.0, 1, precision));
+        return new WrpoStep(
+                policy,
+                reference,
+                manager,
+                new UpdateSettings(
+                        new CosineWarmupSchedule(3e-3, 3e-4, 2, 100), AdamW.Settings.PYTORCH, 1.0, 1, precision));
     }
 
     /** The demo workload, tokenized as the trainer does. */
     private List<PreferenceBatch> shoutBatches(int count, int size, long seed) throws IOException {
         List<WrpoExample> samples = ShoutTask.samples(count * size, seed);
         List<PreferenceBatch> batches = new ArrayList<>();
-        try (PromptResponseEncoder encoder = new PromptResponseEncoder(ModelDirectory.tokenizer(dir.resolve("start")),
-                ChatTemplate.FUSEFLOW)) {
+        try (PromptResponseEncoder encoder =
+                new PromptResponseEncoder(ModelDirectory.tokenizer(dir.resolve("start")), ChatTemplate.FUSEFLOW)) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i < count; i++) {
                 batches.add(batcher.batch(samples.subList(i * size, (i + 1) * size)));
@@ -90,15 +94,15 @@ class MixedPrecisionTest {
             WrpoStep.Outcome outcome = mixed.apply(batches.get(i), 0.1, 0.1);
             mixedLoss = outcome.loss();
             if (i == 0) {
-                assertThat(mixedLoss).as("policy = reference at the start").isCloseTo(Math.log(2),
-                        within(1e-3));
+                assertThat(mixedLoss).as("policy = reference at the start").isCloseTo(Math.log(2), within(1e-3));
             }
         }
         assertThat(fullLoss).isLessThan(0.3);
         assertThat(mixedLoss).isLessThan(0.3).isCloseTo(fullLoss, within(0.1));
         Map<String, NDArray> state = mixed.checkpointArrays();
         assertThat(state.keySet()).anyMatch(k -> k.startsWith("master."));
-        state.entrySet().stream().filter(e -> e.getKey().startsWith("master."))
+        state.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("master."))
                 .forEach(e -> assertThat(e.getValue().getDataType()).isEqualTo(DataType.FLOAT32));
         assertThat(mixed.checkpointMetadata()).containsKeys("adamw_step", "loss_scale", "loss_scale_clean_steps");
         assertThat(full.checkpointArrays().keySet()).noneMatch(k -> k.startsWith("master."));
@@ -116,16 +120,22 @@ class MixedPrecisionTest {
         WrpoStep.Outcome overflow = mixed.apply(batches.get(0), 0.1, 0.5);
 
         assertThat(overflow.applied()).isFalse();
-        assertThat(overflow.loss()).as("the loss itself is finite; its scaled gradients are not").isFinite();
+        assertThat(overflow.loss())
+                .as("the loss itself is finite; its scaled gradients are not")
+                .isFinite();
         assertThat(mixed.skippedUpdates()).isEqualTo(1);
-        assertThat(Double.parseDouble(mixed.checkpointMetadata().get("loss_scale"))).isEqualTo(Math.pow(2, 39));
+        assertThat(Double.parseDouble(mixed.checkpointMetadata().get("loss_scale")))
+                .isEqualTo(Math.pow(2, 39));
         assertThat(copies(mixed.checkpointArrays())).isEqualTo(before);
         boolean applied = false;
         for (int i = 1; i < batches.size() && !applied; i++) {
             applied = mixed.apply(batches.get(i), 0.1, 0.5).applied();
         }
-        assertThat(applied).as("the scale comes down until gradients fit float16").isTrue();
-        assertThat(Double.parseDouble(mixed.checkpointMetadata().get("loss_scale"))).isLessThan(Math.pow(2, 30));
+        assertThat(applied)
+                .as("the scale comes down until gradients fit float16")
+                .isTrue();
+        assertThat(Double.parseDouble(mixed.checkpointMetadata().get("loss_scale")))
+                .isLessThan(Math.pow(2, 30));
     }
 
     @Test
@@ -148,14 +158,26 @@ class MixedPrecisionTest {
     @Test
     void mixedPrecisionRefusesFloat32Weights() throws IOException {
         CausalLanguageModel policy = ModelDirectory.load(dir.resolve("start"), manager, DataType.FLOAT32);
-        assertThatThrownBy(() -> new WrpoStep(policy, policy, manager, new UpdateSettings(new CosineWarmupSchedule(1e-3, 0, 1, 10),
-                AdamW.Settings.PYTORCH, 1.0, 1, Precision.FP16_MIXED))).hasMessageContaining("mixed precision needs float16 weights");
+        assertThatThrownBy(() -> new WrpoStep(
+                        policy,
+                        policy,
+                        manager,
+                        new UpdateSettings(
+                                new CosineWarmupSchedule(1e-3, 0, 1, 10),
+                                AdamW.Settings.PYTORCH,
+                                1.0,
+                                1,
+                                Precision.FP16_MIXED)))
+                .hasMessageContaining("mixed precision needs float16 weights");
     }
 
     private static Map<String, Tensor> copies(Map<String, NDArray> arrays) {
         Map<String, Tensor> copies = new LinkedHashMap<>();
-        arrays.forEach((name, array) -> copies.put(name, Tensor.ofFloats(array.getShape().getShape(),
-                array.toType(DataType.FLOAT32, true).toFloatArray())));
+        arrays.forEach((name, array) -> copies.put(
+                name,
+                Tensor.ofFloats(
+                        array.getShape().getShape(),
+                        array.toType(DataType.FLOAT32, true).toFloatArray())));
         return copies;
     }
 }

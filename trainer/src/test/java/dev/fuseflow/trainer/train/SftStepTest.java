@@ -70,13 +70,14 @@ class SftStepTest {
             // Peak 1e-2 from the first update, 0 once 100 samples have trained.
             CosineWarmupSchedule schedule = new CosineWarmupSchedule(1e-2, 0, 0, 100);
             long[] samplesTrained = {0};
-            SftStep step = new SftStep(model, manager, UpdateSettings.of(schedule).scheduledBy(() -> samplesTrained[0]));
+            SftStep step =
+                    new SftStep(model, manager, UpdateSettings.of(schedule).scheduledBy(() -> samplesTrained[0]));
             Random random = new Random(5);
             float[] before = firstWeight(model);
             step.apply(copyTask(random, 8));
             float[] afterPeak = firstWeight(model);
             assertThat(afterPeak).isNotEqualTo(before);
-            samplesTrained[0] = 100;               // the end of the stage: the rate is at its floor of 0
+            samplesTrained[0] = 100; // the end of the stage: the rate is at its floor of 0
             step.apply(copyTask(random, 8));
             assertThat(firstWeight(model)).isEqualTo(afterPeak);
         }

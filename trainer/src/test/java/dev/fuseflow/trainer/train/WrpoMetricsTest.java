@@ -24,14 +24,20 @@ class WrpoMetricsTest {
     @Test
     void figuresFollowWrpoMdOnItsWorkedExampleAndASecondSampleThatLoses() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            // Sample 0 is WRPO.md's worked example; in sample 1 the rejected response gains more than either chosen one.
-            PreferenceLogps policy = new PreferenceLogps(manager.create(new double[] {-120, -50}),
-                    manager.create(new double[] {-80, -60}), manager.create(new double[] {-95, -40}));
-            PreferenceLogps reference = new PreferenceLogps(manager.create(new double[] {-130, -52}),
-                    manager.create(new double[] {-82, -61}), manager.create(new double[] {-90, -45}));
-            WrpoLoss.Result result = WrpoLoss.compute(policy, reference, manager.create(new double[] {1, 1}), 0.1, 0.01);
-            PreferenceBatch batch = new PreferenceBatch(withResponseTokens(4, 2), withResponseTokens(3, 3),
-                    withResponseTokens(5, 1), new double[] {1, 1});
+            // Sample 0 is WRPO.md's worked example; in sample 1 the rejected response gains more than either chosen
+            // one.
+            PreferenceLogps policy = new PreferenceLogps(
+                    manager.create(new double[] {-120, -50}),
+                    manager.create(new double[] {-80, -60}),
+                    manager.create(new double[] {-95, -40}));
+            PreferenceLogps reference = new PreferenceLogps(
+                    manager.create(new double[] {-130, -52}),
+                    manager.create(new double[] {-82, -61}),
+                    manager.create(new double[] {-90, -45}));
+            WrpoLoss.Result result =
+                    WrpoLoss.compute(policy, reference, manager.create(new double[] {1, 1}), 0.1, 0.01);
+            PreferenceBatch batch = new PreferenceBatch(
+                    withResponseTokens(4, 2), withResponseTokens(3, 3), withResponseTokens(5, 1), new double[] {1, 1});
 
             Map<String, Double> m = WrpoMetrics.of(result, policy, batch, 0.1, 2.5);
 

@@ -62,7 +62,8 @@ class WrpoStepTest {
                 long promptToken = 1 + random.nextInt(TINY.vocabSize() - 1);
                 for (int kind = 0; kind < 3; kind++) {
                     // Responses (second half): y_ws and y_wt copy the prompt, y_l is noise.
-                    tokens[kind][b][t] = t < T / 2 ? promptToken
+                    tokens[kind][b][t] = t < T / 2
+                            ? promptToken
                             : kind == 2 ? 1 + random.nextInt(TINY.vocabSize() - 1) : tokens[kind][b][t - T / 2];
                 }
                 response[b][t] = t >= T / 2 ? 1 : 0;
@@ -70,9 +71,11 @@ class WrpoStepTest {
         }
         double[] weights = new double[size];
         Arrays.fill(weights, 1.0);
-        return new PreferenceBatch(new PreferenceBatch.Sequences(tokens[0], attention, response),
+        return new PreferenceBatch(
+                new PreferenceBatch.Sequences(tokens[0], attention, response),
                 new PreferenceBatch.Sequences(tokens[1], attention, response),
-                new PreferenceBatch.Sequences(tokens[2], attention, response), weights);
+                new PreferenceBatch.Sequences(tokens[2], attention, response),
+                weights);
     }
 
     @Test
@@ -104,7 +107,8 @@ class WrpoStepTest {
 
         assertThat(outcome.applied()).isFalse();
         assertThat(step.skippedUpdates()).isEqualTo(1);
-        assertThat(policy.getParameters().get(0).getValue().getArray().toFloatArray()).containsExactly(before);
+        assertThat(policy.getParameters().get(0).getValue().getArray().toFloatArray())
+                .containsExactly(before);
         WrpoStep.Outcome next = step.apply(batch(random, 4), 0.1, 0.5);
         assertThat(next.applied()).isTrue();
         assertThat(next.loss()).isFinite();
@@ -117,14 +121,20 @@ class WrpoStepTest {
         float[] oneBatch = updatedWeights(1, List.of(whole));
         float[] twoHalves = updatedWeights(2, List.of(half(whole, 0), half(whole, 2)));
         assertThat(twoHalves).usingComparatorWithPrecision(1e-6f).containsExactly(oneBatch);
-        assertThat(oneBatch).isNotEqualTo(policy.getParameters().get(0).getValue().getArray().toFloatArray());
+        assertThat(oneBatch)
+                .isNotEqualTo(
+                        policy.getParameters().get(0).getValue().getArray().toFloatArray());
     }
 
     /** The first parameter after one optimizer update from the shared starting point. */
     private float[] updatedWeights(int accumulation, List<PreferenceBatch> microBatches) throws IOException {
         Gpt2LmHeadModel model = Gpt2Checkpoint.load(dir, manager, DataType.FLOAT32);
-        WrpoStep step = new WrpoStep(model, reference, manager,
-                new UpdateSettings(new CosineWarmupSchedule(1e-2, 1e-3, 1, 10), AdamW.Settings.PYTORCH, 100.0, accumulation));
+        WrpoStep step = new WrpoStep(
+                model,
+                reference,
+                manager,
+                new UpdateSettings(
+                        new CosineWarmupSchedule(1e-2, 1e-3, 1, 10), AdamW.Settings.PYTORCH, 100.0, accumulation));
         WrpoStep.Outcome last = null;
         for (PreferenceBatch micro : microBatches) {
             last = step.apply(micro, 0.4, 0.5);
@@ -134,13 +144,18 @@ class WrpoStepTest {
     }
 
     private static PreferenceBatch half(PreferenceBatch batch, int from) {
-        return new PreferenceBatch(rows(batch.sourceChosen(), from), rows(batch.targetChosen(), from), rows(batch.rejected(), from),
+        return new PreferenceBatch(
+                rows(batch.sourceChosen(), from),
+                rows(batch.targetChosen(), from),
+                rows(batch.rejected(), from),
                 Arrays.copyOfRange(batch.weights(), from, from + 2));
     }
 
     private static PreferenceBatch.Sequences rows(PreferenceBatch.Sequences s, int from) {
-        return new PreferenceBatch.Sequences(Arrays.copyOfRange(s.tokens(), from, from + 2),
-                Arrays.copyOfRange(s.attention(), from, from + 2), Arrays.copyOfRange(s.response(), from, from + 2));
+        return new PreferenceBatch.Sequences(
+                Arrays.copyOfRange(s.tokens(), from, from + 2),
+                Arrays.copyOfRange(s.attention(), from, from + 2),
+                Arrays.copyOfRange(s.response(), from, from + 2));
     }
 
     /** Bit for bit with one intra-op thread (the build's setting); with more, CPU kernels may reorder sums. */
@@ -159,8 +174,12 @@ class WrpoStepTest {
         Gpt2LmHeadModel start = new Gpt2LmHeadModel(TINY);
         start.initialize(manager, DataType.FLOAT32, new Shape(1, T), new Shape(1, T));
         Gpt2Checkpoint.save(start, folder);
-        WrpoStep step = new WrpoStep(Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32),
-                Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32), manager, new CosineWarmupSchedule(1e-3, 1e-4, 2, 20), 1.0);
+        WrpoStep step = new WrpoStep(
+                Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32),
+                Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32),
+                manager,
+                new CosineWarmupSchedule(1e-3, 1e-4, 2, 20),
+                1.0);
         Random random = new Random(seed);
         double[] losses = new double[20];
         for (int i = 0; i < losses.length; i++) {
@@ -189,7 +208,10 @@ class WrpoStepTest {
     }
 
     private static long residentKb() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -19,8 +19,12 @@ class RecentAnswersTest {
     void aRepeatedPromptAndBestAnswerTrainsOnceWithinTheWindow() {
         RecentAnswers recent = new RecentAnswers(2);
         assertThat(recent.firstSeen(sample("s1", "reverse abc", "cba", "abc"))).isTrue();
-        assertThat(recent.firstSeen(sample("s2", "reverse abc", "cba", "acb"))).as("same prompt and y_ws, other pair").isFalse();
-        assertThat(recent.firstSeen(sample("s3", "reverse abc", "cb", "abc"))).as("another y_ws").isTrue();
+        assertThat(recent.firstSeen(sample("s2", "reverse abc", "cba", "acb")))
+                .as("same prompt and y_ws, other pair")
+                .isFalse();
+        assertThat(recent.firstSeen(sample("s3", "reverse abc", "cb", "abc")))
+                .as("another y_ws")
+                .isTrue();
         assertThat(recent.firstSeen(sample("s4", "sort 312", "123", "312"))).isTrue();
         // The window holds 2: the first pair has been forgotten by now.
         assertThat(recent.firstSeen(sample("s5", "reverse abc", "cba", "abc"))).isTrue();

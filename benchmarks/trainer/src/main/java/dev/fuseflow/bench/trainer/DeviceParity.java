@@ -46,8 +46,13 @@ public final class DeviceParity {
     }
 
     /** One gradient comparison: the worst parameter names itself. */
-    public record Gradients(double cpuLoss, double deviceLoss, double lossError, double worstGradientError, String worstParameter,
-                            int parameters) {
+    public record Gradients(
+            double cpuLoss,
+            double deviceLoss,
+            double lossError,
+            double worstGradientError,
+            String worstParameter,
+            int parameters) {
         public boolean within(Tolerance tolerance) {
             return lossError <= tolerance.loss() && worstGradientError <= tolerance.gradient();
         }
@@ -99,10 +104,10 @@ public final class DeviceParity {
     /** Float16 gradients of a tiny model underflow unscaled; the loss is scaled by this and the gradients divided back. */
     private static final double FP16_LOSS_SCALE = 1024;
 
-    private DeviceParity() {
-    }
+    private DeviceParity() {}
 
-    public static Gradients gradients(Path model, PreferenceBatch batch, ComputeDevice device, Precision precision) throws IOException {
+    public static Gradients gradients(Path model, PreferenceBatch batch, ComputeDevice device, Precision precision)
+            throws IOException {
         Map<String, float[]> cpu = new LinkedHashMap<>();
         double cpuLoss = lossAndGradients(model, batch, new ComputeDevice("cpu"), Precision.FP32, cpu);
         Map<String, float[]> other = new LinkedHashMap<>();
@@ -116,19 +121,30 @@ public final class DeviceParity {
                 worstName = entry.getKey();
             }
         }
-        return new Gradients(cpuLoss, deviceLoss, Math.abs(deviceLoss - cpuLoss) / Math.max(Math.abs(cpuLoss), 1e-12), worst, worstName,
+        return new Gradients(
+                cpuLoss,
+                deviceLoss,
+                Math.abs(deviceLoss - cpuLoss) / Math.max(Math.abs(cpuLoss), 1e-12),
+                worst,
+                worstName,
                 cpu.size());
     }
 
     /** {@code updates} WRPO updates on each side from the same start, one batch per update. */
-    public static Curves curves(Path model, List<PreferenceBatch> batches, ComputeDevice device, Precision precision,
-                                double learningRate) throws IOException {
+    public static Curves curves(
+            Path model, List<PreferenceBatch> batches, ComputeDevice device, Precision precision, double learningRate)
+            throws IOException {
         double[] cpu = run(model, batches, new ComputeDevice("cpu"), Precision.FP32, learningRate);
         return Curves.of(cpu, run(model, batches, device, precision, learningRate));
     }
 
-    private static double lossAndGradients(Path model, PreferenceBatch batch, ComputeDevice device, Precision precision,
-                                           Map<String, float[]> gradients) throws IOException {
+    private static double lossAndGradients(
+            Path model,
+            PreferenceBatch batch,
+            ComputeDevice device,
+            Precision precision,
+            Map<String, float[]> gradients)
+            throws IOException {
         try (NDManager manager = device.newManager()) {
             CausalLanguageModel policy = ModelDirectory.load(model, manager, precision.computeType());
             CausalLanguageModel reference = ModelDirectory.load(model, manager, precision.computeType());
@@ -137,17 +153,20 @@ public final class DeviceParity {
             double scale = precision == Precision.FP16_MIXED ? FP16_LOSS_SCALE : 1.0;
             try (NDManager step = manager.newSubManager()) {
                 PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false);
-                NDArray weights = step.create(batch.weights()).toType(referenceLogps.sourceChosen().getDataType(), false);
+                NDArray weights = step.create(batch.weights())
+                        .toType(referenceLogps.sourceChosen().getDataType(), false);
                 double loss;
                 try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                     PreferenceLogps policyLogps = BatchLogps.of(policy, store, batch, step, true);
-                    NDArray value = WrpoLoss.compute(policyLogps, referenceLogps, weights, ALPHA, BETA).loss();
-                    collector.backward(value.mul(Scalar.like(value, scale)));   // not mul(Number): see Scalar
+                    NDArray value = WrpoLoss.compute(policyLogps, referenceLogps, weights, ALPHA, BETA)
+                            .loss();
+                    collector.backward(value.mul(Scalar.like(value, scale))); // not mul(Number): see Scalar
                     loss = value.toType(DataType.FLOAT64, false).getDouble();
                 }
                 for (Pair<String, Parameter> parameter : policy.getParameters()) {
                     try (NDArray gradient = parameter.getValue().getArray().getGradient()) {
-                        float[] values = gradient.toType(DataType.FLOAT32, false).toFloatArray();
+                        float[] values =
+                                gradient.toType(DataType.FLOAT32, false).toFloatArray();
                         for (int i = 0; i < values.length; i++) {
                             values[i] /= (float) scale;
                         }
@@ -160,19 +179,31 @@ public final class DeviceParity {
     }
 
     /** The same updates data-parallel over {@code devices} (e.g. {@code gpu0,gpu1}: DJL's mirrors) against their first device alone. */
-    public static Curves dataParallelCurves(Path model, List<PreferenceBatch> batches, ComputeDevice devices, Precision precision,
-                                            double learningRate) throws IOException {
-        return Curves.of(run(model, batches, devices.first(), precision, learningRate),
+    public static Curves dataParallelCurves(
+            Path model, List<PreferenceBatch> batches, ComputeDevice devices, Precision precision, double learningRate)
+            throws IOException {
+        return Curves.of(
+                run(model, batches, devices.first(), precision, learningRate),
                 run(model, batches, devices, precision, learningRate));
     }
 
-    private static double[] run(Path model, List<PreferenceBatch> batches, ComputeDevice device, Precision precision,
-                                double learningRate) throws IOException {
+    private static double[] run(
+            Path model, List<PreferenceBatch> batches, ComputeDevice device, Precision precision, double learningRate)
+            throws IOException {
         try (NDManager manager = device.newManager()) {
             CausalLanguageModel policy = ModelDirectory.load(model, manager, precision.computeType());
             CausalLanguageModel reference = ModelDirectory.load(model, manager, precision.computeType());
-            WrpoUpdate step = WrpoUpdate.on(device, policy, reference, manager, new UpdateSettings(
-                    new CosineWarmupSchedule(learningRate, learningRate, 1, batches.size()), AdamW.Settings.PYTORCH, 1.0, 1, precision));
+            WrpoUpdate step = WrpoUpdate.on(
+                    device,
+                    policy,
+                    reference,
+                    manager,
+                    new UpdateSettings(
+                            new CosineWarmupSchedule(learningRate, learningRate, 1, batches.size()),
+                            AdamW.Settings.PYTORCH,
+                            1.0,
+                            1,
+                            precision));
             double[] losses = new double[batches.size()];
             for (int i = 0; i < batches.size(); i++) {
                 losses[i] = step.apply(batches.get(i), ALPHA, BETA).loss();

@@ -62,14 +62,17 @@ public record ModelCost(LlamaConfig config, int batch, int length) {
     public long estimatedPeakBytes(Precision precision) {
         long p = parameters();
         boolean mixed = precision == Precision.FP16_MIXED;
-        long weights = mixed ? p * (2 + 4 + 2 + 2) : p * (4 + 4);         // mixed: fp16 policy, fp32 masters, fp16 grads, fp16 reference
-        long optimizer = p * 8;                                           // AdamW moments, float32
-        long fp32Grads = mixed ? p * 4 : 0;                               // unscaled float32 gradients at the update
+        long weights = mixed
+                ? p * (2 + 4 + 2 + 2)
+                : p * (4 + 4); // mixed: fp16 policy, fp32 masters, fp16 grads, fp16 reference
+        long optimizer = p * 8; // AdamW moments, float32
+        long fp32Grads = mixed ? p * 4 : 0; // unscaled float32 gradients at the update
         double bytesPerValue = mixed ? 2.0 : 4.0;
         double t = length;
-        double perLayer = (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + config.numAttentionHeads() * t)
-                * bytesPerValue;                                          // per token
-        double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue);   // per token: log-probs (float32) and logits
+        double perLayer =
+                (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + config.numAttentionHeads() * t)
+                        * bytesPerValue; // per token
+        double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue); // per token: log-probs (float32) and logits
         double activations = 3.0 * batch * t * (config.numHiddenLayers() * perLayer + logSoftmax);
         return (long) (weights + optimizer + fp32Grads + activations) + (1L << 30);
     }

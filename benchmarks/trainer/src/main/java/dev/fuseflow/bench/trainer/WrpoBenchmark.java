@@ -39,19 +39,41 @@ public final class WrpoBenchmark {
      * @param peakGpuBytes     highest device memory in use while timing (cudaMemGetInfo, polled), -1 where unreadable
      * @param skippedUpdates   updates among the timed ones the guard skipped (a non-finite loss or gradient)
      */
-    public record Result(String device, Precision precision, int batch, int length, long parameters, double secondsPerUpdate,
-                         double medianSecondsPerUpdate, double tokensPerSecond, double samplesPerSecond, double utilisation,
-                         long estimatedPeakBytes, long peakGpuBytes, double firstLoss, double lastLoss, long skippedUpdates) {
-    }
+    // More than eight components: one JSON line of the benchmark's output.
+    @SuppressWarnings("checkstyle:RecordComponentNumber")
+    public record Result(
+            String device,
+            Precision precision,
+            int batch,
+            int length,
+            long parameters,
+            double secondsPerUpdate,
+            double medianSecondsPerUpdate,
+            double tokensPerSecond,
+            double samplesPerSecond,
+            double utilisation,
+            long estimatedPeakBytes,
+            long peakGpuBytes,
+            double firstLoss,
+            double lastLoss,
+            long skippedUpdates) {}
 
-    /** What to run. */
-    /** {@code device}: one, or several GPUs of this host ({@code gpu0,gpu1}) for data-parallel updates splitting the batch. */
-    public record Settings(LlamaConfig config, ComputeDevice device, Precision precision, int batch, int length,
-                           int promptLength, int warmup, int steps, long seed, Optional<Path> profile) {
-    }
+    /** What to run. {@code device}: one, or several GPUs of this host ({@code gpu0,gpu1}) for data-parallel updates splitting the batch. */
+    // More than eight components: what one benchmark run takes, each a command-line option.
+    @SuppressWarnings("checkstyle:RecordComponentNumber")
+    public record Settings(
+            LlamaConfig config,
+            ComputeDevice device,
+            Precision precision,
+            int batch,
+            int length,
+            int promptLength,
+            int warmup,
+            int steps,
+            long seed,
+            Optional<Path> profile) {}
 
-    private WrpoBenchmark() {
-    }
+    private WrpoBenchmark() {}
 
     public static Result run(Settings s) {
         ModelCost cost = new ModelCost(s.config(), s.batch(), s.length());
@@ -61,10 +83,11 @@ public final class WrpoBenchmark {
             // Policy and reference from the same seed start equal, as after SFT: the loss starts at log 2.
             LlamaForCausalLm policy = initialized(s.config(), manager, s.precision(), s.seed());
             LlamaForCausalLm reference = initialized(s.config(), manager, s.precision(), s.seed());
-            UpdateSettings update = new UpdateSettings(CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1,
-                    s.precision());
+            UpdateSettings update = new UpdateSettings(
+                    CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1, s.precision());
             WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, update);
-            PreferenceBatch batch = randomBatch(s.batch(), s.length(), s.promptLength(), s.config().vocabSize(), s.seed());
+            PreferenceBatch batch = randomBatch(
+                    s.batch(), s.length(), s.promptLength(), s.config().vocabSize(), s.seed());
             double firstLoss = Double.NaN;
             for (int i = 0; i < s.warmup(); i++) {
                 double loss = step.apply(batch, 0.1, 0.1).loss();
@@ -82,7 +105,8 @@ public final class WrpoBenchmark {
             long started = System.nanoTime();
             for (int i = 0; i < s.steps(); i++) {
                 long t0 = System.nanoTime();
-                lastLoss = step.apply(batch, 0.1, 0.1).loss();     // reads the loss and the gradient norm back: a device sync
+                lastLoss =
+                        step.apply(batch, 0.1, 0.1).loss(); // reads the loss and the gradient norm back: a device sync
                 seconds[i] = (System.nanoTime() - t0) / 1e9;
             }
             // The optimizer's last kernels may still run: reading a weight waits for them.
@@ -91,11 +115,24 @@ public final class WrpoBenchmark {
             long peak = memory.stop();
             double[] sorted = seconds.clone();
             Arrays.sort(sorted);
-            String where = devices == 1 ? device.toString() : s.device().devices().toString();
-            return new Result(where, s.precision(), s.batch(), s.length(), cost.parameters(), mean,
-                    sorted[sorted.length / 2], cost.tokensPerUpdate() / mean, s.batch() / mean,
-                    cost.utilisation(mean, H200_PEAK_FLOPS * devices), cost.estimatedPeakBytes(s.precision()), peak,
-                    Double.isNaN(firstLoss) ? lastLoss : firstLoss, lastLoss, step.skippedUpdates() - skippedBefore);
+            String where =
+                    devices == 1 ? device.toString() : s.device().devices().toString();
+            return new Result(
+                    where,
+                    s.precision(),
+                    s.batch(),
+                    s.length(),
+                    cost.parameters(),
+                    mean,
+                    sorted[sorted.length / 2],
+                    cost.tokensPerUpdate() / mean,
+                    s.batch() / mean,
+                    cost.utilisation(mean, H200_PEAK_FLOPS * devices),
+                    cost.estimatedPeakBytes(s.precision()),
+                    peak,
+                    Double.isNaN(firstLoss) ? lastLoss : firstLoss,
+                    lastLoss,
+                    step.skippedUpdates() - skippedBefore);
         }
     }
 
@@ -109,11 +146,15 @@ public final class WrpoBenchmark {
     /** B samples of random tokens: a prompt of {@code promptLength}, then the response, no padding. */
     static PreferenceBatch randomBatch(int batch, int length, int promptLength, int vocab, long seed) {
         Random random = new Random(seed);
-        return new PreferenceBatch(sequences(batch, length, promptLength, vocab, random), sequences(batch, length, promptLength, vocab,
-                random), sequences(batch, length, promptLength, vocab, random), filled(batch));
+        return new PreferenceBatch(
+                sequences(batch, length, promptLength, vocab, random),
+                sequences(batch, length, promptLength, vocab, random),
+                sequences(batch, length, promptLength, vocab, random),
+                filled(batch));
     }
 
-    private static PreferenceBatch.Sequences sequences(int batch, int length, int promptLength, int vocab, Random random) {
+    private static PreferenceBatch.Sequences sequences(
+            int batch, int length, int promptLength, int vocab, Random random) {
         long[][] tokens = new long[batch][length];
         long[][] attention = new long[batch][length];
         long[][] response = new long[batch][length];
@@ -144,18 +185,21 @@ public final class WrpoBenchmark {
             if (!device.isGpu()) {
                 return poll;
             }
-            poll.thread = new Thread(() -> {
-                while (poll.running) {
-                    try {
-                        poll.peak.accumulateAndGet(CudaUtils.getGpuMemory(device).getUsed(), Math::max);
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException | LinkageError e) {
-                        return;                     // no libcudart for JNA to read: the runner's nvidia-smi samples instead
-                    }
-                }
-            }, "gpu-memory-poll");
+            poll.thread = new Thread(
+                    () -> {
+                        while (poll.running) {
+                            try {
+                                poll.peak.accumulateAndGet(
+                                        CudaUtils.getGpuMemory(device).getUsed(), Math::max);
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            } catch (RuntimeException | LinkageError e) {
+                                return; // no libcudart for JNA to read: the runner's nvidia-smi samples instead
+                            }
+                        }
+                    },
+                    "gpu-memory-poll");
             poll.thread.setDaemon(true);
             poll.thread.start();
             return poll;

@@ -29,8 +29,7 @@ public final class GenerationBenchmark {
     private static final int PROMPT = 64;
     private static final int NEW_TOKENS = 64;
 
-    private GenerationBenchmark() {
-    }
+    private GenerationBenchmark() {}
 
     public static void main(String[] args) {
         Engine.getEngine("PyTorch").setRandomSeed(1);
@@ -43,7 +42,7 @@ public final class GenerationBenchmark {
                 prompts.add(random.longs(PROMPT, 4, MODEL.vocabSize()).toArray());
             }
             BatchGenerator generator = new BatchGenerator(model, 0, -1);
-            generator.generate(manager, prompts, SamplingConfig.greedy(4));                   // warm-up
+            generator.generate(manager, prompts, SamplingConfig.greedy(4)); // warm-up
             long begin = System.nanoTime();
             List<long[]> cached = generator.generate(manager, prompts, SamplingConfig.greedy(NEW_TOKENS));
             double cachedSeconds = (System.nanoTime() - begin) / 1e9;
@@ -55,11 +54,21 @@ public final class GenerationBenchmark {
                 same &= Arrays.equals(cached.get(i), uncached[i]);
             }
             double tokens = (double) BATCH * NEW_TOKENS;
-            System.out.printf(Locale.ROOT, "generation, llama ~30M, batch %d, prompt %d, %d new tokens, greedy%n", BATCH, PROMPT,
+            System.out.printf(
+                    Locale.ROOT,
+                    "generation, llama ~30M, batch %d, prompt %d, %d new tokens, greedy%n",
+                    BATCH,
+                    PROMPT,
                     NEW_TOKENS);
-            System.out.printf(Locale.ROOT, "  KV cache:    %8.1f new tokens/s (%.2f s)%n", tokens / cachedSeconds, cachedSeconds);
-            System.out.printf(Locale.ROOT, "  no cache:    %8.1f new tokens/s (%.2f s)%n", tokens / uncachedSeconds, uncachedSeconds);
-            System.out.printf(Locale.ROOT, "  speed-up:    %8.2fx; same tokens: %s%n", uncachedSeconds / cachedSeconds, same);
+            System.out.printf(
+                    Locale.ROOT, "  KV cache:    %8.1f new tokens/s (%.2f s)%n", tokens / cachedSeconds, cachedSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  no cache:    %8.1f new tokens/s (%.2f s)%n",
+                    tokens / uncachedSeconds,
+                    uncachedSeconds);
+            System.out.printf(
+                    Locale.ROOT, "  speed-up:    %8.2fx; same tokens: %s%n", uncachedSeconds / cachedSeconds, same);
         }
     }
 
@@ -73,9 +82,15 @@ public final class GenerationBenchmark {
                 for (long[] row : mask) {
                     Arrays.fill(row, 1);
                 }
-                float[] last = model.forward(new ParameterStore(scope, false),
-                        new NDList(scope.create(sequences), scope.create(mask)), false).singletonOrThrow()
-                        .get(":, -1, :").argMax(-1).toType(DataType.FLOAT32, false).toFloatArray();
+                float[] last = model.forward(
+                                new ParameterStore(scope, false),
+                                new NDList(scope.create(sequences), scope.create(mask)),
+                                false)
+                        .singletonOrThrow()
+                        .get(":, -1, :")
+                        .argMax(-1)
+                        .toType(DataType.FLOAT32, false)
+                        .toFloatArray();
                 for (int row = 0; row < BATCH; row++) {
                     sequences[row] = Arrays.copyOf(sequences[row], length + 1);
                     sequences[row][length] = (long) last[row];

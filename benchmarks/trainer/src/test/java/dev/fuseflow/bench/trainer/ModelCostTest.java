@@ -19,10 +19,13 @@ class ModelCostTest {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LlamaForCausalLm model = new LlamaForCausalLm(small);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-            long counted = model.getParameters().values().stream().mapToLong(p -> p.getArray().getShape().size()).sum();
+            long counted = model.getParameters().values().stream()
+                    .mapToLong(p -> p.getArray().getShape().size())
+                    .sum();
             assertThat(new ModelCost(small, 1, 16).parameters()).isEqualTo(counted);
         }
-        assertThat(new ModelCost(WrpoBenchmark.LLAMA_0_5B, 1, 1024).parameters() / 1e9).isCloseTo(0.48, within(0.02));
+        assertThat(new ModelCost(WrpoBenchmark.LLAMA_0_5B, 1, 1024).parameters() / 1e9)
+                .isCloseTo(0.48, within(0.02));
     }
 
     @Test
@@ -39,7 +42,9 @@ class ModelCostTest {
     void theMemoryEstimateGrowsWithTheBatchAndFloat32CostsMore() {
         ModelCost one = new ModelCost(WrpoBenchmark.LLAMA_0_5B, 1, 1024);
         ModelCost eight = new ModelCost(WrpoBenchmark.LLAMA_0_5B, 8, 1024);
-        assertThat(eight.estimatedPeakBytes(Precision.FP16_MIXED)).isGreaterThan(one.estimatedPeakBytes(Precision.FP16_MIXED));
-        assertThat(eight.estimatedPeakBytes(Precision.TF32)).isGreaterThan(eight.estimatedPeakBytes(Precision.FP16_MIXED));
+        assertThat(eight.estimatedPeakBytes(Precision.FP16_MIXED))
+                .isGreaterThan(one.estimatedPeakBytes(Precision.FP16_MIXED));
+        assertThat(eight.estimatedPeakBytes(Precision.TF32))
+                .isGreaterThan(eight.estimatedPeakBytes(Precision.FP16_MIXED));
     }
 }

@@ -24,19 +24,25 @@ import java.util.Random;
  */
 public final class WrpoStepBenchmark {
 
-    private record Case(String name, LlamaConfig config, int batch, int length, int steps) {
-    }
+    private record Case(String name, LlamaConfig config, int batch, int length, int steps) {}
 
-    private WrpoStepBenchmark() {
-    }
+    private WrpoStepBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         Case[] cases = {
             new Case("tiny (0.1M)", new LlamaConfig(64, 64, 172, 2, 4, 2, 1e-6f, 10_000, 512), 8, 64, 50),
             new Case("llama ~30M", new LlamaConfig(8192, 512, 1376, 8, 8, 4, 1e-6f, 10_000, 512), 2, 256, 4),
         };
-        System.out.printf(Locale.ROOT, "%-14s %10s %6s %6s %10s %12s %14s%n", "model", "params", "batch", "T", "steps/s",
-                "tokens/s", "peak RSS MiB");
+        System.out.printf(
+                Locale.ROOT,
+                "%-14s %10s %6s %6s %10s %12s %14s%n",
+                "model",
+                "params",
+                "batch",
+                "T",
+                "steps/s",
+                "tokens/s",
+                "peak RSS MiB");
         for (Case c : cases) {
             run(c);
         }
@@ -51,8 +57,11 @@ public final class WrpoStepBenchmark {
             LlamaCheckpoint.save(start, dir);
             LlamaForCausalLm policy = LlamaCheckpoint.load(dir, manager, DataType.FLOAT32);
             LlamaForCausalLm reference = LlamaCheckpoint.load(dir, manager, DataType.FLOAT32);
-            long parameters = policy.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
-            WrpoStep step = new WrpoStep(policy, reference, manager, new CosineWarmupSchedule(1e-4, 1e-5, 1, 1_000), 1.0);
+            long parameters = policy.getParameters().values().stream()
+                    .mapToLong(p -> p.getArray().size())
+                    .sum();
+            WrpoStep step =
+                    new WrpoStep(policy, reference, manager, new CosineWarmupSchedule(1e-4, 1e-5, 1, 1_000), 1.0);
             PreferenceBatch batch = batch(c, new Random(2));
             step.apply(batch, 0.1, 0.01);
             step.apply(batch, 0.1, 0.01);
@@ -63,8 +72,16 @@ public final class WrpoStepBenchmark {
             double seconds = (System.nanoTime() - begin) / 1e9;
             // Each update runs 3 sequences per sample through the policy and 3 through the reference.
             double tokens = 6.0 * c.batch() * c.length() * c.steps();
-            System.out.printf(Locale.ROOT, "%-14s %10s %6d %6d %10.2f %12.0f %14d%n", c.name(), String.format(Locale.ROOT,
-                    "%.1fM", parameters / 1e6), c.batch(), c.length(), c.steps() / seconds, tokens / seconds, peakRssMib());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-14s %10s %6d %6d %10.2f %12.0f %14d%n",
+                    c.name(),
+                    String.format(Locale.ROOT, "%.1fM", parameters / 1e6),
+                    c.batch(),
+                    c.length(),
+                    c.steps() / seconds,
+                    tokens / seconds,
+                    peakRssMib());
         }
     }
 
@@ -83,13 +100,19 @@ public final class WrpoStepBenchmark {
         }
         double[] weights = new double[c.batch()];
         Arrays.fill(weights, 1.0);
-        return new PreferenceBatch(new PreferenceBatch.Sequences(tokens[0], attention, response),
+        return new PreferenceBatch(
+                new PreferenceBatch.Sequences(tokens[0], attention, response),
                 new PreferenceBatch.Sequences(tokens[1], attention, response),
-                new PreferenceBatch.Sequences(tokens[2], attention, response), weights);
+                new PreferenceBatch.Sequences(tokens[2], attention, response),
+                weights);
     }
 
     private static long peakRssMib() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow() / 1024;
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                        .filter(l -> l.startsWith("VmHWM:"))
+                        .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                        .findFirst()
+                        .orElseThrow()
+                / 1024;
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /** Resolves {@link EmbeddedStack} parameters to one stack shared by the whole test JVM. */
 public final class EmbeddedStackExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmbeddedStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EmbeddedStackExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -19,7 +20,8 @@ public final class EmbeddedStackExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(SharedStack.class, key -> SharedStack.start(), SharedStack.class)
                 .stack();
     }

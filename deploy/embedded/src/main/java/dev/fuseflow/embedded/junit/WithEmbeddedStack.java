@@ -21,5 +21,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(EmbeddedStackExtension.class)
-public @interface WithEmbeddedStack {
-}
+public @interface WithEmbeddedStack {}

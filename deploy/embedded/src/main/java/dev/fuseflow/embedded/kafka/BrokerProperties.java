@@ -14,8 +14,7 @@ public final class BrokerProperties {
     static final int NODE_ID = 1;
     static final String CONTROLLER_LISTENER = "CONTROLLER";
 
-    private BrokerProperties() {
-    }
+    private BrokerProperties() {}
 
     /** Properties for a broker whose ports are already fixed. */
     public static Properties of(KafkaBrokerConfig config, int port, int controllerPort) {
@@ -25,7 +24,9 @@ public final class BrokerProperties {
         // A static voter set: one node, no dynamic quorum bootstrap needed.
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -50,7 +51,8 @@ public final class BrokerProperties {
         p.put("num.io.threads", "4");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         p.put("message.max.bytes", String.valueOf(8 * 1024 * 1024));
-        config.security().ifPresent(security -> p.putAll(security.brokerProperties(port, CONTROLLER_LISTENER, controllerPort)));
+        config.security()
+                .ifPresent(security -> p.putAll(security.brokerProperties(port, CONTROLLER_LISTENER, controllerPort)));
         p.putAll(config.overrides());
         Properties properties = new Properties();
         properties.putAll(p);

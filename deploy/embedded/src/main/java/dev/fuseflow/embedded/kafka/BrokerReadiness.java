@@ -15,10 +15,13 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 /** Waits until a broker answers a metadata request with itself as a live node. */
 final class BrokerReadiness {
 
-    private BrokerReadiness() {
-    }
+    private BrokerReadiness() {}
 
-    static void await(String bootstrapServers, Map<String, Object> clientSecurity, Duration timeout, BooleanSupplier stillStarting) {
+    static void await(
+            String bootstrapServers,
+            Map<String, Object> clientSecurity,
+            Duration timeout,
+            BooleanSupplier stillStarting) {
         Instant deadline = Instant.now().plus(timeout);
         Map<String, Object> config = new HashMap<>(clientSecurity);
         config.putAll(Map.of(
@@ -34,7 +37,9 @@ final class BrokerReadiness {
                 }
                 try {
                     if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
-                            .nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                            .nodes()
+                            .get(3, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {

@@ -28,14 +28,17 @@ public record BrokerSecurity(TlsMaterial tls, String adminUser, String adminPass
     public BrokerSecurity {
         Objects.requireNonNull(tls, "tls");
         if (adminUser == null || adminUser.isBlank() || adminPassword == null || adminPassword.isBlank()) {
-            throw new IllegalArgumentException("adminUser and adminPassword must be set: the broker authenticates itself as that user");
+            throw new IllegalArgumentException(
+                    "adminUser and adminPassword must be set: the broker authenticates itself as that user");
         }
     }
 
     /** Broker properties that replace the PLAINTEXT client listener. */
     Map<String, String> brokerProperties(int port, String controllerListener, int controllerPort) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("listeners", LISTENER + "://127.0.0.1:" + port + "," + controllerListener + "://127.0.0.1:" + controllerPort);
+        p.put(
+                "listeners",
+                LISTENER + "://127.0.0.1:" + port + "," + controllerListener + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", LISTENER + "://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", LISTENER + ":SASL_SSL," + controllerListener + ":PLAINTEXT");
         p.put("inter.broker.listener.name", LISTENER);
@@ -77,7 +80,7 @@ public record BrokerSecurity(TlsMaterial tls, String adminUser, String adminPass
     }
 
     private static String jaasConfig(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 }

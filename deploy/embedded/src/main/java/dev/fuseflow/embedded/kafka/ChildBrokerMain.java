@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -16,18 +17,18 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class ChildBrokerMain {
 
-    private ChildBrokerMain() {
-    }
+    private ChildBrokerMain() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            throw new IllegalArgumentException("usage: ChildBrokerMain <server.properties> [SCRAM credential to format with ...]");
+            throw new IllegalArgumentException(
+                    "usage: ChildBrokerMain <server.properties> [SCRAM credential to format with ...]");
         }
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
             properties.load(in);
         }
-        KraftStorage.formatIfNeeded(properties, java.util.Arrays.asList(args).subList(1, args.length));
+        KraftStorage.formatIfNeeded(properties, Arrays.asList(args).subList(1, args.length));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "broker-shutdown"));
         ParentWatch.start(server::shutdown);

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +37,8 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
 
     /** Starts the broker JVM and returns once it serves clients. Ports stay fixed for restarts. */
     public static ChildProcessKafkaBroker start(KafkaBrokerConfig config) {
-        KafkaBrokerConfig fixed = config.withPorts(FreePorts.pick(config.port()), FreePorts.pick(config.controllerPort()));
+        KafkaBrokerConfig fixed =
+                config.withPorts(FreePorts.pick(config.port()), FreePorts.pick(config.controllerPort()));
         Properties properties = BrokerProperties.of(fixed, fixed.port(), fixed.controllerPort());
         Path file = fixed.dataDir().resolve("server.properties");
         try {
@@ -47,14 +49,23 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
-        List<String> arguments = new java.util.ArrayList<>(List.of(file.toString()));
+        List<String> arguments = new ArrayList<>(List.of(file.toString()));
         fixed.security().ifPresent(security -> arguments.addAll(security.scramArguments()));
-        List<String> command = JavaCommand.of(JavaCommand.currentClasspath(), fixed.jvmOptions(), Map.of(),
-                ChildBrokerMain.class.getName(), arguments);
+        List<String> command = JavaCommand.of(
+                JavaCommand.currentClasspath(),
+                fixed.jvmOptions(),
+                Map.of(),
+                ChildBrokerMain.class.getName(),
+                arguments);
         String bootstrap = "127.0.0.1:" + fixed.port();
         ChildProcessKafkaBroker broker = new ChildProcessKafkaBroker(
-                new ChildJvm("Kafka broker at " + bootstrap, command, fixed.dataDir(), fixed.dataDir().resolve("broker.log")),
-                bootstrap, fixed.adminClientProperties());
+                new ChildJvm(
+                        "Kafka broker at " + bootstrap,
+                        command,
+                        fixed.dataDir(),
+                        fixed.dataDir().resolve("broker.log")),
+                bootstrap,
+                fixed.adminClientProperties());
         broker.restart();
         return broker;
     }
@@ -64,8 +75,12 @@ public final class ChildProcessKafkaBroker implements KafkaBroker {
         long started = System.nanoTime();
         Process process = jvm.start();
         BrokerReadiness.await(bootstrapServers, adminClientProperties, START_TIMEOUT, process::isAlive);
-        LOG.info("Kafka broker (child pid {}) ready at {} in {} ms; log {}", process.pid(), bootstrapServers,
-                (System.nanoTime() - started) / 1_000_000, jvm.log());
+        LOG.info(
+                "Kafka broker (child pid {}) ready at {} in {} ms; log {}",
+                process.pid(),
+                bootstrapServers,
+                (System.nanoTime() - started) / 1_000_000,
+                jvm.log());
     }
 
     /** SIGKILL: the broker dies at once, as in a crash. Its data dir stays. */

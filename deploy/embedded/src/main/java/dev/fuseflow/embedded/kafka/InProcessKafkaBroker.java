@@ -29,7 +29,8 @@ public final class InProcessKafkaBroker implements KafkaBroker {
         int port = FreePorts.pick(config.port());
         int controllerPort = FreePorts.pick(config.controllerPort());
         Properties properties = BrokerProperties.of(config, port, controllerPort);
-        String clusterId = KraftStorage.formatIfNeeded(properties,
+        String clusterId = KraftStorage.formatIfNeeded(
+                properties,
                 config.security().map(BrokerSecurity::scramArguments).orElse(List.of()));
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
         server.startup();
@@ -40,7 +41,10 @@ public final class InProcessKafkaBroker implements KafkaBroker {
             server.shutdown();
             throw e;
         }
-        LOG.info("Kafka broker (in-process, cluster {}) ready at {} in {} ms", clusterId, bootstrap,
+        LOG.info(
+                "Kafka broker (in-process, cluster {}) ready at {} in {} ms",
+                clusterId,
+                bootstrap,
                 (System.nanoTime() - started) / 1_000_000);
         return new InProcessKafkaBroker(server, bootstrap);
     }

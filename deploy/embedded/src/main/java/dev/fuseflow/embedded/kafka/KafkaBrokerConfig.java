@@ -17,8 +17,13 @@ import java.util.Optional;
  * @param jvmOptions     options of the child JVM, when the broker runs in one
  * @param security       a SASL_SSL/SCRAM listener with ACLs instead of PLAINTEXT
  */
-public record KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<String, String> overrides,
-                                List<String> jvmOptions, Optional<BrokerSecurity> security) {
+public record KafkaBrokerConfig(
+        Path dataDir,
+        int port,
+        int controllerPort,
+        Map<String, String> overrides,
+        List<String> jvmOptions,
+        Optional<BrokerSecurity> security) {
 
     /** Heap and GC suited to a test broker on a 2-core machine. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC");
@@ -35,7 +40,8 @@ public record KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<
         security = Objects.requireNonNullElse(security, Optional.empty());
     }
 
-    public KafkaBrokerConfig(Path dataDir, int port, int controllerPort, Map<String, String> overrides, List<String> jvmOptions) {
+    public KafkaBrokerConfig(
+            Path dataDir, int port, int controllerPort, Map<String, String> overrides, List<String> jvmOptions) {
         this(dataDir, port, controllerPort, overrides, jvmOptions, Optional.empty());
     }
 

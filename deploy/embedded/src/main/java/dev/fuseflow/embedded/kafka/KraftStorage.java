@@ -22,8 +22,7 @@ public final class KraftStorage {
 
     private static final String META_PROPERTIES = "meta.properties";
 
-    private KraftStorage() {
-    }
+    private KraftStorage() {}
 
     /** Formats the broker's log dir unless it is formatted already; returns the cluster id. */
     public static String formatIfNeeded(Properties brokerProperties) {

@@ -1,5 +1,6 @@
 package dev.fuseflow.embedded.process;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +25,7 @@ public final class ChildProcesses {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll, "fuseflow-child-reaper"));
     }
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /** Remembers a started child until {@link #stop} or JVM exit. */
     public static Process track(Process process) {
@@ -54,7 +54,7 @@ public final class ChildProcesses {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             process.destroyForcibly();
         }
     }

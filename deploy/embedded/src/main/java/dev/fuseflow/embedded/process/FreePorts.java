@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** Finds free loopback ports for servers that must be told their port before they bind it. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port that was free on 127.0.0.1 a moment ago; {@code preferred} when it is not 0. */
     public static int pick(int preferred) {

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Builds the command line of a child JVM that runs on the same Java as this one. */
 public final class JavaCommand {
 
-    private JavaCommand() {
-    }
+    private JavaCommand() {}
 
     /**
      * The classpath this JVM runs with. Surefire starts tests through a manifest-only jar, so
@@ -23,8 +22,12 @@ public final class JavaCommand {
     }
 
     /** {@code java [jvmOptions] [-Dk=v...] -cp classpath mainClass args...}. */
-    public static List<String> of(String classpath, List<String> jvmOptions, Map<String, String> systemProperties,
-                                  String mainClass, List<String> args) {
+    public static List<String> of(
+            String classpath,
+            List<String> jvmOptions,
+            Map<String, String> systemProperties,
+            String mainClass,
+            List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -38,6 +41,7 @@ public final class JavaCommand {
 
     /** Joins classpath entries with the platform separator. */
     public static String classpath(List<Path> entries) {
-        return String.join(File.pathSeparator, entries.stream().map(Path::toString).toList());
+        return String.join(
+                File.pathSeparator, entries.stream().map(Path::toString).toList());
     }
 }

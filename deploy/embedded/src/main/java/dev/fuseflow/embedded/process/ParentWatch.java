@@ -13,21 +13,22 @@ import java.io.InputStream;
  */
 public final class ParentWatch {
 
-    private ParentWatch() {
-    }
+    private ParentWatch() {}
 
     /** Starts a daemon thread that calls {@code onParentGone} once stdin reaches end of file. */
     public static void start(Runnable onParentGone) {
-        Thread watcher = new Thread(() -> {
-            try (InputStream stdin = System.in) {
-                while (stdin.read() != -1) {
-                    // The parent never writes; anything read is ignored.
-                }
-            } catch (IOException e) {
-                // A broken pipe means the same as end of file: the parent is gone.
-            }
-            onParentGone.run();
-        }, "fuseflow-parent-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    try (InputStream stdin = System.in) {
+                        while (stdin.read() != -1) {
+                            // The parent never writes; anything read is ignored.
+                        }
+                    } catch (IOException e) {
+                        // A broken pipe means the same as end of file: the parent is gone.
+                    }
+                    onParentGone.run();
+                },
+                "fuseflow-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -22,8 +22,7 @@ public final class ApicurioDistribution {
 
     private static final String BUILD_INFO = "/fuseflow-embedded.properties";
 
-    private ApicurioDistribution() {
-    }
+    private ApicurioDistribution() {}
 
     /** The runner jar, unpacking the archive first if nothing unpacked is found. */
     public static Path runnerJar() {
@@ -40,8 +39,9 @@ public final class ApicurioDistribution {
         if (Files.isRegularFile(unpackedByBuild)) {
             return unpackedByBuild;
         }
-        Path archive = localRepository().resolve("io/apicurio/apicurio-registry-app/" + version
-                + "/apicurio-registry-app-" + version + "-all.tar.gz");
+        Path archive = localRepository()
+                .resolve("io/apicurio/apicurio-registry-app/" + version + "/apicurio-registry-app-" + version
+                        + "-all.tar.gz");
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("Apicurio Registry " + version + " not found: neither " + unpackedByBuild
                     + " nor " + archive + " exists. Run 'mvn -pl deploy/embedded package' once to fetch it.");
@@ -80,9 +80,10 @@ public final class ApicurioDistribution {
         if (Files.isDirectory(home)) {
             return home;
         }
-        Path partial = home.resolveSibling(home.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
-                new BufferedInputStream(Files.newInputStream(archive))))) {
+        Path partial = home.resolveSibling(
+                home.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive))))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path target = partial.resolve(entry.getName()).normalize();

@@ -34,7 +34,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final RegistryConfig config;
     private final int port;
     private final int managementPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ChildJvm jvm;
 
     private ApicurioRegistry(RegistryConfig config, int port, int managementPort) {
@@ -43,15 +44,21 @@ public final class ApicurioRegistry implements AutoCloseable {
         this.managementPort = managementPort;
         List<String> command = JavaCommand.of(
                 JavaCommand.classpath(List.of(launcherLocation(), ApicurioDistribution.runnerJar())),
-                config.jvmOptions(), systemProperties(), RegistryLauncher.class.getName(), List.of());
-        this.jvm = new ChildJvm("Schema Registry on port " + port, command, config.dataDir(),
+                config.jvmOptions(),
+                systemProperties(),
+                RegistryLauncher.class.getName(),
+                List.of());
+        this.jvm = new ChildJvm(
+                "Schema Registry on port " + port,
+                command,
+                config.dataDir(),
                 config.dataDir().resolve("registry.log"));
     }
 
     /** Starts the registry, waits until it answers and sets the configured compatibility level. */
     public static ApicurioRegistry start(RegistryConfig config) {
-        ApicurioRegistry registry = new ApicurioRegistry(config, FreePorts.pick(config.port()),
-                FreePorts.pick(config.managementPort()));
+        ApicurioRegistry registry =
+                new ApicurioRegistry(config, FreePorts.pick(config.port()), FreePorts.pick(config.managementPort()));
         registry.restart();
         return registry;
     }
@@ -62,8 +69,12 @@ public final class ApicurioRegistry implements AutoCloseable {
         Process process = jvm.start();
         awaitReady(process);
         setCompatibility(config.compatibility());
-        LOG.info("Schema Registry (Apicurio, child pid {}) ready at {} in {} ms; log {}", process.pid(),
-                confluentApiUrl(), (System.nanoTime() - started) / 1_000_000, jvm.log());
+        LOG.info(
+                "Schema Registry (Apicurio, child pid {}) ready at {} in {} ms; log {}",
+                process.pid(),
+                confluentApiUrl(),
+                (System.nanoTime() - started) / 1_000_000,
+                jvm.log());
     }
 
     /** Base URL of the Confluent-compatible API, the value for {@code schema.registry.url}. */
@@ -100,8 +111,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         p.put("quarkus.otel.sdk.disabled", "true");
         // A file database instead of the default in-memory one, so a restart keeps ids; no write
         // delay, so a schema acknowledged before a kill -9 is still there after it.
-        p.put("apicurio.datasource.url", "jdbc:h2:file:" + config.dataDir().resolve("registry-db").toAbsolutePath()
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        p.put(
+                "apicurio.datasource.url",
+                "jdbc:h2:file:" + config.dataDir().resolve("registry-db").toAbsolutePath()
+                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         p.put("quarkus.log.level", "WARN");
         p.put("quarkus.log.category.\"io.apicurio\".level", "INFO");
         p.putAll(config.systemProperties());
@@ -113,12 +126,12 @@ public final class ApicurioRegistry implements AutoCloseable {
         Exception last = null;
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Registry JVM exited with " + process.exitValue()
-                        + " while starting; see " + jvm.log());
+                throw new IllegalStateException(
+                        "Registry JVM exited with " + process.exitValue() + " while starting; see " + jvm.log());
             }
             try {
-                HttpResponse<String> response = http.send(request("/subjects").GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response =
+                        http.send(request("/subjects").GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -130,14 +143,17 @@ public final class ApicurioRegistry implements AutoCloseable {
             }
             sleep(Duration.ofMillis(200));
         }
-        throw new IllegalStateException("Registry not ready within " + START_TIMEOUT + " at " + confluentApiUrl(), last);
+        throw new IllegalStateException(
+                "Registry not ready within " + START_TIMEOUT + " at " + confluentApiUrl(), last);
     }
 
     private void setCompatibility(String level) {
         try {
-            HttpResponse<String> response = http.send(request("/config")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    request("/config")
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("Setting compatibility " + level + " failed: HTTP "
                         + response.statusCode() + " " + response.body());
@@ -160,7 +176,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** The jar or classes folder holding {@link RegistryLauncher}, which joins the registry's classpath. */
     private static Path launcherLocation() {
         try {
-            return Path.of(RegistryLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(RegistryLauncher.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("Cannot locate the registry launcher", e);
         }

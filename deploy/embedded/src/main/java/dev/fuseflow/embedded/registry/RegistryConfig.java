@@ -15,20 +15,26 @@ import java.util.Objects;
  * @param systemProperties extra Quarkus/Apicurio settings, e.g. authentication
  * @param jvmOptions     options of the registry JVM
  */
-public record RegistryConfig(Path dataDir, int port, int managementPort, String compatibility,
-                             Map<String, String> systemProperties, List<String> jvmOptions) {
+public record RegistryConfig(
+        Path dataDir,
+        int port,
+        int managementPort,
+        String compatibility,
+        Map<String, String> systemProperties,
+        List<String> jvmOptions) {
 
     public static final String DEFAULT_COMPATIBILITY = "BACKWARD";
     public static final List<String> DEFAULT_JVM_OPTIONS =
             List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    private static final List<String> LEVELS = List.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE",
-            "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+    private static final List<String> LEVELS = List.of(
+            "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
 
     public RegistryConfig {
         Objects.requireNonNull(dataDir, "dataDir must be set: the folder the registry keeps its database in");
         compatibility = Objects.requireNonNullElse(compatibility, DEFAULT_COMPATIBILITY);
         if (!LEVELS.contains(compatibility)) {
-            throw new IllegalArgumentException("compatibility must be one of " + LEVELS + ", got '" + compatibility + "'");
+            throw new IllegalArgumentException(
+                    "compatibility must be one of " + LEVELS + ", got '" + compatibility + "'");
         }
         for (int p : new int[] {port, managementPort}) {
             if (p < 0 || p > 65_535) {

@@ -11,8 +11,7 @@ public final class RegistryLauncher {
 
     static final String APICURIO_MAIN = "io.quarkus.runner.GeneratedMain";
 
-    private RegistryLauncher() {
-    }
+    private RegistryLauncher() {}
 
     public static void main(String[] args) throws ReflectiveOperationException {
         // Quarkus stops gracefully on System.exit through its own shutdown hook.

@@ -12,11 +12,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
@@ -31,11 +34,19 @@ import javax.net.ssl.SSLContext;
  */
 public final class BasicAuthRegistryProxy implements AutoCloseable {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
-            "authorization", "upgrade", "expect", "keep-alive");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "content-length",
+            "host",
+            "transfer-encoding",
+            "authorization",
+            "upgrade",
+            "expect",
+            "keep-alive");
 
     private final HttpsServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI target;
     private final String expectedAuthorization;
     private final AtomicLong admitted = new AtomicLong();
@@ -44,7 +55,8 @@ public final class BasicAuthRegistryProxy implements AutoCloseable {
     private BasicAuthRegistryProxy(HttpsServer server, URI target, String userInfo) {
         this.server = server;
         this.target = target;
-        this.expectedAuthorization = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        this.expectedAuthorization =
+                "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Serves {@code https://127.0.0.1:<port>} + the target's path, admitting only {@code userInfo} ({@code user:password}). */
@@ -102,11 +114,15 @@ public final class BasicAuthRegistryProxy implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             requestBody = in.readAllBytes();
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(upstream).timeout(Duration.ofSeconds(30))
-                .method(exchange.getRequestMethod(), requestBody.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(requestBody));
+        HttpRequest.Builder request = HttpRequest.newBuilder(upstream)
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        exchange.getRequestMethod(),
+                        requestBody.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(requestBody));
         exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> request.header(name, value));
             }
         });
@@ -117,7 +133,9 @@ public final class BasicAuthRegistryProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while forwarding to " + upstream, e);
         }
-        response.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
+        response.headers()
+                .firstValue("Content-Type")
+                .ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
         byte[] body = response.body();
         exchange.sendResponseHeaders(response.statusCode(), body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -127,7 +145,7 @@ public final class BasicAuthRegistryProxy implements AutoCloseable {
 
     private static SSLContext serverContext(TlsMaterial tls) throws IOException, GeneralSecurityException {
         KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = java.nio.file.Files.newInputStream(tls.keystore())) {
+        try (InputStream in = Files.newInputStream(tls.keystore())) {
             keys.load(in, tls.password().toCharArray());
         }
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -140,6 +158,6 @@ public final class BasicAuthRegistryProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

@@ -36,23 +36,68 @@ public record TlsMaterial(Path keystore, Path truststore, String password) {
             Files.deleteIfExists(truststore);
             Path certificate = dir.resolve("server.crt");
             Files.deleteIfExists(certificate);
-            keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
-                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password, "-keypass", password);
-            keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keystore.toString(), "-storepass", password,
-                    "-file", certificate.toString());
-            keytool("-importcert", "-noprompt", "-alias", "fuseflow-ca", "-file", certificate.toString(),
-                    "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", password);
+            generate(keystore, truststore, certificate, password);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create TLS stores in " + dir + ": " + e.getMessage(), e);
         }
         return new TlsMaterial(keystore, truststore, password);
     }
 
+    /** A self-signed key pair for localhost, its certificate, and a truststore holding that certificate. */
+    private static void generate(Path keystore, Path truststore, Path certificate, String password) throws IOException {
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "3650",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password,
+                "-keypass",
+                password);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "server",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password,
+                "-file",
+                certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "fuseflow-ca",
+                "-file",
+                certificate.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                truststore.toString(),
+                "-storepass",
+                password);
+    }
+
     private static void keytool(String... args) throws IOException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         if (!Files.isExecutable(keytool)) {
-            throw new IllegalStateException("No keytool at " + keytool + ": run with a full JDK to make test certificates");
+            throw new IllegalStateException(
+                    "No keytool at " + keytool + ": run with a full JDK to make test certificates");
         }
         List<String> command = new ArrayList<>(List.of(keytool.toString()));
         command.addAll(List.of(args));
@@ -68,7 +113,8 @@ public record TlsMaterial(Path keystore, Path truststore, String password) {
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + args[0] + " failed (exit " + process.exitValue() + "): " + output.strip());
+            throw new IllegalStateException(
+                    "keytool " + args[0] + " failed (exit " + process.exitValue() + "): " + output.strip());
         }
     }
 }

@@ -33,20 +33,31 @@ class ChildProcessKafkaBrokerTest {
         try (ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dataDir))) {
             String clusterIdBefore = clusterId(broker);
             try (Admin admin = admin(broker)) {
-                admin.createTopics(List.of(new NewTopic("durable", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("durable", 1, (short) 1)))
+                        .all()
+                        .get();
             }
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("durable", "k", "before-crash")).get();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            broker.bootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all"),
+                    new StringSerializer(),
+                    new StringSerializer())) {
+                producer.send(new ProducerRecord<>("durable", "k", "before-crash"))
+                        .get();
             }
             long pid = broker.pid();
 
             broker.kill();
 
             assertThat(broker.isAlive()).isFalse();
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-            assertThatThrownBy(broker::pid).isInstanceOf(IllegalStateException.class).hasMessageContaining("not running");
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
+            assertThatThrownBy(broker::pid)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not running");
 
             broker.restart();
 
@@ -60,7 +71,8 @@ class ChildProcessKafkaBrokerTest {
     @Test
     void restartWhileRunningIsRefused() {
         try (ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(dataDir))) {
-            assertThatThrownBy(broker::restart).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(broker::restart)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("still running");
         }
     }
@@ -76,10 +88,13 @@ class ChildProcessKafkaBrokerTest {
     }
 
     private static List<String> readAll(KafkaBroker broker, String topic) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "reader",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(Set.of(topic));
             List<String> values = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 20_000;

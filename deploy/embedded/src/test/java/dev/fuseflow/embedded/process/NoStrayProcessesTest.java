@@ -21,8 +21,12 @@ class NoStrayProcessesTest {
 
     @Test
     void childBrokerExitsWhenItsParentIsKilledWithSigkill() throws Exception {
-        Process parent = ChildProcesses.track(new ProcessBuilder(JavaCommand.of(JavaCommand.currentClasspath(),
-                List.of("-Xmx128m"), Map.of(), OrphanProbeMain.class.getName(), List.of(dataDir.toString())))
+        Process parent = ChildProcesses.track(new ProcessBuilder(JavaCommand.of(
+                        JavaCommand.currentClasspath(),
+                        List.of("-Xmx128m"),
+                        Map.of(),
+                        OrphanProbeMain.class.getName(),
+                        List.of(dataDir.toString())))
                 .redirectErrorStream(true)
                 .start());
         long childPid = readChildPid(parent);
@@ -30,7 +34,9 @@ class NoStrayProcessesTest {
 
         ChildProcesses.kill(parent); // SIGKILL: no shutdown hook runs in the parent
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        !ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false));
     }
 
     private static long readChildPid(Process parent) throws Exception {

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** A parent JVM for {@link NoStrayProcessesTest}: starts a child broker, prints its pid, waits to be killed. */
 public final class OrphanProbeMain {
 
-    private OrphanProbeMain() {
-    }
+    private OrphanProbeMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         ChildProcessKafkaBroker broker = ChildProcessKafkaBroker.start(KafkaBrokerConfig.at(Path.of(args[0])));

@@ -42,17 +42,21 @@ class ApicurioRegistryTest {
     }
 
     private String register(ApicurioRegistry registry, String subject, String schema) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(registry.confluentApiUrl() + "/subjects/" + subject + "/versions"))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"" + schema + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(registry.confluentApiUrl() + "/subjects/" + subject + "/versions"))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"" + schema + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body().replaceAll("\\D", "");
     }
 
     private HttpResponse<String> get(ApicurioRegistry registry, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(registry.confluentApiUrl() + path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(registry.confluentApiUrl() + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,8 @@ public final class DemoApp implements AutoCloseable {
     private volatile boolean stopping;
     private long round;
 
-    public DemoApp(DemoSettings settings, FeedbackClient client, PipelineObserver observer, Path startModel, String modelName)
+    public DemoApp(
+            DemoSettings settings, FeedbackClient client, PipelineObserver observer, Path startModel, String modelName)
             throws IOException {
         this.settings = settings;
         this.client = client;
@@ -62,8 +65,10 @@ public final class DemoApp implements AutoCloseable {
         this.sources = ScriptedSource.demoPair();
         this.workload = new SkillWorkload(settings.seed(), List.of(Skill.values()));
         this.random = new Random(settings.seed());
-        this.board = new LearningBoard(SkillWorkload.heldOut(settings.seed() + 1, List.of(Skill.values()), settings.heldOutPerSkill()),
-                sources, settings.seed() + 2);
+        this.board = new LearningBoard(
+                SkillWorkload.heldOut(settings.seed() + 1, List.of(Skill.values()), settings.heldOutPerSkill()),
+                sources,
+                settings.seed() + 2);
         this.served = ServedTarget.load(startModel, 0);
         board.measured(0, measure(served));
     }
@@ -88,23 +93,27 @@ public final class DemoApp implements AutoCloseable {
 
     private void reload(ModelVersion version) {
         try {
-            ServedTarget next = ServedTarget.load(Path.of(URI.create(version.getArtifactUri().toString())), version.getVersion());
+            ServedTarget next = ServedTarget.load(
+                    Path.of(URI.create(version.getArtifactUri().toString())), version.getVersion());
             ServedTarget previous = served;
             served = next;
             previous.close();
             TaskReward reward = measure(next);
             board.measured(version.getVersion(), reward);
-            LOG.info("now serving {} v{}: held-out reward {}", modelName, version.getVersion(), String.format(java.util.Locale.ROOT,
-                    "%.3f", reward.mean()));
+            LOG.info(
+                    "now serving {} v{}: held-out reward {}",
+                    modelName,
+                    version.getVersion(),
+                    String.format(Locale.ROOT, "%.3f", reward.mean()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot load published version " + version.getVersion() + " from "
-                    + version.getArtifactUri(), e);
+            throw new UncheckedIOException(
+                    "cannot load published version " + version.getVersion() + " from " + version.getArtifactUri(), e);
         }
     }
 
     private TaskReward measure(ServedTarget target) {
-        return new TaskRewardEvaluator(target.responder(), EVAL_MAX_NEW_TOKENS).evaluate(target.model(), target.manager(),
-                board.heldOut());
+        return new TaskRewardEvaluator(target.responder(), EVAL_MAX_NEW_TOKENS)
+                .evaluate(target.model(), target.manager(), board.heldOut());
     }
 
     /** One round: prompts, every model's answers, their generation events, then the feedback on them. */
@@ -119,23 +128,36 @@ public final class DemoApp implements AutoCloseable {
                 targetPrompts.add(prompt.text());
             }
         }
-        List<String> targetAnswers = served.answer(targetPrompts,
-                new SamplingConfig(settings.temperature(), 0, 1.0, MAX_NEW_TOKENS, settings.seed() * 1_000_003 + round++));
+        List<String> targetAnswers = served.answer(
+                targetPrompts,
+                new SamplingConfig(
+                        settings.temperature(), 0, 1.0, MAX_NEW_TOKENS, settings.seed() * 1_000_003 + round++));
         for (int i = 0; i < asked.size(); i++) {
             SkillPrompt prompt = asked.get(i);
             String promptId = UUID.randomUUID().toString();
             List<Answer> answers = new ArrayList<>();
             for (ScriptedSource source : sources) {
-                answers.add(new Answer(FeedbackClient.generation(promptId, List.of(FeedbackClient.user(prompt.text())),
-                        source.respond(prompt, random), FeedbackClient.source(source.name())), prompt));
+                answers.add(new Answer(
+                        FeedbackClient.generation(
+                                promptId,
+                                List.of(FeedbackClient.user(prompt.text())),
+                                source.respond(prompt, random),
+                                FeedbackClient.source(source.name())),
+                        prompt));
             }
-            for (String answer : targetAnswers.subList(i * settings.targetSamples(), (i + 1) * settings.targetSamples())) {
+            for (String answer :
+                    targetAnswers.subList(i * settings.targetSamples(), (i + 1) * settings.targetSamples())) {
                 if (answer.isBlank()) {
-                    emptyAnswers.incrementAndGet();                // an app shows nothing and logs nothing for a blank answer
+                    emptyAnswers.incrementAndGet(); // an app shows nothing and logs nothing for a blank answer
                     continue;
                 }
-                answers.add(new Answer(FeedbackClient.generation(promptId, List.of(FeedbackClient.user(prompt.text())), answer,
-                        FeedbackClient.target(modelName, served.version())), prompt));
+                answers.add(new Answer(
+                        FeedbackClient.generation(
+                                promptId,
+                                List.of(FeedbackClient.user(prompt.text())),
+                                answer,
+                                FeedbackClient.target(modelName, served.version())),
+                        prompt));
             }
             answers.forEach(answer -> count(client.send(answer.generation())));
             answers.forEach(answer -> feedback(promptId, answer));
@@ -154,7 +176,7 @@ public final class DemoApp implements AutoCloseable {
         }
     }
 
-    private void count(java.util.concurrent.CompletableFuture<?> sent) {
+    private void count(CompletableFuture<?> sent) {
         events.incrementAndGet();
         sent.whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -163,8 +185,7 @@ public final class DemoApp implements AutoCloseable {
         });
     }
 
-    private record Answer(GenerationEvent generation, SkillPrompt prompt) {
-    }
+    private record Answer(GenerationEvent generation, SkillPrompt prompt) {}
 
     LearningBoard board() {
         return board;

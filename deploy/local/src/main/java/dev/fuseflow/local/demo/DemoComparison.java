@@ -25,41 +25,73 @@ import java.util.Map;
 public final class DemoComparison {
 
     /** An objective under comparison and the trainer options that make it. */
-    public record Objective(String name, List<String> trainerArgs) {
-    }
+    public record Objective(String name, List<String> trainerArgs) {}
 
-    public static final List<Objective> PAPER = List.of(new Objective("WRPO", List.of()),
-            new Objective("SFT+DPO", List.of("--alpha", "0")));
+    public static final List<Objective> PAPER =
+            List.of(new Objective("WRPO", List.of()), new Objective("SFT+DPO", List.of("--alpha", "0")));
 
     /** One run's outcome. */
-    public record Run(String objective, long seed, double startMean, double newestMean, double bestMean, int versions) {
-    }
+    public record Run(
+            String objective, long seed, double startMean, double newestMean, double bestMean, int versions) {}
 
-    private DemoComparison() {
-    }
+    private DemoComparison() {}
 
     /** @param commonTrainerArgs serve options for every run (before the objective's own) */
-    public static List<Run> run(Path root, Duration budget, List<Long> seeds, List<Objective> objectives, List<String> commonTrainerArgs,
-                                PrintStream out) throws Exception {
+    public static List<Run> run(
+            Path root,
+            Duration budget,
+            List<Long> seeds,
+            List<Objective> objectives,
+            List<String> commonTrainerArgs,
+            PrintStream out)
+            throws Exception {
         List<Run> runs = new ArrayList<>();
         for (long seed : seeds) {
             for (Objective objective : objectives) {
                 Path dataDir = root.resolve(objective.name().replace('+', '-') + "-seed" + seed);
                 out.printf(Locale.ROOT, "== %s, seed %d, %s (folder %s)%n", objective.name(), seed, budget, dataDir);
                 DemoSettings defaults = DemoSettings.defaults(budget);
-                DemoSettings settings = new DemoSettings(budget, defaults.promptsPerRound(), defaults.targetSamples(),
-                        defaults.temperature(), defaults.thumbsRate(), defaults.thumbsNoise(), defaults.heldOutPerSkill(), seed);
+                DemoSettings settings = new DemoSettings(
+                        budget,
+                        defaults.promptsPerRound(),
+                        defaults.targetSamples(),
+                        defaults.temperature(),
+                        defaults.thumbsRate(),
+                        defaults.thumbsNoise(),
+                        defaults.heldOutPerSkill(),
+                        seed);
                 DemoRun.Result result;
-                try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, true))) {
+                try (LocalStack stack =
+                        LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, true))) {
                     List<String> trainerArgs = new ArrayList<>(commonTrainerArgs);
                     trainerArgs.addAll(objective.trainerArgs());
-                    result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir, settings, trainerArgs,
+                    result = DemoRun.run(
+                            stack.bootstrapServers(),
+                            stack.schemaRegistryUrl(),
+                            dataDir,
+                            settings,
+                            trainerArgs,
                             new PrintStream(OutputStream.nullOutputStream()));
                 }
-                double best = result.target().stream().mapToDouble(r -> r.reward().mean()).max().orElse(Double.NaN);
-                Run run = new Run(objective.name(), seed, result.startMean(), result.newestMean(), best, result.target().size() - 1);
-                out.printf(Locale.ROOT, "   newest %.3f, best %.3f, start %.3f, %d versions; best single source %.3f%n", run.newestMean(),
-                        run.bestMean(), run.startMean(), run.versions(), result.bestSourceMean());
+                double best = result.target().stream()
+                        .mapToDouble(r -> r.reward().mean())
+                        .max()
+                        .orElse(Double.NaN);
+                Run run = new Run(
+                        objective.name(),
+                        seed,
+                        result.startMean(),
+                        result.newestMean(),
+                        best,
+                        result.target().size() - 1);
+                out.printf(
+                        Locale.ROOT,
+                        "   newest %.3f, best %.3f, start %.3f, %d versions; best single source %.3f%n",
+                        run.newestMean(),
+                        run.bestMean(),
+                        run.startMean(),
+                        run.versions(),
+                        result.bestSourceMean());
                 runs.add(run);
             }
         }
@@ -71,12 +103,19 @@ public final class DemoComparison {
     /** Mean and sample standard deviation of the newest version's held-out reward per objective. */
     static String table(List<Run> runs) {
         Map<String, List<Run>> byObjective = new LinkedHashMap<>();
-        runs.forEach(run -> byObjective.computeIfAbsent(run.objective(), k -> new ArrayList<>()).add(run));
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-10s %5s %22s %22s%n", "objective", "seeds",
-                "newest mean +- sd", "best mean +- sd"));
-        byObjective.forEach((name, list) -> text.append(String.format(Locale.ROOT, "%-10s %5d %14.3f +- %.3f %14.3f +- %.3f%n", name,
-                list.size(), mean(list.stream().mapToDouble(Run::newestMean).toArray()),
-                sd(list.stream().mapToDouble(Run::newestMean).toArray()), mean(list.stream().mapToDouble(Run::bestMean).toArray()),
+        runs.forEach(run -> byObjective
+                .computeIfAbsent(run.objective(), k -> new ArrayList<>())
+                .add(run));
+        StringBuilder text = new StringBuilder(String.format(
+                Locale.ROOT, "%-10s %5s %22s %22s%n", "objective", "seeds", "newest mean +- sd", "best mean +- sd"));
+        byObjective.forEach((name, list) -> text.append(String.format(
+                Locale.ROOT,
+                "%-10s %5d %14.3f +- %.3f %14.3f +- %.3f%n",
+                name,
+                list.size(),
+                mean(list.stream().mapToDouble(Run::newestMean).toArray()),
+                sd(list.stream().mapToDouble(Run::newestMean).toArray()),
+                mean(list.stream().mapToDouble(Run::bestMean).toArray()),
                 sd(list.stream().mapToDouble(Run::bestMean).toArray()))));
         return text.toString();
     }
@@ -106,8 +145,15 @@ public final class DemoComparison {
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(file))) {
             csv.println("objective,seed,start_mean,newest_mean,best_mean,versions");
             for (Run run : runs) {
-                csv.printf(Locale.ROOT, "%s,%d,%.4f,%.4f,%.4f,%d%n", run.objective(), run.seed(), run.startMean(), run.newestMean(),
-                        run.bestMean(), run.versions());
+                csv.printf(
+                        Locale.ROOT,
+                        "%s,%d,%.4f,%.4f,%.4f,%d%n",
+                        run.objective(),
+                        run.seed(),
+                        run.startMean(),
+                        run.newestMean(),
+                        run.bestMean(),
+                        run.versions());
             }
         }
     }

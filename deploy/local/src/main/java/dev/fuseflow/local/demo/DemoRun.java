@@ -8,6 +8,7 @@ import dev.fuseflow.trainer.cli.ServeCommand;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.report.TrainingCurves;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +27,14 @@ import java.util.concurrent.TimeUnit;
 public final class DemoRun {
 
     /** What the demo showed. */
-    public record Result(List<LearningBoard.Row> target, double bestSourceMean, List<Double> freshnessSeconds, long events,
-                         long samples, long deadLetters, List<Path> files) {
+    public record Result(
+            List<LearningBoard.Row> target,
+            double bestSourceMean,
+            List<Double> freshnessSeconds,
+            long events,
+            long samples,
+            long deadLetters,
+            List<Path> files) {
 
         public double startMean() {
             return target.get(0).reward().mean();
@@ -49,57 +56,111 @@ public final class DemoRun {
 
     /** Eval bucket of the demo's trainer: this percent of samples never trains and gates candidates. */
     public static final int EVAL_BUCKET_PERCENT = 5;
+
     private static final String MODEL = "target";
 
-    private DemoRun() {
-    }
+    /** The demo's trainer: a tiny model learning fast from a busy stream on two cores. */
+    private static final String SERVE_OPTIONS = """
+            --micro-batch 32 --max-wait PT1S --sft-samples 85000 --sft-dedupe-window 20000 --sft-lr 3e-3 --lr 5e-5
+            --schedule-updates 2700 --beta 0.1 --alpha 0.1 --alpha-ramp 100 --max-length 64 --max-prompt-length 48
+            --checkpoint-every 50 --eval-every 60 --eval-interval PT20S --gate-lower-is-better= --gate-tolerance 0
+            --metrics-port 0 --progress-every PT30S
+            """;
+
+    private DemoRun() {}
 
     /**
      * @param trainerArgs extra {@code serve} options, overriding the demo's (e.g. {@code --objective})
      */
-    public static Result run(String bootstrapServers, String registryUrl, Path dataDir, DemoSettings settings, List<String> trainerArgs,
-                             PrintStream out) throws Exception {
+    public static Result run(
+            String bootstrapServers,
+            String registryUrl,
+            Path dataDir,
+            DemoSettings settings,
+            List<String> trainerArgs,
+            PrintStream out)
+            throws Exception {
         Path trainerDir = dataDir.resolve("trainer");
         Path startModel = trainerDir.resolve("start-model");
         if (!Files.exists(startModel.resolve("config.json"))) {
             FreshModel.LLAMA_TINY.write(startModel, settings.seed());
         }
-        List<String> args = new ArrayList<>(List.of("--model", startModel.toString(), "--output", trainerDir.toString(),
-                "--bootstrap-servers", bootstrapServers, "--schema-registry-url", registryUrl, "--model-name", MODEL,
-                "--micro-batch", "32", "--max-wait", "PT1S", "--sft-samples", "85000", "--sft-dedupe-window", "20000", "--sft-lr", "3e-3",
-                "--lr", "5e-5",
-                "--schedule-updates", "2700", "--beta", "0.1", "--alpha", "0.1", "--alpha-ramp", "100", "--max-length", "64",
-                "--max-prompt-length", "48", "--checkpoint-every", "50", "--eval-bucket", Integer.toString(EVAL_BUCKET_PERCENT),
-                "--eval-every", "60", "--eval-interval", "PT20S", "--candidate-metrics", SkillTaskReward.NAME,
-                "--gate-metrics", SkillTaskReward.METRIC, "--gate-lower-is-better", "",
-                "--gate-tolerance", "0", "--metrics-port", "0", "--progress-every", "PT30S"));
-        args.addAll(trainerArgs);
+        List<String> args = serveArgs(bootstrapServers, registryUrl, trainerDir, startModel, trainerArgs);
         FuseFlowTopics topics = FuseFlowTopics.defaults();
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-live-view"));
+        ScheduledExecutorService ticker =
+                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-live-view"));
         try (Running trainer = ServeCommand.start(args.toArray(String[]::new));
-             FeedbackClient client = FeedbackClient.builder().bootstrapServers(bootstrapServers).schemaRegistryUrl(registryUrl)
-                     .clientId("fuseflow-demo-app").build();
-             PipelineObserver observer = new PipelineObserver(bootstrapServers, registryUrl, topics, MODEL,
-                     new EvalBucket(EVAL_BUCKET_PERCENT));
-             DemoApp app = new DemoApp(settings, client, observer, startModel, MODEL)) {
-            out.printf(Locale.ROOT, "demo: %s for %s; trainer metrics on http://127.0.0.1:%d/metrics%n", MODEL, settings.duration(),
+                FeedbackClient client = FeedbackClient.builder()
+                        .bootstrapServers(bootstrapServers)
+                        .schemaRegistryUrl(registryUrl)
+                        .clientId("fuseflow-demo-app")
+                        .build();
+                PipelineObserver observer = new PipelineObserver(
+                        bootstrapServers, registryUrl, topics, MODEL, new EvalBucket(EVAL_BUCKET_PERCENT));
+                DemoApp app = new DemoApp(settings, client, observer, startModel, MODEL)) {
+            out.printf(
+                    Locale.ROOT,
+                    "demo: %s for %s; trainer metrics on http://127.0.0.1:%d/metrics%n",
+                    MODEL,
+                    settings.duration(),
                     trainer.metricsPort());
             LiveView view = new LiveView(app, trainer.registry(), trainer::isTraining, observer, out);
             ticker.scheduleAtFixedRate(view::tick, 5, 5, TimeUnit.SECONDS);
             app.run();
             ticker.shutdownNow();
             view.tick();
-            Path results = dataDir.resolve("demo");
-            List<Path> files = new ArrayList<>(app.board().write(results));
-            files.addAll(view.trainerCurves().write(results, List.of(
-                    new TrainingCurves.Chart("trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
-                    new TrainingCurves.Chart("trainer-margins", "WRPO reward margin and accuracy",
-                            List.of("rewards/margins", "rewards/accuracies")))));
+            List<Path> files = writeResults(dataDir.resolve("demo"), app, view);
             out.print(app.board().table());
-            return new Result(app.board().target(), app.board().bestSourceMean(), observer.freshness(), app.events(),
-                    observer.samplesSeen(), observer.deadLettersSeen(), files);
+            return new Result(
+                    app.board().target(),
+                    app.board().bestSourceMean(),
+                    observer.freshness(),
+                    app.events(),
+                    observer.samplesSeen(),
+                    observer.deadLettersSeen(),
+                    files);
         } finally {
             ticker.shutdownNow();
         }
+    }
+
+    /** The demo trainer's serve options: where things are, then {@link #SERVE_OPTIONS}, then the caller's. */
+    private static List<String> serveArgs(
+            String bootstrapServers, String registryUrl, Path trainerDir, Path startModel, List<String> trainerArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--model",
+                startModel.toString(),
+                "--output",
+                trainerDir.toString(),
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--schema-registry-url",
+                registryUrl,
+                "--model-name",
+                MODEL,
+                "--eval-bucket",
+                Integer.toString(EVAL_BUCKET_PERCENT),
+                "--candidate-metrics",
+                SkillTaskReward.NAME,
+                "--gate-metrics",
+                SkillTaskReward.METRIC));
+        args.addAll(List.of(SERVE_OPTIONS.strip().split("\\s+")));
+        args.addAll(trainerArgs);
+        return args;
+    }
+
+    private static List<Path> writeResults(Path results, DemoApp app, LiveView view) throws IOException {
+        List<Path> files = new ArrayList<>(app.board().write(results));
+        files.addAll(view.trainerCurves()
+                .write(
+                        results,
+                        List.of(
+                                new TrainingCurves.Chart(
+                                        "trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
+                                new TrainingCurves.Chart(
+                                        "trainer-margins",
+                                        "WRPO reward margin and accuracy",
+                                        List.of("rewards/margins", "rewards/accuracies")))));
+        return files;
     }
 }

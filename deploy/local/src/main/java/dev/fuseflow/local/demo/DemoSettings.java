@@ -14,20 +14,28 @@ import java.time.Duration;
  * @param heldOutPerSkill  held-out prompts per skill that measure every published version
  * @param seed             workload, sources and users draw from it
  */
-public record DemoSettings(Duration duration, int promptsPerRound, int targetSamples, double temperature, double thumbsRate,
-                           double thumbsNoise, int heldOutPerSkill, long seed) {
+public record DemoSettings(
+        Duration duration,
+        int promptsPerRound,
+        int targetSamples,
+        double temperature,
+        double thumbsRate,
+        double thumbsNoise,
+        int heldOutPerSkill,
+        long seed) {
 
     public DemoSettings {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("demo duration must be > 0, got " + duration);
         }
         if (promptsPerRound < 1 || targetSamples < 2 || heldOutPerSkill < 1) {
-            throw new IllegalArgumentException("demo needs prompts per round >= 1, target samples >= 2 and held-out prompts >= 1; got "
-                    + promptsPerRound + ", " + targetSamples + ", " + heldOutPerSkill);
+            throw new IllegalArgumentException(
+                    "demo needs prompts per round >= 1, target samples >= 2 and held-out prompts >= 1; got "
+                            + promptsPerRound + ", " + targetSamples + ", " + heldOutPerSkill);
         }
         if (!(thumbsRate >= 0 && thumbsRate <= 1) || !(thumbsNoise >= 0 && thumbsNoise <= 0.5)) {
-            throw new IllegalArgumentException("thumbs rate must be in [0, 1] and thumbs noise in [0, 0.5]; got " + thumbsRate
-                    + " and " + thumbsNoise);
+            throw new IllegalArgumentException("thumbs rate must be in [0, 1] and thumbs noise in [0, 0.5]; got "
+                    + thumbsRate + " and " + thumbsNoise);
         }
     }
 

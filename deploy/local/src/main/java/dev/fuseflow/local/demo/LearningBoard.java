@@ -25,8 +25,7 @@ import java.util.Random;
 final class LearningBoard {
 
     /** One measured target version. */
-    record Row(long version, TaskReward reward) {
-    }
+    record Row(long version, TaskReward reward) {}
 
     private final List<SkillPrompt> heldOut;
     private final Map<String, TaskReward> sources = new LinkedHashMap<>();
@@ -109,9 +108,10 @@ final class LearningBoard {
             series = List.copyOf(points.keySet());
             curves.record(row.version(), points);
         }
-        List<Path> written = new ArrayList<>(curves.write(directory,
-                List.of(new TrainingCurves.Chart("reward-by-skill", "Held-out reward per skill of each published target version",
-                        series))));
+        List<Path> written = new ArrayList<>(curves.write(
+                directory,
+                List.of(new TrainingCurves.Chart(
+                        "reward-by-skill", "Held-out reward per skill of each published target version", series))));
         written.add(0, directory.resolve("learning.csv"));
         return written;
     }

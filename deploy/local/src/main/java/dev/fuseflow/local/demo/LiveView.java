@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -25,14 +26,13 @@ final class LiveView {
     private final DemoApp app;
     private final MeterRegistry trainer;
     private final PipelineObserver observer;
-    private final java.util.function.BooleanSupplier training;
+    private final BooleanSupplier training;
     private final PrintStream out;
     private final long startedNanos = System.nanoTime();
     private final TrainingCurves trainerCurves = new TrainingCurves("trainer update");
     private long ticks;
 
-    LiveView(DemoApp app, MeterRegistry trainer, java.util.function.BooleanSupplier training, PipelineObserver observer,
-             PrintStream out) {
+    LiveView(DemoApp app, MeterRegistry trainer, BooleanSupplier training, PipelineObserver observer, PrintStream out) {
         this.app = app;
         this.trainer = trainer;
         this.training = training;
@@ -51,21 +51,34 @@ final class LiveView {
             trainerCurves.record((long) updates, figures);
         }
         long seconds = (System.nanoTime() - startedNanos) / 1_000_000_000L;
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
                 "[%02d:%02d] events %,d (%,.0f/s) | samples %,d | dlq %,d | trainer%s update %,d %s lag %d loss %.3f alpha %.3f"
                         + " | serving v%d",
-                seconds / 60, seconds % 60, app.events(), app.events() / Math.max(1.0, seconds), observer.samplesSeen(),
-                observer.deadLettersSeen(), training.getAsBoolean() ? "" : " STOPPED (see the log)", (long) updates,
+                seconds / 60,
+                seconds % 60,
+                app.events(),
+                app.events() / Math.max(1.0, seconds),
+                observer.samplesSeen(),
+                observer.deadLettersSeen(),
+                training.getAsBoolean() ? "" : " STOPPED (see the log)",
+                (long) updates,
                 gauge("fuseflow_trainer_stage") > 0 ? "WRPO" : "SFT",
-                (long) gauge("fuseflow_trainer_consumer_lag_records"), figures.get("loss"), gauge("fuseflow_trainer_alpha"),
+                (long) gauge("fuseflow_trainer_consumer_lag_records"),
+                figures.get("loss"),
+                gauge("fuseflow_trainer_alpha"),
                 app.servedVersion()));
         if (app.failedSends() > 0) {
             line.append(String.format(Locale.ROOT, " | failed sends %,d", app.failedSends()));
         }
         List<LearningBoard.Row> measured = app.board().target();
         if (!measured.isEmpty()) {
-            line.append(" | held-out ").append(skills(measured.get(measured.size() - 1).reward()));
-            app.board().sources().forEach((name, reward) -> line.append(String.format(Locale.ROOT, " | %s %.2f", name, reward.mean())));
+            line.append(" | held-out ")
+                    .append(skills(measured.get(measured.size() - 1).reward()));
+            app.board()
+                    .sources()
+                    .forEach((name, reward) ->
+                            line.append(String.format(Locale.ROOT, " | %s %.2f", name, reward.mean())));
         }
         out.println(line);
         if (++ticks % TABLE_EVERY == 0) {
@@ -79,8 +92,10 @@ final class LiveView {
 
     private static String skills(TaskReward reward) {
         return reward.perSkill().entrySet().stream()
-                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().promptName(), e.getValue()))
-                .collect(Collectors.joining(" ")) + String.format(Locale.ROOT, " mean %.2f", reward.mean())
+                        .map(e ->
+                                String.format(Locale.ROOT, "%s %.2f", e.getKey().promptName(), e.getValue()))
+                        .collect(Collectors.joining(" "))
+                + String.format(Locale.ROOT, " mean %.2f", reward.mean())
                 + (reward.perSkill().size() < Skill.values().length ? " (some skills unmeasured)" : "");
     }
 
@@ -95,7 +110,10 @@ final class LiveView {
     }
 
     private double trainerMetric(String name) {
-        var gauge = Search.in(trainer).name("fuseflow_trainer_metric").tag("name", name).gauge();
+        var gauge = Search.in(trainer)
+                .name("fuseflow_trainer_metric")
+                .tag("name", name)
+                .gauge();
         return gauge == null ? Double.NaN : gauge.value();
     }
 }

@@ -33,8 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class PipelineObserver implements AutoCloseable {
 
     /** A sample waiting for the first version that trains on it. */
-    private record Pending(long offset, long timestampMillis) {
-    }
+    private record Pending(long offset, long timestampMillis) {}
 
     private final KafkaConsumer<String, Object> consumer;
     private final String versionsTopic;
@@ -47,10 +46,23 @@ final class PipelineObserver implements AutoCloseable {
     private volatile long deadLettersSeen;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    PipelineObserver(String bootstrapServers, String registryUrl, FuseFlowTopics topics, String modelName, EvalBucket evalBucket) {
-        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                "schema.registry.url", registryUrl, AvroSerdeConfig.SPECIFIC_AVRO_READER, true));
+    PipelineObserver(
+            String bootstrapServers,
+            String registryUrl,
+            FuseFlowTopics topics,
+            String modelName,
+            EvalBucket evalBucket) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                "schema.registry.url",
+                registryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER,
+                true));
         KafkaAvroDeserializer values = new KafkaAvroDeserializer();
         values.configure(config, false);
         this.consumer = new KafkaConsumer(config, new StringDeserializer(), values);
@@ -58,7 +70,8 @@ final class PipelineObserver implements AutoCloseable {
         this.modelName = modelName;
         this.evalBucket = evalBucket;
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(versionsTopic, topics.preferences().name(), topics.deadLetters().name())) {
+        for (String topic : List.of(
+                versionsTopic, topics.preferences().name(), topics.deadLetters().name())) {
             consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
         consumer.assign(partitions);
@@ -74,11 +87,14 @@ final class PipelineObserver implements AutoCloseable {
             } else if (record.value() instanceof PreferenceSample sample) {
                 samplesSeen++;
                 if (!evalBucket.heldOut(sample.getSampleId().toString())) {
-                    pendingByPartition.computeIfAbsent(record.partition(), p -> new ArrayDeque<>())
+                    pendingByPartition
+                            .computeIfAbsent(record.partition(), p -> new ArrayDeque<>())
                             .addLast(new Pending(record.offset(), record.timestamp()));
                 }
-            } else if (record.topic().equals(versionsTopic) && record.value() instanceof ModelVersion version
-                    && version.getModelName().toString().equals(modelName) && version.getStatus() == ModelVersionStatus.PUBLISHED) {
+            } else if (record.topic().equals(versionsTopic)
+                    && record.value() instanceof ModelVersion version
+                    && version.getModelName().toString().equals(modelName)
+                    && version.getStatus() == ModelVersionStatus.PUBLISHED) {
                 attributeFreshness(version);
                 published.addLast(version);
                 newlyPublished.add(version);
@@ -93,7 +109,8 @@ final class PipelineObserver implements AutoCloseable {
         for (TopicPartitionOffset covered : version.getConsumedOffsets()) {
             Deque<Pending> pending = pendingByPartition.getOrDefault(covered.getPartition(), new ArrayDeque<>());
             while (!pending.isEmpty() && pending.peekFirst().offset() < covered.getOffset()) {
-                freshnessSeconds.add(Math.max(0, publishedAt - pending.removeFirst().timestampMillis()) / 1000.0);
+                freshnessSeconds.add(
+                        Math.max(0, publishedAt - pending.removeFirst().timestampMillis()) / 1000.0);
             }
         }
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.sampling.ChatResponder;
+import dev.fuseflow.trainer.sampling.SamplingConfig;
 import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class ServedTarget implements AutoCloseable {
         return responder;
     }
 
-    List<String> answer(List<String> prompts, dev.fuseflow.trainer.sampling.SamplingConfig sampling) {
+    List<String> answer(List<String> prompts, SamplingConfig sampling) {
         try (NDManager scope = manager.newSubManager()) {
             return responder.answer(model, scope, prompts, sampling);
         }

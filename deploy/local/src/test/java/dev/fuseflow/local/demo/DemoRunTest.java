@@ -29,21 +29,30 @@ class DemoRunTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         DemoRun.Result result;
         try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, false))) {
-            result = DemoRun.run(stack.bootstrapServers(), stack.schemaRegistryUrl(), dataDir,
-                    DemoSettings.defaults(Duration.ofSeconds(100)), List.of("--sft-samples", "6000", "--eval-interval", "PT10S"),
+            result = DemoRun.run(
+                    stack.bootstrapServers(),
+                    stack.schemaRegistryUrl(),
+                    dataDir,
+                    DemoSettings.defaults(Duration.ofSeconds(100)),
+                    List.of("--sft-samples", "6000", "--eval-interval", "PT10S"),
                     new PrintStream(console, true, StandardCharsets.UTF_8));
         }
         String printed = console.toString(StandardCharsets.UTF_8);
-        assertThat(result.target().size()).as("versions served after the start model").isGreaterThanOrEqualTo(2);
-        assertThat(result.newestMean()).as("held-out reward of the newest version against the start model's")
+        assertThat(result.target().size())
+                .as("versions served after the start model")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(result.newestMean())
+                .as("held-out reward of the newest version against the start model's")
                 .isGreaterThan(result.startMean() + 0.1);
         assertThat(result.samples()).isPositive();
         assertThat(result.deadLetters()).isZero();
         assertThat(result.freshnessSeconds()).isNotEmpty();
         assertThat(result.freshness(50)).isPositive();
-        assertThat(result.files()).extracting(p -> p.getFileName().toString())
+        assertThat(result.files())
+                .extracting(p -> p.getFileName().toString())
                 .contains("learning.csv", "reward-by-skill.png", "trainer-loss.png");
         assertThat(result.files()).allMatch(p -> p.toFile().length() > 0);
-        assertThat(printed).contains("events", "samples", "trainer update", "serving v", "held-out reward", "source-wordsmith");
+        assertThat(printed)
+                .contains("events", "samples", "trainer update", "serving v", "held-out reward", "source-wordsmith");
     }
 }

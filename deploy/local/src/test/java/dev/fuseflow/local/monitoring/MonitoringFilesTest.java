@@ -59,23 +59,33 @@ class MonitoringFilesTest {
                 referenced.addAll(names(line));
             }
         }
-        JsonNode dashboard = new ObjectMapper().readTree(DEPLOY.resolve("grafana/fuseflow-dashboard.json").toFile());
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/fuseflow-dashboard.json").toFile());
         dashboard.findValues("expr").forEach(expr -> referenced.addAll(names(expr.asText())));
         assertThat(referenced).hasSizeGreaterThan(15);
 
         String exposed;
         try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, false))) {
-            try (FeedbackClient client = FeedbackClient.builder().bootstrapServers(stack.bootstrapServers())
-                    .schemaRegistryUrl(stack.schemaRegistryUrl()).maxTextBytes(1 << 20).build()) {
-                client.send(FeedbackClient.generation("p1", List.of(FeedbackClient.user("sort: 21")), "x".repeat(70_000),
-                        FeedbackClient.source("s"))).get();       // over the stream processors' text limit: a dead letter
+            try (FeedbackClient client = FeedbackClient.builder()
+                    .bootstrapServers(stack.bootstrapServers())
+                    .schemaRegistryUrl(stack.schemaRegistryUrl())
+                    .maxTextBytes(1 << 20)
+                    .build()) {
+                client.send(FeedbackClient.generation(
+                                "p1",
+                                List.of(FeedbackClient.user("sort: 21")),
+                                "x".repeat(70_000),
+                                FeedbackClient.source("s")))
+                        .get(); // over the stream processors' text limit: a dead letter
             }
             publishVersion(stack);
             String streams = "http://127.0.0.1:" + stack.streamProcessors().metricsPort() + "/metrics";
             String ops = "http://127.0.0.1:" + stack.ops().port() + "/metrics";
-            await().atMost(Duration.ofSeconds(60)).until(() -> get(streams).contains("fuseflow_dlq_records_total")
-                    && get(ops).contains("fuseflow_ops_dead_letters_total") && get(ops).contains("fuseflow_ops_consumer_lag_seconds{")
-                    && get(ops).contains("fuseflow_ops_model_current_age_seconds{"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> get(streams).contains("fuseflow_dlq_records_total")
+                            && get(ops).contains("fuseflow_ops_dead_letters_total")
+                            && get(ops).contains("fuseflow_ops_consumer_lag_seconds{")
+                            && get(ops).contains("fuseflow_ops_model_current_age_seconds{"));
             PrometheusMeterRegistry trainer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new TrainerMetrics(trainer, Duration.ofSeconds(10));
             exposed = get(streams) + get(ops) + trainer.scrape();
@@ -86,7 +96,9 @@ class MonitoringFilesTest {
                 available.addAll(names(line.split("[{ ]", 2)[0]));
             }
         }
-        assertThat(referenced).allSatisfy(name -> assertThat(available).as("exposed metric names").contains(name));
+        assertThat(referenced)
+                .allSatisfy(
+                        name -> assertThat(available).as("exposed metric names").contains(name));
     }
 
     private static Set<String> names(String text) {
@@ -103,19 +115,34 @@ class MonitoringFilesTest {
         KafkaAvroSerializer serializer = new KafkaAvroSerializer();
         serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
         String topic = stack.topics().modelVersions().name();
-        ModelVersion version = ModelVersion.newBuilder().setModelName("target").setVersion(1).setArtifactUri("file:///store/target/v1")
-                .setArtifactSha256("").setTrainerStep(10).setSamplesTrained(80).setConsumedOffsets(List.of()).setEvalMetrics(Map.of())
-                .setStatusReasons(List.of()).setStatus(ModelVersionStatus.PUBLISHED)
-                .setCreatedAt(Instant.now()).build();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, "target", ((KafkaAvroSerializer<SpecificRecord>) serializer).serialize(topic,
-                    version))).get();
+        ModelVersion version = ModelVersion.newBuilder()
+                .setModelName("target")
+                .setVersion(1)
+                .setArtifactUri("file:///store/target/v1")
+                .setArtifactSha256("")
+                .setTrainerStep(10)
+                .setSamplesTrained(80)
+                .setConsumedOffsets(List.of())
+                .setEvalMetrics(Map.of())
+                .setStatusReasons(List.of())
+                .setStatus(ModelVersionStatus.PUBLISHED)
+                .setCreatedAt(Instant.now())
+                .build();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            topic,
+                            "target",
+                            ((KafkaAvroSerializer<SpecificRecord>) serializer).serialize(topic, version)))
+                    .get();
         }
     }
 
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 }

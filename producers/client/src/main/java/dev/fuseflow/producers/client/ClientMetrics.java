@@ -26,17 +26,36 @@ final class ClientMetrics {
     }
 
     void sent(String topic, int bytes, long nanos) {
-        track(Counter.builder("fuseflow.client.sent").description("Events the broker acknowledged")
-                .tags("client", clientId, "topic", topic).register(registry)).increment();
-        track(DistributionSummary.builder("fuseflow.client.bytes").baseUnit("bytes").description("Serialized event sizes")
-                .tags("client", clientId, "topic", topic).register(registry)).record(Math.max(0, bytes));
-        track(Timer.builder("fuseflow.client.latency").description("From send to the broker's acknowledgement")
-                .tags("client", clientId, "topic", topic).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        track(Counter.builder("fuseflow.client.sent")
+                        .description("Events the broker acknowledged")
+                        .tags("client", clientId, "topic", topic)
+                        .register(registry))
+                .increment();
+        track(DistributionSummary.builder("fuseflow.client.bytes")
+                        .baseUnit("bytes")
+                        .description("Serialized event sizes")
+                        .tags("client", clientId, "topic", topic)
+                        .register(registry))
+                .record(Math.max(0, bytes));
+        track(Timer.builder("fuseflow.client.latency")
+                        .description("From send to the broker's acknowledgement")
+                        .tags("client", clientId, "topic", topic)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void failed(String topic, Throwable error) {
-        track(Counter.builder("fuseflow.client.failed").description("Events that were not delivered")
-                .tags("client", clientId, "topic", topic, "exception", error.getClass().getSimpleName()).register(registry)).increment();
+        track(Counter.builder("fuseflow.client.failed")
+                        .description("Events that were not delivered")
+                        .tags(
+                                "client",
+                                clientId,
+                                "topic",
+                                topic,
+                                "exception",
+                                error.getClass().getSimpleName())
+                        .register(registry))
+                .increment();
     }
 
     private synchronized <M extends Meter> M track(M meter) {

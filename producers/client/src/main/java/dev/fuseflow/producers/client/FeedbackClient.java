@@ -57,8 +57,13 @@ public final class FeedbackClient implements AutoCloseable {
     private final ClientMetrics metrics;
     private final Duration closeTimeout;
 
-    FeedbackClient(Producer<String, SpecificRecord> producer, EventValidator validator, FuseFlowTopics topics,
-                   MeterRegistry registry, String clientId, Duration closeTimeout) {
+    FeedbackClient(
+            Producer<String, SpecificRecord> producer,
+            EventValidator validator,
+            FuseFlowTopics topics,
+            MeterRegistry registry,
+            String clientId,
+            Duration closeTimeout) {
         this.producer = producer;
         this.validator = validator;
         this.topics = topics;
@@ -70,8 +75,13 @@ public final class FeedbackClient implements AutoCloseable {
         return new FeedbackClientBuilder();
     }
 
-    static FeedbackClient create(Map<String, Object> config, EventValidator validator, FuseFlowTopics topics, MeterRegistry registry,
-                                 String clientId, Duration closeTimeout) {
+    static FeedbackClient create(
+            Map<String, Object> config,
+            EventValidator validator,
+            FuseFlowTopics topics,
+            MeterRegistry registry,
+            String clientId,
+            Duration closeTimeout) {
         return new FeedbackClient(new KafkaProducer<>(config), validator, topics, registry, clientId, closeTimeout);
     }
 
@@ -94,25 +104,34 @@ public final class FeedbackClient implements AutoCloseable {
     }
 
     /** A rating on a scale, e.g. 4 of 1 to 5 stars. */
-    public CompletableFuture<RecordMetadata> rating(String promptId, String generationId, double value, double scaleMin,
-                                                    double scaleMax, FeedbackGiver giver) {
+    public CompletableFuture<RecordMetadata> rating(
+            String promptId, String generationId, double value, double scaleMin, double scaleMax, FeedbackGiver giver) {
         return send(feedback(promptId, generationId, new Rating(value, scaleMin, scaleMax), giver));
     }
 
-    public CompletableFuture<RecordMetadata> thumbs(String promptId, String generationId, boolean up, FeedbackGiver giver) {
+    public CompletableFuture<RecordMetadata> thumbs(
+            String promptId, String generationId, boolean up, FeedbackGiver giver) {
         return send(feedback(promptId, generationId, new Thumbs(up), giver));
     }
 
     /** One response preferred over another for the same prompt. */
-    public CompletableFuture<RecordMetadata> pairwise(String promptId, String preferredGenerationId, String otherGenerationId,
-                                                      FeedbackGiver giver) {
-        return send(feedback(promptId, preferredGenerationId, new PairwiseChoice(preferredGenerationId, otherGenerationId), giver));
+    public CompletableFuture<RecordMetadata> pairwise(
+            String promptId, String preferredGenerationId, String otherGenerationId, FeedbackGiver giver) {
+        return send(feedback(
+                promptId, preferredGenerationId, new PairwiseChoice(preferredGenerationId, otherGenerationId), giver));
     }
 
     /** A reward model's or grader's score; {@code scorer} names it (and its version). */
-    public CompletableFuture<RecordMetadata> rewardScore(String promptId, String generationId, double score, String scorer) {
-        return send(feedback(promptId, generationId, new RewardScore(score, scorer), FeedbackGiver.newBuilder()
-                .setKind(GiverKind.REWARD_MODEL).setId(scorer).build()));
+    public CompletableFuture<RecordMetadata> rewardScore(
+            String promptId, String generationId, double score, String scorer) {
+        return send(feedback(
+                promptId,
+                generationId,
+                new RewardScore(score, scorer),
+                FeedbackGiver.newBuilder()
+                        .setKind(GiverKind.REWARD_MODEL)
+                        .setId(scorer)
+                        .build()));
     }
 
     /** Waits until every event sent so far is acknowledged or has failed. */
@@ -129,9 +148,17 @@ public final class FeedbackClient implements AutoCloseable {
 
     // Event factories: what most apps need, with a random event id and the current time.
 
-    public static GenerationEvent generation(String promptId, List<ChatMessage> prompt, String response, ModelRef model) {
-        return GenerationEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setPromptId(promptId).setPrompt(prompt)
-                .setResponse(response).setModel(model).setCreatedAt(Instant.now()).setAttributes(Map.of()).build();
+    public static GenerationEvent generation(
+            String promptId, List<ChatMessage> prompt, String response, ModelRef model) {
+        return GenerationEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setPromptId(promptId)
+                .setPrompt(prompt)
+                .setResponse(response)
+                .setModel(model)
+                .setCreatedAt(Instant.now())
+                .setAttributes(Map.of())
+                .build();
     }
 
     public static ChatMessage user(String content) {
@@ -162,8 +189,14 @@ public final class FeedbackClient implements AutoCloseable {
     }
 
     private static FeedbackEvent feedback(String promptId, String generationId, Object signal, FeedbackGiver giver) {
-        return FeedbackEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setPromptId(promptId)
-                .setGenerationId(generationId).setSignal(signal).setGiver(giver).setCreatedAt(Instant.now()).setAttributes(Map.of())
+        return FeedbackEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setPromptId(promptId)
+                .setGenerationId(generationId)
+                .setSignal(signal)
+                .setGiver(giver)
+                .setCreatedAt(Instant.now())
+                .setAttributes(Map.of())
                 .build();
     }
 

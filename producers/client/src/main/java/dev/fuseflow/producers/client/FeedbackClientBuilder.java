@@ -37,8 +37,7 @@ public final class FeedbackClientBuilder {
     private MeterRegistry meterRegistry = Metrics.globalRegistry;
     private final Map<String, Object> properties = new HashMap<>();
 
-    FeedbackClientBuilder() {
-    }
+    FeedbackClientBuilder() {}
 
     public FeedbackClientBuilder bootstrapServers(String servers) {
         this.bootstrapServers = servers;
@@ -97,11 +96,14 @@ public final class FeedbackClientBuilder {
     }
 
     /** SASL/SCRAM authentication: {@code SASL_SSL} or {@code SASL_PLAINTEXT}, {@code SCRAM-SHA-256} or {@code -512}. */
-    public FeedbackClientBuilder saslScram(String securityProtocol, String mechanism, String username, String password) {
+    public FeedbackClientBuilder saslScram(
+            String securityProtocol, String mechanism, String username, String password) {
         properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, securityProtocol);
         properties.put(SaslConfigs.SASL_MECHANISM, mechanism);
-        properties.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + username + "\" password=\"" + password + "\";");
+        properties.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + username
+                        + "\" password=\"" + password + "\";");
         return this;
     }
 
@@ -134,16 +136,24 @@ public final class FeedbackClientBuilder {
     }
 
     public FeedbackClient build() {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers is required, e.g. \"kafka:9092\"");
-        require(schemaRegistryUrl != null && !schemaRegistryUrl.isBlank(), "schemaRegistryUrl is required, e.g. \"http://registry:8081\"");
+        require(
+                bootstrapServers != null && !bootstrapServers.isBlank(),
+                "bootstrapServers is required, e.g. \"kafka:9092\"");
+        require(
+                schemaRegistryUrl != null && !schemaRegistryUrl.isBlank(),
+                "schemaRegistryUrl is required, e.g. \"http://registry:8081\"");
         require(clientId != null && !clientId.isBlank(), "clientId must not be blank");
         require(positive(maxBlock), "maxBlock must be a positive duration, got " + maxBlock);
-        require(positive(deliveryTimeout) && deliveryTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
+        require(
+                positive(deliveryTimeout) && deliveryTimeout.compareTo(Duration.ofSeconds(1)) >= 0,
                 "deliveryTimeout must be at least 1 s, got " + deliveryTimeout);
-        require(closeTimeout != null && !closeTimeout.isNegative(), "closeTimeout must not be negative, got " + closeTimeout);
+        require(
+                closeTimeout != null && !closeTimeout.isNegative(),
+                "closeTimeout must not be negative, got " + closeTimeout);
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(meterRegistry, "meterRegistry");
-        return FeedbackClient.create(producerConfig(), new EventValidator(maxTextBytes), topics, meterRegistry, clientId, closeTimeout);
+        return FeedbackClient.create(
+                producerConfig(), new EventValidator(maxTextBytes), topics, meterRegistry, clientId, closeTimeout);
     }
 
     Map<String, Object> producerConfig() {
@@ -158,7 +168,8 @@ public final class FeedbackClientBuilder {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlock.toMillis());
         int requestTimeout = (int) Math.min(30_000, deliveryTimeout.toMillis() - 20);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(deliveryTimeout.toMillis(), requestTimeout + 20L));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
+                Math.max(deliveryTimeout.toMillis(), requestTimeout + 20L));
         // Kafka 4's default, rebootstrap, forgets the cluster's metadata once no broker answers; every
         // send then blocks for max.block.ms and fails. Keeping the metadata lets events wait in the
         // buffer during an outage and go out when the brokers return (measured in FeedbackClientTest).

@@ -27,7 +27,7 @@ class ClientDependenciesTest {
             "io.micrometer.prometheusmetrics.PrometheusMeterRegistry", // micrometer-registry-prometheus
             "io.prometheus.metrics.model.registry.PrometheusRegistry", // the Prometheus client under it
             "picocli.CommandLine",
-            "dev.fuseflow.runtime.ops.OpsHttpServer",                  // fuseflow-runtime: metrics and health endpoint
+            "dev.fuseflow.runtime.ops.OpsHttpServer", // fuseflow-runtime: metrics and health endpoint
             "dev.fuseflow.runtime.config.Settings",
             "io.javalin.Javalin",
             "org.eclipse.jetty.server.Server");
@@ -35,9 +35,11 @@ class ClientDependenciesTest {
     @Test
     void anAppGetsNeitherPrometheusNorPicocliNorAnHttpServer() throws Exception {
         try (URLClassLoader app = appClasspath()) {
-            assertThat(Class.forName(FeedbackClient.class.getName(), false, app).getClassLoader()).isSameAs(app);
+            assertThat(Class.forName(FeedbackClient.class.getName(), false, app).getClassLoader())
+                    .isSameAs(app);
             assertThat(SERVICES_ONLY.stream().filter(name -> loads(app, name)).toList())
-                    .as("services-only classes on the client's runtime classpath").isEmpty();
+                    .as("services-only classes on the client's runtime classpath")
+                    .isEmpty();
         }
     }
 
@@ -46,14 +48,19 @@ class ClientDependenciesTest {
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader app = appClasspath()) {
             Thread.currentThread().setContextClassLoader(app); // Kafka loads configured classes through it
-            Object builder = Class.forName(FeedbackClient.class.getName(), true, app).getMethod("builder").invoke(null);
+            Object builder = Class.forName(FeedbackClient.class.getName(), true, app)
+                    .getMethod("builder")
+                    .invoke(null);
             Class<?> security = Class.forName("dev.fuseflow.schemas.security.ClientSecurity", true, app);
             Class<?> builderType = builder.getClass();
             builderType.getMethod("bootstrapServers", String.class).invoke(builder, "localhost:9");
             builderType.getMethod("schemaRegistryUrl", String.class).invoke(builder, "http://localhost:9");
             builderType.getMethod("closeTimeout", Duration.class).invoke(builder, Duration.ZERO);
-            builderType.getMethod("security", security).invoke(builder, security.getField("NONE").get(null));
-            try (AutoCloseable client = (AutoCloseable) builderType.getMethod("build").invoke(builder)) {
+            builderType
+                    .getMethod("security", security)
+                    .invoke(builder, security.getField("NONE").get(null));
+            try (AutoCloseable client =
+                    (AutoCloseable) builderType.getMethod("build").invoke(builder)) {
                 assertThat(client.getClass().getClassLoader()).isSameAs(app);
             }
         } finally {
@@ -74,11 +81,13 @@ class ClientDependenciesTest {
     private static URLClassLoader appClasspath() throws IOException {
         List<URL> urls = new ArrayList<>();
         urls.add(url(Path.of(property("fuseflow.client.classes"))));
-        String classpath = Files.readString(Path.of(property("fuseflow.client.runtime.classpath"))).strip();
+        String classpath = Files.readString(Path.of(property("fuseflow.client.runtime.classpath")))
+                .strip();
         for (String entry : classpath.split(File.pathSeparator)) {
             urls.add(url(Path.of(entry)));
         }
-        return new URLClassLoader("feedback-client-app", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+        return new URLClassLoader(
+                "feedback-client-app", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     }
 
     private static URL url(Path path) throws MalformedURLException {
@@ -87,7 +96,9 @@ class ClientDependenciesTest {
 
     private static String property(String name) {
         String value = System.getProperty(name);
-        assertThat(value).as("system property %s (set by the module's surefire configuration)", name).isNotBlank();
+        assertThat(value)
+                .as("system property %s (set by the module's surefire configuration)", name)
+                .isNotBlank();
         return value;
     }
 }

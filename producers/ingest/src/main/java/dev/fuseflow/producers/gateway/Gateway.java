@@ -1,5 +1,6 @@
 package dev.fuseflow.producers.gateway;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.producers.client.FeedbackClient;
@@ -14,6 +15,7 @@ import dev.fuseflow.schemas.validation.EventValidator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -21,12 +23,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
@@ -62,9 +67,13 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config) {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        FeedbackClientBuilder builder = FeedbackClient.builder().bootstrapServers(config.bootstrapServers())
-                .schemaRegistryUrl(config.schemaRegistryUrl()).clientId("fuseflow-gateway").maxTextBytes(config.maxTextBytes())
-                .maxBlock(config.ackTimeout()).meterRegistry(meters)
+        FeedbackClientBuilder builder = FeedbackClient.builder()
+                .bootstrapServers(config.bootstrapServers())
+                .schemaRegistryUrl(config.schemaRegistryUrl())
+                .clientId("fuseflow-gateway")
+                .maxTextBytes(config.maxTextBytes())
+                .maxBlock(config.ackTimeout())
+                .meterRegistry(meters)
                 .topics(FuseFlowTopics.defaults().renamed(name -> config.topicPrefix() + name));
         config.clientProperties().forEach(builder::property);
         this.client = builder.build();
@@ -92,14 +101,17 @@ public final class Gateway implements AutoCloseable {
         server.before(ctx -> {
             ctx.attribute(STARTED, System.nanoTime());
             String id = ctx.header(REQUEST_ID);
-            ctx.attribute(REQUEST_ID, id == null || id.isBlank() ? UUID.randomUUID().toString() : id);
+            ctx.attribute(
+                    REQUEST_ID, id == null || id.isBlank() ? UUID.randomUUID().toString() : id);
             ctx.header(REQUEST_ID, ctx.<String>attribute(REQUEST_ID));
         });
         server.after(ctx -> {
             Long started = ctx.attribute(STARTED);
             if (started != null) {
-                io.micrometer.core.instrument.Timer.builder("fuseflow.gateway.requests").description("HTTP requests by route and status")
-                        .tags("route", ctx.endpointHandlerPath(), "status", Integer.toString(ctx.statusCode())).register(meters)
+                Timer.builder("fuseflow.gateway.requests")
+                        .description("HTTP requests by route and status")
+                        .tags("route", ctx.endpointHandlerPath(), "status", Integer.toString(ctx.statusCode()))
+                        .register(meters)
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         });
@@ -111,11 +123,13 @@ public final class Gateway implements AutoCloseable {
             boolean ready = !draining.get();
             ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DRAINING"));
         });
-        server.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
+        server.get(
+                "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
         server.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi()));
         server.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "request", e.getMessage()));
         server.exception(InvalidEventJsonException.class, (e, ctx) -> invalid(ctx, e.errors()));
-        server.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
+        server.exception(
+                JsonProcessingException.class,
                 (e, ctx) -> error(ctx, 400, "body", "is not JSON: " + e.getOriginalMessage()));
         server.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.<String>attribute(REQUEST_ID), e);
@@ -153,9 +167,16 @@ public final class Gateway implements AutoCloseable {
         String failure = null;
         for (int i = 0; i < acks.size(); i++) {
             try {
-                RecordMetadata metadata = acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                stored.add(Map.of("eventId", eventId(parsed.get(i)), "partition", metadata.partition(), "offset", metadata.offset()));
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                RecordMetadata metadata =
+                        acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                stored.add(Map.of(
+                        "eventId",
+                        eventId(parsed.get(i)),
+                        "partition",
+                        metadata.partition(),
+                        "offset",
+                        metadata.offset()));
+            } catch (TimeoutException | ExecutionException e) {
                 failure = failure != null ? failure : (e.getCause() != null ? e.getCause() : e).toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -184,10 +205,10 @@ public final class Gateway implements AutoCloseable {
     /** NDJSON, one event per line with {@code kind}; every line is checked before any is sent. */
     private List<SpecificRecord> batch(String body) {
         String[] lines = body.split("\n");
-        long nonEmpty = java.util.Arrays.stream(lines).filter(l -> !l.isBlank()).count();
+        long nonEmpty = Arrays.stream(lines).filter(l -> !l.isBlank()).count();
         if (nonEmpty > config.maxBatchLines()) {
-            throw new HttpResponseException(413, "a batch may hold at most " + config.maxBatchLines() + " events, this one has "
-                    + nonEmpty);
+            throw new HttpResponseException(
+                    413, "a batch may hold at most " + config.maxBatchLines() + " events, this one has " + nonEmpty);
         }
         List<SpecificRecord> parsed = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
@@ -202,7 +223,9 @@ public final class Gateway implements AutoCloseable {
                 switch (kind) {
                     case "generation" -> parsed.add(generation(node));
                     case "feedback" -> parsed.add(feedback(node));
-                    default -> errors.add(new FieldError(at + "kind", "must be 'generation' or 'feedback', was '" + kind + "'"));
+                    default ->
+                        errors.add(
+                                new FieldError(at + "kind", "must be 'generation' or 'feedback', was '" + kind + "'"));
                 }
             } catch (InvalidEventJsonException e) {
                 e.errors().forEach(error -> errors.add(new FieldError(at + error.field(), error.problem())));
@@ -226,8 +249,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void invalid(Context ctx, List<FieldError> errors) {
-        List<Map<String, String>> list = errors.stream().map(e -> Map.of("field", e.field(), "problem", e.problem())).toList();
-        ctx.status(400).json(Map.of("requestId", ctx.<String>attribute(REQUEST_ID), "error", "invalid event", "errors", list));
+        List<Map<String, String>> list = errors.stream()
+                .map(e -> Map.of("field", e.field(), "problem", e.problem()))
+                .toList();
+        ctx.status(400)
+                .json(Map.of("requestId", ctx.<String>attribute(REQUEST_ID), "error", "invalid event", "errors", list));
     }
 
     private void unavailable(Context ctx, String why, List<Map<String, Object>> stored) {
@@ -236,8 +262,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String field, String problem) {
-        ctx.status(status).json(Map.of("requestId", String.valueOf(ctx.<String>attribute(REQUEST_ID)), "error", problem,
-                "errors", List.of(Map.of("field", field, "problem", problem))));
+        ctx.status(status)
+                .json(Map.of(
+                        "requestId",
+                        String.valueOf(ctx.<String>attribute(REQUEST_ID)),
+                        "error",
+                        problem,
+                        "errors",
+                        List.of(Map.of("field", field, "problem", problem))));
     }
 
     private static String openApi() throws IOException {
@@ -266,7 +298,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
         if (inFlight.get() > 0) {
-            LOG.warn("{} requests still in flight after the drain timeout of {}", inFlight.get(), config.drainTimeout());
+            LOG.warn(
+                    "{} requests still in flight after the drain timeout of {}", inFlight.get(), config.drainTimeout());
         }
         server.stop();
         client.close();

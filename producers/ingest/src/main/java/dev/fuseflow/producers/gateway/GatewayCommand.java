@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code fuseflow-gateway}: runs the HTTP gateway until stopped (SIGTERM drains it). */
-@Command(name = "fuseflow-gateway", mixinStandardHelpOptions = true,
+@Command(
+        name = "fuseflow-gateway",
+        mixinStandardHelpOptions = true,
         description = "HTTP gateway: FuseFlow events as JSON in, Avro to Kafka out.")
 public final class GatewayCommand implements Callable<Integer> {
 
@@ -21,17 +23,21 @@ public final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Gateway gateway = Gateway.start(GatewayConfig.from(config.load(GatewaySettings.ALL, System.getenv())));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            gateway.close();
+                            stopped.countDown();
+                        },
+                        "gateway-shutdown"));
         stopped.await();
         return 0;
     }
 
     /** The command line as {@link #main} runs it: the one layering, the settings listed in {@code --help}. */
     public static CommandLine commandLine(String[] args, Map<String, String> env) {
-        CommandLine line = CommandLines.configure(new CommandLine(new GatewayCommand()), args, env, GatewaySettings.ALL);
+        CommandLine line =
+                CommandLines.configure(new CommandLine(new GatewayCommand()), args, env, GatewaySettings.ALL);
         return CommandLines.listSettings(line, GatewaySettings.ALL);
     }
 

@@ -25,9 +25,21 @@ import java.util.Map;
  * @param topicPrefix          prefix of every topic name (staging, tests)
  * @param clientProperties     the security settings' client properties, then the {@code kafka.*} passthrough (prefix removed)
  */
-public record GatewayConfig(String host, int port, String bootstrapServers, String schemaRegistryUrl, int maxBodyBytes,
-                            int maxBatchLines, int maxTextBytes, Duration ackTimeout, Duration retryAfter, Duration drainTimeout,
-                            String topicPrefix, Map<String, String> clientProperties) {
+// More than eight components: built from the declared settings by key (from()).
+@SuppressWarnings("checkstyle:RecordComponentNumber")
+public record GatewayConfig(
+        String host,
+        int port,
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        int maxBodyBytes,
+        int maxBatchLines,
+        int maxTextBytes,
+        Duration ackTimeout,
+        Duration retryAfter,
+        Duration drainTimeout,
+        String topicPrefix,
+        Map<String, String> clientProperties) {
 
     /** Every key with a default, and the default: {@link GatewaySettings#ALL}'s. */
     public static final Map<String, String> DEFAULTS = GatewaySettings.ALL.defaults();
@@ -44,11 +56,21 @@ public record GatewayConfig(String host, int port, String bootstrapServers, Stri
     }
 
     public static GatewayConfig from(Settings s) {
-        Map<String, String> client = new LinkedHashMap<>(ClientSecurity.from(s.asMap()).clientProperties());
+        Map<String, String> client =
+                new LinkedHashMap<>(ClientSecurity.from(s.asMap()).clientProperties());
         client.putAll(s.passthrough("kafka.", GatewaySettings.ALL, GatewaySettings.CLAIMS));
-        return new GatewayConfig(s.get(GatewaySettings.HOST), s.get(GatewaySettings.PORT), s.get(GatewaySettings.BOOTSTRAP_SERVERS),
-                s.get(SharedSettings.SCHEMA_REGISTRY_URL), s.get(GatewaySettings.MAX_BODY_BYTES), s.get(GatewaySettings.MAX_BATCH_LINES),
-                s.get(SharedSettings.MAX_TEXT_BYTES), s.get(GatewaySettings.ACK_TIMEOUT), s.get(GatewaySettings.RETRY_AFTER),
-                s.get(GatewaySettings.DRAIN_TIMEOUT), s.get(SharedSettings.TOPIC_PREFIX), client);
+        return new GatewayConfig(
+                s.get(GatewaySettings.HOST),
+                s.get(GatewaySettings.PORT),
+                s.get(GatewaySettings.BOOTSTRAP_SERVERS),
+                s.get(SharedSettings.SCHEMA_REGISTRY_URL),
+                s.get(GatewaySettings.MAX_BODY_BYTES),
+                s.get(GatewaySettings.MAX_BATCH_LINES),
+                s.get(SharedSettings.MAX_TEXT_BYTES),
+                s.get(GatewaySettings.ACK_TIMEOUT),
+                s.get(GatewaySettings.RETRY_AFTER),
+                s.get(GatewaySettings.DRAIN_TIMEOUT),
+                s.get(SharedSettings.TOPIC_PREFIX),
+                client);
     }
 }

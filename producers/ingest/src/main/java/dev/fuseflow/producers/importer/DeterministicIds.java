@@ -9,12 +9,12 @@ import java.util.UUID;
 /** Ids derived from content, so that importing the same line again gives the same ids. */
 final class DeterministicIds {
 
-    private DeterministicIds() {
-    }
+    private DeterministicIds() {}
 
     /** A name-based UUID (RFC 4122 version 3) of the parts joined by a separator no part contains. */
     static String uuid(String... parts) {
-        return UUID.nameUUIDFromBytes(String.join("\u001f", parts).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(String.join("\u001f", parts).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** The first 16 hex digits of the SHA-256 of a text. */

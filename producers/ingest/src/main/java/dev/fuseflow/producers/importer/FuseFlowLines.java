@@ -28,8 +28,9 @@ final class FuseFlowLines implements LineFormat {
         return switch (kind) {
             case "generation" -> List.of(json.generation(line, () -> id));
             case "feedback" -> List.of(json.feedback(line, () -> id));
-            default -> throw new InvalidEventJsonException(List.of(new FieldError("kind",
-                    "must be 'generation' or 'feedback', was '" + kind + "'")));
+            default ->
+                throw new InvalidEventJsonException(
+                        List.of(new FieldError("kind", "must be 'generation' or 'feedback', was '" + kind + "'")));
         };
     }
 }

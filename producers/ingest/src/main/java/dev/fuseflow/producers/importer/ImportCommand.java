@@ -27,13 +27,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fuseflow-import}: JSONL files into FuseFlow's topics, resumable, with a reject file and a summary. */
-@Command(name = "fuseflow-import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Import a JSONL file of FuseFlow events or of a public preference dataset (UltraFeedback shape).",
-            "Re-running the same command resumes after the last acknowledged line; bad lines go to the reject file."})
+@Command(
+        name = "fuseflow-import",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Import a JSONL file of FuseFlow events or of a public preference dataset (UltraFeedback shape).",
+            "Re-running the same command resumes after the last acknowledged line; bad lines go to the reject file."
+        })
 public final class ImportCommand implements Callable<Integer> {
 
     /** The line shapes this importer reads. */
-    enum Format { FUSEFLOW, ULTRAFEEDBACK }
+    enum Format {
+        FUSEFLOW,
+        ULTRAFEEDBACK
+    }
 
     @Spec
     CommandSpec spec;
@@ -80,27 +88,46 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EventValidator validator = new EventValidator(maxTextBytes);
-        LineFormat lines = format == Format.FUSEFLOW ? new FuseFlowLines(new EventJson(validator))
+        LineFormat lines = format == Format.FUSEFLOW
+                ? new FuseFlowLines(new EventJson(validator))
                 : new UltraFeedbackLines(validator, scorer, targetModel, targetVersion, Instant.now());
-        FeedbackClientBuilder builder = FeedbackClient.builder().bootstrapServers(connection.bootstrapServers())
-                .schemaRegistryUrl(connection.schemaRegistryUrl()).clientId("fuseflow-import").maxTextBytes(maxTextBytes)
-                .topics(connection.topics()).security(connection.security());
+        FeedbackClientBuilder builder = FeedbackClient.builder()
+                .bootstrapServers(connection.bootstrapServers())
+                .schemaRegistryUrl(connection.schemaRegistryUrl())
+                .clientId("fuseflow-import")
+                .maxTextBytes(maxTextBytes)
+                .topics(connection.topics())
+                .security(connection.security());
         connection.kafkaProperties().forEach(builder::property);
         Path rejectFile = rejects != null ? rejects : input.resolveSibling(input.getFileName() + ".rejects.jsonl");
         Path stateFile = state != null ? state : input.resolveSibling(input.getFileName() + ".import-state.json");
         PrintWriter out = spec.commandLine().getOut();
         Importer.Summary summary;
         try (FeedbackClient client = builder.build();
-             ProgressBar progress = new ProgressBarBuilder().setTaskName("import").setInitialMax(Importer.countLines(input))
-                     .setUnit(" lines", 1).showSpeed().setStyle(ProgressBarStyle.ASCII)
-                     .setUpdateIntervalMillis((int) progressEvery.toMillis())
-                     .setConsumer(new DelegatingProgressBarConsumer(out::println)).build()) {
+                ProgressBar progress = new ProgressBarBuilder()
+                        .setTaskName("import")
+                        .setInitialMax(Importer.countLines(input))
+                        .setUnit(" lines", 1)
+                        .showSpeed()
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis((int) progressEvery.toMillis())
+                        .setConsumer(new DelegatingProgressBarConsumer(out::println))
+                        .build()) {
             summary = new Importer(lines, client, window).run(input, rejectFile, stateFile, limit, progress);
         }
-        out.printf(Locale.ROOT, "imported %d lines (%d generations, %d feedback events), rejected %d (see %s), skipped %d already"
-                        + " imported, of %d lines in %.1f s (%.0f lines/s)%n", summary.imported() - summary.rejected(),
-                summary.generations(), summary.feedback(), summary.rejected(), rejectFile, summary.alreadyImported(), summary.lines(),
-                summary.seconds(), summary.imported() / Math.max(summary.seconds(), 1e-9));
+        out.printf(
+                Locale.ROOT,
+                "imported %d lines (%d generations, %d feedback events), rejected %d (see %s), skipped %d already"
+                        + " imported, of %d lines in %.1f s (%.0f lines/s)%n",
+                summary.imported() - summary.rejected(),
+                summary.generations(),
+                summary.feedback(),
+                summary.rejected(),
+                rejectFile,
+                summary.alreadyImported(),
+                summary.lines(),
+                summary.seconds(),
+                summary.imported() / Math.max(summary.seconds(), 1e-9));
         return summary.rejected() == 0 ? 0 : 1;
     }
 

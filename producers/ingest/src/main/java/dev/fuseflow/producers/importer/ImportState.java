@@ -21,8 +21,9 @@ record ImportState(String input, String firstLineDigest, long linesDone) {
         }
         ImportState saved = JSON.readValue(file.toFile(), ImportState.class);
         if (!saved.firstLineDigest().equals(firstLineDigest)) {
-            throw new IllegalStateException(file + " records an import of a different file (its first line differs); delete it or pass"
-                    + " another --state to import this one from the start");
+            throw new IllegalStateException(
+                    file + " records an import of a different file (its first line differs); delete it or pass"
+                            + " another --state to import this one from the start");
         }
         return saved;
     }

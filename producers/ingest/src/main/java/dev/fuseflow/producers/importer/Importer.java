@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -31,8 +32,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 final class Importer {
 
     /** What an import did. */
-    record Summary(long lines, long alreadyImported, long imported, long rejected, long generations, long feedback, double seconds) {
-    }
+    record Summary(
+            long lines,
+            long alreadyImported,
+            long imported,
+            long rejected,
+            long generations,
+            long feedback,
+            double seconds) {}
 
     private final LineFormat format;
     private final FeedbackClient client;
@@ -55,8 +62,8 @@ final class Importer {
         List<CompletableFuture<RecordMetadata>> pending = new ArrayList<>();
         long lineNumber = 0;
         try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-             BufferedWriter rejected = Files.newBufferedWriter(rejects, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                     StandardOpenOption.APPEND)) {
+                BufferedWriter rejected = Files.newBufferedWriter(
+                        rejects, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (String line = reader.readLine(); line != null && counts.imported < limit; line = reader.readLine()) {
                 lineNumber++;
                 progress.step();
@@ -71,7 +78,13 @@ final class Importer {
             }
             state = acknowledge(pending, state, lineNumber, stateFile);
         }
-        return new Summary(lineNumber, counts.alreadyImported, counts.imported, counts.rejected, counts.generations, counts.feedback,
+        return new Summary(
+                lineNumber,
+                counts.alreadyImported,
+                counts.imported,
+                counts.rejected,
+                counts.generations,
+                counts.feedback,
                 (System.nanoTime() - started) / 1e9);
     }
 
@@ -83,8 +96,13 @@ final class Importer {
         long feedback;
     }
 
-    private void importLine(String line, long lineNumber, List<CompletableFuture<RecordMetadata>> pending, BufferedWriter rejected,
-                            Counts counts) throws IOException {
+    private void importLine(
+            String line,
+            long lineNumber,
+            List<CompletableFuture<RecordMetadata>> pending,
+            BufferedWriter rejected,
+            Counts counts)
+            throws IOException {
         counts.imported++;
         if (line.isBlank()) {
             return;
@@ -95,7 +113,7 @@ final class Importer {
         } catch (JsonProcessingException e) {
             reject(rejected, lineNumber, "not JSON: " + e.getOriginalMessage(), line, counts);
             return;
-        } catch (IllegalArgumentException | org.apache.avro.AvroRuntimeException e) {
+        } catch (IllegalArgumentException | AvroRuntimeException e) {
             // AvroRuntimeException: a value the event's schema refuses that the JSON checks let through.
             reject(rejected, lineNumber, e.getMessage(), line, counts);
             return;
@@ -111,8 +129,12 @@ final class Importer {
         }
     }
 
-    private void reject(BufferedWriter rejected, long lineNumber, String error, String line, Counts counts) throws IOException {
-        ObjectNode entry = json.createObjectNode().put("line", lineNumber).put("error", error).put("text", line);
+    private void reject(BufferedWriter rejected, long lineNumber, String error, String line, Counts counts)
+            throws IOException {
+        ObjectNode entry = json.createObjectNode()
+                .put("line", lineNumber)
+                .put("error", error)
+                .put("text", line);
         rejected.write(json.writeValueAsString(entry));
         rejected.newLine();
         rejected.flush();
@@ -120,15 +142,19 @@ final class Importer {
     }
 
     /** Waits for the window's acknowledgements; only then may the state move past its lines. */
-    private ImportState acknowledge(List<CompletableFuture<RecordMetadata>> pending, ImportState state, long lineNumber, Path stateFile)
+    private ImportState acknowledge(
+            List<CompletableFuture<RecordMetadata>> pending, ImportState state, long lineNumber, Path stateFile)
             throws IOException {
         client.flush();
         for (CompletableFuture<RecordMetadata> future : pending) {
             try {
                 future.get();
             } catch (ExecutionException e) {
-                throw new IOException("the broker did not take the events of lines " + (state.linesDone() + 1) + " to " + lineNumber
-                        + " (" + e.getCause() + "); run the import again to resume at line " + (state.linesDone() + 1), e.getCause());
+                throw new IOException(
+                        "the broker did not take the events of lines " + (state.linesDone() + 1) + " to " + lineNumber
+                                + " (" + e.getCause() + "); run the import again to resume at line "
+                                + (state.linesDone() + 1),
+                        e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the broker", e);

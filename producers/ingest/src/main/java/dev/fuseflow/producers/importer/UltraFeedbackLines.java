@@ -35,7 +35,8 @@ final class UltraFeedbackLines implements LineFormat {
     private final long targetVersion;
     private final Instant importedAt;
 
-    UltraFeedbackLines(EventValidator validator, String scorer, String targetModel, long targetVersion, Instant importedAt) {
+    UltraFeedbackLines(
+            EventValidator validator, String scorer, String targetModel, long targetVersion, Instant importedAt) {
         this.validator = validator;
         this.scorer = scorer;
         this.targetModel = targetModel;
@@ -53,8 +54,9 @@ final class UltraFeedbackLines implements LineFormat {
         if (completions == null || !completions.isArray() || completions.isEmpty()) {
             throw invalid("completions", "must be a non-empty array of {model, response, overall_score}");
         }
-        String promptId = line.path("prompt_id").isTextual() ? line.get("prompt_id").asText() : "uf-" + DeterministicIds.digest(
-                prompt.asText());
+        String promptId = line.path("prompt_id").isTextual()
+                ? line.get("prompt_id").asText()
+                : "uf-" + DeterministicIds.digest(prompt.asText());
         List<SpecificRecord> events = new ArrayList<>();
         for (int i = 0; i < completions.size(); i++) {
             events.addAll(completion(completions.get(i), "completions[" + i + "]", promptId, prompt.asText(), i));
@@ -62,7 +64,8 @@ final class UltraFeedbackLines implements LineFormat {
         return events;
     }
 
-    private List<SpecificRecord> completion(JsonNode completion, String path, String promptId, String prompt, int index) {
+    private List<SpecificRecord> completion(
+            JsonNode completion, String path, String promptId, String prompt, int index) {
         String model = completion.path("model").asText("");
         if (model.isBlank()) {
             throw invalid(path + ".model", "is missing");
@@ -72,12 +75,20 @@ final class UltraFeedbackLines implements LineFormat {
         }
         boolean isTarget = model.equals(targetModel);
         String generationId = DeterministicIds.uuid(promptId, model, Integer.toString(index));
-        GenerationEvent generation = GenerationEvent.newBuilder().setEventId(generationId).setPromptId(promptId)
-                .setPrompt(List.of(new ChatMessage(ChatRole.USER, prompt))).setResponse(completion.get("response").asText())
-                .setModel(new ModelRef(model, isTarget ? ModelRole.TARGET : ModelRole.SOURCE, isTarget ? targetVersion : null))
-                .setCreatedAt(importedAt).setAttributes(Map.of("import.source", "ultrafeedback")).build();
+        GenerationEvent generation = GenerationEvent.newBuilder()
+                .setEventId(generationId)
+                .setPromptId(promptId)
+                .setPrompt(List.of(new ChatMessage(ChatRole.USER, prompt)))
+                .setResponse(completion.get("response").asText())
+                .setModel(new ModelRef(
+                        model, isTarget ? ModelRole.TARGET : ModelRole.SOURCE, isTarget ? targetVersion : null))
+                .setCreatedAt(importedAt)
+                .setAttributes(Map.of("import.source", "ultrafeedback"))
+                .build();
         validator.check(promptId, generation).ifPresent(v -> {
-            throw invalid(path + "." + v.field(), v.message().substring(v.field().length()).trim());
+            throw invalid(
+                    path + "." + v.field(),
+                    v.message().substring(v.field().length()).trim());
         });
         JsonNode score = completion.get("overall_score");
         if (score == null || score.isNull()) {
@@ -86,10 +97,15 @@ final class UltraFeedbackLines implements LineFormat {
         if (!score.isNumber() || !Double.isFinite(score.asDouble())) {
             throw invalid(path + ".overall_score", "must be a finite number, was " + score);
         }
-        FeedbackEvent feedback = FeedbackEvent.newBuilder().setEventId(DeterministicIds.uuid(generationId, scorer))
-                .setPromptId(promptId).setGenerationId(generationId).setSignal(new RewardScore(score.asDouble(), scorer))
-                .setGiver(new FeedbackGiver(GiverKind.REWARD_MODEL, scorer)).setCreatedAt(importedAt)
-                .setAttributes(Map.of("import.source", "ultrafeedback")).build();
+        FeedbackEvent feedback = FeedbackEvent.newBuilder()
+                .setEventId(DeterministicIds.uuid(generationId, scorer))
+                .setPromptId(promptId)
+                .setGenerationId(generationId)
+                .setSignal(new RewardScore(score.asDouble(), scorer))
+                .setGiver(new FeedbackGiver(GiverKind.REWARD_MODEL, scorer))
+                .setCreatedAt(importedAt)
+                .setAttributes(Map.of("import.source", "ultrafeedback"))
+                .build();
         return List.of(generation, feedback);
     }
 

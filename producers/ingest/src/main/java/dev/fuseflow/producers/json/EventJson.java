@@ -49,7 +49,9 @@ public final class EventJson {
                 .setPromptId(r.text("promptId"))
                 .setPrompt(r.messages("prompt"))
                 .setResponse(r.text("response"))
-                .setModel(new ModelRef(r.text("model.name"), r.enumValue("model.role", ModelRole.class),
+                .setModel(new ModelRef(
+                        r.text("model.name"),
+                        r.enumValue("model.role", ModelRole.class),
                         r.optionalLong("model.targetVersion")))
                 .setCreatedAt(r.instant("createdAt"))
                 .setAttributes(r.attributes("attributes"))
@@ -66,7 +68,8 @@ public final class EventJson {
                 .setPromptId(r.text("promptId"))
                 .setGenerationId(r.text("generationId"))
                 .setSignal(signal(r))
-                .setGiver(new FeedbackGiver(r.enumValue("giver.kind", GiverKind.class), r.optionalText("giver.id", () -> null)))
+                .setGiver(new FeedbackGiver(
+                        r.enumValue("giver.kind", GiverKind.class), r.optionalText("giver.id", () -> null)))
                 .setCreatedAt(r.instant("createdAt"))
                 .setAttributes(r.attributes("attributes"))
                 .build();
@@ -78,9 +81,11 @@ public final class EventJson {
     private static Object signal(Reader r) {
         String type = r.text("signal.type");
         return switch (type) {
-            case "rating" -> new Rating(r.number("signal.value"), r.number("signal.scaleMin"), r.number("signal.scaleMax"));
+            case "rating" ->
+                new Rating(r.number("signal.value"), r.number("signal.scaleMin"), r.number("signal.scaleMax"));
             case "thumbs" -> new Thumbs(r.bool("signal.up"));
-            case "pairwise" -> new PairwiseChoice(r.text("signal.preferredGenerationId"), r.text("signal.otherGenerationId"));
+            case "pairwise" ->
+                new PairwiseChoice(r.text("signal.preferredGenerationId"), r.text("signal.otherGenerationId"));
             case "rewardScore" -> new RewardScore(r.number("signal.score"), r.text("signal.scorer"));
             default -> {
                 if (!type.isEmpty()) {
@@ -93,7 +98,8 @@ public final class EventJson {
 
     private static void refuse(EventValidator.Violation violation) {
         String field = violation.field();
-        throw new InvalidEventJsonException(List.of(new FieldError(field, violation.message().substring(field.length()).trim())));
+        throw new InvalidEventJsonException(List.of(new FieldError(
+                field, violation.message().substring(field.length()).trim())));
     }
 
     /** Reads typed fields by dotted path, collecting an error per bad field and returning placeholders. */
@@ -147,7 +153,12 @@ public final class EventJson {
         double number(String path) {
             JsonNode node = at(path);
             if (node == null || !node.isNumber()) {
-                error(path, node == null ? "is missing" : "must be a number, was " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+                error(
+                        path,
+                        node == null
+                                ? "is missing"
+                                : "must be a number, was "
+                                        + node.getNodeType().name().toLowerCase(Locale.ROOT));
                 return 0;
             }
             return node.asDouble();
@@ -176,7 +187,10 @@ public final class EventJson {
 
         <E extends Enum<E>> E enumValue(String path, Class<E> type) {
             String value = text(path);
-            List<String> allowed = Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("UNKNOWN")).toList();
+            List<String> allowed = Arrays.stream(type.getEnumConstants())
+                    .map(Enum::name)
+                    .filter(n -> !n.equals("UNKNOWN"))
+                    .toList();
             if (!allowed.contains(value.toUpperCase(Locale.ROOT))) {
                 if (!value.isEmpty()) {
                     error(path, "must be one of " + String.join(", ", allowed) + "; was '" + value + "'");
@@ -197,16 +211,20 @@ public final class EventJson {
                 String at = path + "[" + i + "]";
                 JsonNode turn = node.get(i);
                 String role = turn.path("role").asText("");
-                String content = turn.path("content").isTextual() ? turn.path("content").asText() : null;
-                ChatRole parsed = Arrays.stream(ChatRole.values()).filter(v -> v != ChatRole.UNKNOWN && v.name().equalsIgnoreCase(role))
-                        .findFirst().orElse(null);
+                String content =
+                        turn.path("content").isTextual() ? turn.path("content").asText() : null;
+                ChatRole parsed = Arrays.stream(ChatRole.values())
+                        .filter(v -> v != ChatRole.UNKNOWN && v.name().equalsIgnoreCase(role))
+                        .findFirst()
+                        .orElse(null);
                 if (parsed == null) {
                     error(at + ".role", "must be one of SYSTEM, USER, ASSISTANT, TOOL; was '" + role + "'");
                 }
                 if (content == null) {
                     error(at + ".content", "must be a string");
                 }
-                messages.add(new ChatMessage(parsed == null ? ChatRole.UNKNOWN : parsed, content == null ? "" : content));
+                messages.add(
+                        new ChatMessage(parsed == null ? ChatRole.UNKNOWN : parsed, content == null ? "" : content));
             }
             return messages;
         }
@@ -222,7 +240,9 @@ public final class EventJson {
             try {
                 return Instant.parse(node.asText());
             } catch (DateTimeParseException e) {
-                error(path, "must be ISO-8601 (2026-11-28T12:00:00Z) or epoch milliseconds, was '" + node.asText() + "'");
+                error(
+                        path,
+                        "must be ISO-8601 (2026-11-28T12:00:00Z) or epoch milliseconds, was '" + node.asText() + "'");
                 return Instant.EPOCH;
             }
         }

@@ -20,13 +20,25 @@ class GatewayConfigTest {
 
     @Test
     void sharedSecuritySettingsReachTheProducerAndRawKafkaSettingsWin() {
-        GatewayConfig config = GatewayConfig.from(Settings.load(GatewayConfig.DEFAULTS, Optional.empty(),
-                Map.of("FUSEFLOW_SECURITY_PROTOCOL", "SASL_SSL", "FUSEFLOW_SECURITY_SASL_USERNAME", "fuseflow-gateway",
-                        "FUSEFLOW_SECURITY_SASL_PASSWORD", "pw", "FUSEFLOW_SECURITY_REGISTRY_USER_INFO", "gateway:reg"),
+        GatewayConfig config = GatewayConfig.from(Settings.load(
+                GatewayConfig.DEFAULTS,
+                Optional.empty(),
+                Map.of(
+                        "FUSEFLOW_SECURITY_PROTOCOL",
+                        "SASL_SSL",
+                        "FUSEFLOW_SECURITY_SASL_USERNAME",
+                        "fuseflow-gateway",
+                        "FUSEFLOW_SECURITY_SASL_PASSWORD",
+                        "pw",
+                        "FUSEFLOW_SECURITY_REGISTRY_USER_INFO",
+                        "gateway:reg"),
                 Map.of("kafka.sasl.mechanism", "SCRAM-SHA-256")));
-        assertThat(config.clientProperties()).containsEntry("security.protocol", "SASL_SSL")
-                .containsEntry("sasl.mechanism", "SCRAM-SHA-256").containsEntry("basic.auth.user.info", "gateway:reg")
-                .hasEntrySatisfying("sasl.jaas.config", jaas -> assertThat(jaas).contains("username=\"fuseflow-gateway\""))
+        assertThat(config.clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+                .containsEntry("basic.auth.user.info", "gateway:reg")
+                .hasEntrySatisfying(
+                        "sasl.jaas.config", jaas -> assertThat(jaas).contains("username=\"fuseflow-gateway\""))
                 .doesNotContainKey("bootstrap.servers");
     }
 
@@ -36,10 +48,20 @@ class GatewayConfigTest {
 
     @Test
     void fileThenEnvironmentThenSetByTheOneRule(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("gateway.properties"), "gateway.port=9000\nbootstrap.servers=file:9092\n"
-                + "gateway.ack-timeout=3s\nkafka.linger.ms=5\n");
-        GatewayConfig config = load(Optional.of(file), Map.of("FUSEFLOW_BOOTSTRAP_SERVERS", "env:9092", "FUSEFLOW_GATEWAY_HOST",
-                "127.0.0.1", "FUSEFLOW_KAFKA_LINGER_MS", "50", "FUSEFLOW_VALIDATION_MAX_TEXT_BYTES", "4096"),
+        Path file = Files.writeString(
+                dir.resolve("gateway.properties"),
+                "gateway.port=9000\nbootstrap.servers=file:9092\n" + "gateway.ack-timeout=3s\nkafka.linger.ms=5\n");
+        GatewayConfig config = load(
+                Optional.of(file),
+                Map.of(
+                        "FUSEFLOW_BOOTSTRAP_SERVERS",
+                        "env:9092",
+                        "FUSEFLOW_GATEWAY_HOST",
+                        "127.0.0.1",
+                        "FUSEFLOW_KAFKA_LINGER_MS",
+                        "50",
+                        "FUSEFLOW_VALIDATION_MAX_TEXT_BYTES",
+                        "4096"),
                 Map.of("gateway.port", "9001"));
         assertThat(config.port()).as("--set over file").isEqualTo(9001);
         assertThat(config.bootstrapServers()).as("environment over file").isEqualTo("env:9092");
@@ -52,9 +74,11 @@ class GatewayConfigTest {
 
     @Test
     void theOldBootstrapKeyAndItsVariableStillWork() {
-        assertThat(load(Optional.empty(), Map.of(), Map.of("kafka.bootstrap.servers", "old:9092")).bootstrapServers())
+        assertThat(load(Optional.empty(), Map.of(), Map.of("kafka.bootstrap.servers", "old:9092"))
+                        .bootstrapServers())
                 .isEqualTo("old:9092");
-        GatewayConfig fromEnv = load(Optional.empty(), Map.of("FUSEFLOW_KAFKA_BOOTSTRAP_SERVERS", "old-env:9092"), Map.of());
+        GatewayConfig fromEnv =
+                load(Optional.empty(), Map.of("FUSEFLOW_KAFKA_BOOTSTRAP_SERVERS", "old-env:9092"), Map.of());
         assertThat(fromEnv.bootstrapServers()).isEqualTo("old-env:9092");
         assertThat(fromEnv.clientProperties()).doesNotContainKey("bootstrap.servers");
     }
@@ -62,24 +86,30 @@ class GatewayConfigTest {
     @Test
     void aPassthroughKeyThatNamesSomethingTheGatewaySetsIsRefusedNamingBoth() {
         assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("kafka.max.block.ms", "1000")))
-                .hasMessage("kafka.max.block.ms conflicts with max.block.ms, which FuseFlow sets from gateway.ack-timeout"
-                        + " (FUSEFLOW_GATEWAY_ACK_TIMEOUT): remove kafka.max.block.ms");
-        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("kafka.schema.registry.url", "http://elsewhere")))
-                .hasMessageStartingWith("kafka.schema.registry.url conflicts with FuseFlow's setting schema.registry.url");
+                .hasMessage(
+                        "kafka.max.block.ms conflicts with max.block.ms, which FuseFlow sets from gateway.ack-timeout"
+                                + " (FUSEFLOW_GATEWAY_ACK_TIMEOUT): remove kafka.max.block.ms");
+        assertThatThrownBy(
+                        () -> load(Optional.empty(), Map.of(), Map.of("kafka.schema.registry.url", "http://elsewhere")))
+                .hasMessageStartingWith(
+                        "kafka.schema.registry.url conflicts with FuseFlow's setting schema.registry.url");
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-        "gateway.port|70000|gateway.port must be in [0, 65535], got 70000",
-        "gateway.max-body-bytes|100|gateway.max-body-bytes must be at least 1024, got 100",
-        "gateway.max-batch-lines|0|gateway.max-batch-lines must be >= 1, got 0",
-        "gateway.ack-timeout|0s|gateway.ack-timeout must be a positive duration, got PT0S",
-        "gateway.retry-after|-1s|gateway.retry-after must not be negative, got PT-1S",
-        "gateway.drain-timeout|-1s|gateway.drain-timeout must not be negative, got PT-1S",
-        "fuseflow.validation.max-text-bytes|0|fuseflow.validation.max-text-bytes must be >= 1, got 0",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "gateway.port|70000|gateway.port must be in [0, 65535], got 70000",
+                "gateway.max-body-bytes|100|gateway.max-body-bytes must be at least 1024, got 100",
+                "gateway.max-batch-lines|0|gateway.max-batch-lines must be >= 1, got 0",
+                "gateway.ack-timeout|0s|gateway.ack-timeout must be a positive duration, got PT0S",
+                "gateway.retry-after|-1s|gateway.retry-after must not be negative, got PT-1S",
+                "gateway.drain-timeout|-1s|gateway.drain-timeout must not be negative, got PT-1S",
+                "fuseflow.validation.max-text-bytes|0|fuseflow.validation.max-text-bytes must be >= 1, got 0",
+            })
     void everyRuleNamesTheKeyAndTheAllowedValues(String key, String value, String message) {
-        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(key, value))).hasMessage(message);
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(key, value)))
+                .hasMessage(message);
     }
 
     @Test
@@ -92,7 +122,10 @@ class GatewayConfigTest {
     void helpListsEverySettingWithItsVariableAndDefault() {
         StringWriter out = new StringWriter();
         GatewayCommand.commandLine(new String[0], Map.of()).usage(new PrintWriter(out));
-        assertThat(out.toString()).contains("gateway.port = 8088  (FUSEFLOW_GATEWAY_PORT)", "bootstrap.servers = localhost:9092",
-                "kafka.*  passed to the gateway's producer and registry client");
+        assertThat(out.toString())
+                .contains(
+                        "gateway.port = 8088  (FUSEFLOW_GATEWAY_PORT)",
+                        "bootstrap.servers = localhost:9092",
+                        "kafka.*  passed to the gateway's producer and registry client");
     }
 }

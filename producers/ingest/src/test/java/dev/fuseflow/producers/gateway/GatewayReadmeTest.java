@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -49,12 +50,24 @@ class GatewayReadmeTest {
         List<String> commands = curlExamples();
         assertThat(commands).hasSizeGreaterThanOrEqualTo(4);
         String prefix = GatewayTest.prefix(stack.bootstrapServers());
-        try (Gateway gateway = Gateway.start(new GatewayConfig("127.0.0.1", 0, stack.bootstrapServers(), stack.schemaRegistryUrl(),
-                1 << 20, 1_000, 65_536, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), prefix,
-                java.util.Map.of()))) {
+        try (Gateway gateway = Gateway.start(new GatewayConfig(
+                "127.0.0.1",
+                0,
+                stack.bootstrapServers(),
+                stack.schemaRegistryUrl(),
+                1 << 20,
+                1_000,
+                65_536,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                prefix,
+                Map.of()))) {
             for (String command : commands) {
                 Matcher expected = EXPECTED.matcher(command);
-                assertThat(expected.find()).as("'# → status' after: %s", command).isTrue();
+                assertThat(expected.find())
+                        .as("'# → status' after: %s", command)
+                        .isTrue();
                 ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true);
                 builder.environment().put("GATEWAY", "http://127.0.0.1:" + gateway.port());
                 Process curl = builder.start();

@@ -22,10 +22,12 @@ class EventJsonTest {
 
     @Test
     void aGenerationReadsEveryFieldAndFillsIdAndTime() throws Exception {
-        GenerationEvent g = events.generation(JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"system\",\"content\":\"s\"},"
-                + "{\"role\":\"USER\",\"content\":\"q\"}],\"response\":\"a\","
-                + "\"model\":{\"name\":\"m\",\"role\":\"target\",\"targetVersion\":3},"
-                + "\"createdAt\":\"2026-11-28T12:00:00Z\",\"attributes\":{\"app\":\"chat\"}}"), () -> "new-id");
+        GenerationEvent g = events.generation(
+                JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"system\",\"content\":\"s\"},"
+                        + "{\"role\":\"USER\",\"content\":\"q\"}],\"response\":\"a\","
+                        + "\"model\":{\"name\":\"m\",\"role\":\"target\",\"targetVersion\":3},"
+                        + "\"createdAt\":\"2026-11-28T12:00:00Z\",\"attributes\":{\"app\":\"chat\"}}"),
+                () -> "new-id");
         assertThat(g.getEventId()).isEqualTo("new-id");
         assertThat(g.getPrompt()).extracting(m -> m.getRole()).containsExactly(ChatRole.SYSTEM, ChatRole.USER);
         assertThat(g.getModel().getRole()).isEqualTo(ModelRole.TARGET);
@@ -36,42 +38,70 @@ class EventJsonTest {
 
     @Test
     void feedbackSignalsByType() throws Exception {
-        FeedbackEvent rating = events.feedback(JSON.readTree("{\"eventId\":\"f\",\"promptId\":\"p\",\"generationId\":\"g\","
-                + "\"signal\":{\"type\":\"rating\",\"value\":4,\"scaleMin\":1,\"scaleMax\":5},\"giver\":{\"kind\":\"end_user\"},"
-                + "\"createdAt\":1764331200000}"), () -> "unused");
+        FeedbackEvent rating = events.feedback(
+                JSON.readTree("{\"eventId\":\"f\",\"promptId\":\"p\",\"generationId\":\"g\","
+                        + "\"signal\":{\"type\":\"rating\",\"value\":4,\"scaleMin\":1,\"scaleMax\":5},\"giver\":{\"kind\":\"end_user\"},"
+                        + "\"createdAt\":1764331200000}"),
+                () -> "unused");
         assertThat(rating.getSignal()).isEqualTo(new Rating(4.0, 1.0, 5.0));
         assertThat(rating.getGiver().getKind()).isEqualTo(GiverKind.END_USER);
         assertThat(rating.getGiver().getId()).isNull();
         assertThat(rating.getCreatedAt()).isEqualTo(Instant.ofEpochMilli(1764331200000L));
-        FeedbackEvent pairwise = events.feedback(JSON.readTree("{\"promptId\":\"p\",\"generationId\":\"a\",\"signal\":{\"type\":"
-                + "\"pairwise\",\"preferredGenerationId\":\"a\",\"otherGenerationId\":\"b\"},"
-                + "\"giver\":{\"kind\":\"ANNOTATOR\",\"id\":\"x\"}}"),
+        FeedbackEvent pairwise = events.feedback(
+                JSON.readTree("{\"promptId\":\"p\",\"generationId\":\"a\",\"signal\":{\"type\":"
+                        + "\"pairwise\",\"preferredGenerationId\":\"a\",\"otherGenerationId\":\"b\"},"
+                        + "\"giver\":{\"kind\":\"ANNOTATOR\",\"id\":\"x\"}}"),
                 () -> "id");
         assertThat(pairwise.getSignal()).isEqualTo(new PairwiseChoice("a", "b"));
     }
 
     @Test
     void everyTypeErrorIsReportedWithItsPath() throws Exception {
-        assertThatThrownBy(() -> events.generation(JSON.readTree("{\"promptId\":5,\"prompt\":[{\"role\":\"robot\"}],"
-                + "\"model\":{\"role\":\"SOURCE\"},\"createdAt\":\"yesterday\",\"attributes\":{\"n\":1}}"), () -> "id"))
-                .isInstanceOfSatisfying(InvalidEventJsonException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
-                        .containsExactly("promptId", "prompt[0].role", "prompt[0].content", "response", "model.name", "createdAt",
-                                "attributes.n"));
-        assertThatThrownBy(() -> events.feedback(JSON.readTree("{\"promptId\":\"p\",\"generationId\":\"g\",\"signal\":{\"type\":\"stars\"},"
-                + "\"giver\":{\"kind\":\"alien\"}}"), () -> "id"))
-                .hasMessageContaining("field 'signal.type' must be one of rating, thumbs, pairwise, rewardScore; was 'stars'")
-                .hasMessageContaining("field 'giver.kind' must be one of END_USER, ANNOTATOR, REWARD_MODEL, AUTOMATED_CHECK; was 'alien'");
-        assertThatThrownBy(() -> events.feedback(JSON.readTree("[1]"), () -> "id")).hasMessageContaining("field '$' must be a JSON object");
+        assertThatThrownBy(() -> events.generation(
+                        JSON.readTree(
+                                "{\"promptId\":5,\"prompt\":[{\"role\":\"robot\"}],"
+                                        + "\"model\":{\"role\":\"SOURCE\"},\"createdAt\":\"yesterday\",\"attributes\":{\"n\":1}}"),
+                        () -> "id"))
+                .isInstanceOfSatisfying(
+                        InvalidEventJsonException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(FieldError::field)
+                                .containsExactly(
+                                        "promptId",
+                                        "prompt[0].role",
+                                        "prompt[0].content",
+                                        "response",
+                                        "model.name",
+                                        "createdAt",
+                                        "attributes.n"));
+        assertThatThrownBy(() -> events.feedback(
+                        JSON.readTree("{\"promptId\":\"p\",\"generationId\":\"g\",\"signal\":{\"type\":\"stars\"},"
+                                + "\"giver\":{\"kind\":\"alien\"}}"),
+                        () -> "id"))
+                .hasMessageContaining(
+                        "field 'signal.type' must be one of rating, thumbs, pairwise, rewardScore; was 'stars'")
+                .hasMessageContaining(
+                        "field 'giver.kind' must be one of END_USER, ANNOTATOR, REWARD_MODEL, AUTOMATED_CHECK; was 'alien'");
+        assertThatThrownBy(() -> events.feedback(JSON.readTree("[1]"), () -> "id"))
+                .hasMessageContaining("field '$' must be a JSON object");
     }
 
     @Test
     void wellTypedEventsStillMeetTheContractRules() throws Exception {
-        assertThatThrownBy(() -> events.generation(JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],"
-                + "\"response\":\"" + "x".repeat(1_001) + "\",\"model\":{\"name\":\"m\",\"role\":\"SOURCE\"}}"), () -> "id"))
-                .isInstanceOfSatisfying(InvalidEventJsonException.class, e -> assertThat(e.errors()).containsExactly(
-                        new FieldError("response", "has 1001 bytes, above the limit of 1000")));
-        assertThatThrownBy(() -> events.generation(JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],"
-                + "\"response\":\"a\",\"model\":{\"name\":\"m\",\"role\":\"TARGET\"}}"), () -> "id"))
+        assertThatThrownBy(() -> events.generation(
+                        JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],"
+                                + "\"response\":\"" + "x".repeat(1_001)
+                                + "\",\"model\":{\"name\":\"m\",\"role\":\"SOURCE\"}}"),
+                        () -> "id"))
+                .isInstanceOfSatisfying(
+                        InvalidEventJsonException.class,
+                        e -> assertThat(e.errors())
+                                .containsExactly(
+                                        new FieldError("response", "has 1001 bytes, above the limit of 1000")));
+        assertThatThrownBy(() -> events.generation(
+                        JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],"
+                                + "\"response\":\"a\",\"model\":{\"name\":\"m\",\"role\":\"TARGET\"}}"),
+                        () -> "id"))
                 .hasMessage("field 'model.targetVersion' is required when model.role is TARGET");
     }
 }

@@ -26,31 +26,37 @@ final class CausalSelfAttention extends ShapePreservingBlock {
 
     CausalSelfAttention(Gpt2Config config) {
         this.config = config;
-        this.cAttn = addChildBlock("c_attn", Linear.builder().setUnits(3L * config.nEmbd()).build());
-        this.cProj = addChildBlock("c_proj", Linear.builder().setUnits(config.nEmbd()).build());
+        this.cAttn = addChildBlock(
+                "c_attn", Linear.builder().setUnits(3L * config.nEmbd()).build());
+        this.cProj = addChildBlock(
+                "c_proj", Linear.builder().setUnits(config.nEmbd()).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray bias = inputs.get(1);
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int nh = config.nHead();
         int hs = config.headSize();
-        NDList qkv = cAttn.forward(ps, new NDList(x), training).singletonOrThrow().split(3, 2);    // 3 x (B, T, C)
-        NDArray q = qkv.get(0).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
-        NDArray k = qkv.get(1).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
-        NDArray v = qkv.get(2).reshape(b, t, nh, hs).transpose(0, 2, 1, 3);                      // (B, nh, T, hs)
+        NDList qkv =
+                cAttn.forward(ps, new NDList(x), training).singletonOrThrow().split(3, 2); // 3 x (B, T, C)
+        NDArray q = qkv.get(0).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // (B, nh, T, hs)
+        NDArray k = qkv.get(1).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // (B, nh, T, hs)
+        NDArray v = qkv.get(2).reshape(b, t, nh, hs).transpose(0, 2, 1, 3); // (B, nh, T, hs)
         boolean cached = inputs.size() > 2;
         if (cached) {
-            k = inputs.get(2).concat(k, 2);                                                       // (B, nh, S, hs)
-            v = inputs.get(3).concat(v, 2);                                                       // (B, nh, S, hs)
+            k = inputs.get(2).concat(k, 2); // (B, nh, S, hs)
+            v = inputs.get(3).concat(v, 2); // (B, nh, S, hs)
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Scalar.constant(q, Math.sqrt(hs))).add(bias);        // (B, nh, T, S)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
+                .div(Scalar.constant(q, Math.sqrt(hs)))
+                .add(bias); // (B, nh, T, S)
         // In the model's own type: DJL 0.36's toType cuts the autograd graph, so no float32 detour here.
-        NDArray weights = scores.softmax(-1);                                                     // (B, nh, T, S)
-        NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd());      // (B, T, C)
+        NDArray weights = scores.softmax(-1); // (B, nh, T, S)
+        NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.nEmbd()); // (B, T, C)
         NDList output = cProj.forward(ps, new NDList(y), training);
         return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
     }

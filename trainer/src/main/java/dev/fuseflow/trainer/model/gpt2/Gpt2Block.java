@@ -23,14 +23,25 @@ final class Gpt2Block extends ShapePreservingBlock {
     private final Gpt2Mlp mlp;
 
     Gpt2Block(Gpt2Config config) {
-        ln1 = addChildBlock("ln_1", LayerNorm.builder().axis(2).optEpsilon(config.layerNormEpsilon()).build());
+        ln1 = addChildBlock(
+                "ln_1",
+                LayerNorm.builder()
+                        .axis(2)
+                        .optEpsilon(config.layerNormEpsilon())
+                        .build());
         attn = addChildBlock("attn", new CausalSelfAttention(config));
-        ln2 = addChildBlock("ln_2", LayerNorm.builder().axis(2).optEpsilon(config.layerNormEpsilon()).build());
+        ln2 = addChildBlock(
+                "ln_2",
+                LayerNorm.builder()
+                        .axis(2)
+                        .optEpsilon(config.layerNormEpsilon())
+                        .build());
         mlp = addChildBlock("mlp", new Gpt2Mlp(config));
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return DecoderStack.preNormLayer(ps, inputs, training, ln1, attn, ln2, mlp);
     }
 

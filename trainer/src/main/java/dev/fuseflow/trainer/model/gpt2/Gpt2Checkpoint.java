@@ -21,17 +21,21 @@ public final class Gpt2Checkpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CONFIG = "config.json";
 
-    private Gpt2Checkpoint() {
-    }
+    private Gpt2Checkpoint() {}
 
     public static Gpt2Config readConfig(Path modelDir) throws IOException {
         JsonNode c = JSON.readTree(modelDir.resolve(CONFIG).toFile());
         if (!"gpt2".equals(c.path("model_type").asText())) {
-            throw new IllegalArgumentException(modelDir.resolve(CONFIG) + " has model_type '" + c.path("model_type").asText()
-                    + "', this loader reads 'gpt2'");
+            throw new IllegalArgumentException(modelDir.resolve(CONFIG) + " has model_type '"
+                    + c.path("model_type").asText() + "', this loader reads 'gpt2'");
         }
-        return new Gpt2Config(c.path("vocab_size").asInt(), c.path("n_positions").asInt(), c.path("n_embd").asInt(),
-                c.path("n_layer").asInt(), c.path("n_head").asInt(), (float) c.path("layer_norm_epsilon").asDouble(1e-5));
+        return new Gpt2Config(
+                c.path("vocab_size").asInt(),
+                c.path("n_positions").asInt(),
+                c.path("n_embd").asInt(),
+                c.path("n_layer").asInt(),
+                c.path("n_head").asInt(),
+                (float) c.path("layer_norm_epsilon").asDouble(1e-5));
     }
 
     /** A model with the folder's weights, in {@code dataType} (bf16 and f16 on disk are widened exactly first). */
@@ -59,6 +63,7 @@ public final class Gpt2Checkpoint {
         config.put("layer_norm_epsilon", c.layerNormEpsilon());
         config.put("activation_function", "gelu_new");
         config.put("tie_word_embeddings", true);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(modelDir.resolve(CONFIG).toFile(), config);
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(modelDir.resolve(CONFIG).toFile(), config);
     }
 }

@@ -35,14 +35,27 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
 
     public Gpt2LmHeadModel(Gpt2Config config) {
         this.config = config;
-        wte = addParameter(Parameter.builder().setName("wte").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(config.vocabSize(), config.nEmbd())).optInitializer(new NormalInitializer(0.02f)).build());
-        wpe = addParameter(Parameter.builder().setName("wpe").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(config.nPositions(), config.nEmbd())).optInitializer(new NormalInitializer(0.01f)).build());
+        wte = addParameter(Parameter.builder()
+                .setName("wte")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.nEmbd()))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
+        wpe = addParameter(Parameter.builder()
+                .setName("wpe")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.nPositions(), config.nEmbd()))
+                .optInitializer(new NormalInitializer(0.01f))
+                .build());
         for (int i = 0; i < config.nLayer(); i++) {
             blocks.add(addChildBlock("h." + i, new Gpt2Block(config)));
         }
-        lnF = addChildBlock("ln_f", LayerNorm.builder().axis(2).optEpsilon(config.layerNormEpsilon()).build());
+        lnF = addChildBlock(
+                "ln_f",
+                LayerNorm.builder()
+                        .axis(2)
+                        .optEpsilon(config.layerNormEpsilon())
+                        .build());
     }
 
     public Gpt2Config config() {
@@ -56,7 +69,13 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
 
     @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
-        return DecoderStack.emptyCache(manager, blocks.size(), batch, config.nHead(), config.headSize(), wte.getArray().getDataType());
+        return DecoderStack.emptyCache(
+                manager,
+                blocks.size(),
+                batch,
+                config.nHead(),
+                config.headSize(),
+                wte.getArray().getDataType());
     }
 
     /** Every parameter under its Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...). */
@@ -72,23 +91,25 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.get(0);                                                              // (B, T)
-        NDArray mask = inputs.get(1);                                                                // (B, S): past + T
-        NDList past = inputs.subNDList(2);                                                           // keys, values per layer
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.get(0); // (B, T)
+        NDArray mask = inputs.get(1); // (B, S): past + T
+        NDList past = inputs.subNDList(2); // keys, values per layer
         long fresh = tokens.getShape().get(1);
-        NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training);                   // (V, C)
-        NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training);                // (P, C)
-        NDArray positions = AttentionMasks.positions(mask, fresh);                                  // (B, T)
+        NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training); // (V, C)
+        NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training); // (P, C)
+        NDArray positions = AttentionMasks.positions(mask, fresh); // (B, T)
         // A result lands in the manager of its first operand; ops that start from a weight would
         // leave their results in the model's manager for good, so they move to the input's.
-        NDArray tokenVectors = stepLocal(tokenEmbeddings.get(tokens.toType(DataType.INT64, false)), tokens);   // (B, T, C)
-        NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(positions), tokens));                   // (B, T, C)
-        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh);                            // (B, 1, T, S)
+        NDArray tokenVectors =
+                stepLocal(tokenEmbeddings.get(tokens.toType(DataType.INT64, false)), tokens); // (B, T, C)
+        NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(positions), tokens)); // (B, T, C)
+        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh); // (B, 1, T, S)
         NDList decoded = DecoderStack.run(blocks, ps, x, new NDList(bias), past, training);
         x = lnF.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
-        NDList output = new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens)));        // (B, T, V)
-        output.addAll(decoded.subNDList(1));                                                         // keys, values if cached
+        NDList output = new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens))); // (B, T, V)
+        output.addAll(decoded.subNDList(1)); // keys, values if cached
         return output;
     }
 

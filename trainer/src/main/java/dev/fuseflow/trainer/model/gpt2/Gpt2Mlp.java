@@ -23,19 +23,23 @@ final class Gpt2Mlp extends ShapePreservingBlock {
 
     Gpt2Mlp(Gpt2Config config) {
         this.config = config;
-        this.cFc = addChildBlock("c_fc", Linear.builder().setUnits(4L * config.nEmbd()).build());
-        this.cProj = addChildBlock("c_proj", Linear.builder().setUnits(config.nEmbd()).build());
+        this.cFc = addChildBlock(
+                "c_fc", Linear.builder().setUnits(4L * config.nEmbd()).build());
+        this.cProj = addChildBlock(
+                "c_proj", Linear.builder().setUnits(config.nEmbd()).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = cFc.forward(ps, inputs, training).singletonOrThrow();     // (B, T, 4C)
-        return cProj.forward(ps, new NDList(geluNew(h)), training);             // (B, T, C)
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray h = cFc.forward(ps, inputs, training).singletonOrThrow(); // (B, T, 4C)
+        return cProj.forward(ps, new NDList(geluNew(h)), training); // (B, T, C)
     }
 
     /** 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). */
     static NDArray geluNew(NDArray x) {
-        NDArray inner = x.add(x.mul(x).mul(x).mul(Scalar.constant(x, 0.044715))).mul(Scalar.constant(x, SQRT_2_OVER_PI));
+        NDArray inner =
+                x.add(x.mul(x).mul(x).mul(Scalar.constant(x, 0.044715))).mul(Scalar.constant(x, SQRT_2_OVER_PI));
         return x.mul(Scalar.constant(x, 0.5)).mul(inner.tanh().add(Scalar.constant(x, 1)));
     }
 

@@ -29,43 +29,64 @@ final class LlamaAttention extends ShapePreservingBlock {
     LlamaAttention(LlamaConfig config) {
         this.config = config;
         int d = config.headDim();
-        qProj = addChildBlock("q_proj", Linear.builder().setUnits((long) config.numAttentionHeads() * d).optBias(false).build());
-        kProj = addChildBlock("k_proj", Linear.builder().setUnits((long) config.numKeyValueHeads() * d).optBias(false).build());
-        vProj = addChildBlock("v_proj", Linear.builder().setUnits((long) config.numKeyValueHeads() * d).optBias(false).build());
-        oProj = addChildBlock("o_proj", Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
+        qProj = addChildBlock(
+                "q_proj",
+                Linear.builder()
+                        .setUnits((long) config.numAttentionHeads() * d)
+                        .optBias(false)
+                        .build());
+        kProj = addChildBlock(
+                "k_proj",
+                Linear.builder()
+                        .setUnits((long) config.numKeyValueHeads() * d)
+                        .optBias(false)
+                        .build());
+        vProj = addChildBlock(
+                "v_proj",
+                Linear.builder()
+                        .setUnits((long) config.numKeyValueHeads() * d)
+                        .optBias(false)
+                        .build());
+        oProj = addChildBlock(
+                "o_proj",
+                Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int d = config.headDim();
         int nh = config.numAttentionHeads();
         int nkv = config.numKeyValueHeads();
-        NDArray q = heads(qProj, ps, x, nh, training);                                            // (B, nh, T, d)
-        NDArray k = heads(kProj, ps, x, nkv, training);                                           // (B, nkv, T, d)
-        NDArray v = heads(vProj, ps, x, nkv, training);                                           // (B, nkv, T, d)
+        NDArray q = heads(qProj, ps, x, nh, training); // (B, nh, T, d)
+        NDArray k = heads(kProj, ps, x, nkv, training); // (B, nkv, T, d)
+        NDArray v = heads(vProj, ps, x, nkv, training); // (B, nkv, T, d)
         q = RotaryEmbedding.apply(q, inputs.get(2), inputs.get(3));
         k = RotaryEmbedding.apply(k, inputs.get(2), inputs.get(3));
         boolean cached = inputs.size() > 4;
         if (cached) {
-            k = inputs.get(4).concat(k, 2);                                                       // (B, nkv, S, d)
-            v = inputs.get(5).concat(v, 2);                                                       // (B, nkv, S, d)
+            k = inputs.get(4).concat(k, 2); // (B, nkv, S, d)
+            v = inputs.get(5).concat(v, 2); // (B, nkv, S, d)
         }
-        NDArray keys = shareAcrossGroups(k, b);                                                   // (B, nh, S, d)
-        NDArray values = shareAcrossGroups(v, b);                                                 // (B, nh, S, d)
-        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).div(Scalar.constant(q, Math.sqrt(d))).add(inputs.get(1)); // (B, nh, T, S)
-        NDArray y = scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
+        NDArray keys = shareAcrossGroups(k, b); // (B, nh, S, d)
+        NDArray values = shareAcrossGroups(v, b); // (B, nh, S, d)
+        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2))
+                .div(Scalar.constant(q, Math.sqrt(d)))
+                .add(inputs.get(1)); // (B, nh, T, S)
+        NDArray y =
+                scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
         NDList output = oProj.forward(ps, new NDList(y), training);
         return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
     }
 
     private static NDArray heads(Linear projection, ParameterStore ps, NDArray x, int count, boolean training) {
-        NDArray projected = projection.forward(ps, new NDList(x), training).singletonOrThrow();   // (B, T, count*d)
+        NDArray projected = projection.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, T, count*d)
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        return projected.reshape(b, t, count, -1).transpose(0, 2, 1, 3);                         // (B, count, T, d)
+        return projected.reshape(b, t, count, -1).transpose(0, 2, 1, 3); // (B, count, T, d)
     }
 
     /** Each key/value head repeated for its group of query heads, in Hugging Face's order (repeat_kv). */
@@ -73,7 +94,8 @@ final class LlamaAttention extends ShapePreservingBlock {
         if (config.groups() == 1) {
             return kv;
         }
-        return kv.expandDims(2).repeat(2, config.groups())                                       // (B, nkv, g, T, d)
+        return kv.expandDims(2)
+                .repeat(2, config.groups()) // (B, nkv, g, T, d)
                 .reshape(b, config.numAttentionHeads(), kv.getShape().get(2), config.headDim());
     }
 
@@ -90,6 +112,7 @@ final class LlamaAttention extends ShapePreservingBlock {
         qProj.initialize(manager, dataType, x);
         kProj.initialize(manager, dataType, x);
         vProj.initialize(manager, dataType, x);
-        oProj.initialize(manager, dataType, new Shape(x.get(0), x.get(1), (long) config.numAttentionHeads() * config.headDim()));
+        oProj.initialize(
+                manager, dataType, new Shape(x.get(0), x.get(1), (long) config.numAttentionHeads() * config.headDim()));
     }
 }

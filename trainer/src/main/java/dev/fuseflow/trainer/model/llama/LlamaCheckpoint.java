@@ -14,28 +14,36 @@ import java.nio.file.Path;
 /** A Llama model folder in the Hugging Face layout: {@code config.json} and safetensors weights. */
 public final class LlamaCheckpoint {
 
-    private LlamaCheckpoint() {
-    }
+    private LlamaCheckpoint() {}
 
     public static LlamaConfig readConfig(Path modelDir) throws IOException {
         JsonNode c = new ObjectMapper().readTree(modelDir.resolve("config.json").toFile());
         if (!"llama".equals(c.path("model_type").asText())) {
-            throw new IllegalArgumentException(modelDir.resolve("config.json") + " has model_type '" + c.path("model_type").asText()
-                    + "', this loader reads 'llama'");
+            throw new IllegalArgumentException(modelDir.resolve("config.json") + " has model_type '"
+                    + c.path("model_type").asText() + "', this loader reads 'llama'");
         }
         if (c.path("tie_word_embeddings").asBoolean(false)) {
-            throw new IllegalArgumentException(modelDir + ": tied Llama embeddings are not supported yet (tie_word_embeddings=true)");
+            throw new IllegalArgumentException(
+                    modelDir + ": tied Llama embeddings are not supported yet (tie_word_embeddings=true)");
         }
         int heads = c.path("num_attention_heads").asInt();
-        return new LlamaConfig(c.path("vocab_size").asInt(), c.path("hidden_size").asInt(), c.path("intermediate_size").asInt(),
-                c.path("num_hidden_layers").asInt(), heads, c.path("num_key_value_heads").asInt(heads),
-                (float) c.path("rms_norm_eps").asDouble(1e-6), ropeTheta(c),
+        return new LlamaConfig(
+                c.path("vocab_size").asInt(),
+                c.path("hidden_size").asInt(),
+                c.path("intermediate_size").asInt(),
+                c.path("num_hidden_layers").asInt(),
+                heads,
+                c.path("num_key_value_heads").asInt(heads),
+                (float) c.path("rms_norm_eps").asDouble(1e-6),
+                ropeTheta(c),
                 c.path("max_position_embeddings").asInt(2048));
     }
 
     /** transformers 4 writes {@code rope_theta}; transformers 5 nests it in {@code rope_parameters}. */
     private static double ropeTheta(JsonNode config) {
-        JsonNode theta = config.has("rope_theta") ? config.path("rope_theta") : config.path("rope_parameters").path("rope_theta");
+        JsonNode theta = config.has("rope_theta")
+                ? config.path("rope_theta")
+                : config.path("rope_parameters").path("rope_theta");
         return theta.asDouble(10_000);
     }
 
@@ -63,7 +71,8 @@ public final class LlamaCheckpoint {
         config.put("mlp_bias", false);
         config.put("tie_word_embeddings", false);
         config.put("torch_dtype", "float32");
-        json.writerWithDefaultPrettyPrinter().writeValue(modelDir.resolve("config.json").toFile(), config);
+        json.writerWithDefaultPrettyPrinter()
+                .writeValue(modelDir.resolve("config.json").toFile(), config);
     }
 
     public static LlamaForCausalLm load(Path modelDir, NDManager manager, DataType dataType) throws IOException {

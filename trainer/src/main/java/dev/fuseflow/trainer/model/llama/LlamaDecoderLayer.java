@@ -24,12 +24,14 @@ final class LlamaDecoderLayer extends ShapePreservingBlock {
     LlamaDecoderLayer(LlamaConfig config) {
         inputLayernorm = addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
         selfAttn = addChildBlock("self_attn", new LlamaAttention(config));
-        postAttentionLayernorm = addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        postAttentionLayernorm =
+                addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
         mlp = addChildBlock("mlp", new LlamaMlp(config));
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return DecoderStack.preNormLayer(ps, inputs, training, inputLayernorm, selfAttn, postAttentionLayernorm, mlp);
     }
 

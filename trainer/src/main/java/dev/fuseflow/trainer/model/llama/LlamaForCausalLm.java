@@ -34,13 +34,19 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
 
     public LlamaForCausalLm(LlamaConfig config) {
         this.config = config;
-        embedTokens = addParameter(Parameter.builder().setName("embed_tokens").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(config.vocabSize(), config.hiddenSize())).optInitializer(new NormalInitializer(0.02f)).build());
+        embedTokens = addParameter(Parameter.builder()
+                .setName("embed_tokens")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.vocabSize(), config.hiddenSize()))
+                .optInitializer(new NormalInitializer(0.02f))
+                .build());
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             layers.add(addChildBlock("layers." + i, new LlamaDecoderLayer(config)));
         }
         norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
-        lmHead = addChildBlock("lm_head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+        lmHead = addChildBlock(
+                "lm_head",
+                Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
     }
 
     public LlamaConfig config() {
@@ -54,27 +60,37 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
 
     @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
-        return DecoderStack.emptyCache(manager, layers.size(), batch, config.numKeyValueHeads(), config.headDim(),
+        return DecoderStack.emptyCache(
+                manager,
+                layers.size(),
+                batch,
+                config.numKeyValueHeads(),
+                config.headDim(),
                 embedTokens.getArray().getDataType());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.get(0);                                                              // (B, T)
-        NDArray mask = inputs.get(1);                                                                // (B, S): past + T
-        NDList past = inputs.subNDList(2);                                                           // keys, values per layer
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray tokens = inputs.get(0); // (B, T)
+        NDArray mask = inputs.get(1); // (B, S): past + T
+        NDList past = inputs.subNDList(2); // keys, values per layer
         long fresh = tokens.getShape().get(1);
         NDArray x = ps.getValue(embedTokens, tokens.getDevice(), training)
-                .get(tokens.toType(DataType.INT64, false));                                          // (B, T, C)
+                .get(tokens.toType(DataType.INT64, false)); // (B, T, C)
         // Started from a weight, the lookup landed in the model's manager: move it to the input's.
         x.attach(tokens.getManager());
-        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh);                            // (B, 1, T, S)
-        NDList cosSin = RotaryEmbedding.cosSin(AttentionMasks.positions(mask, fresh), config.headDim(), config.ropeTheta(),
-                x.getDataType());                                                                    // 2 x (B, 1, T, d)
-        NDList decoded = DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), past, training);
+        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh); // (B, 1, T, S)
+        NDList cosSin = RotaryEmbedding.cosSin(
+                AttentionMasks.positions(mask, fresh),
+                config.headDim(),
+                config.ropeTheta(),
+                x.getDataType()); // 2 x (B, 1, T, d)
+        NDList decoded =
+                DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), past, training);
         x = norm.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
-        NDList output = lmHead.forward(ps, new NDList(x), training);                                // (B, T, V)
-        output.addAll(decoded.subNDList(1));                                                         // keys, values if cached
+        NDList output = lmHead.forward(ps, new NDList(x), training); // (B, T, V)
+        output.addAll(decoded.subNDList(1)); // keys, values if cached
         return output;
     }
 

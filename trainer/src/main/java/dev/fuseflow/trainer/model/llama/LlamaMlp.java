@@ -22,17 +22,30 @@ final class LlamaMlp extends ShapePreservingBlock {
 
     LlamaMlp(LlamaConfig config) {
         this.config = config;
-        gateProj = addChildBlock("gate_proj", Linear.builder().setUnits(config.intermediateSize()).optBias(false).build());
-        upProj = addChildBlock("up_proj", Linear.builder().setUnits(config.intermediateSize()).optBias(false).build());
-        downProj = addChildBlock("down_proj", Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
+        gateProj = addChildBlock(
+                "gate_proj",
+                Linear.builder()
+                        .setUnits(config.intermediateSize())
+                        .optBias(false)
+                        .build());
+        upProj = addChildBlock(
+                "up_proj",
+                Linear.builder()
+                        .setUnits(config.intermediateSize())
+                        .optBias(false)
+                        .build());
+        downProj = addChildBlock(
+                "down_proj",
+                Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray gate = gateProj.forward(ps, inputs, training).singletonOrThrow();           // (B, T, I)
-        NDArray up = upProj.forward(ps, inputs, training).singletonOrThrow();               // (B, T, I)
-        NDArray silu = gate.mul(Activation.sigmoid(gate));                                  // silu(x) = x * sigmoid(x)
-        return downProj.forward(ps, new NDList(silu.mul(up)), training);                    // (B, T, C)
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray gate = gateProj.forward(ps, inputs, training).singletonOrThrow(); // (B, T, I)
+        NDArray up = upProj.forward(ps, inputs, training).singletonOrThrow(); // (B, T, I)
+        NDArray silu = gate.mul(Activation.sigmoid(gate)); // silu(x) = x * sigmoid(x)
+        return downProj.forward(ps, new NDList(silu.mul(up)), training); // (B, T, C)
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

@@ -19,8 +19,12 @@ final class RmsNorm extends ShapePreservingBlock {
 
     RmsNorm(int size, float eps) {
         this.eps = eps;
-        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.GAMMA)
-                .optShape(new Shape(size)).optInitializer(new ConstantInitializer(1f)).build());
+        this.weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(size))
+                .optInitializer(new ConstantInitializer(1f))
+                .build());
     }
 
     Parameter weight() {
@@ -36,21 +40,28 @@ final class RmsNorm extends ShapePreservingBlock {
      * a cast to float32 and back: DJL casts under no-grad, which would cut the graph here.
      */
     private NDArray inFloat16(NDArray x) {
-        NDArray s = x.stopGradient().abs().max(new int[] {-1}, true).maximum(Scalar.constant(x, 0.01)); // no-grad (B, T, 1)
-        NDArray squared = s.toType(DataType.FLOAT32, false).square();                            // no-grad (B, T, 1)
+        NDArray s =
+                x.stopGradient().abs().max(new int[] {-1}, true).maximum(Scalar.constant(x, 0.01)); // no-grad (B, T, 1)
+        NDArray squared = s.toType(DataType.FLOAT32, false).square(); // no-grad (B, T, 1)
         // The constants stay second operands: a result belongs to its first operand's manager.
-        NDArray epsScaled = squared.pow(Scalar.constant(squared, -1)).mul(Scalar.constant(squared, eps))
-                .toType(DataType.FLOAT16, false);                                                    // no-grad (B, T, 1)
-        NDArray scaled = x.div(s);                                                                 // (B, T, C), |x'| <= 1
-        return scaled.div(scaled.square().mean(new int[] {-1}, true).add(epsScaled).sqrt());
+        NDArray epsScaled = squared.pow(Scalar.constant(squared, -1))
+                .mul(Scalar.constant(squared, eps))
+                .toType(DataType.FLOAT16, false); // no-grad (B, T, 1)
+        NDArray scaled = x.div(s); // (B, T, C), |x'| <= 1
+        return scaled.div(
+                scaled.square().mean(new int[] {-1}, true).add(epsScaled).sqrt());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();                                           // (B, T, C)
-        NDArray normalized = x.getDataType() == DataType.FLOAT16 ? inFloat16(x)
-                : x.div(x.square().mean(new int[] {-1}, true).add(Scalar.constant(x, eps)).sqrt()); // rms (B, T, 1)
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow(); // (B, T, C)
+        NDArray normalized = x.getDataType() == DataType.FLOAT16
+                ? inFloat16(x)
+                : x.div(x.square()
+                        .mean(new int[] {-1}, true)
+                        .add(Scalar.constant(x, eps))
+                        .sqrt()); // rms (B, T, 1)
         return new NDList(normalized.mul(ps.getValue(weight, x.getDevice(), training)));
     }
-
 }

@@ -11,16 +11,20 @@ import ai.djl.ndarray.types.DataType;
  */
 final class RotaryEmbedding {
 
-    private RotaryEmbedding() {
-    }
+    private RotaryEmbedding() {}
 
     /** cos and sin of the angles, each (B, 1, T, d) in {@code dataType}, for positions (B, T). */
     static NDList cosSin(NDArray positions, int headDim, double theta, DataType dataType) {
         // no-grad: the angles are constants of the positions, so DJL's Number arithmetic is safe here (see Scalar).
-        NDArray exponents = positions.getManager().arange(0, headDim, 2).toType(DataType.FLOAT32, false).div(headDim);  // no-grad (d/2)
-        NDArray inverseFrequencies = exponents.mul(-Math.log(theta)).exp();                                               // no-grad (d/2)
-        NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inverseFrequencies);              // (B, T, d/2)
-        NDArray both = angles.concat(angles, -1).expandDims(1);                                                          // (B, 1, T, d)
+        NDArray exponents = positions
+                .getManager()
+                .arange(0, headDim, 2)
+                .toType(DataType.FLOAT32, false)
+                .div(headDim); // no-grad (d/2)
+        NDArray inverseFrequencies = exponents.mul(-Math.log(theta)).exp(); // no-grad (d/2)
+        NDArray angles =
+                positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inverseFrequencies); // (B, T, d/2)
+        NDArray both = angles.concat(angles, -1).expandDims(1); // (B, 1, T, d)
         return new NDList(both.cos().toType(dataType, false), both.sin().toType(dataType, false));
     }
 

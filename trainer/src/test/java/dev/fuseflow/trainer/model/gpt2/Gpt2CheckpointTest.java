@@ -38,7 +38,9 @@ class Gpt2CheckpointTest {
     private float[] logits(Gpt2LmHeadModel model) {
         NDArray tokens = manager.create(new long[][] {{3, 1, 4, 1, 5}, {0, 9, 2, 6, 5}});
         NDArray mask = manager.create(new long[][] {{1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}});
-        return model.forward(new ParameterStore(manager, false), new NDList(tokens, mask), false).singletonOrThrow().toFloatArray();
+        return model.forward(new ParameterStore(manager, false), new NDList(tokens, mask), false)
+                .singletonOrThrow()
+                .toFloatArray();
     }
 
     @Test
@@ -53,7 +55,9 @@ class Gpt2CheckpointTest {
         assertThat(logits(loaded)).containsExactly(logits(model));
         assertThat(Files.readAllBytes(dir.resolve("b/model.safetensors")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("a/model.safetensors")));
-        assertThat(Files.readString(dir.resolve("a/config.json"))).contains("\"model_type\" : \"gpt2\"").contains("\"n_embd\" : 8");
+        assertThat(Files.readString(dir.resolve("a/config.json")))
+                .contains("\"model_type\" : \"gpt2\"")
+                .contains("\"n_embd\" : 8");
         assertThat(loaded.config()).isEqualTo(model.config());
     }
 

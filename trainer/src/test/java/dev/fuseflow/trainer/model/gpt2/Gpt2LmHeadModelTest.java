@@ -49,7 +49,8 @@ class Gpt2LmHeadModelTest {
     }
 
     private NDArray logits(long[][] tokens, long[][] mask) {
-        return model.forward(store, new NDList(manager.create(tokens), manager.create(mask)), false).singletonOrThrow();
+        return model.forward(store, new NDList(manager.create(tokens), manager.create(mask)), false)
+                .singletonOrThrow();
     }
 
     @Test
@@ -63,14 +64,18 @@ class Gpt2LmHeadModelTest {
     void aFutureTokenNeverChangesEarlierLogits() {
         NDArray a = logits(new long[][] {{1, 2, 3, 4}}, new long[][] {{1, 1, 1, 1}});
         NDArray b = logits(new long[][] {{1, 2, 3, 9}}, new long[][] {{1, 1, 1, 1}});
-        assertThat(a.get(":, :3, :").toDoubleArray()).containsExactly(b.get(":, :3, :").toDoubleArray());
-        assertThat(a.get(":, 3, :").toDoubleArray()).isNotEqualTo(b.get(":, 3, :").toDoubleArray());
+        assertThat(a.get(":, :3, :").toDoubleArray())
+                .containsExactly(b.get(":, :3, :").toDoubleArray());
+        assertThat(a.get(":, 3, :").toDoubleArray())
+                .isNotEqualTo(b.get(":, 3, :").toDoubleArray());
     }
 
     @Test
     void paddingLeftOrRightGivesTheUnpaddedLogits() {
-        double[] plain = logits(new long[][] {{5, 7, 2}}, new long[][] {{1, 1, 1}}).toDoubleArray();
-        NDArray padded = logits(new long[][] {{5, 7, 2, 0, 0}, {0, 0, 5, 7, 2}}, new long[][] {{1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
+        double[] plain =
+                logits(new long[][] {{5, 7, 2}}, new long[][] {{1, 1, 1}}).toDoubleArray();
+        NDArray padded = logits(
+                new long[][] {{5, 7, 2, 0, 0}, {0, 0, 5, 7, 2}}, new long[][] {{1, 1, 1, 0, 0}, {0, 0, 1, 1, 1}});
         double[] right = padded.get("0, :3, :").toDoubleArray();
         double[] left = padded.get("1, 2:, :").toDoubleArray();
         for (int i = 0; i < plain.length; i++) {
@@ -85,14 +90,24 @@ class Gpt2LmHeadModelTest {
         long[][] attention = {{1, 1, 1, 1, 1, 1}, {0, 1, 1, 1, 1, 1}};
         long[][] response = {{0, 0, 0, 1, 1, 1}, {0, 0, 1, 1, 1, 1}};
         long[][] prompt = {{1, 2, 3, 4, 5, 6}, {0, 7, 8, 9, 10, 1}};
-        PreferenceLogps reference = new PreferenceLogps(manager.create(new double[] {-9, -8}),
-                manager.create(new double[] {-10, -7}), manager.create(new double[] {-9.5, -8.5}));
+        PreferenceLogps reference = new PreferenceLogps(
+                manager.create(new double[] {-9, -8}),
+                manager.create(new double[] {-10, -7}),
+                manager.create(new double[] {-9.5, -8.5}));
         NDArray weights = manager.create(new double[] {0.7, 1.0});
-        Supplier<NDArray> loss = () -> WrpoLoss.compute(new PreferenceLogps(
-                logps(withResponse(prompt, 3), attention, response), logps(withResponse(prompt, 5), attention, response),
-                logps(withResponse(prompt, 8), attention, response)), reference, weights, 0.3, 0.5).loss();
+        Supplier<NDArray> loss = () -> WrpoLoss.compute(
+                        new PreferenceLogps(
+                                logps(withResponse(prompt, 3), attention, response),
+                                logps(withResponse(prompt, 5), attention, response),
+                                logps(withResponse(prompt, 8), attention, response)),
+                        reference,
+                        weights,
+                        0.3,
+                        0.5)
+                .loss();
 
-        List<Pair<String, Parameter>> parameters = model.getParameters().stream().toList();
+        List<Pair<String, Parameter>> parameters =
+                model.getParameters().stream().toList();
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             collector.backward(loss.get());
         }
@@ -102,7 +117,8 @@ class Gpt2LmHeadModelTest {
             long[] index = randomIndex(array.getShape(), random);
             double analytic = array.getGradient().getDouble(index);
             double numeric = centralDifference(array, index, loss);
-            assertThat(analytic).as("%s %s", named.getKey(), Arrays.toString(index))
+            assertThat(analytic)
+                    .as("%s %s", named.getKey(), Arrays.toString(index))
                     .isCloseTo(numeric, within(1e-7 + 1e-5 * Math.abs(numeric)));
         }
         assertThat(parameters).hasSizeGreaterThan(20);
@@ -110,12 +126,14 @@ class Gpt2LmHeadModelTest {
 
     @Test
     void configValidationNamesTheFields() {
-        assertThatThrownBy(() -> new Gpt2Config(10, 8, 50, 1, 6, 1e-5f)).hasMessage("n_embd 50 is not divisible by n_head 6");
+        assertThatThrownBy(() -> new Gpt2Config(10, 8, 50, 1, 6, 1e-5f))
+                .hasMessage("n_embd 50 is not divisible by n_head 6");
         assertThatThrownBy(() -> new Gpt2Config(0, 8, 8, 1, 2, 1e-5f)).hasMessage("vocab_size must be >= 1, got 0");
     }
 
     private NDArray logps(long[][] tokens, long[][] attention, long[][] response) {
-        return ResponseLogps.of(logits(tokens, attention), manager.create(tokens), manager.create(response)).logps();
+        return ResponseLogps.of(logits(tokens, attention), manager.create(tokens), manager.create(response))
+                .logps();
     }
 
     /** The prompt with its response positions (3 onwards) shifted through the vocabulary. */

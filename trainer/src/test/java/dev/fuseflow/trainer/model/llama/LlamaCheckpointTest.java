@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,9 @@ class LlamaCheckpointTest {
     private float[] logits(LlamaForCausalLm model) {
         NDArray tokens = manager.create(new long[][] {{3, 1, 4, 1, 5}, {0, 9, 2, 6, 5}});
         NDArray mask = manager.create(new long[][] {{1, 1, 1, 1, 1}, {0, 1, 1, 1, 1}});
-        return model.forward(new ParameterStore(manager, false), new NDList(tokens, mask), false).singletonOrThrow().toFloatArray();
+        return model.forward(new ParameterStore(manager, false), new NDList(tokens, mask), false)
+                .singletonOrThrow()
+                .toFloatArray();
     }
 
     @Test
@@ -75,8 +78,9 @@ class LlamaCheckpointTest {
             Thread.sleep(20);
             try (NDManager scribble = manager.newSubManager()) {
                 for (var parameter : loaded.getParameters().values()) {
-                    float[] sevens = new float[Math.toIntExact(parameter.getArray().size())];
-                    java.util.Arrays.fill(sevens, 7f);
+                    float[] sevens =
+                            new float[Math.toIntExact(parameter.getArray().size())];
+                    Arrays.fill(sevens, 7f);
                     scribble.create(sevens, parameter.getArray().getShape());
                     scribble.full(parameter.getArray().getShape(), 7f);
                 }

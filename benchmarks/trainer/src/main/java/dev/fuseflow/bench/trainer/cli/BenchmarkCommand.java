@@ -22,8 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code benchmark}: times the WRPO update on a random Llama-shape model; one JSON line per run for the side-by-side table. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Time WRPO updates (policy fwd+bwd on 3 sequences, reference fwd, clipping, AdamW) on a random Llama model.")
+@Command(
+        name = "benchmark",
+        mixinStandardHelpOptions = true,
+        description =
+                "Time WRPO updates (policy fwd+bwd on 3 sequences, reference fwd, clipping, AdamW) on a random Llama model.")
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Spec
@@ -38,7 +41,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--heads", defaultValue = "16", description = "Attention heads.")
     int heads;
 
-    @Option(names = "--kv-heads", defaultValue = "16", description = "Key/value heads (fewer than --heads: grouped-query attention).")
+    @Option(
+            names = "--kv-heads",
+            defaultValue = "16",
+            description = "Key/value heads (fewer than --heads: grouped-query attention).")
     int kvHeads;
 
     @Option(names = "--intermediate", defaultValue = "2816", description = "MLP intermediate size.")
@@ -50,7 +56,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--length", defaultValue = "1024", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--prompt-length", defaultValue = "512", description = "Prompt tokens of each sequence (the loss covers the rest).")
+    @Option(
+            names = "--prompt-length",
+            defaultValue = "512",
+            description = "Prompt tokens of each sequence (the loss covers the rest).")
     int promptLength;
 
     @Option(names = "--batch", required = true, description = "Samples per update (each has 3 sequences).")
@@ -78,35 +87,75 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Append the result as one JSON line to this file.")
     Path json;
 
-    @Option(names = "--estimate-only", description = "Print the parameter count, FLOPs and memory estimate; run nothing.")
+    @Option(
+            names = "--estimate-only",
+            description = "Print the parameter count, FLOPs and memory estimate; run nothing.")
     boolean estimateOnly;
 
     @Override
     public Integer call() throws Exception {
         Precision precision = precisionOption.requireAvailable();
         ComputeDevice device = deviceOption.device();
-        LlamaConfig config = new LlamaConfig(vocab, hidden, intermediate, layers, heads, kvHeads, 1e-6f, 10_000, Math.max(2048, length));
+        LlamaConfig config = new LlamaConfig(
+                vocab, hidden, intermediate, layers, heads, kvHeads, 1e-6f, 10_000, Math.max(2048, length));
         ModelCost cost = new ModelCost(config, batch, length);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "model: %.3f B parameters, %d layers x %d, batch %d x 3 sequences x %d tokens, %.2f TFLOP per update,"
-                        + " estimated peak %.1f GiB (%s)%n", cost.parameters() / 1e9, layers, hidden, batch, length,
-                cost.flopsPerUpdate() / 1e12, cost.estimatedPeakBytes(precision) / (double) (1L << 30), precision);
+        out.printf(
+                Locale.ROOT,
+                "model: %.3f B parameters, %d layers x %d, batch %d x 3 sequences x %d tokens, %.2f TFLOP per update,"
+                        + " estimated peak %.1f GiB (%s)%n",
+                cost.parameters() / 1e9,
+                layers,
+                hidden,
+                batch,
+                length,
+                cost.flopsPerUpdate() / 1e12,
+                cost.estimatedPeakBytes(precision) / (double) (1L << 30),
+                precision);
         out.flush();
         if (estimateOnly) {
             return 0;
         }
-        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(config, device, precision, batch, length, promptLength,
-                warmup, steps, seed, Optional.ofNullable(profile)));
-        out.printf(Locale.ROOT, "djl %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
-                        + " loss %.4f -> %.4f, skipped %d%n", result.device(), precision, result.secondsPerUpdate(),
-                result.medianSecondsPerUpdate(), result.tokensPerSecond(), result.samplesPerSecond(), 100 * result.utilisation(),
-                result.peakGpuBytes() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f GiB", result.peakGpuBytes() / (double) (1L << 30)),
-                result.firstLoss(), result.lastLoss(), result.skippedUpdates());
+        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(
+                config,
+                device,
+                precision,
+                batch,
+                length,
+                promptLength,
+                warmup,
+                steps,
+                seed,
+                Optional.ofNullable(profile)));
+        print(result, precision, out);
         out.flush();
         if (json != null) {
-            Files.writeString(json, new ObjectMapper().writeValueAsString(result) + "\n", StandardOpenOption.CREATE,
+            Files.writeString(
+                    json,
+                    new ObjectMapper().writeValueAsString(result) + "\n",
+                    StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         }
         return 0;
+    }
+
+    private static void print(WrpoBenchmark.Result result, Precision precision, PrintWriter out) {
+        out.printf(
+                Locale.ROOT,
+                "djl %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
+                        + " loss %.4f -> %.4f, skipped %d%n",
+                result.device(),
+                precision,
+                result.secondsPerUpdate(),
+                result.medianSecondsPerUpdate(),
+                result.tokensPerSecond(),
+                result.samplesPerSecond(),
+                100 * result.utilisation(),
+                result.peakGpuBytes() < 0
+                        ? "n/a"
+                        : String.format(Locale.ROOT, "%.1f GiB", result.peakGpuBytes() / (double) (1L << 30)),
+                result.firstLoss(),
+                result.lastLoss(),
+                result.skippedUpdates());
     }
 }

@@ -15,6 +15,7 @@ import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code device-check}: the WRPO loss, gradients and a short run's loss curve on a device against the CPU. Exit 1 outside tolerance. */
-@Command(name = "device-check", mixinStandardHelpOptions = true,
-        description = "Compare the WRPO loss, every gradient and a short training run's loss curve on --device with the CPU.")
+@Command(
+        name = "device-check",
+        mixinStandardHelpOptions = true,
+        description =
+                "Compare the WRPO loss, every gradient and a short training run's loss curve on --device with the CPU.")
 final class DeviceCheckCommand implements Callable<Integer> {
 
     @Spec
@@ -44,7 +48,10 @@ final class DeviceCheckCommand implements Callable<Integer> {
     @Mixin
     PrecisionOption precisionOption = PrecisionOption.defaultingTo(Precision.FP32);
 
-    @Option(names = "--model", defaultValue = "LLAMA_TINY", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = "LLAMA_TINY",
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     FreshModel model;
 
     @Option(names = "--batch", defaultValue = "8", description = "Samples per update.")
@@ -56,11 +63,17 @@ final class DeviceCheckCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-3", description = "Learning rate of the loss-curve run.")
     double learningRate;
 
-    @Option(names = "--data-parallel", converter = DeviceConverter.class,
-            description = "Also run the updates data-parallel over these devices (e.g. gpu0,gpu1) against the first alone.")
+    @Option(
+            names = "--data-parallel",
+            converter = DeviceConverter.class,
+            description =
+                    "Also run the updates data-parallel over these devices (e.g. gpu0,gpu1) against the first alone.")
     ComputeDevice dataParallel;
 
-    @Option(names = "--output", defaultValue = "device-check", description = "Folder for the model, the curves CSV and plot.")
+    @Option(
+            names = "--output",
+            defaultValue = "device-check",
+            description = "Folder for the model, the curves CSV and plot.")
     Path output;
 
     @Override
@@ -71,51 +84,110 @@ final class DeviceCheckCommand implements Callable<Integer> {
         if (!Files.exists(modelDir.resolve("config.json"))) {
             model.write(modelDir, 42);
         }
+        List<PreferenceBatch> batches = batches(modelDir);
+        DeviceParity.Tolerance tolerance = DeviceParity.Tolerance.of(precision);
+        PrintWriter out = spec.commandLine().getOut();
+        DeviceParity.Gradients gradients = DeviceParity.gradients(modelDir, batches.get(0), device, precision);
+        out.printf(
+                Locale.ROOT,
+                "%s %s vs cpu FP32, %s: loss %.8f vs %.8f (relative error %.2e, tolerance %.0e); worst gradient of %d:"
+                        + " %s, relative L2 error %.2e (tolerance %.0e)%n",
+                device,
+                precision,
+                model,
+                gradients.deviceLoss(),
+                gradients.cpuLoss(),
+                gradients.lossError(),
+                tolerance.loss(),
+                gradients.parameters(),
+                gradients.worstParameter(),
+                gradients.worstGradientError(),
+                tolerance.gradient());
+        DeviceParity.Curves curves =
+                DeviceParity.curves(modelDir, batches.subList(1, batches.size()), device, precision, learningRate);
+        Path plot = writeCurves(curves, device, precision);
+        out.printf(
+                Locale.ROOT,
+                "loss curve over %d updates: %.4f -> %.4f on cpu, %.4f -> %.4f on %s; gap of the last quarter's means"
+                        + " %.2e of the starting loss (tolerance %.0e), widest gap at any update %.2e; plot %s%n",
+                updates,
+                curves.cpu()[0],
+                curves.cpu()[updates - 1],
+                curves.device()[0],
+                curves.device()[updates - 1],
+                device,
+                curves.finalGap(),
+                tolerance.curve(),
+                curves.worstStepGap(),
+                plot);
+        boolean passed = gradients.within(tolerance) && curves.within(tolerance);
+        if (dataParallel != null && dataParallel.isDataParallel()) {
+            passed &= dataParallelWithin(modelDir, batches, precision, tolerance, out);
+        }
+        out.println(passed ? "PASS" : "FAIL");
+        out.flush();
+        return passed ? 0 : 1;
+    }
+
+    /** The first batch for the gradients, the others for the loss curve. */
+    private List<PreferenceBatch> batches(Path modelDir) throws IOException {
         var tokenizer = ModelDirectory.tokenizer(modelDir);
         List<PreferenceBatch> batches = new ArrayList<>();
-        try (PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+        try (PromptResponseEncoder encoder =
+                new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i <= updates; i++) {
                 batches.add(batcher.batch(ShoutTask.samples(batch, 1000L + i)));
             }
         }
-        DeviceParity.Tolerance tolerance = DeviceParity.Tolerance.of(precision);
-        PrintWriter out = spec.commandLine().getOut();
-        DeviceParity.Gradients gradients = DeviceParity.gradients(modelDir, batches.get(0), device, precision);
-        out.printf(Locale.ROOT, "%s %s vs cpu FP32, %s: loss %.8f vs %.8f (relative error %.2e, tolerance %.0e); worst gradient of %d:"
-                        + " %s, relative L2 error %.2e (tolerance %.0e)%n", device, precision, model, gradients.deviceLoss(),
-                gradients.cpuLoss(), gradients.lossError(), tolerance.loss(), gradients.parameters(), gradients.worstParameter(),
-                gradients.worstGradientError(), tolerance.gradient());
-        DeviceParity.Curves curves = DeviceParity.curves(modelDir, batches.subList(1, batches.size()), device, precision, learningRate);
+        return batches;
+    }
+
+    /** The two loss curves as CSV and PNG; the plot's path. */
+    private Path writeCurves(DeviceParity.Curves curves, ComputeDevice device, Precision precision) throws IOException {
+        String deviceRun = device + " " + precision;
         TrainingCurves chart = new TrainingCurves("update");
         for (int i = 0; i < curves.cpu().length; i++) {
-            chart.record(i + 1, Map.of("cpu FP32 (reference)", curves.cpu()[i], device + " " + precision, curves.device()[i]));
+            chart.record(i + 1, Map.of("cpu FP32 (reference)", curves.cpu()[i], deviceRun, curves.device()[i]));
         }
-        String name = "loss-" + device.name().replaceAll("[^a-z0-9]", "") + "-" + precision.name().toLowerCase(Locale.ROOT);
-        StringBuilder csv = new StringBuilder("update,cpu_fp32," + device.name() + "_" + precision.name().toLowerCase(Locale.ROOT) + "\n");
+        String precisionName = precision.name().toLowerCase(Locale.ROOT);
+        String name = "loss-" + device.name().replaceAll("[^a-z0-9]", "") + "-" + precisionName;
+        StringBuilder csv = new StringBuilder("update,cpu_fp32," + device.name() + "_" + precisionName + "\n");
         for (int i = 0; i < curves.cpu().length; i++) {
-            csv.append(i + 1).append(',').append(curves.cpu()[i]).append(',').append(curves.device()[i]).append('\n');
+            csv.append(i + 1)
+                    .append(',')
+                    .append(curves.cpu()[i])
+                    .append(',')
+                    .append(curves.device()[i])
+                    .append('\n');
         }
         Files.writeString(output.resolve(name + ".csv"), csv);
-        chart.write(output, List.of(new TrainingCurves.Chart(name, "WRPO loss, " + model + ": cpu FP32 and " + device + " " + precision,
-                List.of("cpu FP32 (reference)", device + " " + precision))));
-        out.printf(Locale.ROOT, "loss curve over %d updates: %.4f -> %.4f on cpu, %.4f -> %.4f on %s; gap of the last quarter's means"
-                        + " %.2e of the starting loss (tolerance %.0e), widest gap at any update %.2e; plot %s%n", updates, curves.cpu()[0],
-                curves.cpu()[updates - 1], curves.device()[0], curves.device()[updates - 1], device, curves.finalGap(), tolerance.curve(),
-                curves.worstStepGap(), output.resolve(name + ".png"));
-        boolean passed = gradients.within(tolerance) && curves.within(tolerance);
-        if (dataParallel != null && dataParallel.isDataParallel()) {
-            DeviceParity.Curves parallel = DeviceParity.dataParallelCurves(modelDir, batches.subList(1, batches.size()), dataParallel,
-                    precision, learningRate);
-            out.printf(Locale.ROOT, "data-parallel over %s against %s alone: %.4f -> %.4f vs %.4f -> %.4f; gap of the last quarter's"
-                            + " means %.2e of the starting loss, widest gap at any update %.2e%n", dataParallel,
-                    dataParallel.first().name(),
-                    parallel.device()[0], parallel.device()[updates - 1], parallel.cpu()[0], parallel.cpu()[updates - 1],
-                    parallel.finalGap(), parallel.worstStepGap());
-            passed &= parallel.within(tolerance);
-        }
-        out.println(passed ? "PASS" : "FAIL");
-        out.flush();
-        return passed ? 0 : 1;
+        String title = "WRPO loss, " + model + ": cpu FP32 and " + deviceRun;
+        chart.write(output, List.of(new TrainingCurves.Chart(name, title, List.of("cpu FP32 (reference)", deviceRun))));
+        return output.resolve(name + ".png");
+    }
+
+    private boolean dataParallelWithin(
+            Path modelDir,
+            List<PreferenceBatch> batches,
+            Precision precision,
+            DeviceParity.Tolerance tolerance,
+            PrintWriter out)
+            throws IOException {
+        DeviceParity.Curves parallel = DeviceParity.dataParallelCurves(
+                modelDir, batches.subList(1, batches.size()), dataParallel, precision, learningRate);
+        out.printf(
+                Locale.ROOT,
+                "data-parallel over %s against %s alone: %.4f -> %.4f vs %.4f -> %.4f; gap of the last quarter's"
+                        + " means %.2e of the starting loss, widest gap at any update %.2e%n",
+                dataParallel,
+                dataParallel.first().name(),
+                parallel.device()[0],
+                parallel.device()[updates - 1],
+                parallel.cpu()[0],
+                parallel.cpu()[updates - 1],
+                parallel.finalGap(),
+                parallel.worstStepGap());
+        return parallel.within(tolerance);
     }
 }

@@ -2,17 +2,19 @@ package dev.fuseflow.bench.trainer.cli;
 
 import dev.fuseflow.runtime.config.CommandLines;
 import java.util.Map;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code fuseflow-trainer-bench}: the trainer's benchmark and device check, apart from the product's commands. */
-@Command(name = "fuseflow-trainer-bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks and device checks of FuseFlow's trainer: WRPO update speed and memory, GPU against CPU.",
+@Command(
+        name = "fuseflow-trainer-bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Benchmarks and device checks of FuseFlow's trainer: WRPO update speed and memory, GPU against CPU.",
         subcommands = {BenchmarkCommand.class, DeviceCheckCommand.class})
 public final class TrainerBenchCommand {
 
-    private TrainerBenchCommand() {
-    }
+    private TrainerBenchCommand() {}
 
     /** The command line for {@code args} and {@code env}, layered and checked as every FuseFlow command line is. */
     public static CommandLine commandLine(String[] args, Map<String, String> env) {

@@ -9,7 +9,7 @@ class ConfigurationReferenceTest {
 
     @Test
     void benchmarkOptions() {
-        ConfigReference.requireCurrent("trainer-bench", ConfigReference.options(TrainerBenchCommand.commandLine(new String[0],
-                Map.of())));
+        ConfigReference.requireCurrent(
+                "trainer-bench", ConfigReference.options(TrainerBenchCommand.commandLine(new String[0], Map.of())));
     }
 }
