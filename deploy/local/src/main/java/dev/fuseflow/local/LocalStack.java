@@ -5,6 +5,7 @@ import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.registry.RegistryConfig;
 import dev.fuseflow.ops.exporter.OpsExporter;
 import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.schemas.registry.RegistryClientConfig;
 import dev.fuseflow.schemas.registry.RestSchemaRegistryClient;
@@ -85,6 +86,7 @@ public final class LocalStack implements AutoCloseable {
                             true),
                     topics,
                     "fuseflow",
+                    OpsHttpServer.LOOPBACK,
                     config.opsPort(),
                     Duration.ofSeconds(5));
             LocalStack local = new LocalStack(stack, topics, ids, streams, ops);

@@ -29,6 +29,9 @@ final class ExporterCommand implements Callable<Integer> {
     @Mixin
     ConfigFile config = new ConfigFile();
 
+    @Option(names = "--host", descriptionKey = OpsSettings.HOST_KEY)
+    String host;
+
     @Option(names = "--port", descriptionKey = OpsSettings.PORT_KEY)
     int port;
 
@@ -41,12 +44,17 @@ final class ExporterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OpsExporter exporter = new OpsExporter(
-                connection.clientConfig(OpsCommand.CLIENT_SETTINGS), connection.topics(), groupPrefix, port, interval);
+                connection.clientConfig(OpsCommand.CLIENT_SETTINGS),
+                connection.topics(),
+                groupPrefix,
+                host,
+                port,
+                interval);
         spec.commandLine()
                 .getOut()
                 .printf(
-                        "fuseflow-ops exporter on http://127.0.0.1:%d/ (metrics /metrics, health /health)%n",
-                        exporter.port());
+                        "fuseflow-ops exporter on http://%s:%d/ (metrics /metrics, health /health)%n",
+                        host, exporter.port());
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -3,6 +3,7 @@ package dev.fuseflow.ops.cli;
 import dev.fuseflow.runtime.config.Check;
 import dev.fuseflow.runtime.config.Setting;
 import dev.fuseflow.runtime.config.SettingSet;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.runtime.security.ComponentAccess;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
  */
 final class OpsSettings {
 
+    static final String HOST_KEY = "ops.host";
     static final String PORT_KEY = "ops.port";
     static final String EXPORTER_INTERVAL_KEY = "ops.exporter.interval";
     static final String GROUP_PREFIX_KEY = "ops.group-prefix";
@@ -30,6 +32,10 @@ final class OpsSettings {
 
     private static final ComponentAccess DEFAULTS = ComponentAccess.defaults();
 
+    static final Setting<String> HOST = Setting.string(
+            HOST_KEY,
+            OpsHttpServer.LOOPBACK,
+            "Interface of the exporter: this host only by default; 0.0.0.0 for every interface (a container).");
     static final Setting<Integer> PORT = Setting.integer(
                     PORT_KEY,
                     9406,
@@ -74,6 +80,7 @@ final class OpsSettings {
             "fuseflow-ops",
             Map.of(),
             List.of(
+                    HOST,
                     PORT,
                     EXPORTER_INTERVAL,
                     GROUP_PREFIX,

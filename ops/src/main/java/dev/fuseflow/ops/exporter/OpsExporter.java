@@ -80,7 +80,12 @@ public final class OpsExporter implements AutoCloseable {
     private volatile String lastError;
 
     public OpsExporter(
-            Map<String, Object> clientConfig, FuseFlowTopics topics, String groupPrefix, int port, Duration interval) {
+            Map<String, Object> clientConfig,
+            FuseFlowTopics topics,
+            String groupPrefix,
+            String host,
+            int port,
+            Duration interval) {
         this.probe = new LagProbe(clientConfig);
         this.groupPrefix = groupPrefix;
         this.lagRecords = MultiGauge.builder("fuseflow_ops_consumer_lag_records")
@@ -107,6 +112,7 @@ public final class OpsExporter implements AutoCloseable {
                 topics.deadLetters().name(),
                 this::deadLetter);
         this.http = OpsHttpServer.start(
+                host,
                 port,
                 registry,
                 this::health,

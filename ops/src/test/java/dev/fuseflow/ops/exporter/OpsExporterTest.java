@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.ops.cli.OpsTestFixtures;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -86,7 +87,8 @@ class OpsExporterTest {
                 stack.schemaRegistryUrl(),
                 "specific.avro.reader",
                 true);
-        try (OpsExporter exporter = new OpsExporter(config, topics, group, 0, Duration.ofMillis(500))) {
+        try (OpsExporter exporter =
+                new OpsExporter(config, topics, group, OpsHttpServer.LOOPBACK, 0, Duration.ofMillis(500))) {
             String base = "http://127.0.0.1:" + exporter.port();
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(get(base + "/metrics"))

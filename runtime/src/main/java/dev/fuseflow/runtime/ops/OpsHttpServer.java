@@ -28,20 +28,30 @@ public final class OpsHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Binds {@code port} (0: any free port) on all interfaces and serves until closed. */
-    public static OpsHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
-        return start(port, registry, health, Map.of());
+    /**
+     * The interface every FuseFlow endpoint listens on unless configured otherwise: this host only.
+     * A container that Prometheus scrapes from outside sets {@code 0.0.0.0} (the deploy/ manifests do).
+     */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** Binds {@code port} (0: any free port) on the interface {@code host} and serves until closed. */
+    public static OpsHttpServer start(
+            String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        return start(host, port, registry, health, Map.of());
     }
 
-    /** As {@link #start(int, PrometheusMeterRegistry, Supplier)}, with more read-only pages by path (a status page). */
+    /** As {@link #start(String, int, PrometheusMeterRegistry, Supplier)}, with more read-only pages by path (a status page). */
     public static OpsHttpServer start(
-            int port, PrometheusMeterRegistry registry, Supplier<Health> health, Map<String, HttpHandler> pages) {
+            String host,
+            int port,
+            PrometheusMeterRegistry registry,
+            Supplier<Health> health,
+            Map<String, HttpHandler> pages) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Cannot bind the metrics port " + port + " (fuseflow.metrics.port): " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         server.createContext(
                 "/metrics",

@@ -12,7 +12,11 @@ import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.avro.Rating;
 import dev.fuseflow.schemas.avro.RewardScore;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,10 +26,28 @@ import java.util.Optional;
  */
 public final class EventValidator {
 
+    /** How far ahead of the wall clock a createdAt may lie unless the component says otherwise. */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
     private final int maxTextBytes;
+    private final Duration maxFutureSkew;
+    private final Clock clock;
 
     /** @param maxTextBytes largest response, and largest prompt (all messages), in UTF-8 bytes */
     public EventValidator(int maxTextBytes) {
+        this(maxTextBytes, DEFAULT_MAX_FUTURE_SKEW, Clock.systemUTC());
+    }
+
+    /**
+     * @param maxTextBytes  largest response, and largest prompt (all messages), in UTF-8 bytes
+     * @param maxFutureSkew how far ahead of {@code clock} a createdAt may lie (a producer's clock that is wrong)
+     */
+    public EventValidator(int maxTextBytes, Duration maxFutureSkew, Clock clock) {
+        this.maxFutureSkew = Objects.requireNonNull(maxFutureSkew, "max future skew");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxFutureSkew.isNegative()) {
+            throw new IllegalArgumentException("the future skew allowed must not be negative, got " + maxFutureSkew);
+        }
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("maximum text size must be at least 1 byte, got " + maxTextBytes);
         }
@@ -54,7 +76,8 @@ public final class EventValidator {
                 blank("response", g.getResponse()),
                 tooLarge("response", utf8Length(g.getResponse())),
                 blank("model.name", g.getModel().getName()),
-                model(g));
+                model(g),
+                notAhead(g.getCreatedAt()));
     }
 
     public Optional<Violation> check(String key, FeedbackEvent f) {
@@ -71,7 +94,8 @@ public final class EventValidator {
                                 DeadLetterReason.INVALID_VALUE,
                                 "giver.kind is UNKNOWN: a kind this version does not know")
                         : Optional.empty(),
-                signal(f));
+                signal(f),
+                notAhead(f.getCreatedAt()));
     }
 
     /**
@@ -231,6 +255,16 @@ public final class EventValidator {
                             + c.getPreferredGenerationId() + "' of a pairwise choice");
         }
         return Optional.empty();
+    }
+
+    private Optional<Violation> notAhead(Instant createdAt) {
+        Instant limit = clock.instant().plus(maxFutureSkew);
+        return createdAt != null && createdAt.isAfter(limit)
+                ? violation(
+                        DeadLetterReason.FUTURE_TIMESTAMP,
+                        "createdAt " + createdAt + " is more than " + maxFutureSkew + " ahead of the wall clock ("
+                                + clock.instant() + "): the producer's clock is wrong")
+                : Optional.empty();
     }
 
     private Optional<Violation> tooLarge(String field, long bytes) {

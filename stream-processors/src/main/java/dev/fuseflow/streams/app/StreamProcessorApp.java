@@ -61,9 +61,9 @@ public final class StreamProcessorApp implements AutoCloseable {
         streams.start();
         OpsHttpServer http = config.metricsPort() < 0
                 ? null
-                : OpsHttpServer.start(config.metricsPort(), meters, () -> health(streams));
+                : OpsHttpServer.start(config.metricsHost(), config.metricsPort(), meters, () -> health(streams));
         if (http != null) {
-            LOG.info("Metrics at http://0.0.0.0:{}/metrics, health at /health", http.port());
+            LOG.info("Metrics at http://{}:{}/metrics, health at /health", config.metricsHost(), http.port());
         }
         return new StreamProcessorApp(streams, meters, streamsMetrics, http);
     }

@@ -11,9 +11,11 @@ import static dev.fuseflow.streams.config.StreamProcessorSettings.HALF_CONFIDENC
 import static dev.fuseflow.streams.config.StreamProcessorSettings.INACTIVITY_WINDOW;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.LATE_RETENTION;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_EVENTS_PER_PROMPT;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_FUTURE_SKEW;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_OUTPUT_BYTES;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_TEXT_BYTES;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_VERSION_LAG;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.METRICS_HOST;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.METRICS_PORT;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_REWARD_GAP;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MIN_WEIGHT;
@@ -64,6 +66,7 @@ public record StreamProcessorConfig(
         int streamThreads,
         Duration commitInterval,
         int replicationFactor,
+        String metricsHost,
         int metricsPort,
         Map<String, String> kafkaClientSettings,
         Map<String, String> serdeSettings,
@@ -75,6 +78,7 @@ public record StreamProcessorConfig(
     public StreamProcessorConfig {
         Objects.requireNonNull(applicationId, "application id");
         Objects.requireNonNull(bootstrapServers, "bootstrap servers");
+        Objects.requireNonNull(metricsHost, "metrics host");
         NUM_STANDBY_REPLICAS.require(standbyReplicas);
         NUM_STREAM_THREADS.require(streamThreads);
         COMMIT_INTERVAL_MS.require(commitInterval.toMillis());
@@ -104,6 +108,7 @@ public record StreamProcessorConfig(
                 s.get(NUM_STREAM_THREADS),
                 Duration.ofMillis(s.get(COMMIT_INTERVAL_MS)),
                 s.get(REPLICATION_FACTOR),
+                s.get(METRICS_HOST),
                 s.get(METRICS_PORT),
                 kafka,
                 serde,
@@ -134,6 +139,7 @@ public record StreamProcessorConfig(
         Duration punctuation = s.get(PUNCTUATION_INTERVAL);
         int maxEvents = s.get(MAX_EVENTS_PER_PROMPT);
         int maxOutput = s.get(MAX_OUTPUT_BYTES);
+        Duration maxFutureSkew = s.get(MAX_FUTURE_SKEW);
         var topics = SharedSettings.topics(s);
         return Settings.relating(
                 () -> new TopologySettings(
@@ -147,7 +153,8 @@ public record StreamProcessorConfig(
                         lateRetention,
                         punctuation,
                         maxEvents,
-                        maxOutput),
+                        maxOutput,
+                        maxFutureSkew),
                 INACTIVITY_WINDOW,
                 REFERENCE_WINDOW);
     }

@@ -5,7 +5,9 @@ import dev.fuseflow.runtime.config.Setting;
 import dev.fuseflow.runtime.config.SettingSet;
 import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.runtime.config.SharedSettings;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.runtime.security.ComponentAccess;
+import dev.fuseflow.schemas.validation.EventValidator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +65,10 @@ public final class StreamProcessorSettings {
     public static final Setting<String> SCHEMA_REGISTRY_URL =
             SharedSettings.SCHEMA_REGISTRY_URL.withDefault("http://127.0.0.1:8081/apis/ccompat/v7");
 
+    public static final Setting<String> METRICS_HOST = Setting.string(
+            "fuseflow.metrics.host",
+            OpsHttpServer.LOOPBACK,
+            "Interface of /metrics and /health: this host only by default; 0.0.0.0 for every interface (a container).");
     public static final Setting<Integer> METRICS_PORT = Setting.integer(
                     "fuseflow.metrics.port",
                     9404,
@@ -156,6 +162,12 @@ public final class StreamProcessorSettings {
                     "Largest serialized sample; a larger one is dead-lettered as TOO_LARGE, since a record the broker refuses would"
                             + " abort the transaction on every retry.")
             .must(Check.that("be at least 1024", bytes -> bytes >= 1024));
+    public static final Setting<Duration> MAX_FUTURE_SKEW = Setting.duration(
+                    "fuseflow.limits.max-future-skew",
+                    EventValidator.DEFAULT_MAX_FUTURE_SKEW.toMinutes() + "m",
+                    "How far ahead of the wall clock a record's timestamp or createdAt may lie; further is dead-lettered as"
+                            + " FUTURE_TIMESTAMP before it moves stream time.")
+            .must(Check.positive());
 
     /** Every setting of the application, in the reference's order. */
     public static final SettingSet ALL = SettingSet.of(
@@ -176,6 +188,7 @@ public final class StreamProcessorSettings {
                     BOOTSTRAP_SERVERS,
                     SCHEMA_REGISTRY_URL,
                     SharedSettings.TOPIC_PREFIX,
+                    METRICS_HOST,
                     METRICS_PORT),
             List.of(
                     WEIGHT_REWARD_MODEL,
@@ -198,7 +211,8 @@ public final class StreamProcessorSettings {
                     LATE_RETENTION,
                     PUNCTUATION_INTERVAL,
                     MAX_EVENTS_PER_PROMPT,
-                    MAX_OUTPUT_BYTES),
+                    MAX_OUTPUT_BYTES,
+                    MAX_FUTURE_SKEW),
             SharedSettings.TOPICS,
             SharedSettings.SECURITY);
 

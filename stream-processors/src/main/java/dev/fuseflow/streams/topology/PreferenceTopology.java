@@ -10,12 +10,15 @@ import dev.fuseflow.schemas.validation.EventValidator;
 import dev.fuseflow.streams.state.PromptStateSerde;
 import dev.fuseflow.streams.validation.InvalidEventException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -49,20 +52,30 @@ public final class PreferenceTopology {
     public static final String EXPIRED_PROMPTS_STORE = "expired-prompts";
     public static final String PUBLISHED_VERSIONS_STORE = "published-versions";
 
+    /** The sources take the application's auto.offset.reset (the overload with an extractor asks for one). */
+    private static final AutoOffsetReset NO_RESET_OF_ITS_OWN = null;
+
     private PreferenceTopology() {}
 
     /**
      * @param serdeConfig the Avro serdes' settings ({@code schema.registry.url} and friends)
      */
     public static Topology build(TopologySettings settings, Map<String, ?> serdeConfig, MeterRegistry meters) {
+        return build(settings, serdeConfig, meters, Clock.systemUTC());
+    }
+
+    /** @param clock the wall clock that record timestamps and createdAt fields must not run ahead of */
+    public static Topology build(
+            TopologySettings settings, Map<String, ?> serdeConfig, MeterRegistry meters, Clock clock) {
         SpecificAvroSerde<GenerationEvent> generations = serde(GenerationEvent.class, serdeConfig);
         SpecificAvroSerde<FeedbackEvent> feedback = serde(FeedbackEvent.class, serdeConfig);
         Serde<PreferenceSample> preferences = serde(PreferenceSample.class, serdeConfig);
         Serde<DeadLetter> deadLetters = serde(DeadLetter.class, serdeConfig);
         Serde<ModelVersion> modelVersions = serde(ModelVersion.class, serdeConfig);
-        EventValidator validator = new EventValidator(settings.maxTextBytes());
+        EventValidator validator = new EventValidator(settings.maxTextBytes(), settings.maxFutureSkew(), clock);
+        TimestampExtractor guard = new FutureTimestampGuard(clock, settings.maxFutureSkew());
         Topology topology = new Topology();
-        addValidatedSources(topology, settings, generations, feedback, validator);
+        addValidatedSources(topology, settings, generations, feedback, validator, guard);
         addAggregator(topology, settings, feedback.serializer(), preferences.serializer(), meters);
         addSinks(topology, settings, deadLetters);
         addPublishedVersions(topology, settings, modelVersions);
@@ -75,14 +88,19 @@ public final class PreferenceTopology {
             TopologySettings settings,
             SpecificAvroSerde<GenerationEvent> generations,
             SpecificAvroSerde<FeedbackEvent> feedback,
-            EventValidator validator) {
+            EventValidator validator,
+            TimestampExtractor guard) {
         topology.addSource(
+                NO_RESET_OF_ITS_OWN,
                 GENERATIONS_SOURCE,
+                guard,
                 Serdes.String().deserializer(),
                 new Received.ReceivedDeserializer<>(generations.deserializer()),
                 settings.topics().generations().name());
         topology.addSource(
+                NO_RESET_OF_ITS_OWN,
                 FEEDBACK_SOURCE,
+                guard,
                 Serdes.String().deserializer(),
                 new Received.ReceivedDeserializer<>(feedback.deserializer()),
                 settings.topics().feedback().name());

@@ -3,6 +3,7 @@ package dev.fuseflow.streams.topology;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.INACTIVITY_WINDOW;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.LATE_RETENTION;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_EVENTS_PER_PROMPT;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_FUTURE_SKEW;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_OUTPUT_BYTES;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.MAX_TEXT_BYTES;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.PUNCTUATION_INTERVAL;
@@ -35,6 +36,8 @@ import java.util.Objects;
  * @param maxOutputBytes      largest serialized sample; a larger one is dead-lettered as TOO_LARGE
  *                            instead of being sent, because a record the broker refuses would abort
  *                            the transaction again on every retry
+ * @param maxFutureSkew       how far ahead of the wall clock a record's timestamp or createdAt may lie;
+ *                            further is dead-lettered as FUTURE_TIMESTAMP before it moves stream time
  */
 // More than eight components: built from the declared settings by key; tests change one component with the with*
 // methods.
@@ -50,7 +53,8 @@ public record TopologySettings(
         Duration lateRetention,
         Duration punctuationInterval,
         int maxEventsPerPrompt,
-        int maxOutputBytes) {
+        int maxOutputBytes,
+        Duration maxFutureSkew) {
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -65,6 +69,7 @@ public record TopologySettings(
                 "punctuation interval", Objects.requireNonNull(punctuationInterval, "punctuation interval"));
         MAX_EVENTS_PER_PROMPT.require("max events per prompt", maxEventsPerPrompt);
         MAX_OUTPUT_BYTES.require("max output bytes", maxOutputBytes);
+        MAX_FUTURE_SKEW.require("max future skew", Objects.requireNonNull(maxFutureSkew, "max future skew"));
         if (inactivityWindow.compareTo(referenceWindow) < 0) {
             throw new IllegalArgumentException(
                     "inactivity window " + inactivityWindow + " must not be shorter than the reference window "
@@ -85,6 +90,7 @@ public record TopologySettings(
                 LATE_RETENTION.defaultValue(),
                 PUNCTUATION_INTERVAL.defaultValue(),
                 MAX_EVENTS_PER_PROMPT.defaultValue(),
-                MAX_OUTPUT_BYTES.defaultValue());
+                MAX_OUTPUT_BYTES.defaultValue(),
+                MAX_FUTURE_SKEW.defaultValue());
     }
 }

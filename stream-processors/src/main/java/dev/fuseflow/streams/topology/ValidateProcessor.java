@@ -1,5 +1,7 @@
 package dev.fuseflow.streams.topology;
 
+import dev.fuseflow.schemas.avro.DeadLetterReason;
+import dev.fuseflow.streams.validation.InvalidEventException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,6 +32,10 @@ final class ValidateProcessor<V> implements Processor<String, Received<V>, Strin
 
     @Override
     public void process(Record<String, Received<V>> record) {
+        String future = FutureTimestampGuard.problem(record.headers().lastHeader(FutureTimestampGuard.HEADER));
+        if (future != null) {
+            throw new InvalidEventException(DeadLetterReason.FUTURE_TIMESTAMP, future);
+        }
         // A null value (a tombstone) reaches the validator as null: it is rejected as a missing record.
         requireValid.accept(
                 record.key(), record.value() == null ? null : record.value().event());

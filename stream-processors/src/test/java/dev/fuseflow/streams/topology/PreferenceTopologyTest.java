@@ -25,8 +25,10 @@ import dev.fuseflow.streams.scoring.ScoringPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,6 +51,8 @@ class PreferenceTopologyTest {
     private static final Map<String, Object> SERDE = Map.of("schema.registry.url", "mock://" + SCOPE);
     private static final FuseFlowTopics TOPICS = FuseFlowTopics.defaults();
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+    /** The wall clock of the guard against future timestamps: later than any record time the tests use but one. */
+    private static final Instant NOW = T0.plus(Duration.ofHours(3));
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
@@ -71,14 +75,16 @@ class PreferenceTopologyTest {
                 Duration.ofDays(1),
                 Duration.ofSeconds(5),
                 20,
-                2_000);
+                2_000,
+                Duration.ofMinutes(5));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.putAll(SERDE);
         props.putAll(StreamsProperties.errorHandling(TOPICS.deadLetters().name(), meters));
-        driver = new TopologyTestDriver(PreferenceTopology.build(settings, SERDE, meters), props, T0);
+        driver = new TopologyTestDriver(
+                PreferenceTopology.build(settings, SERDE, meters, Clock.fixed(NOW, ZoneOffset.UTC)), props, T0);
         KafkaAvroSerializer<SpecificRecord> serializer = new KafkaAvroSerializer<>();
         serializer.configure(SERDE, false);
         generations = driver.createInputTopic(
@@ -239,6 +245,38 @@ class PreferenceTopologyTest {
                         .count())
                 .isEqualTo(1.0);
         assertThat(preferences.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void aRecordFromAClockFarAheadIsDeadLetteredWithoutMovingStreamTime() {
+        feedback.pipeInput("p20", pairwise("p20", "f20", "p20-a", "p20-b"), NOW);
+        generations.pipeInput("p20", source("p20", "p20-a", "m"), NOW.plusSeconds(1));
+        generations.pipeInput("ahead", source("ahead", "ahead-a", "m"), NOW.plus(Duration.ofMinutes(50)));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        generations.pipeInput("p20", source("p20", "p20-b", "m"), NOW.plusSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+        assertThat(deadLetters.readValuesToList())
+                .as("p20's feedback still waits within its window: stream time did not jump 50 minutes")
+                .singleElement()
+                .satisfies(letter -> {
+                    assertThat(letter.getReason()).isEqualTo(DeadLetterReason.FUTURE_TIMESTAMP);
+                    assertThat(letter.getMessage()).contains("PT50M ahead of the wall clock", "PT5M");
+                    assertThat(letter.getSourceTopic())
+                            .isEqualTo(TOPICS.generations().name());
+                });
+    }
+
+    @Test
+    void aCreatedAtFarAheadOfTheWallClockIsDeadLettered() {
+        GenerationEvent ahead = source("p21", "p21-a", "m");
+        ahead.setCreatedAt(NOW.plus(Duration.ofHours(1)));
+        generations.pipeInput("p21", ahead, NOW);
+        assertThat(deadLetters.readValue()).satisfies(letter -> {
+            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.FUTURE_TIMESTAMP);
+            assertThat(letter.getMessage())
+                    .startsWith("createdAt " + NOW.plus(Duration.ofHours(1)) + " is more than PT5M ahead");
+        });
     }
 
     @Test

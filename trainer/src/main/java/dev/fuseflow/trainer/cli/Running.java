@@ -24,10 +24,10 @@ public final class Running implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Running(TrainerService service, PrometheusMeterRegistry registry, int metricsPort) {
+    Running(TrainerService service, PrometheusMeterRegistry registry, String metricsHost, int metricsPort) {
         this.service = service;
         this.registry = registry;
-        this.http = metricsPort < 0 ? null : OpsHttpServer.start(metricsPort, registry, this::health);
+        this.http = metricsPort < 0 ? null : OpsHttpServer.start(metricsHost, metricsPort, registry, this::health);
         this.thread = new Thread(
                 () -> {
                     try {

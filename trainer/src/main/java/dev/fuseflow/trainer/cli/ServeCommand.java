@@ -2,6 +2,7 @@ package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
+import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
@@ -159,6 +160,12 @@ public final class ServeCommand implements Callable<Integer> {
     Path store;
 
     @Option(
+            names = "--metrics-host",
+            defaultValue = OpsHttpServer.LOOPBACK,
+            description = "Interface of /metrics and /health: this host only by default; 0.0.0.0 for every interface.")
+    String metricsHost;
+
+    @Option(
             names = "--metrics-port",
             defaultValue = "9405",
             description =
@@ -237,7 +244,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TrainerMetrics trainerMetrics = new TrainerMetrics(registry, progressEvery);
         TrainerService service = TrainerService.open(settings, intake, publication(gate, metrics), trainerMetrics);
-        return new Running(service, registry, metricsPort);
+        return new Running(service, registry, metricsHost, metricsPort);
     }
 
     private FuseFlowTopics topics() {

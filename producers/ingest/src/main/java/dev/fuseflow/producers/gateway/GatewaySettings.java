@@ -11,7 +11,10 @@ import java.util.Map;
 /** Every setting of the HTTP gateway, declared once; {@link GatewayConfig} is built from them. */
 public final class GatewaySettings {
 
-    public static final Setting<String> HOST = Setting.string("gateway.host", "0.0.0.0", "Interface to listen on.");
+    public static final Setting<String> HOST = Setting.string(
+            "gateway.host",
+            "127.0.0.1",
+            "Interface to listen on: this host only by default; 0.0.0.0 for every interface (behind a proxy or in a container).");
     public static final Setting<Integer> PORT = Setting.integer("gateway.port", 8088, "HTTP port (0: any free port).")
             .must(Check.between(0, 65_535));
     public static final Setting<String> BOOTSTRAP_SERVERS =

@@ -57,7 +57,7 @@ class GatewayConfigTest {
                         "FUSEFLOW_BOOTSTRAP_SERVERS",
                         "env:9092",
                         "FUSEFLOW_GATEWAY_HOST",
-                        "127.0.0.1",
+                        "0.0.0.0",
                         "FUSEFLOW_KAFKA_LINGER_MS",
                         "50",
                         "FUSEFLOW_VALIDATION_MAX_TEXT_BYTES",
@@ -65,11 +65,16 @@ class GatewayConfigTest {
                 Map.of("gateway.port", "9001"));
         assertThat(config.port()).as("--set over file").isEqualTo(9001);
         assertThat(config.bootstrapServers()).as("environment over file").isEqualTo("env:9092");
-        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.host()).as("environment over the declared 127.0.0.1").isEqualTo("0.0.0.0");
         assertThat(config.ackTimeout()).as("file over default").isEqualTo(Duration.ofSeconds(3));
         assertThat(config.maxTextBytes()).isEqualTo(4096);
         assertThat(config.schemaRegistryUrl()).as("declared default").isEqualTo("http://localhost:8081");
         assertThat(config.clientProperties()).containsEntry("linger.ms", "50");
+    }
+
+    @Test
+    void byDefaultTheGatewayListensOnThisHostOnly() {
+        assertThat(load(Optional.empty(), Map.of(), Map.of()).host()).isEqualTo("127.0.0.1");
     }
 
     @Test
