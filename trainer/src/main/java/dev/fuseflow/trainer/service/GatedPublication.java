@@ -71,10 +71,10 @@ public final class GatedPublication implements Publication {
         }
     }
 
-    /** 0 when a candidate was scored against no reference (SFT stage: summed log-likelihoods), 1 against the SFT model (WRPO). */
     /** The eval set's file in the run folder. */
     static final String EVAL_SET = "eval-set.jsonl";
 
+    /** 0 when a candidate was scored against no reference (SFT stage: summed log-likelihoods), 1 against the SFT model (WRPO). */
     public static final String STAGE_METRIC = "eval/stage";
     /** Metrics only a reference defines: not judged in the SFT stage, where candidates are scored without one. */
     static final List<String> REFERENCE_ONLY = List.of("eval/loss");

@@ -92,13 +92,20 @@ class PublicationTest {
 
     private static void assertVersions(List<ModelVersion> versions, ModelStore store) throws Exception {
         assertThat(versions).isNotEmpty();
+        assertThat(versions)
+                .as("the run goes past SFT, so later candidates are scored against the reference")
+                .anyMatch(v -> v.getEvalMetrics().get(GatedPublication.STAGE_METRIC) == 1.0);
         assertThat(versions.get(0).getStatus())
                 .as("the first candidate has nothing to be worse than")
                 .isEqualTo(ModelVersionStatus.PUBLISHED);
         for (int i = 0; i < versions.size(); i++) {
             ModelVersion v = versions.get(i);
             assertThat(v.getVersion()).isEqualTo(i + 1L);
-            assertThat(v.getEvalMetrics()).containsKeys("eval/rewards/accuracies", "eval/loss");
+            assertThat(v.getEvalMetrics()).containsKeys("eval/rewards/accuracies", GatedPublication.STAGE_METRIC);
+            boolean againstReference = v.getEvalMetrics().get(GatedPublication.STAGE_METRIC) == 1.0;
+            assertThat(v.getEvalMetrics().containsKey("eval/loss"))
+                    .as("eval/loss is defined exactly when a reference scored version %d", v.getVersion())
+                    .isEqualTo(againstReference);
             if (v.getStatus() == ModelVersionStatus.PUBLISHED) {
                 ModelStore.Stored stored = store.versions("shout-target").stream()
                         .filter(s -> s.manifest().version() == v.getVersion())
