@@ -1,0 +1,182 @@
+// FuseFlow's native kernels: JNI functions of dev.fuseflow.trainer.kernels.NativeOps that run libtorch
+// operations DJL 0.36 does not expose on DJL's own tensors.
+//
+// A DJL PyTorch array's handle is a torch::Tensor* made with `new`, which DJL deletes when the array
+// closes. Inputs are read through their handles and never deleted here; every result is a fresh
+// `new torch::Tensor(...)` whose handle Java wraps in a PtNDArray, so DJL owns and deletes it.
+// Autograd runs as it would in libtorch itself: the results of differentiable operations carry
+// their grad_fn, and the caller's thread decides whether a graph is recorded (DJL's GradientCollector).
+// A libtorch error becomes a Java ai.djl.engine.EngineException with libtorch's message.
+
+#include <jni.h>
+
+#include <ATen/ATen.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+at::Tensor& tensor(jlong handle) { return *reinterpret_cast<at::Tensor*>(handle); }
+
+jlong handle(at::Tensor result) { return reinterpret_cast<jlong>(new at::Tensor(std::move(result))); }
+
+void throwJava(JNIEnv* env, const char* message) {
+  jclass engineException = env->FindClass("ai/djl/engine/EngineException");
+  if (engineException == nullptr) {  // DJL's class is always there when DJL called us; keep a fallback
+    env->ExceptionClear();
+    engineException = env->FindClass("java/lang/IllegalStateException");
+  }
+  env->ThrowNew(engineException, message);
+}
+
+// Runs body and turns a libtorch (or any C++) error into a pending Java exception.
+template <typename Result, typename Body>
+Result guarded(JNIEnv* env, Result onError, Body body) {
+  try {
+    return body();
+  } catch (const c10::Error& e) {
+    throwJava(env, e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throwJava(env, e.what());
+  }
+  return onError;
+}
+
+std::vector<at::Tensor> tensors(JNIEnv* env, jlongArray handles) {
+  const jsize count = env->GetArrayLength(handles);
+  std::vector<jlong> raw(static_cast<size_t>(count));
+  env->GetLongArrayRegion(handles, 0, count, raw.data());
+  std::vector<at::Tensor> result;
+  result.reserve(raw.size());
+  for (jlong h : raw) {
+    result.push_back(tensor(h));  // shares storage and autograd metadata with DJL's tensor
+  }
+  return result;
+}
+
+// The lowest finite value of a floating type, so a large negative bias stays finite when narrowed.
+double lowestFinite(at::ScalarType type) {
+  switch (type) {
+    case at::kHalf:
+      return -65504.0;
+    case at::kBFloat16:
+      return -3.3895313892515355e38;
+    case at::kFloat:
+      return -3.4028234663852886e38;
+    default:
+      return -1.7976931348623157e308;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+JNIEXPORT jstring JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_torchVersion(JNIEnv* env, jclass) {
+  return env->NewStringUTF(TORCH_VERSION);
+}
+
+// softmax(q kᵀ · scale + mask) v over (B, nh, T, d) queries and (B, nkv, S, d) keys and values;
+// mask 0: none. Grouped-query keys (nkv < nh) go to libtorch's enable_gqa where no mask is given
+// (flash attention shares them without copies); with a mask they are repeated first in Hugging
+// Face's repeat_kv order, because the memory-efficient kernel that takes a mask takes no GQA.
+JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_scaledDotProductAttention(
+    JNIEnv* env, jclass, jlong query, jlong key, jlong value, jlong mask, jboolean isCausal, jdouble scale) {
+  return guarded(env, jlong{0}, [&]() -> jlong {
+    const at::Tensor& q = tensor(query);  // (B, nh, T, d)
+    at::Tensor k = tensor(key);           // (B, nkv, S, d)
+    at::Tensor v = tensor(value);         // (B, nkv, S, d)
+    TORCH_CHECK(q.dim() == 4 && k.dim() == 4 && v.dim() == 4,
+                "attention wants (B, heads, T, d) tensors, got query ", q.sizes(), ", key ", k.sizes(),
+                ", value ", v.sizes());
+    const int64_t heads = q.size(1);
+    const int64_t kvHeads = k.size(1);
+    TORCH_CHECK(kvHeads > 0 && heads % kvHeads == 0, "query heads ", heads,
+                " are not a multiple of key/value heads ", kvHeads);
+    std::optional<at::Tensor> attnMask;
+    bool enableGqa = heads != kvHeads;
+    if (mask != 0) {
+      at::Tensor m = tensor(mask);  // (B, 1, T, S), additive
+      if (m.scalar_type() != q.scalar_type()) {
+        m = m.clamp_min(lowestFinite(q.scalar_type())).to(q.scalar_type());
+      }
+      attnMask = m;
+      if (enableGqa) {
+        const int64_t groups = heads / kvHeads;
+        k = k.repeat_interleave(groups, 1);  // (B, nh, S, d)
+        v = v.repeat_interleave(groups, 1);  // (B, nh, S, d)
+        enableGqa = false;
+      }
+    }
+    std::optional<double> explicitScale;
+    if (!std::isnan(scale)) {
+      explicitScale = scale;
+    }
+    return handle(at::scaled_dot_product_attention(q, k, v, attnMask, 0.0, isCausal, explicitScale, enableGqa));
+  });
+}
+
+// x in another floating type, recorded by autograd (DJL's toType runs under NoGradGuard).
+JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_castKeepingGraph(JNIEnv* env, jclass, jlong x,
+                                                                                     jint scalarType) {
+  return guarded(env, jlong{0}, [&]() -> jlong {
+    return handle(tensor(x).to(static_cast<at::ScalarType>(scalarType)));
+  });
+}
+
+// Hugging Face's LlamaRMSNorm: statistics in float32, the normalised row back in x's type, times the
+// weight (weight 0: none).
+JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_rmsNorm(JNIEnv* env, jclass, jlong x,
+                                                                            jlong weight, jdouble eps) {
+  return guarded(env, jlong{0}, [&]() -> jlong {
+    const at::Tensor& input = tensor(x);
+    at::Tensor wide = input.to(at::kFloat);
+    at::Tensor meanSquare = wide.pow(2).mean({-1}, /*keepdim=*/true);  // (..., 1)
+    at::Tensor normalised = (wide * at::rsqrt(meanSquare + eps)).to(input.scalar_type());
+    return handle(weight == 0 ? normalised : tensor(weight) * normalised);
+  });
+}
+
+// One AdamW step over all weights at once (libtorch's multi-tensor fused kernel, CUDA only): params,
+// exp_avgs and exp_avg_sqs updated in place, steps (one float32 scalar tensor per weight, already
+// incremented for this step) read; hyperparameters {lr, beta1, beta2, weight decay, eps}; gradScale
+// (0: none) divides the gradients, and a non-zero foundInf (0: none) skips the step.
+JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_fusedAdamW(
+    JNIEnv* env, jclass, jlongArray params, jlongArray grads, jlongArray expAvgs, jlongArray expAvgSqs,
+    jlongArray steps, jdoubleArray hyperparameters, jlong gradScale, jlong foundInf) {
+  guarded(env, 0, [&]() -> int {
+    at::NoGradGuard noGrad;
+    TORCH_CHECK(env->GetArrayLength(hyperparameters) == 5,
+                "fused AdamW wants 5 hyperparameters {lr, beta1, beta2, weight decay, eps}");
+    double h[5];
+    env->GetDoubleArrayRegion(hyperparameters, 0, 5, h);
+    const double lr = h[0], beta1 = h[1], beta2 = h[2], weightDecay = h[3], eps = h[4];
+    std::vector<at::Tensor> p = tensors(env, params);
+    std::vector<at::Tensor> g = tensors(env, grads);
+    std::vector<at::Tensor> m = tensors(env, expAvgs);
+    std::vector<at::Tensor> s = tensors(env, expAvgSqs);
+    std::vector<at::Tensor> t = tensors(env, steps);
+    TORCH_CHECK(g.size() == p.size() && m.size() == p.size() && s.size() == p.size() && t.size() == p.size(),
+                "fused AdamW wants one gradient, moment pair and step per weight: ", p.size(), " weights, ",
+                g.size(), " gradients, ", m.size(), " first and ", s.size(), " second moments, ", t.size(),
+                " steps");
+    std::optional<at::Tensor> scale;
+    std::optional<at::Tensor> inf;
+    if (gradScale != 0) {
+      scale = tensor(gradScale);
+    }
+    if (foundInf != 0) {
+      inf = tensor(foundInf);
+    }
+    at::_fused_adamw_(p, g, m, s, /*max_exp_avg_sqs=*/{}, t, lr, beta1, beta2, weightDecay, eps,
+                      /*amsgrad=*/false, /*maximize=*/false, scale, inf);
+    return 0;
+  });
+}
+
+}  // extern "C"
