@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
         name = "fuseflow-trainer-bench",
         mixinStandardHelpOptions = true,
         description =
-                "Benchmarks and device checks of FuseFlow's trainer: WRPO update speed and memory, GPU against CPU.",
-        subcommands = {BenchmarkCommand.class, DeviceCheckCommand.class})
+                "Benchmarks and device checks of FuseFlow's trainer: WRPO update speed and memory, GPU against CPU,"
+                        + " native kernels against DJL.",
+        subcommands = {BenchmarkCommand.class, DeviceCheckCommand.class, KernelCheckCommand.class})
 public final class TrainerBenchCommand {
 
     private TrainerBenchCommand() {}

@@ -1,0 +1,250 @@
+package dev.fuseflow.bench.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.fuseflow.trainer.kernels.AttentionKernel;
+import dev.fuseflow.trainer.kernels.TensorCasts;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The native attention kernel against the pure-DJL one on the same inputs: forward outputs and the
+ * gradients of q, k and v under the same upstream gradient, and the time of a forward and backward
+ * pass. What {@code kernel-check} prints; docs/gpu.md "FuseFlow's native kernels".
+ */
+public final class KernelParity {
+
+    /** The bias of a masked pair, as the models write it. */
+    private static final float MASKED = -1e4f;
+
+    private KernelParity() {}
+
+    /**
+     * One attention problem: shapes, type and mask.
+     *
+     * @param batch    B
+     * @param heads    query heads nh
+     * @param kvHeads  key/value heads nkv (nh for plain multi-head attention)
+     * @param length   T = S
+     * @param headSize d
+     * @param type     FLOAT32 or FLOAT16
+     * @param padded   true: an additive (B, 1, T, T) bias, causal and with sequence b right-padded by
+     *                 b·T/(2B) positions; false: causal attention without a bias tensor
+     */
+    public record Case(int batch, int heads, int kvHeads, int length, int headSize, DataType type, boolean padded) {
+
+        public Case {
+            if (kvHeads < 1 || heads % kvHeads != 0) {
+                throw new IllegalArgumentException("heads " + heads + " are not a multiple of kv-heads " + kvHeads);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "B=%d nh=%d nkv=%d T=%d d=%d %s %s",
+                    batch, heads, kvHeads, length, headSize, type, padded ? "causal+padding bias" : "causal");
+        }
+    }
+
+    /**
+     * Largest differences of the native result from the DJL one, relative errors against the DJL
+     * result's largest magnitude (a softmax output near zero makes element-wise ratios meaningless).
+     */
+    public record Errors(double outputAbs, double outputRel, double[] gradientAbs, double[] gradientRel) {
+
+        /** The largest relative error of the output and the three gradients. */
+        public double worstRel() {
+            double worst = outputRel;
+            for (double rel : gradientRel) {
+                worst = Math.max(worst, rel);
+            }
+            return worst;
+        }
+    }
+
+    /** Compares the two kernels on {@code c}, on {@code device}, with inputs drawn from {@code seed}. */
+    public static Errors compare(Case c, Device device, int seed, AttentionKernel nativeKernel) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(seed);
+            Inputs inputs = Inputs.draw(manager, c, device);
+            NDList reference = forwardBackward(AttentionKernel.djl(), inputs, c);
+            NDList candidate = forwardBackward(nativeKernel, inputs, c);
+            double[] gradientAbs = new double[3];
+            double[] gradientRel = new double[3];
+            for (int i = 0; i < 3; i++) {
+                gradientAbs[i] = maxAbsDifference(candidate.get(i + 1), reference.get(i + 1));
+                gradientRel[i] = gradientAbs[i] / maxAbs(reference.get(i + 1));
+            }
+            double outputAbs = maxAbsDifference(candidate.get(0), reference.get(0));
+            return new Errors(outputAbs, outputAbs / maxAbs(reference.get(0)), gradientAbs, gradientRel);
+        }
+    }
+
+    /**
+     * Milliseconds per forward and backward pass of {@code kernel} on {@code c}, after {@code warmup}
+     * passes. Each pass starts from fresh leaves in a manager of its own (a copy of q, k and v, the
+     * same for both kernels), so that DJL's intermediates are freed pass by pass.
+     */
+    public static double millisPerPass(AttentionKernel kernel, Case c, Device device, int warmup, int passes) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(7);
+            Inputs inputs = Inputs.draw(manager, c, device);
+            for (int i = 0; i < warmup; i++) {
+                pass(kernel, inputs, c);
+            }
+            synchronize(inputs);
+            long start = System.nanoTime();
+            for (int i = 0; i < passes; i++) {
+                pass(kernel, inputs, c);
+            }
+            synchronize(inputs);
+            return (System.nanoTime() - start) / 1e6 / passes;
+        }
+    }
+
+    /**
+     * The largest relative error of the gradient that reaches a float32 x through float16 and back
+     * ({@code castKeepingGraph} both ways), against the exact 2x of sum(x²); 1 where no gradient
+     * arrives at all.
+     */
+    public static double castGradientError(Device device) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(11);
+            NDArray x = manager.randomNormal(0, 1, new Shape(4096), DataType.FLOAT32, device);
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray half = TensorCasts.castKeepingGraph(x, DataType.FLOAT16);
+                collector.backward(TensorCasts.castKeepingGraph(half.mul(half), DataType.FLOAT32)
+                        .sum());
+            }
+            NDArray expected = x.mul(2).stopGradient(); // no-grad: a reference value
+            NDArray gradient = x.getGradient();
+            return gradient.sub(expected).abs().max().getFloat()
+                    / expected.abs().max().getFloat();
+        }
+    }
+
+    /** The output (B, nh, T, d) and the gradients of q, k and v, as float32 copies, for one kernel. */
+    private static NDList forwardBackward(AttentionKernel kernel, Inputs inputs, Case c) {
+        NDManager caller = inputs.q.getManager();
+        try (NDManager step = caller.newSubManager()) {
+            Leaves leaves = inputs.leaves(step);
+            NDArray out;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                out = attend(kernel, leaves, inputs, c); // (B, nh, T, d)
+                collector.backward(out.mul(inputs.upstream).sum());
+            }
+            NDList result = new NDList(
+                    widened(out),
+                    widened(leaves.q.getGradient()),
+                    widened(leaves.k.getGradient()),
+                    widened(leaves.v.getGradient()));
+            result.attach(caller);
+            return result;
+        }
+    }
+
+    private static void pass(AttentionKernel kernel, Inputs inputs, Case c) {
+        try (NDManager step = inputs.q.getManager().newSubManager()) {
+            Leaves leaves = inputs.leaves(step);
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.backward(
+                        attend(kernel, leaves, inputs, c).mul(inputs.upstream).sum());
+            }
+        }
+    }
+
+    private static NDArray attend(AttentionKernel kernel, Leaves leaves, Inputs inputs, Case c) {
+        double scale = 1.0 / Math.sqrt(c.headSize());
+        return c.padded()
+                ? kernel.attend(leaves.q, leaves.k, leaves.v, inputs.bias, scale)
+                : kernel.attendCausal(leaves.q, leaves.k, leaves.v, scale);
+    }
+
+    /** A host read from the device, which waits for the work queued before it. */
+    private static void synchronize(Inputs inputs) {
+        try (NDArray first = inputs.upstream.get(0, 0, 0, 0)) {
+            first.toType(DataType.FLOAT32, false).getFloat();
+        }
+    }
+
+    private static NDArray widened(NDArray array) {
+        return array.toType(DataType.FLOAT32, true);
+    }
+
+    private static double maxAbsDifference(NDArray a, NDArray b) {
+        return a.sub(b).abs().max().getFloat();
+    }
+
+    private static double maxAbs(NDArray a) {
+        return Math.max(a.abs().max().getFloat(), Float.MIN_NORMAL);
+    }
+
+    /** The drawn values, the upstream gradient and the bias of one case; leaves are made from them per kernel. */
+    private record Inputs(NDArray q, NDArray k, NDArray v, NDArray upstream, NDArray bias, DataType type) {
+
+        static Inputs draw(NDManager manager, Case c, Device device) {
+            Shape qShape = new Shape(c.batch(), c.heads(), c.length(), c.headSize());
+            Shape kvShape = new Shape(c.batch(), c.kvHeads(), c.length(), c.headSize());
+            NDArray q = manager.randomNormal(0, 1, qShape, DataType.FLOAT32, device);
+            NDArray k = manager.randomNormal(0, 1, kvShape, DataType.FLOAT32, device);
+            NDArray v = manager.randomNormal(0, 1, kvShape, DataType.FLOAT32, device);
+            NDArray upstream = manager.randomNormal(0, 1, qShape, DataType.FLOAT32, device);
+            NDArray bias = c.padded() ? paddedCausalBias(manager, c, device) : null;
+            return new Inputs(q, k, v, upstream.toType(c.type(), false), bias, c.type());
+        }
+
+        /** Fresh leaves of the case's type in {@code manager}, so that each kernel's gradients start at zero. */
+        Leaves leaves(NDManager manager) {
+            NDArray ql = q.toType(type, true);
+            NDArray kl = k.toType(type, true);
+            NDArray vl = v.toType(type, true);
+            ql.attach(manager);
+            kl.attach(manager);
+            vl.attach(manager);
+            ql.setRequiresGradient(true);
+            kl.setRequiresGradient(true);
+            vl.setRequiresGradient(true);
+            return new Leaves(ql, kl, vl);
+        }
+
+        /** 0 where key j <= query i and j is inside sequence b's length, MASKED elsewhere; (B, 1, T, T). */
+        private static NDArray paddedCausalBias(NDManager manager, Case c, Device device) {
+            int t = c.length();
+            float[] values = new float[c.batch() * t * t];
+            for (int b = 0; b < c.batch(); b++) {
+                int realLength = t - b * t / (2 * c.batch());
+                for (int i = 0; i < t; i++) {
+                    for (int j = 0; j < t; j++) {
+                        boolean visible = j <= i && j < realLength;
+                        values[(b * t + i) * t + j] = visible ? 0f : MASKED;
+                    }
+                }
+            }
+            NDArray host = manager.create(values, new Shape(c.batch(), 1, t, t));
+            return host.toDevice(device, true).toType(c.type(), false);
+        }
+    }
+
+    private record Leaves(NDArray q, NDArray k, NDArray v) {}
+
+    /** The parity cases of the check: float32 and float16, bias and causal, multi-head and grouped-query. */
+    public static List<Case> parityCases(int batch, int heads, int kvHeads, int length, int headSize) {
+        List<Case> cases = new ArrayList<>();
+        for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+            for (int kv : kvHeads == heads ? List.of(heads) : List.of(heads, kvHeads)) {
+                for (boolean padded : List.of(true, false)) {
+                    cases.add(new Case(batch, heads, kv, length, headSize, type, padded));
+                }
+            }
+        }
+        return cases;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.fuseflow.bench.trainer.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import dev.fuseflow.bench.trainer.KernelParity;
+import dev.fuseflow.trainer.cli.DeviceOption;
+import dev.fuseflow.trainer.kernels.AttentionKernel;
+import dev.fuseflow.trainer.kernels.NativeKernels;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kernel-check}: FuseFlow's native kernels against the pure-DJL path on one device. Exit 1
+ * outside tolerance, 2 where the native library is not loaded.
+ */
+@Command(
+        name = "kernel-check",
+        mixinStandardHelpOptions = true,
+        description = "Compare the native attention kernel (FUSEFLOW_NATIVE_LIBRARY) with the pure-DJL one on --device:"
+                + " outputs and q, k, v gradients in float32 and float16, with a causal+padding bias and causal,"
+                + " multi-head and grouped-query; then time forward+backward of both.")
+final class KernelCheckCommand implements Callable<Integer> {
+
+    /**
+     * Largest relative error (against the DJL result's largest magnitude) of the output and of each
+     * gradient, float32: both paths compute in float32, only the order of the sums differs.
+     */
+    static final double FLOAT32_TOLERANCE = 1e-4;
+
+    /** The same in float16: the DJL path rounds its scores and softmax weights to float16, the kernels do not. */
+    static final double FLOAT16_TOLERANCE = 2e-2;
+
+    /** The cast check's relative gradient error: one float16 rounding of x and of x². */
+    static final double CAST_TOLERANCE = 2e-3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOption deviceOption = new DeviceOption();
+
+    @Option(names = "--batch", defaultValue = "2", description = "B of the parity cases.")
+    int batch;
+
+    @Option(names = "--heads", defaultValue = "8", description = "Query heads of the parity cases.")
+    int heads;
+
+    @Option(names = "--kv-heads", defaultValue = "2", description = "Key/value heads of the grouped-query cases.")
+    int kvHeads;
+
+    @Option(names = "--length", defaultValue = "256", description = "Sequence length T of the parity cases.")
+    int length;
+
+    @Option(names = "--head-size", defaultValue = "64", description = "Head size d.")
+    int headSize;
+
+    @Option(
+            names = "--timing",
+            defaultValue = "8,16,1024,64",
+            split = ",",
+            description = "B, heads, T, d of the float16 timing (default ${DEFAULT-VALUE}); 0 skips it.")
+    List<Integer> timing;
+
+    @Option(names = "--passes", defaultValue = "10", description = "Timed forward+backward passes per kernel.")
+    int passes;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Device device = deviceOption.device().device();
+        if (!NativeKernels.available()) {
+            out.println("FAIL: " + NativeKernels.LIBRARY_VARIABLE
+                    + " is not set; build the library with bin/fuseflow-native-build and point the variable at it");
+            out.flush();
+            return 2;
+        }
+        out.printf(
+                Locale.ROOT,
+                "kernel-check on %s: libtorch %s, native library %s%n",
+                device,
+                Engine.getEngine("PyTorch").getVersion(),
+                NativeKernels.loadedLibrary().orElseThrow());
+        AttentionKernel nativeKernel = AttentionKernel.nativeKernel();
+        boolean passed = true;
+        for (KernelParity.Case c : KernelParity.parityCases(batch, heads, kvHeads, length, headSize)) {
+            KernelParity.Errors errors = KernelParity.compare(c, device, 42, nativeKernel);
+            double tolerance = c.type() == DataType.FLOAT16 ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE;
+            boolean within = errors.worstRel() <= tolerance;
+            passed &= within;
+            out.printf(
+                    Locale.ROOT,
+                    "%-52s output max abs %.2e rel %.2e; gradient rel q %.2e k %.2e v %.2e (abs q %.2e k %.2e v"
+                            + " %.2e); tolerance %.0e %s%n",
+                    c,
+                    errors.outputAbs(),
+                    errors.outputRel(),
+                    errors.gradientRel()[0],
+                    errors.gradientRel()[1],
+                    errors.gradientRel()[2],
+                    errors.gradientAbs()[0],
+                    errors.gradientAbs()[1],
+                    errors.gradientAbs()[2],
+                    tolerance,
+                    within ? "ok" : "OUTSIDE");
+            out.flush();
+        }
+        double castError = KernelParity.castGradientError(device);
+        boolean castWithin = castError <= CAST_TOLERANCE;
+        passed &= castWithin;
+        out.printf(
+                Locale.ROOT,
+                "castKeepingGraph float32 -> float16 -> float32: gradient rel error %.2e (tolerance %.0e) %s%n",
+                castError,
+                CAST_TOLERANCE,
+                castWithin ? "ok" : "OUTSIDE");
+        if (timing.size() == 4 && timing.get(0) > 0) {
+            time(out, device, nativeKernel);
+        }
+        out.println(passed ? "PASS" : "FAIL");
+        out.flush();
+        return passed ? 0 : 1;
+    }
+
+    private void time(PrintWriter out, Device device, AttentionKernel nativeKernel) {
+        for (boolean padded : List.of(true, false)) {
+            KernelParity.Case c = new KernelParity.Case(
+                    timing.get(0),
+                    timing.get(1),
+                    timing.get(1),
+                    timing.get(2),
+                    timing.get(3),
+                    DataType.FLOAT16,
+                    padded);
+            double nativeMillis = KernelParity.millisPerPass(nativeKernel, c, device, 3, passes);
+            double djlMillis = KernelParity.millisPerPass(AttentionKernel.djl(), c, device, 3, passes);
+            out.printf(
+                    Locale.ROOT,
+                    "forward+backward %s: native %.2f ms, DJL %.2f ms, %.2fx%n",
+                    c,
+                    nativeMillis,
+                    djlMillis,
+                    djlMillis / nativeMillis);
+            out.flush();
+        }
+    }
+}
