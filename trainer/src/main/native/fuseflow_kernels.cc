@@ -136,7 +136,8 @@ JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_rmsNorm(JNIE
   return guarded(env, jlong{0}, [&]() -> jlong {
     const at::Tensor& input = tensor(x);
     at::Tensor wide = input.to(at::kFloat);
-    at::Tensor meanSquare = wide.pow(2).mean({-1}, /*keepdim=*/true);  // (..., 1)
+    const std::vector<int64_t> lastDim{-1};
+    at::Tensor meanSquare = wide.pow(2).mean(lastDim, /*keepdim=*/true);  // (..., 1)
     at::Tensor normalised = (wide * at::rsqrt(meanSquare + eps)).to(input.scalar_type());
     return handle(weight == 0 ? normalised : tensor(weight) * normalised);
   });

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.fuseflow.trainer.kernels.AttentionKernel;
+import dev.fuseflow.trainer.kernels.RmsNormKernel;
 import dev.fuseflow.trainer.kernels.TensorCasts;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,68 @@ public final class KernelParity {
             }
             double outputAbs = maxAbsDifference(candidate.get(0), reference.get(0));
             return new Errors(outputAbs, outputAbs / maxAbs(reference.get(0)), gradientAbs, gradientRel);
+        }
+    }
+
+    /**
+     * The native RMSNorm (float32 statistics) against the pure-DJL one on x (8, 256, 1024) with a
+     * weight near 1 and eps 1e-5: the output and the gradients of x and of the weight.
+     */
+    public static Errors compareRmsNorm(DataType type, Device device, int seed) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(seed);
+            Shape shape = new Shape(8, 256, 1024);
+            NDArray x = manager.randomNormal(0, 3, shape, DataType.FLOAT32, device);
+            NDArray weight = manager.randomNormal(1, 0.1f, new Shape(1024), DataType.FLOAT32, device);
+            NDArray upstream =
+                    manager.randomNormal(0, 1, shape, DataType.FLOAT32, device).toType(type, false);
+            NDList reference = rmsNormForwardBackward(RmsNormKernel::djlNormalize, x, weight, upstream, type);
+            NDList candidate = rmsNormForwardBackward(NativeRmsNorm.INSTANCE, x, weight, upstream, type);
+            double[] gradientAbs = new double[2];
+            double[] gradientRel = new double[2];
+            for (int i = 0; i < 2; i++) {
+                gradientAbs[i] = maxAbsDifference(candidate.get(i + 1), reference.get(i + 1));
+                gradientRel[i] = gradientAbs[i] / maxAbs(reference.get(i + 1));
+            }
+            double outputAbs = maxAbsDifference(candidate.get(0), reference.get(0));
+            return new Errors(outputAbs, outputAbs / maxAbs(reference.get(0)), gradientAbs, gradientRel);
+        }
+    }
+
+    /** An RMSNorm implementation: x, weight, eps to the normalised x. */
+    @FunctionalInterface
+    private interface RmsNorm {
+        NDArray apply(NDArray x, NDArray weight, double eps);
+    }
+
+    /** The library's RMSNorm, reached through the product's public entry point only when it is loaded. */
+    private enum NativeRmsNorm implements RmsNorm {
+        INSTANCE;
+
+        @Override
+        public NDArray apply(NDArray x, NDArray weight, double eps) {
+            return RmsNormKernel.normalize(x, weight, eps);
+        }
+    }
+
+    private static NDList rmsNormForwardBackward(
+            RmsNorm norm, NDArray x, NDArray weight, NDArray upstream, DataType type) {
+        NDManager caller = x.getManager();
+        try (NDManager step = caller.newSubManager()) {
+            NDArray xLeaf = x.toType(type, true);
+            NDArray weightLeaf = weight.toType(type, true);
+            xLeaf.attach(step);
+            weightLeaf.attach(step);
+            xLeaf.setRequiresGradient(true);
+            weightLeaf.setRequiresGradient(true);
+            NDArray out;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                out = norm.apply(xLeaf, weightLeaf, 1e-5);
+                collector.backward(out.mul(upstream).sum());
+            }
+            NDList result = new NDList(widened(out), widened(xLeaf.getGradient()), widened(weightLeaf.getGradient()));
+            result.attach(caller);
+            return result;
         }
     }
 

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Compare the native attention kernel (FUSEFLOW_NATIVE_LIBRARY) with the pure-DJL one on --device:"
                 + " outputs and q, k, v gradients in float32 and float16, with a causal+padding bias and causal,"
-                + " multi-head and grouped-query; then time forward+backward of both.")
+                + " multi-head and grouped-query; RMSNorm and a graph-keeping cast; then time attention's"
+                + " forward+backward on both paths.")
 final class KernelCheckCommand implements Callable<Integer> {
 
     /**
@@ -89,6 +90,18 @@ final class KernelCheckCommand implements Callable<Integer> {
                 Engine.getEngine("PyTorch").getVersion(),
                 NativeKernels.loadedLibrary().orElseThrow());
         AttentionKernel nativeKernel = AttentionKernel.nativeKernel();
+        boolean passed = attentionWithin(out, device, nativeKernel);
+        passed &= rmsNormWithin(out, device);
+        passed &= castWithin(out, device);
+        if (timing.size() == 4 && timing.get(0) > 0) {
+            time(out, device, nativeKernel);
+        }
+        out.println(passed ? "PASS" : "FAIL");
+        out.flush();
+        return passed ? 0 : 1;
+    }
+
+    private boolean attentionWithin(PrintWriter out, Device device, AttentionKernel nativeKernel) {
         boolean passed = true;
         for (KernelParity.Case c : KernelParity.parityCases(batch, heads, kvHeads, length, headSize)) {
             KernelParity.Errors errors = KernelParity.compare(c, device, 42, nativeKernel);
@@ -112,21 +125,42 @@ final class KernelCheckCommand implements Callable<Integer> {
                     within ? "ok" : "OUTSIDE");
             out.flush();
         }
+        return passed;
+    }
+
+    private static boolean rmsNormWithin(PrintWriter out, Device device) {
+        boolean passed = true;
+        for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+            KernelParity.Errors errors = KernelParity.compareRmsNorm(type, device, 43);
+            double tolerance = type == DataType.FLOAT16 ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE;
+            boolean within = errors.worstRel() <= tolerance;
+            passed &= within;
+            out.printf(
+                    Locale.ROOT,
+                    "RMSNorm (8, 256, 1024) %-8s output max abs %.2e rel %.2e; gradient rel x %.2e weight %.2e;"
+                            + " tolerance %.0e %s%n",
+                    type,
+                    errors.outputAbs(),
+                    errors.outputRel(),
+                    errors.gradientRel()[0],
+                    errors.gradientRel()[1],
+                    tolerance,
+                    within ? "ok" : "OUTSIDE");
+            out.flush();
+        }
+        return passed;
+    }
+
+    private static boolean castWithin(PrintWriter out, Device device) {
         double castError = KernelParity.castGradientError(device);
-        boolean castWithin = castError <= CAST_TOLERANCE;
-        passed &= castWithin;
+        boolean within = castError <= CAST_TOLERANCE;
         out.printf(
                 Locale.ROOT,
                 "castKeepingGraph float32 -> float16 -> float32: gradient rel error %.2e (tolerance %.0e) %s%n",
                 castError,
                 CAST_TOLERANCE,
-                castWithin ? "ok" : "OUTSIDE");
-        if (timing.size() == 4 && timing.get(0) > 0) {
-            time(out, device, nativeKernel);
-        }
-        out.println(passed ? "PASS" : "FAIL");
-        out.flush();
-        return passed ? 0 : 1;
+                within ? "ok" : "OUTSIDE");
+        return within;
     }
 
     private void time(PrintWriter out, Device device, AttentionKernel nativeKernel) {
