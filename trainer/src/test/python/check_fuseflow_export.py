@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Loads the folders FuseFlow wrote (ExportForTransformers) with transformers and compares logits.
 
-Usage: python3 check_fuseflow_export.py DIR   (DIR holds gpt2-fuseflow/ and llama-fuseflow/)
+Usage: python3 check_fuseflow_export.py DIR   (every folder in DIR with fuseflow-logits.safetensors)
+Each folder is loaded in float32 (a bf16 folder's weights widened, as FuseFlow widens them).
 Exits 1 when any max |logit difference| over real positions exceeds 1e-4.
 """
+import os
 import sys
 
 import torch
@@ -15,18 +17,23 @@ ATTENTION = torch.tensor([[1, 1, 1, 1, 1, 1, 0, 0], [0, 0, 1, 1, 1, 1, 1, 1]])
 
 
 def check(folder: str) -> float:
-    model = AutoModelForCausalLM.from_pretrained(folder).eval()
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
     position_ids = (ATTENTION.cumsum(-1) - 1).clamp(min=0)
     with torch.no_grad():
         theirs = model(input_ids=INPUT_IDS, attention_mask=ATTENTION, position_ids=position_ids).logits.float()
     ours = load_file(f"{folder}/fuseflow-logits.safetensors")["logits"]
     real = ATTENTION.bool()
     diff = (theirs[real] - ours[real]).abs().max().item()
-    print(f"{folder}: {type(model).__name__} loaded by transformers {__import__('transformers').__version__}; "
-          f"max |logit difference| {diff:.3g}")
+    weights = load_file(f"{folder}/model.safetensors")
+    dtypes = sorted({str(t.dtype).replace("torch.", "") for t in weights.values()})
+    print(f"{os.path.basename(folder)}: {type(model).__name__} loaded by transformers "
+          f"{__import__('transformers').__version__}, weights {'/'.join(dtypes)}; max |logit difference| {diff:.3g}")
     return diff
 
 
 if __name__ == "__main__":
-    worst = max(check(f"{sys.argv[1]}/gpt2-fuseflow"), check(f"{sys.argv[1]}/llama-fuseflow"))
+    folders = sorted(f for f in os.listdir(sys.argv[1])
+                     if os.path.isfile(f"{sys.argv[1]}/{f}/fuseflow-logits.safetensors"))
+    worst = max(check(f"{sys.argv[1]}/{f}") for f in folders)
+    print(f"{len(folders)} folders, worst max |logit difference| {worst:.3g}")
     sys.exit(0 if worst <= 1e-4 else 1)

@@ -32,7 +32,7 @@ public final class TrainingCheckpoint {
     public static void write(
             Path folder, CausalLanguageModel model, Path tokenizerSource, OptimizerStep step, Object state)
             throws IOException {
-        ModelDirectory.save(model, folder, tokenizerSource);
+        ModelDirectory.saveExact(model, folder, tokenizerSource);
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : step.checkpointArrays().entrySet()) {
             NDArray array = e.getValue();

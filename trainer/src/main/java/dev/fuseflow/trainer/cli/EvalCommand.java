@@ -87,6 +87,9 @@ final class EvalCommand implements Callable<Integer> {
         List<CandidateMetric> metrics =
                 candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
         rewards.objective(Objective.WRPO, -1);
+        if (reference != null) {
+            ModelDirectory.requireSameVocabulary(model, reference);
+        }
         SequenceBudget budget = sequences.budgetFor(model);
         var tokenizer = ModelDirectory.tokenizer(model);
         try (NDManager manager = device.device().newManager();

@@ -36,6 +36,17 @@ public final class ShardedCheckpoint {
             Map.Entry<String, JsonNode> e = it.next();
             shardOf.put(e.getKey(), e.getValue().asText());
         }
+        for (String shard : new TreeSet<>(shardOf.values())) {
+            if (!Files.isRegularFile(modelDir.resolve(shard))) {
+                String example = shardOf.entrySet().stream()
+                        .filter(e -> e.getValue().equals(shard))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElseThrow();
+                throw new IOException(modelDir.resolve(INDEX_FILE) + " puts tensors in " + shard + " (e.g. '" + example
+                        + "'), which is missing from " + modelDir);
+            }
+        }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String shard : new TreeSet<>(shardOf.values())) {
             Map<String, Tensor> inShard =

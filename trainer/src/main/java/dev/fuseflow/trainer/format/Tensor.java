@@ -23,6 +23,25 @@ public record Tensor(TensorDType dtype, long[] shape, ByteBuffer data) {
         return new Tensor(TensorDType.F32, shape, bytes);
     }
 
+    /** Float values stored as {@code dtype} (F32, F16 or BF16), rounded to nearest even as PyTorch does. */
+    public static Tensor ofFloats(TensorDType dtype, long[] shape, float[] values) {
+        if (dtype == TensorDType.F32) {
+            return ofFloats(shape, values);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            bytes.putShort(
+                    switch (dtype) {
+                        case F16 -> HalfFloats.floatToF16(value);
+                        case BF16 -> HalfFloats.floatToBf16(value);
+                        default ->
+                            throw new IllegalArgumentException("weights are saved as F32, F16 or BF16, not " + dtype);
+                    });
+        }
+        bytes.flip();
+        return new Tensor(dtype, shape, bytes);
+    }
+
     public long elements() {
         return data.remaining() / dtype.bytes();
     }

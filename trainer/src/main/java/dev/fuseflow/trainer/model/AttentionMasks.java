@@ -31,6 +31,22 @@ public final class AttentionMasks {
                 : full.get(":, :, {}:, :", mask.getShape().get(1) - queries);
     }
 
+    /**
+     * MASKED where key j lies {@code window} or more tokens before query i, 0 elsewhere; shape (T, S)
+     * for scores (B, h, T, S) whose queries are the last T of S tokens (a KV-cache step). On token
+     * indices, padding included, as Hugging Face's sliding-window mask is: added to {@link #bias}, it
+     * leaves a query the keys {@code i - window < j <= i}.
+     */
+    public static NDArray slidingWindow(NDArray scores, int window) {
+        long t = scores.getShape().get(2);
+        long s = scores.getShape().get(3);
+        NDManager manager = scores.getManager();
+        NDArray queries = manager.arange((int) (s - t), (int) s).expandDims(1); // (T, 1)
+        NDArray keys = manager.arange((int) s).expandDims(0); // (1, S)
+        NDArray tooFar = queries.sub(keys).gte(window).toType(DataType.FLOAT32, false); // (T, S)
+        return tooFar.mul(MASKED).toType(scores.getDataType(), false); // no-grad: masks are constants
+    }
+
     /** {@link #positions} of the last {@code queries} tokens only; shape (B, N). */
     public static NDArray positions(NDArray mask, long queries) {
         NDArray all = positions(mask);

@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What generation needs from an architecture. The forward pass takes (token ids (B, T), attention
@@ -15,6 +16,12 @@ public interface CausalLanguageModel extends Block {
 
     /** Positions the model can address ({@code n_positions}, {@code max_position_embeddings}). */
     int contextLength();
+
+    /** Every parameter under its Hugging Face name, for loading and saving name for name. */
+    HuggingFaceNames huggingFaceParameters();
+
+    /** The config.json transformers reads for a model of this shape made by FuseFlow itself. */
+    ObjectNode huggingFaceConfig();
 
     /** Keys and values of no tokens yet, one pair per layer, each (B, kv heads, 0, head size), in the weights' type. */
     NDList emptyKvCache(NDManager manager, long batch);

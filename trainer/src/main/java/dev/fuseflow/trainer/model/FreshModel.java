@@ -4,10 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
-import dev.fuseflow.trainer.model.llama.LlamaCheckpoint;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import dev.fuseflow.trainer.tokenizer.CharTokenizerJson;
@@ -39,10 +37,10 @@ public enum FreshModel {
                 case GPT2_TINY -> {
                     Gpt2LmHeadModel model = new Gpt2LmHeadModel(new Gpt2Config(VOCAB, 512, 64, 2, 4, 1e-5f));
                     model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-                    Gpt2Checkpoint.save(model, dir);
+                    ModelDirectory.saveNew(model, dir);
                 }
-                case LLAMA_TINY -> llama(new LlamaConfig(VOCAB, 64, 172, 2, 4, 2, 1e-6f, 10_000, 512), manager, dir);
-                default -> llama(new LlamaConfig(VOCAB, 512, 1376, 8, 8, 4, 1e-6f, 10_000, 512), manager, dir);
+                case LLAMA_TINY -> llama(LlamaConfig.of(VOCAB, 64, 172, 2, 4, 2, 512), manager, dir);
+                default -> llama(LlamaConfig.of(VOCAB, 512, 1376, 8, 8, 4, 512), manager, dir);
             }
         }
         CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
@@ -51,7 +49,7 @@ public enum FreshModel {
     private static void llama(LlamaConfig config, NDManager manager, Path dir) throws IOException {
         LlamaForCausalLm model = new LlamaForCausalLm(config);
         model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-        LlamaCheckpoint.save(model, dir);
+        ModelDirectory.saveNew(model, dir);
     }
 
     private static String characters() {

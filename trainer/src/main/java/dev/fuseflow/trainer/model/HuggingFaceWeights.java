@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.format.TensorDType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,8 +48,8 @@ public final class HuggingFaceWeights {
         }
     }
 
-    /** Writes every named parameter as float32 to {@code model.safetensors}. */
-    public static void save(HuggingFaceNames names, Path modelDir) throws IOException {
+    /** Writes every named parameter as {@code dtype} (F32, F16 or BF16) to {@code model.safetensors}. */
+    public static void save(HuggingFaceNames names, Path modelDir, TensorDType dtype) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
             NDArray parameter = e.getValue().parameter().getArray();
@@ -58,7 +59,7 @@ public final class HuggingFaceWeights {
                 if (e.getValue().transposed()) {
                     array = array.transpose();
                 }
-                tensors.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), array.toFloatArray()));
+                tensors.put(e.getKey(), Tensor.ofFloats(dtype, array.getShape().getShape(), array.toFloatArray()));
             }
         }
         SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), tensors, Map.of("format", "pt"));

@@ -341,7 +341,8 @@ public final class TrainingLoop implements AutoCloseable {
     private void enter(Stage next) throws IOException {
         if (state.stage() == Stage.SFT) {
             CheckpointStore.writeAtomically(
-                    setup.output().resolve(REFERENCE), folder -> ModelDirectory.save(policy, folder, setup.model()));
+                    setup.output().resolve(REFERENCE),
+                    folder -> ModelDirectory.saveExact(policy, folder, setup.model()));
         }
         long sftSamples = state.sftSamples();
         state = state.startingStage(next);

@@ -23,7 +23,7 @@ class DecoderStackTest {
     private static long[] arraysLeftAndGradient(int layers) {
         Engine.getEngine("PyTorch").setRandomSeed(3);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(50, 16, 32, layers, 2, 1, 1e-6f, 10_000, 32));
+            LlamaForCausalLm model = new LlamaForCausalLm(LlamaConfig.of(50, 16, 32, layers, 2, 1, 32));
             model.initialize(manager, DataType.FLOAT32, new Shape(1, T), new Shape(1, T));
             try (NDManager pass = manager.newSubManager();
                     GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {

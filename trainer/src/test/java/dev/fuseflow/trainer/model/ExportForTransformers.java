@@ -10,20 +10,22 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
-import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
-import dev.fuseflow.trainer.model.llama.LlamaCheckpoint;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The other direction of the parity check: FuseFlow writes a GPT-2 and a Llama folder plus its own
- * logits; {@code src/test/python/check_fuseflow_export.py}, run where transformers is installed,
- * loads the folders with {@code AutoModelForCausalLM.from_pretrained} and compares. Usage:
- * {@code java -cp <test classpath> dev.fuseflow.trainer.model.ExportForTransformers OUT_DIR}.
+ * The other direction of the parity check: FuseFlow writes a GPT-2 and a Llama it made itself, and
+ * every golden checkpoint (each architecture and option, fp32 and bf16) loaded, changed as a
+ * training update would change it and saved as a published version is ({@link
+ * ModelDirectory#save}: the base's config.json and dtype), each with the logits FuseFlow computes
+ * from the saved folder; {@code src/test/python/check_fuseflow_export.py}, run where transformers
+ * is installed, loads every folder with {@code AutoModelForCausalLM.from_pretrained} and compares.
+ * Usage: {@code java -cp <test classpath> dev.fuseflow.trainer.model.ExportForTransformers OUT_DIR}.
  */
 public final class ExportForTransformers {
 
@@ -35,13 +37,29 @@ public final class ExportForTransformers {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Gpt2LmHeadModel gpt2 = new Gpt2LmHeadModel(new Gpt2Config(37, 32, 16, 2, 4, 1e-5f));
             gpt2.initialize(manager, DataType.FLOAT32, new Shape(2, 8), new Shape(2, 8));
-            Gpt2Checkpoint.save(gpt2, out.resolve("gpt2-fuseflow"));
+            ModelDirectory.saveNew(gpt2, out.resolve("gpt2-fuseflow"));
             writeLogits(gpt2, manager, out.resolve("gpt2-fuseflow/fuseflow-logits.safetensors"));
 
-            LlamaForCausalLm llama = new LlamaForCausalLm(new LlamaConfig(41, 16, 40, 2, 4, 2, 1e-6f, 10_000, 32));
+            LlamaForCausalLm llama = new LlamaForCausalLm(LlamaConfig.of(41, 16, 40, 2, 4, 2, 32));
             llama.initialize(manager, DataType.FLOAT32, new Shape(2, 8), new Shape(2, 8));
-            LlamaCheckpoint.save(llama, out.resolve("llama-fuseflow"));
+            ModelDirectory.saveNew(llama, out.resolve("llama-fuseflow"));
             writeLogits(llama, manager, out.resolve("llama-fuseflow/fuseflow-logits.safetensors"));
+
+            Path golden =
+                    Path.of(ExportForTransformers.class.getResource("/golden").toURI());
+            try (var folders = Files.list(golden)) {
+                for (Path base : folders.sorted().toList()) {
+                    Path published = out.resolve(base.getFileName() + "-published");
+                    CausalLanguageModel trained = ModelDirectory.load(base, manager, DataType.FLOAT32);
+                    // A stand-in for training: every weight moves, so the check sees the new weights, not the base's.
+                    trained.getParameters().values().forEach(p -> p.getArray().muli(1.01f));
+                    ModelDirectory.save(trained, published, base);
+                    writeLogits(
+                            ModelDirectory.load(published, manager, DataType.FLOAT32),
+                            manager,
+                            published.resolve("fuseflow-logits.safetensors"));
+                }
+            }
         }
     }
 

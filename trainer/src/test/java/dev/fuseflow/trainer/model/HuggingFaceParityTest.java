@@ -12,10 +12,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
-import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
-import dev.fuseflow.trainer.model.llama.LlamaCheckpoint;
 import dev.fuseflow.trainer.objective.ResponseLogps;
-import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,24 +20,57 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tiny random models made and saved by Hugging Face transformers (5.17, PyTorch 2.11) with
- * {@code src/test/python/make_golden.py} on the GPU machine, loaded by FuseFlow's loaders: logits
- * and summed response log-probabilities must match transformers' own to 1e-4 in float32, for a
- * right- and a left-padded sequence. The Llama uses grouped-query attention (4 query heads, 2 kv).
+ * Tiny random models made and saved by Hugging Face transformers 5.17 with
+ * {@code src/test/python/make_golden.py} (docs/trainer.md says how to make them again), loaded by
+ * FuseFlow's loaders: logits and summed response log-probabilities must match transformers' own
+ * to 1e-4 in float32, for a right- and a left-padded sequence. One folder per architecture and
+ * option (GPT-2; Llama with grouped-query attention, tied embeddings, biases with an explicit
+ * head_dim, each rope type; Qwen2, also with sliding windows; Qwen3, also with biases and tied
+ * embeddings; Mistral with a window shorter than the sequence), each also saved in bfloat16.
  */
 class HuggingFaceParityTest {
 
     private static final double TOLERANCE = 1e-4;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2-tiny", "llama-tiny"})
+    @ValueSource(
+            strings = {
+                "gpt2-tiny",
+                "gpt2-tiny-bf16",
+                "llama-tiny",
+                "llama-tiny-bf16",
+                "llama-tied",
+                "llama-tied-bf16",
+                "llama-bias-head-dim",
+                "llama-bias-head-dim-bf16",
+                "llama-rope-linear",
+                "llama-rope-linear-bf16",
+                "llama-rope-dynamic",
+                "llama-rope-dynamic-bf16",
+                "llama-rope-llama3",
+                "llama-rope-llama3-bf16",
+                "llama-rope-yarn",
+                "llama-rope-yarn-bf16",
+                "llama-rope-yarn-original",
+                "llama-rope-yarn-original-bf16",
+                "qwen2-tiny",
+                "qwen2-tiny-bf16",
+                "qwen2-sliding",
+                "qwen2-sliding-bf16",
+                "qwen3-tiny",
+                "qwen3-tiny-bf16",
+                "qwen3-bias-tied",
+                "qwen3-bias-tied-bf16",
+                "mistral-sliding",
+                "mistral-sliding-bf16"
+            })
     void logitsAndResponseLogpsMatchTransformers(String name) throws Exception {
         Path folder = Path.of(
                 HuggingFaceParityTest.class.getResource("/golden/" + name).toURI());
         Map<String, Tensor> golden =
                 SafeTensors.read(folder.resolve("golden.safetensors")).tensors();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Block model = load(name, folder, manager);
+            Block model = ModelDirectory.load(folder, manager, DataType.FLOAT32);
             NDArray tokens = longs(manager, golden.get("input_ids"));
             NDArray attention = longs(manager, golden.get("attention_mask"));
             NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(tokens, attention), false)
@@ -61,12 +91,6 @@ class HuggingFaceParityTest {
                 assertThat((double) logps[b]).isCloseTo(expected[b], within(TOLERANCE));
             }
         }
-    }
-
-    private static Block load(String name, Path folder, NDManager manager) throws IOException {
-        return name.startsWith("gpt2")
-                ? Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32)
-                : LlamaCheckpoint.load(folder, manager, DataType.FLOAT32);
     }
 
     /** A padding query sees no key at all; neither side's value there is used, so only real positions count. */

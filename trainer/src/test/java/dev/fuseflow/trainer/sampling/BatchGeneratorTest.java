@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BatchGeneratorTest {
 
-    private static final LlamaConfig TINY = new LlamaConfig(23, 16, 24, 2, 4, 2, 1e-6f, 10_000, 32);
+    private static final LlamaConfig TINY = LlamaConfig.of(23, 16, 24, 2, 4, 2, 32);
     private static final Gpt2Config TINY_GPT2 = new Gpt2Config(23, 32, 16, 2, 2, 1e-5f);
     private static final long PAD = 0;
     private static final long NO_EOS = -1;

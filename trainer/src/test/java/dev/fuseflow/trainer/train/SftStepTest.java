@@ -38,7 +38,7 @@ class SftStepTest {
     void sftOnALlamaLearnsToCopy() {
         Engine.getEngine("PyTorch").setRandomSeed(4);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            LlamaForCausalLm model = llama(manager, new LlamaConfig(V, 32, 64, 2, 4, 2, 1e-6f, 10_000, 32));
+            LlamaForCausalLm model = llama(manager, LlamaConfig.of(V, 32, 64, 2, 4, 2, 32));
             SftStep step = new SftStep(model, manager, new CosineWarmupSchedule(3e-3, 3e-4, 10, 400), 1.0, 1);
             Random random = new Random(4);
             SftStep.Outcome first = step.apply(copyTask(random, 16));
@@ -56,7 +56,7 @@ class SftStepTest {
     @Test
     void accumulationMustBePositive() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            LlamaForCausalLm model = llama(manager, new LlamaConfig(V, 16, 32, 1, 2, 1, 1e-6f, 10_000, 32));
+            LlamaForCausalLm model = llama(manager, LlamaConfig.of(V, 16, 32, 1, 2, 1, 32));
             assertThatThrownBy(() -> new SftStep(model, manager, new CosineWarmupSchedule(1e-3, 0, 1, 10), 1.0, 0))
                     .hasMessage("gradient accumulation must be at least 1 micro-batch, got 0");
         }
@@ -66,7 +66,7 @@ class SftStepTest {
     void aScheduleReadAtAPositionFollowsThatPositionNotTheUpdateCount() {
         Engine.getEngine("PyTorch").setRandomSeed(5);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            LlamaForCausalLm model = llama(manager, new LlamaConfig(V, 16, 32, 1, 2, 1, 1e-6f, 10_000, 32));
+            LlamaForCausalLm model = llama(manager, LlamaConfig.of(V, 16, 32, 1, 2, 1, 32));
             // Peak 1e-2 from the first update, 0 once 100 samples have trained.
             CosineWarmupSchedule schedule = new CosineWarmupSchedule(1e-2, 0, 0, 100);
             long[] samplesTrained = {0};

@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Checkpoint;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
@@ -41,7 +42,7 @@ class WrpoStepTest {
         manager = NDManager.newBaseManager("PyTorch");
         Gpt2LmHeadModel start = new Gpt2LmHeadModel(TINY);
         start.initialize(manager, DataType.FLOAT32, new Shape(1, T), new Shape(1, T));
-        Gpt2Checkpoint.save(start, dir);
+        ModelDirectory.saveNew(start, dir);
         // The reference is a frozen copy of where the policy starts, as in the paper.
         policy = Gpt2Checkpoint.load(dir, manager, DataType.FLOAT32);
         reference = Gpt2Checkpoint.load(dir, manager, DataType.FLOAT32);
@@ -173,7 +174,7 @@ class WrpoStepTest {
         Path folder = dir.resolve("seed-" + seed + "-" + System.nanoTime());
         Gpt2LmHeadModel start = new Gpt2LmHeadModel(TINY);
         start.initialize(manager, DataType.FLOAT32, new Shape(1, T), new Shape(1, T));
-        Gpt2Checkpoint.save(start, folder);
+        ModelDirectory.saveNew(start, folder);
         WrpoStep step = new WrpoStep(
                 Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32),
                 Gpt2Checkpoint.load(folder, manager, DataType.FLOAT32),

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WrpoBenchmark {
 
     /** About 0.48 B parameters: 32 layers of width 1024 (16 heads), SwiGLU 2816, a 32k vocabulary, untied head. */
-    public static final LlamaConfig LLAMA_0_5B = new LlamaConfig(32_000, 1024, 2816, 32, 16, 16, 1e-6f, 10_000, 2048);
+    public static final LlamaConfig LLAMA_0_5B = LlamaConfig.of(32_000, 1024, 2816, 32, 16, 16, 2048);
 
     /** Dense 16-bit peak of one H200 (the figure MFU is measured against). */
     public static final double H200_PEAK_FLOPS = 990e12;

@@ -24,7 +24,7 @@ import java.util.Random;
  */
 public final class GenerationBenchmark {
 
-    private static final LlamaConfig MODEL = new LlamaConfig(8192, 512, 1376, 8, 8, 4, 1e-6f, 10_000, 512);
+    private static final LlamaConfig MODEL = LlamaConfig.of(8192, 512, 1376, 8, 8, 4, 512);
     private static final int BATCH = 4;
     private static final int PROMPT = 64;
     private static final int NEW_TOKENS = 64;

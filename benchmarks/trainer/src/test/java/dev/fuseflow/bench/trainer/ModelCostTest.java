@@ -15,7 +15,7 @@ class ModelCostTest {
 
     @Test
     void theParameterCountIsTheModelsOwn() {
-        LlamaConfig small = new LlamaConfig(300, 64, 160, 3, 4, 2, 1e-6f, 10_000, 128);
+        LlamaConfig small = LlamaConfig.of(300, 64, 160, 3, 4, 2, 128);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LlamaForCausalLm model = new LlamaForCausalLm(small);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.model.llama.LlamaCheckpoint;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
@@ -30,8 +31,8 @@ public final class WrpoStepBenchmark {
 
     public static void main(String[] args) throws IOException {
         Case[] cases = {
-            new Case("tiny (0.1M)", new LlamaConfig(64, 64, 172, 2, 4, 2, 1e-6f, 10_000, 512), 8, 64, 50),
-            new Case("llama ~30M", new LlamaConfig(8192, 512, 1376, 8, 8, 4, 1e-6f, 10_000, 512), 2, 256, 4),
+            new Case("tiny (0.1M)", LlamaConfig.of(64, 64, 172, 2, 4, 2, 512), 8, 64, 50),
+            new Case("llama ~30M", LlamaConfig.of(8192, 512, 1376, 8, 8, 4, 512), 2, 256, 4),
         };
         System.out.printf(
                 Locale.ROOT,
@@ -54,7 +55,7 @@ public final class WrpoStepBenchmark {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LlamaForCausalLm start = new LlamaForCausalLm(c.config());
             start.initialize(manager, DataType.FLOAT32, new Shape(1, c.length()), new Shape(1, c.length()));
-            LlamaCheckpoint.save(start, dir);
+            ModelDirectory.saveNew(start, dir);
             LlamaForCausalLm policy = LlamaCheckpoint.load(dir, manager, DataType.FLOAT32);
             LlamaForCausalLm reference = LlamaCheckpoint.load(dir, manager, DataType.FLOAT32);
             long parameters = policy.getParameters().values().stream()

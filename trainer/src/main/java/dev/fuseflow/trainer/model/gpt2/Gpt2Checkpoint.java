@@ -3,12 +3,11 @@ package dev.fuseflow.trainer.model.gpt2;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fuseflow.trainer.model.ConfigFields;
 import dev.fuseflow.trainer.model.HuggingFaceWeights;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -19,23 +18,36 @@ import java.nio.file.Path;
 public final class Gpt2Checkpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String CONFIG = "config.json";
 
     private Gpt2Checkpoint() {}
 
     public static Gpt2Config readConfig(Path modelDir) throws IOException {
-        JsonNode c = JSON.readTree(modelDir.resolve(CONFIG).toFile());
-        if (!"gpt2".equals(c.path("model_type").asText())) {
-            throw new IllegalArgumentException(modelDir.resolve(CONFIG) + " has model_type '"
-                    + c.path("model_type").asText() + "', this loader reads 'gpt2'");
-        }
+        return ConfigFields.readStrictly(modelDir, "gpt2", "GPT-2", Gpt2Checkpoint::readConfig);
+    }
+
+    /** config.json's fields, each used, declared irrelevant or implemented for one value only. */
+    public static Gpt2Config readConfig(ConfigFields fields) {
+        fields.onlyValue("activation_function", "gelu_new", "the MLP computes GELU in its tanh form");
+        fields.onlyValue("scale_attn_weights", true, "scores are divided by sqrt(head size)");
+        fields.onlyValue("scale_attn_by_inverse_layer_idx", false, "no per-layer score scaling");
+        fields.onlyValue("reorder_and_upcast_attn", false, "a mixed-precision variant of the same attention");
+        fields.onlyValue("tie_word_embeddings", true, "the head is the token embedding");
+        fields.irrelevant(ConfigFields.NO_DROPOUT, "attn_pdrop", "embd_pdrop", "resid_pdrop", "summary_first_dropout");
+        fields.irrelevant(
+                "sequence-classification head, not the language model",
+                "summary_activation",
+                "summary_proj_to_labels",
+                "summary_type",
+                "summary_use_proj");
+        int embedding = fields.size("n_embd");
+        fields.onlyValue("n_inner", 4 * embedding, "the MLP is 4 x n_embd wide");
         return new Gpt2Config(
-                c.path("vocab_size").asInt(),
-                c.path("n_positions").asInt(),
-                c.path("n_embd").asInt(),
-                c.path("n_layer").asInt(),
-                c.path("n_head").asInt(),
-                (float) c.path("layer_norm_epsilon").asDouble(1e-5));
+                fields.size("vocab_size"),
+                fields.size("n_positions"),
+                embedding,
+                fields.size("n_layer"),
+                fields.size("n_head"),
+                (float) fields.number("layer_norm_epsilon", 1e-5));
     }
 
     /** A model with the folder's weights, in {@code dataType} (bf16 and f16 on disk are widened exactly first). */
@@ -47,11 +59,8 @@ public final class Gpt2Checkpoint {
         return model;
     }
 
-    /** Writes config.json and model.safetensors (float32) that transformers' GPT2LMHeadModel loads as is. */
-    public static void save(Gpt2LmHeadModel model, Path modelDir) throws IOException {
-        Files.createDirectories(modelDir);
-        HuggingFaceWeights.save(model.huggingFaceParameters(), modelDir);
-        Gpt2Config c = model.config();
+    /** The config.json transformers' GPT2LMHeadModel reads for a model FuseFlow made itself. */
+    static ObjectNode huggingFaceConfig(Gpt2Config c) {
         ObjectNode config = JSON.createObjectNode();
         config.putArray("architectures").add("GPT2LMHeadModel");
         config.put("model_type", "gpt2");
@@ -63,7 +72,6 @@ public final class Gpt2Checkpoint {
         config.put("layer_norm_epsilon", c.layerNormEpsilon());
         config.put("activation_function", "gelu_new");
         config.put("tie_word_embeddings", true);
-        JSON.writerWithDefaultPrettyPrinter()
-                .writeValue(modelDir.resolve(CONFIG).toFile(), config);
+        return config;
     }
 }

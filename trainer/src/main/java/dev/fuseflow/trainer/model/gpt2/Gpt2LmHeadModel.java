@@ -11,6 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.DecoderStack;
@@ -78,7 +79,13 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
                 wte.getArray().getDataType());
     }
 
+    @Override
+    public ObjectNode huggingFaceConfig() {
+        return Gpt2Checkpoint.huggingFaceConfig(config);
+    }
+
     /** Every parameter under its Hugging Face name ({@code transformer.h.0.attn.c_attn.weight}, ...). */
+    @Override
     public HuggingFaceNames huggingFaceParameters() {
         HuggingFaceNames names = new HuggingFaceNames();
         names.plain("transformer.wte.weight", wte);

@@ -8,48 +8,47 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /**
  * Grouped-query attention with rotary positions: {@code q_proj} to nh heads, {@code k_proj} and
- * {@code v_proj} to nkv heads each shared by nh / nkv query heads, {@code o_proj} back. No biases.
- * Inputs: x (B, T, C), bias (B, 1, T, S), cos and sin (B, 1, T, d), and with a KV cache the past
- * keys and values (B, nkv, S - T, d); then the output is followed by the keys and values (B, nkv, S, d).
+ * {@code v_proj} to nkv heads each shared by nh / nkv query heads, {@code o_proj} back; biases as
+ * the config's {@link LlamaConfig.ProjectionBias} says; Qwen3's per-head {@code q_norm} and
+ * {@code k_norm} before the rotation when the config has them; a sliding window on the layers that
+ * use one. Inputs: x (B, T, C), bias (B, 1, T, S), cos and sin (B, 1, T, d), and with a KV cache
+ * the past keys and values (B, nkv, S - T, d); then the output is followed by the keys and values
+ * (B, nkv, S, d).
  */
 final class LlamaAttention extends ShapePreservingBlock {
 
     private final LlamaConfig config;
+    private final int slidingWindow;
     private final Linear qProj;
     private final Linear kProj;
     private final Linear vProj;
     private final Linear oProj;
+    private final RmsNorm qNorm;
+    private final RmsNorm kNorm;
 
-    LlamaAttention(LlamaConfig config) {
+    LlamaAttention(LlamaConfig config, int layer) {
         this.config = config;
+        this.slidingWindow = config.attention().window().sizeAt(layer);
         int d = config.headDim();
-        qProj = addChildBlock(
-                "q_proj",
-                Linear.builder()
-                        .setUnits((long) config.numAttentionHeads() * d)
-                        .optBias(false)
-                        .build());
-        kProj = addChildBlock(
-                "k_proj",
-                Linear.builder()
-                        .setUnits((long) config.numKeyValueHeads() * d)
-                        .optBias(false)
-                        .build());
-        vProj = addChildBlock(
-                "v_proj",
-                Linear.builder()
-                        .setUnits((long) config.numKeyValueHeads() * d)
-                        .optBias(false)
-                        .build());
+        boolean qkvBias = config.attention().bias() != LlamaConfig.ProjectionBias.NONE;
+        qProj = addChildBlock("q_proj", projection((long) config.numAttentionHeads() * d, qkvBias));
+        kProj = addChildBlock("k_proj", projection((long) config.numKeyValueHeads() * d, qkvBias));
+        vProj = addChildBlock("v_proj", projection((long) config.numKeyValueHeads() * d, qkvBias));
         oProj = addChildBlock(
-                "o_proj",
-                Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
+                "o_proj", projection(config.hiddenSize(), config.attention().bias() == LlamaConfig.ProjectionBias.ALL));
+        qNorm = config.attention().qkNorm() ? addChildBlock("q_norm", new RmsNorm(d, config.rmsNormEps())) : null;
+        kNorm = config.attention().qkNorm() ? addChildBlock("k_norm", new RmsNorm(d, config.rmsNormEps())) : null;
+    }
+
+    private static Linear projection(long units, boolean bias) {
+        return Linear.builder().setUnits(units).optBias(bias).build();
     }
 
     @Override
@@ -61,8 +60,8 @@ final class LlamaAttention extends ShapePreservingBlock {
         int d = config.headDim();
         int nh = config.numAttentionHeads();
         int nkv = config.numKeyValueHeads();
-        NDArray q = heads(qProj, ps, x, nh, training); // (B, nh, T, d)
-        NDArray k = heads(kProj, ps, x, nkv, training); // (B, nkv, T, d)
+        NDArray q = normalized(qNorm, ps, heads(qProj, ps, x, nh, training), training); // (B, nh, T, d)
+        NDArray k = normalized(kNorm, ps, heads(kProj, ps, x, nkv, training), training); // (B, nkv, T, d)
         NDArray v = heads(vProj, ps, x, nkv, training); // (B, nkv, T, d)
         q = RotaryEmbedding.apply(q, inputs.get(2), inputs.get(3));
         k = RotaryEmbedding.apply(k, inputs.get(2), inputs.get(3));
@@ -76,6 +75,9 @@ final class LlamaAttention extends ShapePreservingBlock {
         NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2))
                 .div(Scalar.constant(q, Math.sqrt(d)))
                 .add(inputs.get(1)); // (B, nh, T, S)
+        if (slidingWindow > 0) {
+            scores = scores.add(AttentionMasks.slidingWindow(scores, slidingWindow)); // (B, nh, T, S)
+        }
         NDArray y =
                 scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
         NDList output = oProj.forward(ps, new NDList(y), training);
@@ -87,6 +89,11 @@ final class LlamaAttention extends ShapePreservingBlock {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         return projected.reshape(b, t, count, -1).transpose(0, 2, 1, 3); // (B, count, T, d)
+    }
+
+    /** Qwen3's per-head RMSNorm over d, or x as it is where the config has none. */
+    private static NDArray normalized(RmsNorm norm, ParameterStore ps, NDArray x, boolean training) {
+        return norm == null ? x : norm.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
     /** Each key/value head repeated for its group of query heads, in Hugging Face's order (repeat_kv). */
@@ -104,6 +111,10 @@ final class LlamaAttention extends ShapePreservingBlock {
         names.linear(prefix + "k_proj", kProj);
         names.linear(prefix + "v_proj", vProj);
         names.linear(prefix + "o_proj", oProj);
+        if (qNorm != null) {
+            names.plain(prefix + "q_norm.weight", qNorm.weight());
+            names.plain(prefix + "k_norm.weight", kNorm.weight());
+        }
     }
 
     @Override
@@ -114,5 +125,11 @@ final class LlamaAttention extends ShapePreservingBlock {
         vProj.initialize(manager, dataType, x);
         oProj.initialize(
                 manager, dataType, new Shape(x.get(0), x.get(1), (long) config.numAttentionHeads() * config.headDim()));
+        if (qNorm != null) {
+            qNorm.initialize(
+                    manager, dataType, new Shape(x.get(0), config.numAttentionHeads(), x.get(1), config.headDim()));
+            kNorm.initialize(
+                    manager, dataType, new Shape(x.get(0), config.numKeyValueHeads(), x.get(1), config.headDim()));
+        }
     }
 }

@@ -21,9 +21,9 @@ final class LlamaDecoderLayer extends ShapePreservingBlock {
     private final RmsNorm postAttentionLayernorm;
     private final LlamaMlp mlp;
 
-    LlamaDecoderLayer(LlamaConfig config) {
+    LlamaDecoderLayer(LlamaConfig config, int layer) {
         inputLayernorm = addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
-        selfAttn = addChildBlock("self_attn", new LlamaAttention(config));
+        selfAttn = addChildBlock("self_attn", new LlamaAttention(config, layer));
         postAttentionLayernorm =
                 addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
         mlp = addChildBlock("mlp", new LlamaMlp(config));

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.DecoderStack;
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * Llama as a causal language model: {@code embed_tokens}, decoder layers with rotary positions and
- * grouped-query attention, a final RMSNorm ({@code norm}) and an untied {@code lm_head}. Inputs:
+ * grouped-query attention, a final RMSNorm ({@code norm}) and {@code lm_head}, or the embedding
+ * itself when {@code tie_word_embeddings}. Inputs:
  * token ids (B, T) and attention mask (B, T); output logits (B, T, V). With a KV cache, see
  * {@link CausalLanguageModel}.
  */
@@ -30,6 +32,7 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
     private final Parameter embedTokens;
     private final List<LlamaDecoderLayer> layers = new ArrayList<>();
     private final RmsNorm norm;
+    /** Null when the embeddings are tied: the logits then come from {@code embed_tokens}. */
     private final Linear lmHead;
 
     public LlamaForCausalLm(LlamaConfig config) {
@@ -41,12 +44,17 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
                 .optInitializer(new NormalInitializer(0.02f))
                 .build());
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            layers.add(addChildBlock("layers." + i, new LlamaDecoderLayer(config)));
+            layers.add(addChildBlock("layers." + i, new LlamaDecoderLayer(config, i)));
         }
         norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
-        lmHead = addChildBlock(
-                "lm_head",
-                Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
+        lmHead = config.tieWordEmbeddings()
+                ? null
+                : addChildBlock(
+                        "lm_head",
+                        Linear.builder()
+                                .setUnits(config.vocabSize())
+                                .optBias(false)
+                                .build());
     }
 
     public LlamaConfig config() {
@@ -83,18 +91,33 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
         NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh); // (B, 1, T, S)
         NDList cosSin = RotaryEmbedding.cosSin(
                 AttentionMasks.positions(mask, fresh),
+                config.rope(),
                 config.headDim(),
-                config.ropeTheta(),
                 x.getDataType()); // 2 x (B, 1, T, d)
         NDList decoded =
                 DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), past, training);
         x = norm.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
-        NDList output = lmHead.forward(ps, new NDList(x), training); // (B, T, V)
+        NDList output = logits(ps, x, training); // (B, T, V)
         output.addAll(decoded.subNDList(1)); // keys, values if cached
         return output;
     }
 
+    /** x (B, T, C) times {@code lm_head}, or times the embedding's transpose when tied. */
+    private NDList logits(ParameterStore ps, NDArray x, boolean training) {
+        if (lmHead != null) {
+            return lmHead.forward(ps, new NDList(x), training);
+        }
+        NDArray embedding = ps.getValue(embedTokens, x.getDevice(), training); // (V, C)
+        return Linear.linear(x, embedding); // (B, T, V), in x's manager
+    }
+
+    @Override
+    public ObjectNode huggingFaceConfig() {
+        return LlamaCheckpoint.huggingFaceConfig(config);
+    }
+
     /** Every parameter under its Hugging Face name ({@code model.layers.0.self_attn.q_proj.weight}, ...). */
+    @Override
     public HuggingFaceNames huggingFaceParameters() {
         HuggingFaceNames names = new HuggingFaceNames();
         names.plain("model.embed_tokens.weight", embedTokens);
@@ -102,7 +125,9 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
             layers.get(i).huggingFaceParameters("model.layers." + i + ".", names);
         }
         names.plain("model.norm.weight", norm.weight());
-        names.linear("lm_head", lmHead);
+        if (lmHead != null) {
+            names.linear("lm_head", lmHead);
+        }
         return names;
     }
 
@@ -123,6 +148,8 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
             layer.initialize(manager, dataType, hidden, new Shape(b, 1, t, t), rotary, rotary);
         }
         norm.initialize(manager, dataType, hidden);
-        lmHead.initialize(manager, dataType, hidden);
+        if (lmHead != null) {
+            lmHead.initialize(manager, dataType, hidden);
+        }
     }
 }

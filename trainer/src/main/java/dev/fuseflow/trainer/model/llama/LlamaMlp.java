@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
-/** SwiGLU feed-forward: {@code down_proj(silu(gate_proj(x)) * up_proj(x))}, no biases. */
+/** SwiGLU feed-forward: {@code down_proj(silu(gate_proj(x)) * up_proj(x))}, with biases when {@code mlp_bias}. */
 final class LlamaMlp extends ShapePreservingBlock {
 
     private final LlamaConfig config;
@@ -22,21 +22,22 @@ final class LlamaMlp extends ShapePreservingBlock {
 
     LlamaMlp(LlamaConfig config) {
         this.config = config;
+        boolean bias = config.mlp().bias();
         gateProj = addChildBlock(
                 "gate_proj",
                 Linear.builder()
                         .setUnits(config.intermediateSize())
-                        .optBias(false)
+                        .optBias(bias)
                         .build());
         upProj = addChildBlock(
                 "up_proj",
                 Linear.builder()
                         .setUnits(config.intermediateSize())
-                        .optBias(false)
+                        .optBias(bias)
                         .build());
         downProj = addChildBlock(
                 "down_proj",
-                Linear.builder().setUnits(config.hiddenSize()).optBias(false).build());
+                Linear.builder().setUnits(config.hiddenSize()).optBias(bias).build());
     }
 
     @Override

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.model.ModelDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,12 +47,12 @@ class LlamaCheckpointTest {
 
     @Test
     void saveLoadSaveIsBitForBitAndKeepsTheConfig() throws Exception {
-        LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(17, 16, 24, 2, 4, 2, 1e-6f, 10_000, 32));
+        LlamaForCausalLm model = new LlamaForCausalLm(LlamaConfig.of(17, 16, 24, 2, 4, 2, 32));
         model.initialize(manager, DataType.FLOAT32, new Shape(2, 5), new Shape(2, 5));
-        LlamaCheckpoint.save(model, dir.resolve("a"));
+        ModelDirectory.saveNew(model, dir.resolve("a"));
 
         LlamaForCausalLm loaded = LlamaCheckpoint.load(dir.resolve("a"), manager, DataType.FLOAT32);
-        LlamaCheckpoint.save(loaded, dir.resolve("b"));
+        ModelDirectory.saveNew(loaded, dir.resolve("b"));
 
         assertThat(logits(loaded)).containsExactly(logits(model));
         assertThat(loaded.config()).isEqualTo(model.config());
@@ -66,9 +67,9 @@ class LlamaCheckpointTest {
      */
     @Test
     void loadedWeightsOwnTheirMemoryAfterTheLoadersTemporariesAreFreed() throws Exception {
-        LlamaForCausalLm model = new LlamaForCausalLm(new LlamaConfig(17, 16, 24, 2, 4, 2, 1e-6f, 10_000, 32));
+        LlamaForCausalLm model = new LlamaForCausalLm(LlamaConfig.of(17, 16, 24, 2, 4, 2, 32));
         model.initialize(manager, DataType.FLOAT32, new Shape(2, 5), new Shape(2, 5));
-        LlamaCheckpoint.save(model, dir.resolve("a"));
+        ModelDirectory.saveNew(model, dir.resolve("a"));
         float[] expected = logits(model);
         LlamaForCausalLm loaded = LlamaCheckpoint.load(dir.resolve("a"), manager, DataType.FLOAT32);
         for (int round = 0; round < 20; round++) {
@@ -91,9 +92,9 @@ class LlamaCheckpointTest {
 
     @Test
     void configRulesNameTheFields() {
-        assertThatThrownBy(() -> new LlamaConfig(17, 16, 24, 2, 4, 3, 1e-6f, 10_000, 32))
+        assertThatThrownBy(() -> LlamaConfig.of(17, 16, 24, 2, 4, 3, 32))
                 .hasMessage("num_attention_heads 4 is not divisible by num_key_value_heads 3");
-        assertThatThrownBy(() -> new LlamaConfig(17, 18, 24, 2, 6, 2, 1e-6f, 10_000, 32))
-                .hasMessage("head size 3 must be even for rotary embeddings");
+        assertThatThrownBy(() -> LlamaConfig.of(17, 18, 24, 2, 6, 2, 32))
+                .hasMessage("head_dim 3 must be even for rotary embeddings");
     }
 }

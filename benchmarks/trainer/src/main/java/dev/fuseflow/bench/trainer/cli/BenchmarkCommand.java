@@ -96,8 +96,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Precision precision = precisionOption.requireAvailable();
         ComputeDevice device = deviceOption.device();
-        LlamaConfig config = new LlamaConfig(
-                vocab, hidden, intermediate, layers, heads, kvHeads, 1e-6f, 10_000, Math.max(2048, length));
+        LlamaConfig config =
+                LlamaConfig.of(vocab, hidden, intermediate, layers, heads, kvHeads, Math.max(2048, length));
         ModelCost cost = new ModelCost(config, batch, length);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
