@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.fuseflow.trainer.kernels.AttentionKernel;
+import dev.fuseflow.trainer.kernels.FusedAdamW;
 import dev.fuseflow.trainer.kernels.RmsNormKernel;
 import dev.fuseflow.trainer.kernels.TensorCasts;
 import java.util.ArrayList;
@@ -147,6 +148,54 @@ public final class KernelParity {
             NDList result = new NDList(widened(out), widened(xLeaf.getGradient()), widened(weightLeaf.getGradient()));
             result.attach(caller);
             return result;
+        }
+    }
+
+    /**
+     * The largest relative difference between one fused AdamW step (step 3, weight decay, a grad
+     * scale of 4) over three float32 weights and the same step written as DJL operations from
+     * torch.optim.AdamW's formula: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g², p = p (1 - lr wd)
+     * - lr / (1 - b1^t) · m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+     */
+    public static double fusedAdamWError(Device device) {
+        FusedAdamW.Hyperparameters h = new FusedAdamW.Hyperparameters(1e-2, 0.9, 0.95, 0.1, 1e-8);
+        int t = 3;
+        double scale = 4;
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(13);
+            List<Shape> shapes = List.of(new Shape(1024, 64), new Shape(64), new Shape(3, 5, 7));
+            List<NDArray> weights = new ArrayList<>();
+            List<NDArray> gradients = new ArrayList<>();
+            List<NDArray> expAvgs = new ArrayList<>();
+            List<NDArray> expAvgSqs = new ArrayList<>();
+            List<NDArray> steps = new ArrayList<>();
+            List<NDArray> expected = new ArrayList<>();
+            for (Shape shape : shapes) {
+                NDArray p = manager.randomNormal(0, 1, shape, DataType.FLOAT32, device);
+                NDArray g = manager.randomNormal(0, 1, shape, DataType.FLOAT32, device)
+                        .mul(scale); // no-grad
+                NDArray m = manager.randomNormal(0, 0.1f, shape, DataType.FLOAT32, device);
+                NDArray v = manager.randomUniform(0, 0.01f, shape, DataType.FLOAT32, device);
+                NDArray unscaled = g.div(scale); // no-grad
+                NDArray m1 = m.mul(h.beta1()).add(unscaled.mul(1 - h.beta1())); // no-grad
+                NDArray v1 = v.mul(h.beta2()).add(unscaled.square().mul(1 - h.beta2())); // no-grad
+                NDArray denominator =
+                        v1.sqrt().div(Math.sqrt(1 - Math.pow(h.beta2(), t))).add(h.eps()); // no-grad
+                expected.add(p.mul(1 - h.lr() * h.weightDecay())
+                        .sub(m1.div(denominator).mul(h.lr() / (1 - Math.pow(h.beta1(), t))))); // no-grad
+                weights.add(p);
+                gradients.add(g);
+                expAvgs.add(m);
+                expAvgSqs.add(v);
+                steps.add(manager.full(new Shape(), t, DataType.FLOAT32, device));
+            }
+            NDArray gradScale = manager.full(new Shape(), (float) scale, DataType.FLOAT32, device);
+            FusedAdamW.step(new FusedAdamW.State(weights, gradients, expAvgs, expAvgSqs, steps), h, gradScale, null);
+            double worst = 0;
+            for (int i = 0; i < shapes.size(); i++) {
+                worst = Math.max(worst, maxAbsDifference(weights.get(i), expected.get(i)) / maxAbs(expected.get(i)));
+            }
+            return worst;
         }
     }
 

@@ -96,6 +96,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         if (timing.size() == 4 && timing.get(0) > 0) {
             time(out, device, nativeKernel);
         }
+        passed &= fusedAdamWWithin(out, device);
         out.println(passed ? "PASS" : "FAIL");
         out.flush();
         return passed ? 0 : 1;
@@ -160,6 +161,20 @@ final class KernelCheckCommand implements Callable<Integer> {
                 castError,
                 CAST_TOLERANCE,
                 within ? "ok" : "OUTSIDE");
+        return within;
+    }
+
+    private static boolean fusedAdamWWithin(PrintWriter out, Device device) {
+        double error = KernelParity.fusedAdamWError(device);
+        boolean within = error <= FLOAT32_TOLERANCE;
+        out.printf(
+                Locale.ROOT,
+                "fused AdamW (3 weights, step 3, grad scale 4) against torch.optim.AdamW's formula: weight rel error"
+                        + " %.2e (tolerance %.0e) %s%n",
+                error,
+                FLOAT32_TOLERANCE,
+                within ? "ok" : "OUTSIDE");
+        out.flush();
         return within;
     }
 
