@@ -12,7 +12,7 @@ norm clipping at 1.0, AdamW betas (0.9, 0.999), eps 1e-8, no weight decay).
 Precisions: bf16 (float32 weights, bf16 autocast), fp16 (float32 weights, fp16 autocast,
 dynamic loss scaling with GradScaler), tf32 (float32 with TF32 matmuls). The reference model is
 held in the compute dtype, as the DJL trainer holds it. FLOPs and tokens are counted as
-ModelCost.java counts them.
+trainer's ModelCost.java counts them.
 """
 import argparse
 import json

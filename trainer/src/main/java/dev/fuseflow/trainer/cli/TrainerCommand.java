@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "FuseFlow's trainer: WRPO and its baselines on DJL, offline on JSONL files.",
         subcommands = {
             InitModelCommand.class,
+            InspectCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             ServeCommand.class,

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -83,6 +84,19 @@ public final class ModelDirectory {
                 reader,
                 dir -> config.read(dir).maxPositionEmbeddings(),
                 (dir, manager, dataType) -> LlamaCheckpoint.load(config.read(dir), dir, manager, dataType));
+    }
+
+    /** The folder's Llama-family config (Llama, Qwen2, Qwen3, Mistral), read strictly; empty for GPT-2. */
+    public static Optional<LlamaConfig> llamaFamilyConfig(Path dir) throws IOException {
+        String type = modelType(dir);
+        Architecture architecture = ARCHITECTURES.get(type);
+        Object config = ConfigFields.readStrictly(dir, type, architecture.name(), architecture.fields());
+        return config instanceof LlamaConfig llama ? Optional.of(llama) : Optional.empty();
+    }
+
+    /** How many token ids the folder's tokenizer.json can produce (one more than its largest id). */
+    public static int tokenizerIds(Path dir) throws IOException {
+        return TokenizerVocabulary.of(dir.resolve(TOKENIZER)).size();
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import dev.fuseflow.trainer.train.UpdateSettings;

@@ -1,12 +1,12 @@
 package dev.fuseflow.bench.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fuseflow.bench.trainer.ModelCost;
 import dev.fuseflow.bench.trainer.WrpoBenchmark;
 import dev.fuseflow.trainer.cli.DeviceOption;
 import dev.fuseflow.trainer.cli.PrecisionOption;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.train.ComputeDevice;
+import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Files;

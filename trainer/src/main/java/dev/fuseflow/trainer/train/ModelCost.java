@@ -1,12 +1,12 @@
-package dev.fuseflow.bench.trainer;
+package dev.fuseflow.trainer.train;
 
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
-import dev.fuseflow.trainer.train.Precision;
 
 /**
  * What a WRPO update on a Llama-shape model costs: parameters, FLOPs (for model FLOPs
  * utilisation) and an estimate of GPU memory. The same counts serve the DJL run and the PyTorch
- * reference (benchmarks/gpu/wrpo_reference.py mirrors them), so the ratio does not depend on them.
+ * reference (benchmarks/gpu/wrpo_reference.py mirrors them), so the ratio does not depend on them;
+ * {@code fuseflow-trainer inspect} prints the estimate for a checkpoint.
  *
  * @param config  the model
  * @param batch   samples per update (each has 3 sequences: y_ws, y_wt, y_l)
@@ -14,18 +14,21 @@ import dev.fuseflow.trainer.train.Precision;
  */
 public record ModelCost(LlamaConfig config, int batch, int length) {
 
-    /** Weights of every matrix product: attention, MLP and the untied lm_head (embeddings are a lookup). */
+    /** Weights of every matrix product: attention, MLP and the lm_head, tied or not (embeddings are a lookup). */
     public long matmulParameters() {
         long c = config.hiddenSize();
+        long q = (long) config.numAttentionHeads() * config.headDim();
         long kv = (long) config.numKeyValueHeads() * config.headDim();
-        long attention = c * c + 2 * c * kv + c * c;
+        long attention = c * q + 2 * c * kv + q * c;
         long mlp = 3L * c * config.intermediateSize();
         return config.numHiddenLayers() * (attention + mlp) + c * config.vocabSize();
     }
 
+    /** Every weight; a tied head is the embedding, counted once. Biases and q/k norms are left out (a rounding error). */
     public long parameters() {
         long norms = (2L * config.numHiddenLayers() + 1) * config.hiddenSize();
-        return matmulParameters() + (long) config.vocabSize() * config.hiddenSize() + norms;
+        long embedding = config.tieWordEmbeddings() ? 0 : (long) config.vocabSize() * config.hiddenSize();
+        return matmulParameters() + embedding + norms;
     }
 
     /**

@@ -1,0 +1,208 @@
+package dev.fuseflow.trainer.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.format.SafeTensors;
+import dev.fuseflow.trainer.format.ShardedCheckpoint;
+import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.train.ModelCost;
+import dev.fuseflow.trainer.train.Precision;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code inspect DIR}: what FuseFlow makes of a Hugging Face model folder before anything trains on
+ * it: architecture, parameters, weight files and dtypes, tokenizer and chat template, each config
+ * field's fate, a GPU memory estimate for full fine-tuning, and optionally a parity self-check
+ * against expected logits. A folder FuseFlow would refuse is reported with the reason, exit 1.
+ */
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "What FuseFlow makes of a Hugging Face model folder: architecture, parameters, dtypes, tokenizer,",
+            "chat template, config fields, a training memory estimate, and optionally a parity self-check."
+        })
+final class InspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(
+            index = "0",
+            paramLabel = "DIR",
+            description = "The model folder (config.json, safetensors, tokenizer).")
+    Path dir;
+
+    @Option(names = "--fields", description = "Also list every config.json field and what FuseFlow does with it.")
+    boolean fields;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "8",
+            description = "Samples per update for the memory estimate (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+            names = "--length",
+            defaultValue = "1024",
+            description = "Tokens per sequence for the memory estimate (default ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(
+            names = "--expect",
+            paramLabel = "FILE",
+            description = "Expected logits (safetensors with input_ids, attention_mask, logits, as make_golden.py"
+                    + " writes them): run the model on CPU in float32 and compare.")
+    Path expected;
+
+    @Option(
+            names = "--tolerance",
+            defaultValue = "1e-4",
+            description = "Largest |logit difference| the self-check accepts (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> table;
+        try {
+            table = ModelDirectory.fieldTable(dir);
+        } catch (IllegalArgumentException e) {
+            out.println(dir + ": refused");
+            out.println("  " + e.getMessage());
+            return 1;
+        }
+        out.println(dir + ": " + ModelDirectory.modelType(dir) + ", supported");
+        Optional<LlamaConfig> llama = ModelDirectory.llamaFamilyConfig(dir);
+        llama.ifPresent(config -> out.println("  config: " + config));
+        printWeights(out);
+        printTokenizer(out);
+        printFields(out, table);
+        llama.ifPresent(config -> printMemory(out, config));
+        return expected == null ? 0 : selfCheck(out);
+    }
+
+    private void printWeights(PrintWriter out) throws IOException {
+        Map<String, Tensor> tensors = ShardedCheckpoint.read(dir);
+        long elements = tensors.values().stream().mapToLong(Tensor::elements).sum();
+        Map<String, Long> byType = new TreeMap<>();
+        tensors.values().forEach(t -> byType.merge(t.dtype().name(), t.elements(), Long::sum));
+        long files;
+        try (var listing = Files.list(dir)) {
+            files = listing.filter(f -> f.toString().endsWith(".safetensors")).count();
+        }
+        out.printf(
+                Locale.ROOT,
+                "  weights: %,d parameters in %d tensors, %d safetensors file(s), dtypes %s%n",
+                elements,
+                tensors.size(),
+                files,
+                byType);
+    }
+
+    private void printTokenizer(PrintWriter out) throws IOException {
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            ModelDirectory.tokenizer(dir).close(); // refuses one whose ids do not fit the embedding
+            out.printf(Locale.ROOT, "  tokenizer: tokenizer.json, %,d ids%n", ModelDirectory.tokenizerIds(dir));
+        } else {
+            out.println("  tokenizer: none (tokenizer.json missing: training needs one)");
+        }
+        boolean ownTemplate = Files.isRegularFile(dir.resolve("chat_template.jinja"))
+                || (Files.isRegularFile(dir.resolve("tokenizer_config.json"))
+                        && Files.readString(dir.resolve("tokenizer_config.json"))
+                                .contains("\"chat_template\""));
+        out.println("  chat template: "
+                + (ownTemplate
+                        ? "the model's own is present; FuseFlow renders its built-in template (Llama 3 headers when"
+                                + " the tokenizer has them, FuseFlow's otherwise) until Jinja rendering lands"
+                        : "none in the folder; FuseFlow's built-in template"));
+    }
+
+    private void printFields(PrintWriter out, Map<String, String> table) {
+        long used = table.values().stream().filter("used"::equals).count();
+        long fixed = table.values().stream()
+                .filter(v -> v.startsWith("implemented for"))
+                .count();
+        out.printf(
+                Locale.ROOT,
+                "  config.json: %d fields used, %d implemented for one value, %d irrelevant to training%n",
+                used,
+                fixed,
+                table.size() - used - fixed);
+        if (fields) {
+            table.forEach((field, fate) -> out.printf(Locale.ROOT, "    %-34s %s%n", field, fate));
+        }
+    }
+
+    private void printMemory(PrintWriter out, LlamaConfig config) {
+        ModelCost cost = new ModelCost(config, batch, length);
+        out.printf(
+                Locale.ROOT,
+                "  full fine-tuning, WRPO update of %d samples x 3 sequences x %d tokens: about %.1f GiB of GPU"
+                        + " memory in FP16_MIXED, %.1f GiB in TF32 (estimate: docs/gpu.md)%n",
+                batch,
+                length,
+                cost.estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30),
+                cost.estimatedPeakBytes(Precision.TF32) / (double) (1L << 30));
+    }
+
+    private int selfCheck(PrintWriter out) throws IOException {
+        Map<String, Tensor> golden = SafeTensors.read(expected).tensors();
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            CausalLanguageModel model = ModelDirectory.load(dir, manager, DataType.FLOAT32);
+            NDArray attention = longs(manager, golden.get("attention_mask"));
+            NDArray logits = model.forward(
+                            new ParameterStore(manager, false),
+                            new NDList(longs(manager, golden.get("input_ids")), attention),
+                            false)
+                    .singletonOrThrow();
+            float[] ours = logits.toFloatArray();
+            float[] theirs = golden.get("logits").toFloats();
+            long[] mask = attention.toLongArray();
+            int vocab = (int) logits.getShape().get(2);
+            double worst = 0;
+            for (int position = 0; position < mask.length; position++) {
+                for (int v = 0; mask[position] == 1 && v < vocab; v++) {
+                    int i = position * vocab + v;
+                    worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+                }
+            }
+            boolean pass = worst <= tolerance;
+            out.printf(
+                    Locale.ROOT,
+                    "  parity with %s: max |logit difference| %.3g over real positions: %s (tolerance %.1g)%n",
+                    expected,
+                    worst,
+                    pass ? "PASS" : "FAIL",
+                    tolerance);
+            return pass ? 0 : 1;
+        }
+    }
+
+    private static NDArray longs(NDManager manager, Tensor tensor) {
+        long[] values = new long[(int) tensor.elements()];
+        tensor.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
+        return manager.create(values, new Shape(tensor.shape()));
+    }
+}
