@@ -28,10 +28,7 @@ public final class LlamaCheckpoint {
     /** config.json's fields, each used, declared irrelevant or implemented for one value only. */
     public static LlamaConfig readConfig(ConfigFields fields) {
         return LlamaFamilyFields.read(
-                fields,
-                fields.flag("attention_bias", false) ? LlamaConfig.ProjectionBias.ALL : LlamaConfig.ProjectionBias.NONE,
-                false,
-                LlamaConfig.SlidingWindow.NONE);
+                fields, LlamaFamilyFields.attentionBias(fields), false, LlamaConfig.SlidingWindow.NONE);
     }
 
     public static LlamaForCausalLm load(Path modelDir, NDManager manager, DataType dataType) throws IOException {

@@ -61,6 +61,11 @@ public final class LlamaFamilyFields {
                 fields.flag("tie_word_embeddings", false));
     }
 
+    /** {@code attention_bias} (Llama, Qwen3): a bias on all four projections, or on none. */
+    public static LlamaConfig.ProjectionBias attentionBias(ConfigFields fields) {
+        return fields.flag("attention_bias", false) ? LlamaConfig.ProjectionBias.ALL : LlamaConfig.ProjectionBias.NONE;
+    }
+
     private static int defaultHeadDim(ConfigFields fields, int hidden, int heads) {
         if (hidden % heads != 0 && !fields.has("head_dim")) {
             throw fields.refused(

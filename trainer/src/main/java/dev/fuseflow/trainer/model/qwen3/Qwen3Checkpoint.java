@@ -23,9 +23,6 @@ public final class Qwen3Checkpoint {
     /** config.json's fields, each used, declared irrelevant or implemented for one value only. */
     public static LlamaConfig readConfig(ConfigFields fields) {
         return LlamaFamilyFields.read(
-                fields,
-                fields.flag("attention_bias", false) ? LlamaConfig.ProjectionBias.ALL : LlamaConfig.ProjectionBias.NONE,
-                true,
-                LlamaFamilyFields.layerWindows(fields));
+                fields, LlamaFamilyFields.attentionBias(fields), true, LlamaFamilyFields.layerWindows(fields));
     }
 }
