@@ -10,7 +10,7 @@ import dev.fuseflow.trainer.cli.DeviceOption;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.sampling.ChatResponder;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +59,7 @@ final class TaskRewardCommand implements Callable<Integer> {
         var tokenizer = ModelDirectory.tokenizer(model);
         try (NDManager manager = device.device().newManager();
                 PromptResponseEncoder encoder =
-                        new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+                        new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(model, tokenizer))) {
             CausalLanguageModel graded = ModelDirectory.load(model, manager, DataType.FLOAT32);
             TaskReward reward = new TaskRewardEvaluator(new ChatResponder(encoder, ANSWER_BATCH), maxNewTokens)
                     .evaluate(graded, manager, SkillWorkload.heldOut(HELD_OUT_SEED, List.of(Skill.values()), prompts));

@@ -46,9 +46,9 @@ public final class PreferenceBatcher {
             WrpoExample example = examples.get(i);
             long[] prompt = encoder.promptIds(example.prompt());
             long[][] responses = {
-                encoder.responseIds(example.sourceChosen()),
-                encoder.responseIds(example.targetChosen()),
-                encoder.responseIds(example.rejected())
+                encoder.responseIds(example.prompt(), example.sourceChosen()),
+                encoder.responseIds(example.prompt(), example.targetChosen()),
+                encoder.responseIds(example.prompt(), example.rejected())
             };
             int longest = Math.max(responses[0].length, Math.max(responses[1].length, responses[2].length));
             long[] kept = budget.prompt(prompt, longest);

@@ -14,7 +14,7 @@ import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.training.Objective;
 import java.io.PrintWriter;
@@ -94,7 +94,7 @@ final class EvalCommand implements Callable<Integer> {
         var tokenizer = ModelDirectory.tokenizer(model);
         try (NDManager manager = device.device().newManager();
                 PromptResponseEncoder encoder =
-                        new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+                        new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(model, tokenizer))) {
             CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel base =
                     reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);

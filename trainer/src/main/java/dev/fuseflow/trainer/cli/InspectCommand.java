@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.cli;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +13,7 @@ import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
 import java.io.IOException;
@@ -122,21 +124,16 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printTokenizer(PrintWriter out) throws IOException {
-        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            ModelDirectory.tokenizer(dir).close(); // refuses one whose ids do not fit the embedding
-            out.printf(Locale.ROOT, "  tokenizer: tokenizer.json, %,d ids%n", ModelDirectory.tokenizerIds(dir));
-        } else {
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             out.println("  tokenizer: none (tokenizer.json missing: training needs one)");
+            return;
         }
-        boolean ownTemplate = Files.isRegularFile(dir.resolve("chat_template.jinja"))
-                || (Files.isRegularFile(dir.resolve("tokenizer_config.json"))
-                        && Files.readString(dir.resolve("tokenizer_config.json"))
-                                .contains("\"chat_template\""));
-        out.println("  chat template: "
-                + (ownTemplate
-                        ? "the model's own is present; FuseFlow renders its built-in template (Llama 3 headers when"
-                                + " the tokenizer has them, FuseFlow's otherwise) until Jinja rendering lands"
-                        : "none in the folder; FuseFlow's built-in template"));
+        // ModelDirectory.tokenizer refuses one whose ids do not fit the embedding.
+        try (HuggingFaceTokenizer tokenizer = ModelDirectory.tokenizer(dir)) {
+            out.printf(Locale.ROOT, "  tokenizer: tokenizer.json, %,d ids%n", ModelDirectory.tokenizerIds(dir));
+            out.println(
+                    "  chat template: " + ChatTemplates.forModel(dir, tokenizer).source());
+        }
     }
 
     private void printFields(PrintWriter out, Map<String, String> table) {

@@ -7,7 +7,9 @@ import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.validation.EventValidator;
 import dev.fuseflow.schemas.validation.EventValidator.Violation;
+import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,7 +25,8 @@ final class SampleCheck {
     private static final EventValidator CONTRACT = new EventValidator(SharedSettings.MAX_TEXT_BYTES.defaultValue());
 
     /** The roles the trainer's chat templates render (a prompt turn of another role cannot be tokenized). */
-    static final Set<ChatRole> RENDERED_ROLES = EnumSet.of(ChatRole.SYSTEM, ChatRole.USER, ChatRole.ASSISTANT);
+    static final Set<ChatRole> RENDERED_ROLES =
+            EnumSet.of(ChatRole.SYSTEM, ChatRole.USER, ChatRole.ASSISTANT, ChatRole.TOOL);
 
     private SampleCheck() {}
 
@@ -47,6 +50,20 @@ final class SampleCheck {
                 .or(() -> undecodable("targetChosen", sample.getTargetChosen().getText()))
                 .or(() ->
                         undecodable("targetRejected", sample.getTargetRejected().getText()));
+    }
+
+    /** A sample whose prompt or answers {@code template} refuses to render, with the template's reason. */
+    static Optional<Violation> unrenderable(PreferenceSample sample, ChatTemplate template) {
+        List<ChatMessage> prompt = sample.getPrompt();
+        try {
+            template.prompt(prompt);
+            template.response(prompt, sample.getSourceChosen().getText().toString());
+            template.response(prompt, sample.getTargetChosen().getText().toString());
+            template.response(prompt, sample.getTargetRejected().getText().toString());
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return invalid("prompt cannot be rendered by " + template.source() + ": " + e.getMessage());
+        }
     }
 
     private static Optional<Violation> undecodable(String field, CharSequence text) {

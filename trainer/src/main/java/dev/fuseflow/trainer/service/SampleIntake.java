@@ -8,6 +8,7 @@ import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.validation.EventValidator;
+import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -51,6 +52,8 @@ public final class SampleIntake implements AutoCloseable {
     private final KafkaAvroSerializer<SpecificRecord> letterValues;
     private final String deadLetterTopic;
     private long poisoned;
+    /** The model's chat template, once the trainer knows it: a sample it refuses to render is a dead letter. */
+    private Optional<ChatTemplate> template = Optional.empty();
 
     public SampleIntake(
             Consumer<String, byte[]> consumer,
@@ -101,6 +104,15 @@ public final class SampleIntake implements AutoCloseable {
         return consumer;
     }
 
+    /**
+     * Checks every sample against the model's chat template from now on: a conversation the template
+     * refuses ({@code raise_exception}, a role it has no turn for) becomes a dead letter with the
+     * template's message instead of stopping the trainer when its batch is prepared.
+     */
+    void checkRenderingWith(ChatTemplate chatTemplate) {
+        this.template = Optional.of(chatTemplate);
+    }
+
     /** Poisoned records dead-lettered by this intake since it started. */
     public long poisoned() {
         return poisoned;
@@ -119,7 +131,8 @@ public final class SampleIntake implements AutoCloseable {
                     e);
             return Optional.empty();
         }
-        Optional<EventValidator.Violation> problem = SampleCheck.problem(sample);
+        Optional<EventValidator.Violation> problem =
+                SampleCheck.problem(sample).or(() -> template.flatMap(t -> SampleCheck.unrenderable(sample, t)));
         if (problem.isPresent()) {
             deadLetter(record, problem.get().reason(), problem.get().message(), null);
             return Optional.empty();

@@ -21,10 +21,10 @@ public final class CharTokenizerJson {
             "<bos>",
             "<eos>",
             "<unk>",
-            ChatTemplate.FUSEFLOW.systemHeader(),
-            ChatTemplate.FUSEFLOW.userHeader(),
-            ChatTemplate.FUSEFLOW.assistantHeader(),
-            ChatTemplate.FUSEFLOW.endOfTurn());
+            BuiltInChatTemplate.FUSEFLOW.systemHeader(),
+            BuiltInChatTemplate.FUSEFLOW.userHeader(),
+            BuiltInChatTemplate.FUSEFLOW.assistantHeader(),
+            BuiltInChatTemplate.FUSEFLOW.endOfTurn());
 
     private CharTokenizerJson() {}
 

@@ -2,6 +2,7 @@ package dev.fuseflow.trainer.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.ChatRole;
 import java.util.List;
 
 /**
@@ -24,7 +25,7 @@ public final class PromptResponseEncoder implements AutoCloseable {
 
     public Encoded encode(List<ChatMessage> prompt, String response) {
         long[] promptIds = promptIds(prompt);
-        long[] responseIds = responseIds(response);
+        long[] responseIds = responseIds(prompt, response);
         long[] tokens = new long[promptIds.length + responseIds.length];
         long[] mask = new long[tokens.length];
         System.arraycopy(promptIds, 0, tokens, 0, promptIds.length);
@@ -40,22 +41,32 @@ public final class PromptResponseEncoder implements AutoCloseable {
         return tokenizer.encode(template.prompt(prompt), false, false).getIds();
     }
 
-    /** The response with its end-of-turn marker. */
-    public long[] responseIds(String response) {
-        return tokenizer.encode(template.response(response), false, false).getIds();
+    /** The response as the template renders the assistant's turn after {@code prompt}, end-of-turn included. */
+    public long[] responseIds(List<ChatMessage> prompt, String response) {
+        return tokenizer
+                .encode(template.response(prompt, response), false, false)
+                .getIds();
     }
 
     /**
-     * The one token that ends a turn, where generation stops. Multi-token markers are refused: a
-     * generator stops on a single id.
+     * The token that ends an assistant turn, where generation stops: the first token the template
+     * renders after an empty answer ({@code <|eot_id|>}, {@code <|im_end|>}). It must be a special
+     * token of its own, not text a model could also mean to write.
      */
     public long endOfTurnId() {
-        long[] ids = tokenizer.encode(template.response(""), false, false).getIds();
-        if (ids.length != 1) {
-            throw new IllegalStateException("the end-of-turn marker '" + template.response("") + "' is " + ids.length
-                    + " tokens in this tokenizer; generation needs it to be one");
+        List<ChatMessage> probe = List.of(new ChatMessage(ChatRole.USER, "?"));
+        String marker = template.response(probe, "");
+        long[] ids = tokenizer.encode(marker, false, false).getIds();
+        if (ids.length == 0 || !tokenizer.decode(new long[] {ids[0]}, true).isEmpty()) {
+            throw new IllegalStateException("the end-of-turn marker '" + marker + "' of " + template.source()
+                    + " does not start with a special token of this tokenizer; generation needs one to stop on");
         }
         return ids[0];
+    }
+
+    /** Where the chat template comes from (for logs). */
+    public String templateSource() {
+        return template.source();
     }
 
     /** Generated text as a user would see it: special tokens (padding, headers, unknowns) left out. */

@@ -8,7 +8,7 @@ import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.GradMode;
 import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import java.io.IOException;
@@ -125,7 +125,8 @@ public final class TrainingLoop implements AutoCloseable {
         NDManager manager = setup.device().newManager();
         try {
             var tokenizer = ModelDirectory.tokenizer(setup.model());
-            PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer));
+            PromptResponseEncoder encoder =
+                    new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(setup.model(), tokenizer));
             CausalLanguageModel policy = ModelDirectory.load(
                     start.checkpoint().orElse(setup.model()),
                     manager,

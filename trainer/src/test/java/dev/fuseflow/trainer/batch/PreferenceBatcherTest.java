@@ -8,8 +8,8 @@ import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
+import dev.fuseflow.trainer.tokenizer.BuiltInChatTemplate;
 import dev.fuseflow.trainer.tokenizer.CharTokenizerJson;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import java.io.IOException;
@@ -33,7 +33,7 @@ class PreferenceBatcherTest {
     private PromptResponseEncoder encoder() throws IOException {
         Path file = dir.resolve("tokenizer.json");
         CharTokenizerJson.write(file, FreshModel.CHARACTERS);
-        return new PromptResponseEncoder(HuggingFaceTokenizer.newInstance(file), ChatTemplate.FUSEFLOW);
+        return new PromptResponseEncoder(HuggingFaceTokenizer.newInstance(file), BuiltInChatTemplate.FUSEFLOW);
     }
 
     @Test
@@ -63,15 +63,16 @@ class PreferenceBatcherTest {
             PreferenceBatch batch =
                     batcher.batch(List.of(example("hi", "AB", "ABC", "x", 0.5), example("hello", "Z", "Z", "zz", 1.0)));
             assertThat(batch.weights()).containsExactly(0.5, 1.0);
-            long[] prompt0 = encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, "hi")));
-            long[] response0 = encoder.responseIds("ABC");
+            List<ChatMessage> hi = List.of(new ChatMessage(ChatRole.USER, "hi"));
+            List<ChatMessage> hello = List.of(new ChatMessage(ChatRole.USER, "hello"));
+            long[] prompt0 = encoder.promptIds(hi);
+            long[] response0 = encoder.responseIds(hi, "ABC");
             PreferenceBatch.Sequences targetChosen = batch.targetChosen();
             int width = targetChosen.tokens()[0].length;
             assertThat(width)
                     .isEqualTo(Math.max(
                             prompt0.length + response0.length,
-                            encoder.promptIds(List.of(new ChatMessage(ChatRole.USER, "hello"))).length
-                                    + encoder.responseIds("Z").length));
+                            encoder.promptIds(hello).length + encoder.responseIds(hello, "Z").length));
             long[] row = targetChosen.tokens()[0];
             assertThat(Arrays.copyOfRange(row, 0, prompt0.length)).containsExactly(prompt0);
             assertThat(Arrays.copyOfRange(row, prompt0.length, prompt0.length + response0.length))
@@ -82,7 +83,8 @@ class PreferenceBatcherTest {
                 assertThat(targetChosen.response()[0][t]).isEqualTo(real && t >= prompt0.length ? 1 : 0);
                 assertThat(row[t]).isEqualTo(real ? row[t] : 0);
             }
-            assertThat(Arrays.stream(batch.rejected().response()[1]).sum()).isEqualTo(encoder.responseIds("zz").length);
+            assertThat(Arrays.stream(batch.rejected().response()[1]).sum())
+                    .isEqualTo(encoder.responseIds(hello, "zz").length);
             assertThat(batcher.truncatedSamples()).isZero();
         }
     }

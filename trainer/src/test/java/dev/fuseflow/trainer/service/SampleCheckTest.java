@@ -8,7 +8,12 @@ import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.validation.EventValidator.Violation;
 import dev.fuseflow.trainer.data.ShoutTask;
+import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.JinjaChatTemplate;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The trainer refuses what the stream processors would refuse, and what only it cannot use. */
@@ -64,6 +69,11 @@ class SampleCheckTest {
         PreferenceSample toolTurn = good();
         toolTurn.setPrompt(List.of(new ChatMessage(ChatRole.USER, "look it up"), new ChatMessage(ChatRole.TOOL, "{}")));
         assertThat(SampleCheck.problem(toolTurn))
+                .as("the chat templates render tool turns")
+                .isEmpty();
+        PreferenceSample unknownTurn = good();
+        unknownTurn.setPrompt(List.of(new ChatMessage(ChatRole.USER, "hi"), new ChatMessage(ChatRole.UNKNOWN, "?")));
+        assertThat(SampleCheck.problem(unknownTurn))
                 .get()
                 .extracting(Violation::field)
                 .isEqualTo("prompt[1].role");
@@ -74,5 +84,21 @@ class SampleCheckTest {
                 .get()
                 .extracting(Violation::message)
                 .isEqualTo("targetRejected.text has undecodable text (invalid UTF-8)");
+    }
+
+    @Test
+    void aConversationTheModelsTemplateRefusesIsADeadLetterWithTheTemplatesReason() throws Exception {
+        Path gemma = Path.of(
+                getClass().getResource("/golden/chat/gemma/chat_template.jinja").toURI());
+        ChatTemplate template = new JinjaChatTemplate(Files.readString(gemma), Map.of("bos_token", "<bos>"), "gemma");
+        PreferenceSample withSystem = good();
+        withSystem.setPrompt(
+                List.of(new ChatMessage(ChatRole.SYSTEM, "be brief"), new ChatMessage(ChatRole.USER, "hi")));
+
+        assertThat(SampleCheck.unrenderable(good(), template)).isEmpty();
+        assertThat(SampleCheck.unrenderable(withSystem, template))
+                .get()
+                .satisfies(v -> assertThat(v.reason()).isEqualTo(DeadLetterReason.INVALID_VALUE))
+                .satisfies(v -> assertThat(v.message()).contains("System role not supported"));
     }
 }

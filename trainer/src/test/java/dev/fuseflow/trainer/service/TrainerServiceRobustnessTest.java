@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -119,7 +120,7 @@ class TrainerServiceRobustnessTest {
     }
 
     @Test
-    void aPromptTurnNoTemplateRendersAndATombstoneAreDeadLetteredAndTrainingGoesOnPastThem(EmbeddedStack stack)
+    void aToolTurnTrainsWhileAnUnknownRoleAndATombstoneAreDeadLetteredAndTrainingGoesOnPastThem(EmbeddedStack stack)
             throws Exception {
         FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "turns");
         List<WrpoExample> good = ShoutTask.samples(24, 6);
@@ -134,18 +135,30 @@ class TrainerServiceRobustnessTest {
                 answer.targetChosen(),
                 answer.rejected(),
                 1.0);
-        produceRaw(stack, topics.preferences().name(), Arrays.asList(serialized(stack, topics, toolTurn), null));
+        WrpoExample unknownTurn = new WrpoExample(
+                "unknown-turn",
+                List.of(new ChatMessage(ChatRole.USER, "hi"), new ChatMessage(ChatRole.UNKNOWN, "a later role")),
+                answer.sourceChosen(),
+                answer.targetChosen(),
+                answer.rejected(),
+                1.0);
+        produceRaw(
+                stack,
+                topics.preferences().name(),
+                Arrays.asList(serialized(stack, topics, toolTurn), serialized(stack, topics, unknownTurn), null));
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(12, 24));
 
         trainUntilIdle(stack, topics, 2);
 
         assertThat(CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints")))
                 .doesNotHaveDuplicates()
+                .as("the tool turn renders and trains")
                 .containsExactlyInAnyOrderElementsOf(
-                        good.stream().map(WrpoExample::sampleId).toList());
+                        Stream.concat(good.stream().map(WrpoExample::sampleId), Stream.of(toolTurn.sampleId()))
+                                .toList());
         assertThat(CheckpointLineage.coveredOffsets(dir.resolve("run/checkpoints")))
-                .as("both are passed")
-                .isEqualTo(26);
+                .as("all three are passed")
+                .isEqualTo(27);
         List<DeadLetter> letters = TrainerServiceTestSupport.<DeadLetter>readAll(
                 stack, topics.deadLetters().name(), 2);
         assertThat(letters)
@@ -154,7 +167,7 @@ class TrainerServiceRobustnessTest {
         assertThat(letters)
                 .filteredOn(l -> l.getReason() == DeadLetterReason.INVALID_VALUE)
                 .singleElement()
-                .satisfies(l -> assertThat(l.getMessage()).contains("prompt[1].role is TOOL"));
+                .satisfies(l -> assertThat(l.getMessage()).contains("prompt[1].role is UNKNOWN"));
         assertThat(letters)
                 .filteredOn(l -> l.getReason() == DeadLetterReason.MISSING_FIELD)
                 .singleElement()

@@ -52,7 +52,7 @@ class TokenizerTest {
 
     @Test
     void promptAndResponseAreEncodedWithAnExactResponseMask() throws Exception {
-        try (PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer(), ChatTemplate.FUSEFLOW)) {
+        try (PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer(), BuiltInChatTemplate.FUSEFLOW)) {
             PromptResponseEncoder.Encoded encoded = encoder.encode(
                     List.of(
                             new ChatMessage(ChatRole.SYSTEM, "be brief"),
@@ -71,11 +71,13 @@ class TokenizerTest {
 
     @Test
     void llama3TemplateUsesItsHeaderTokens() {
-        String text = ChatTemplate.LLAMA_3.prompt(List.of(new ChatMessage(ChatRole.USER, "hi")));
+        String text = BuiltInChatTemplate.LLAMA_3.prompt(List.of(new ChatMessage(ChatRole.USER, "hi")));
         assertThat(text)
                 .isEqualTo("<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
                         + "<|start_header_id|>assistant<|end_header_id|>\n\n");
-        assertThatThrownBy(() -> ChatTemplate.FUSEFLOW.prompt(List.of(new ChatMessage(ChatRole.TOOL, "x"))))
-                .hasMessage("chat role TOOL has no header in this template");
+        assertThat(BuiltInChatTemplate.LLAMA_3.prompt(List.of(new ChatMessage(ChatRole.TOOL, "{}"))))
+                .startsWith("<|start_header_id|>ipython<|end_header_id|>\n\n{}<|eot_id|>");
+        assertThatThrownBy(() -> BuiltInChatTemplate.FUSEFLOW.prompt(List.of(new ChatMessage(ChatRole.UNKNOWN, "x"))))
+                .hasMessage("chat role UNKNOWN has no header in the FUSEFLOW template");
     }
 }

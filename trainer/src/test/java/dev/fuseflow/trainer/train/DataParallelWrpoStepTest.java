@@ -16,7 +16,7 @@ import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.BuiltInChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ class DataParallelWrpoStepTest {
         FreshModel.LLAMA_TINY.write(model, 5);
         List<PreferenceBatch> batches = new ArrayList<>();
         try (PromptResponseEncoder encoder =
-                new PromptResponseEncoder(ModelDirectory.tokenizer(model), ChatTemplate.FUSEFLOW)) {
+                new PromptResponseEncoder(ModelDirectory.tokenizer(model), BuiltInChatTemplate.FUSEFLOW)) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i < 4; i++) {
                 List<WrpoExample> samples = ShoutTask.samples(6, 40 + i);

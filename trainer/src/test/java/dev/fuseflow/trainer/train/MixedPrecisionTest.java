@@ -18,7 +18,7 @@ import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.BuiltInChatTemplate;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,8 +71,8 @@ class MixedPrecisionTest {
     private List<PreferenceBatch> shoutBatches(int count, int size, long seed) throws IOException {
         List<WrpoExample> samples = ShoutTask.samples(count * size, seed);
         List<PreferenceBatch> batches = new ArrayList<>();
-        try (PromptResponseEncoder encoder =
-                new PromptResponseEncoder(ModelDirectory.tokenizer(dir.resolve("start")), ChatTemplate.FUSEFLOW)) {
+        try (PromptResponseEncoder encoder = new PromptResponseEncoder(
+                ModelDirectory.tokenizer(dir.resolve("start")), BuiltInChatTemplate.FUSEFLOW)) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i < count; i++) {
                 batches.add(batcher.batch(samples.subList(i * size, (i + 1) * size)));

@@ -7,7 +7,7 @@ import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
@@ -39,8 +39,7 @@ class DeviceParityTest {
         FreshModel.LLAMA_TINY.write(model, 42);
         List<PreferenceBatch> batches = new ArrayList<>();
         var tokenizer = ModelDirectory.tokenizer(model);
-        try (PromptResponseEncoder encoder =
-                new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+        try (PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplates.builtIn(tokenizer))) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i < 9; i++) {
                 batches.add(batcher.batch(ShoutTask.samples(4, 100 + i)));

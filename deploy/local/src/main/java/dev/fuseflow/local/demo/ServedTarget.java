@@ -6,7 +6,7 @@ import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.sampling.ChatResponder;
 import dev.fuseflow.trainer.sampling.SamplingConfig;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +33,8 @@ final class ServedTarget implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager("PyTorch");
         try {
             var tokenizer = ModelDirectory.tokenizer(folder);
-            PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer));
+            PromptResponseEncoder encoder =
+                    new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(folder, tokenizer));
             return new ServedTarget(version, manager, ModelDirectory.load(folder, manager, DataType.FLOAT32), encoder);
         } catch (IOException | RuntimeException e) {
             manager.close();

@@ -10,7 +10,7 @@ import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.report.TrainingCurves;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
@@ -133,8 +133,7 @@ final class DeviceCheckCommand implements Callable<Integer> {
     private List<PreferenceBatch> batches(Path modelDir) throws IOException {
         var tokenizer = ModelDirectory.tokenizer(modelDir);
         List<PreferenceBatch> batches = new ArrayList<>();
-        try (PromptResponseEncoder encoder =
-                new PromptResponseEncoder(tokenizer, ChatTemplate.forTokenizer(tokenizer))) {
+        try (PromptResponseEncoder encoder = new PromptResponseEncoder(tokenizer, ChatTemplates.builtIn(tokenizer))) {
             PreferenceBatcher batcher = new PreferenceBatcher(encoder, new SequenceBudget(64, 48), 0);
             for (int i = 0; i <= updates; i++) {
                 batches.add(batcher.batch(ShoutTask.samples(batch, 1000L + i)));
