@@ -33,18 +33,18 @@ public final class AttentionMasks {
 
     /**
      * MASKED where key j lies {@code window} or more tokens before query i, 0 elsewhere; shape (T, S)
-     * for scores (B, h, T, S) whose queries are the last T of S tokens (a KV-cache step). On token
+     * for a bias (B, 1, T, S) whose queries are the last T of S tokens (a KV-cache step). On token
      * indices, padding included, as Hugging Face's sliding-window mask is: added to {@link #bias}, it
      * leaves a query the keys {@code i - window < j <= i}.
      */
-    public static NDArray slidingWindow(NDArray scores, int window) {
-        long t = scores.getShape().get(2);
-        long s = scores.getShape().get(3);
-        NDManager manager = scores.getManager();
+    public static NDArray slidingWindow(NDArray bias, int window) {
+        long t = bias.getShape().get(2);
+        long s = bias.getShape().get(3);
+        NDManager manager = bias.getManager();
         NDArray queries = manager.arange((int) (s - t), (int) s).expandDims(1); // (T, 1)
         NDArray keys = manager.arange((int) s).expandDims(0); // (1, S)
         NDArray tooFar = queries.sub(keys).gte(window).toType(DataType.FLOAT32, false); // (T, S)
-        return tooFar.mul(MASKED).toType(scores.getDataType(), false); // no-grad: masks are constants
+        return tooFar.mul(MASKED).toType(bias.getDataType(), false); // no-grad: masks are constants
     }
 
     /** {@link #positions} of the last {@code queries} tokens only; shape (B, N). */

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.kernels.AttentionKernel;
 import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
-import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
 /**
@@ -32,6 +32,8 @@ final class LlamaAttention extends ShapePreservingBlock {
     private final Linear oProj;
     private final RmsNorm qNorm;
     private final RmsNorm kNorm;
+    /** softmax(q kᵀ / sqrt(d) + bias) v: libtorch's fused attention where FuseFlow's native library is loaded. */
+    private final AttentionKernel kernel = AttentionKernel.best();
 
     LlamaAttention(LlamaConfig config, int layer) {
         this.config = config;
@@ -70,16 +72,13 @@ final class LlamaAttention extends ShapePreservingBlock {
             k = inputs.get(4).concat(k, 2); // (B, nkv, S, d)
             v = inputs.get(5).concat(v, 2); // (B, nkv, S, d)
         }
-        NDArray keys = shareAcrossGroups(k, b); // (B, nh, S, d)
-        NDArray values = shareAcrossGroups(v, b); // (B, nh, S, d)
-        NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2))
-                .div(Scalar.constant(q, Math.sqrt(d)))
-                .add(inputs.get(1)); // (B, nh, T, S)
+        NDArray bias = inputs.get(1); // (B, 1, T, S)
         if (slidingWindow > 0) {
-            scores = scores.add(AttentionMasks.slidingWindow(scores, slidingWindow)); // (B, nh, T, S)
+            bias = bias.add(AttentionMasks.slidingWindow(bias, slidingWindow)); // (B, 1, T, S)
         }
-        NDArray y =
-                scores.softmax(-1).matMul(values).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d); // (B, T, nh*d)
+        NDArray y = kernel.attend(q, k, v, bias, 1 / Math.sqrt(d)) // (B, nh, T, d)
+                .transpose(0, 2, 1, 3)
+                .reshape(b, t, (long) nh * d); // (B, T, nh*d)
         NDList output = oProj.forward(ps, new NDList(y), training);
         return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
     }
@@ -94,16 +93,6 @@ final class LlamaAttention extends ShapePreservingBlock {
     /** Qwen3's per-head RMSNorm over d, or x as it is where the config has none. */
     private static NDArray normalized(RmsNorm norm, ParameterStore ps, NDArray x, boolean training) {
         return norm == null ? x : norm.forward(ps, new NDList(x), training).singletonOrThrow();
-    }
-
-    /** Each key/value head repeated for its group of query heads, in Hugging Face's order (repeat_kv). */
-    private NDArray shareAcrossGroups(NDArray kv, long b) {
-        if (config.groups() == 1) {
-            return kv;
-        }
-        return kv.expandDims(2)
-                .repeat(2, config.groups()) // (B, nkv, g, T, d)
-                .reshape(b, config.numAttentionHeads(), kv.getShape().get(2), config.headDim());
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {
