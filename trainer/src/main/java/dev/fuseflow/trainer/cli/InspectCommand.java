@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,6 +48,8 @@ import picocli.CommandLine.Spec;
             "chat template, config fields, a training memory estimate, and optionally a parity self-check."
         })
 final class InspectCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -110,10 +114,12 @@ final class InspectCommand implements Callable<Integer> {
         long elements = tensors.values().stream().mapToLong(Tensor::elements).sum();
         Map<String, Long> byType = new TreeMap<>();
         tensors.values().forEach(t -> byType.merge(t.dtype().name(), t.elements(), Long::sum));
-        long files;
-        try (var listing = Files.list(dir)) {
-            files = listing.filter(f -> f.toString().endsWith(".safetensors")).count();
-        }
+        Path index = dir.resolve(ShardedCheckpoint.INDEX_FILE);
+        long files = Files.isRegularFile(index)
+                ? Set.copyOf(JSON.convertValue(JSON.readTree(index.toFile()).path("weight_map"), Map.class)
+                                .values())
+                        .size()
+                : 1;
         out.printf(
                 Locale.ROOT,
                 "  weights: %,d parameters in %d tensors, %d safetensors file(s), dtypes %s%n",
