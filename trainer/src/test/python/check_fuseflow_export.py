@@ -24,7 +24,10 @@ def check(folder: str) -> float:
     ours = load_file(f"{folder}/fuseflow-logits.safetensors")["logits"]
     real = ATTENTION.bool()
     diff = (theirs[real] - ours[real]).abs().max().item()
-    weights = load_file(f"{folder}/model.safetensors")
+    weights = {}
+    for name in os.listdir(folder):
+        if name.startswith("model") and name.endswith(".safetensors"):
+            weights.update(load_file(f"{folder}/{name}"))
     dtypes = sorted({str(t.dtype).replace("torch.", "") for t in weights.values()})
     print(f"{os.path.basename(folder)}: {type(model).__name__} loaded by transformers "
           f"{__import__('transformers').__version__}, weights {'/'.join(dtypes)}; max |logit difference| {diff:.3g}")

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -88,24 +88,54 @@ public final class SafeTensors {
         return new Contents(tensors, metadata);
     }
 
+    /** A tensor's name, type and shape: enough to lay a file out before any of its data exists. */
+    public record Spec(String name, TensorDType dtype, long[] shape) {
+
+        public Spec {
+            shape = shape.clone();
+        }
+
+        public long bytes() {
+            return Arrays.stream(shape).reduce(1, Math::multiplyExact) * dtype.bytes();
+        }
+    }
+
+    /** The bytes of one tensor of a file being written, asked for in the file's order. */
+    @FunctionalInterface
+    public interface TensorData {
+        ByteBuffer bytes(Spec spec) throws IOException;
+    }
+
     /** Writes the tensors in the given order, the header padded with spaces to 8-byte alignment. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        List<Spec> specs = tensors.entrySet().stream()
+                .map(e ->
+                        new Spec(e.getKey(), e.getValue().dtype(), e.getValue().shape()))
+                .toList();
+        write(file, specs, metadata, spec -> tensors.get(spec.name()).data().duplicate());
+    }
+
+    /**
+     * Writes the tensors {@code specs} lays out, each one's bytes asked of {@code data} in turn, so that
+     * only one tensor is in memory at a time whatever the file's size.
+     */
+    public static void write(Path file, List<Spec> specs, Map<String, String> metadata, TensorData data)
+            throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject(METADATA);
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-            Tensor t = entry.getValue();
-            ObjectNode spec = header.putObject(entry.getKey());
+        for (Spec t : specs) {
+            ObjectNode spec = header.putObject(t.name());
             spec.put("dtype", t.dtype().name());
             var shape = spec.putArray("shape");
             for (long d : t.shape()) {
                 shape.add(d);
             }
-            spec.putArray("data_offsets").add(offset).add(offset + t.data().remaining());
-            offset += t.data().remaining();
+            spec.putArray("data_offsets").add(offset).add(offset + t.bytes());
+            offset += t.bytes();
         }
         byte[] json = JSON.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
@@ -114,14 +144,24 @@ public final class SafeTensors {
         while (prefix.hasRemaining()) {
             prefix.put((byte) ' ');
         }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(prefix.array());
-            for (Tensor t : tensors.values()) {
-                ByteBuffer data = t.data().duplicate();
-                byte[] chunk = new byte[data.remaining()];
-                data.get(chunk);
-                out.write(chunk);
+        prefix.flip();
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writeFully(out, prefix);
+            for (Spec spec : specs) {
+                ByteBuffer bytes = data.bytes(spec);
+                if (bytes.remaining() != spec.bytes()) {
+                    throw new IllegalStateException("tensor '" + spec.name() + "' came with " + bytes.remaining()
+                            + " bytes, its spec says " + spec.bytes());
+                }
+                writeFully(out, bytes);
             }
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
         }
     }
 }

@@ -2,11 +2,15 @@ package dev.fuseflow.trainer.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -63,5 +67,63 @@ public final class ShardedCheckpoint {
             });
         }
         return tensors;
+    }
+
+    /** Tensors in order, into shards of at most {@code maxShardBytes}; a larger tensor gets a shard of its own. */
+    public static List<List<SafeTensors.Spec>> plan(List<SafeTensors.Spec> specs, long maxShardBytes) {
+        List<List<SafeTensors.Spec>> shards = new ArrayList<>();
+        List<SafeTensors.Spec> current = new ArrayList<>();
+        long size = 0;
+        for (SafeTensors.Spec spec : specs) {
+            if (!current.isEmpty() && size + spec.bytes() > maxShardBytes) {
+                shards.add(current);
+                current = new ArrayList<>();
+                size = 0;
+            }
+            current.add(spec);
+            size += spec.bytes();
+        }
+        shards.add(current);
+        return shards;
+    }
+
+    /** transformers' shard file name: {@code model-00001-of-00003.safetensors}. */
+    public static String shardName(int index, int count) {
+        return String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", index + 1, count);
+    }
+
+    /** {@code model.safetensors.index.json}: total size and which shard holds each tensor. */
+    public static void writeIndex(Path modelDir, List<List<SafeTensors.Spec>> shards) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode index = json.createObjectNode();
+        ObjectNode weightMap = json.createObjectNode();
+        long total = 0;
+        for (int i = 0; i < shards.size(); i++) {
+            for (SafeTensors.Spec spec : shards.get(i)) {
+                weightMap.put(spec.name(), shardName(i, shards.size()));
+                total += spec.bytes();
+            }
+        }
+        index.putObject("metadata").put("total_size", total);
+        index.set("weight_map", weightMap);
+        json.writerWithDefaultPrettyPrinter()
+                .writeValue(modelDir.resolve(INDEX_FILE).toFile(), index);
+    }
+
+    /** Removes the folder's weight files (single, shards and index), so a new layout is not mixed with an old one. */
+    public static void removeWeights(Path modelDir) throws IOException {
+        if (!Files.isDirectory(modelDir)) {
+            return;
+        }
+        try (var files = Files.list(modelDir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals(SINGLE_FILE)
+                        || name.equals(INDEX_FILE)
+                        || name.matches("model-\\d{5}-of-\\d{5}\\.safetensors")) {
+                    Files.delete(file);
+                }
+            }
+        }
     }
 }

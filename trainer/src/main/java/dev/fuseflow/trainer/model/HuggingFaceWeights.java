@@ -10,9 +10,11 @@ import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.format.TensorDType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Copies weights name for name between a model and a Hugging Face folder (single file or shards). */
@@ -48,20 +50,54 @@ public final class HuggingFaceWeights {
         }
     }
 
-    /** Writes every named parameter as {@code dtype} (F32, F16 or BF16) to {@code model.safetensors}. */
+    /** Hugging Face's default shard size ("5GB"): folders above it are written in shards with an index. */
+    public static final long DEFAULT_MAX_SHARD_BYTES = 5_000_000_000L;
+
+    /** Writes every named parameter as {@code dtype}, in shards above {@link #DEFAULT_MAX_SHARD_BYTES}. */
     public static void save(HuggingFaceNames names, Path modelDir, TensorDType dtype) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        save(names, modelDir, dtype, DEFAULT_MAX_SHARD_BYTES);
+    }
+
+    /**
+     * Writes every named parameter as {@code dtype} (F32, F16 or BF16): {@code model.safetensors} when
+     * all fit {@code maxShardBytes}, else {@code model-0000i-of-0000n.safetensors} filled in order (a
+     * tensor larger than the limit alone in its shard, as transformers does) and
+     * {@code model.safetensors.index.json}. Tensors are converted one at a time, so the heap holds one
+     * tensor, not the model. Weight files of an earlier layout in the folder are removed first.
+     */
+    public static void save(HuggingFaceNames names, Path modelDir, TensorDType dtype, long maxShardBytes)
+            throws IOException {
+        Map<String, SafeTensors.Spec> specs = new LinkedHashMap<>();
         for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
-            NDArray parameter = e.getValue().parameter().getArray();
-            try (NDManager scratch = parameter.getManager().newSubManager()) {
-                NDArray array = parameter.toType(DataType.FLOAT32, true);
-                array.attach(scratch);
-                if (e.getValue().transposed()) {
-                    array = array.transpose();
-                }
-                tensors.put(e.getKey(), Tensor.ofFloats(dtype, array.getShape().getShape(), array.toFloatArray()));
-            }
+            long[] shape = e.getValue().parameter().getArray().getShape().getShape();
+            long[] stored = e.getValue().transposed() ? new long[] {shape[1], shape[0]} : shape;
+            specs.put(e.getKey(), new SafeTensors.Spec(e.getKey(), dtype, stored));
         }
-        SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), tensors, Map.of("format", "pt"));
+        List<List<SafeTensors.Spec>> shards = ShardedCheckpoint.plan(List.copyOf(specs.values()), maxShardBytes);
+        ShardedCheckpoint.removeWeights(modelDir);
+        Map<String, String> metadata = Map.of("format", "pt");
+        SafeTensors.TensorData data = spec -> bytes(names.entries().get(spec.name()), dtype);
+        if (shards.size() == 1) {
+            SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), shards.get(0), metadata, data);
+            return;
+        }
+        for (int i = 0; i < shards.size(); i++) {
+            SafeTensors.write(
+                    modelDir.resolve(ShardedCheckpoint.shardName(i, shards.size())), shards.get(i), metadata, data);
+        }
+        ShardedCheckpoint.writeIndex(modelDir, shards);
+    }
+
+    private static ByteBuffer bytes(HuggingFaceNames.Entry entry, TensorDType dtype) {
+        NDArray parameter = entry.parameter().getArray();
+        try (NDManager scratch = parameter.getManager().newSubManager()) {
+            NDArray array = parameter.toType(DataType.FLOAT32, true);
+            array.attach(scratch);
+            if (entry.transposed()) {
+                array = array.transpose();
+            }
+            return Tensor.ofFloats(dtype, array.getShape().getShape(), array.toFloatArray())
+                    .data();
+        }
     }
 }

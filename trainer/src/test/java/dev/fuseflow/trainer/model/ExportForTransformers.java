@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.format.TensorDType;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
@@ -48,7 +49,9 @@ public final class ExportForTransformers {
             Path golden =
                     Path.of(ExportForTransformers.class.getResource("/golden").toURI());
             try (var folders = Files.list(golden)) {
-                for (Path base : folders.sorted().toList()) {
+                for (Path base : folders.filter(f -> Files.isRegularFile(f.resolve("config.json")))
+                        .sorted()
+                        .toList()) {
                     Path published = out.resolve(base.getFileName() + "-published");
                     CausalLanguageModel trained = ModelDirectory.load(base, manager, DataType.FLOAT32);
                     // A stand-in for training: every weight moves, so the check sees the new weights, not the base's.
@@ -59,6 +62,16 @@ public final class ExportForTransformers {
                             manager,
                             published.resolve("fuseflow-logits.safetensors"));
                 }
+                // The same, written in shards with an index (a few KB each, as a multi-GB model would be).
+                Path sharded = out.resolve("qwen3-bias-tied-bf16-sharded-published");
+                Path base = golden.resolve("qwen3-bias-tied-bf16");
+                CausalLanguageModel trained = ModelDirectory.load(base, manager, DataType.FLOAT32);
+                ModelDirectory.save(trained, sharded, base);
+                HuggingFaceWeights.save(trained.huggingFaceParameters(), sharded, TensorDType.BF16, 4_000);
+                writeLogits(
+                        ModelDirectory.load(sharded, manager, DataType.FLOAT32),
+                        manager,
+                        sharded.resolve("fuseflow-logits.safetensors"));
             }
         }
     }

@@ -73,6 +73,33 @@ class ModelDirectorySaveTest {
                 .allMatch(t -> t.dtype() == TensorDType.F32);
     }
 
+    @Test
+    void aFolderAboveTheShardLimitIsWrittenInShardsWithAnIndexAndReadsBackExactly() throws Exception {
+        Path base = baseWithGenerationConfig("qwen2-tiny");
+        Path out = dir.resolve("sharded");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            CausalLanguageModel model = ModelDirectory.load(base, manager, DataType.FLOAT32);
+            ModelDirectory.save(model, out, base);
+            HuggingFaceWeights.save(model.huggingFaceParameters(), out, TensorDType.F32, 4_000);
+        }
+
+        JsonNode index = JSON.readTree(out.resolve(ShardedCheckpoint.INDEX_FILE).toFile());
+        long shards = Files.list(out)
+                .filter(f -> f.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
+                .count();
+        assertThat(shards).isGreaterThan(2);
+        assertThat(out.resolve(ShardedCheckpoint.SINGLE_FILE))
+                .as("the earlier layout is gone")
+                .doesNotExist();
+        assertThat(index.path("weight_map").size())
+                .isEqualTo(ShardedCheckpoint.read(base).size());
+        assertThat(ShardedCheckpoint.read(out)).isEqualTo(ShardedCheckpoint.read(base));
+        long total = ShardedCheckpoint.read(base).values().stream()
+                .mapToLong(t -> t.data().remaining())
+                .sum();
+        assertThat(index.path("metadata").path("total_size").asLong()).isEqualTo(total);
+    }
+
     private Path baseWithGenerationConfig(String golden) throws Exception {
         Path source = Path.of(getClass().getResource("/golden/" + golden).toURI());
         Path base = dir.resolve("base");
