@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.initializer.Initializer;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
@@ -21,6 +22,16 @@ import java.util.Map;
 public final class HuggingFaceWeights {
 
     private HuggingFaceWeights() {}
+
+    /** {@code model} with its weights allocated in {@code dataType} and filled from the folder. */
+    public static <M extends CausalLanguageModel> M loadInto(
+            M model, Path modelDir, NDManager manager, DataType dataType) throws IOException {
+        // Every weight is overwritten from the checkpoint: zeros are cheaper than drawing random ones.
+        model.setInitializer(Initializer.ZEROS, parameter -> true);
+        model.initialize(manager, dataType, new Shape(1, 1), new Shape(1, 1));
+        load(model.huggingFaceParameters(), modelDir, manager);
+        return model;
+    }
 
     /** Fills every named parameter from the folder's tensors, widening f16/bf16 on disk to the model's type. */
     public static void load(HuggingFaceNames names, Path modelDir, NDManager manager) throws IOException {

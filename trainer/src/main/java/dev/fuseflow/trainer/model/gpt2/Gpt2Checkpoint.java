@@ -2,8 +2,6 @@ package dev.fuseflow.trainer.model.gpt2;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.initializer.Initializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.model.ConfigFields;
@@ -55,11 +53,7 @@ public final class Gpt2Checkpoint {
     public static Gpt2LmHeadModel load(Path modelDir, NDManager manager, DataType dataType) throws IOException {
         Gpt2Config config = readConfig(modelDir);
         Gpt2LmHeadModel model = new Gpt2LmHeadModel(config);
-        // Every weight is overwritten from the checkpoint: zeros are cheaper than drawing random ones.
-        model.setInitializer(Initializer.ZEROS, parameter -> true);
-        model.initialize(manager, dataType, new Shape(1, 1), new Shape(1, 1));
-        HuggingFaceWeights.load(model.huggingFaceParameters(), modelDir, manager);
-        return model;
+        return HuggingFaceWeights.loadInto(model, modelDir, manager, dataType);
     }
 
     /** The config.json transformers' GPT2LMHeadModel reads for a model FuseFlow made itself. */

@@ -2,8 +2,6 @@ package dev.fuseflow.trainer.model.llama;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.initializer.Initializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.model.ConfigFields;
@@ -40,11 +38,7 @@ public final class LlamaCheckpoint {
     public static LlamaForCausalLm load(LlamaConfig config, Path modelDir, NDManager manager, DataType dataType)
             throws IOException {
         LlamaForCausalLm model = new LlamaForCausalLm(config);
-        // Every weight is overwritten from the checkpoint: zeros are cheaper than drawing random ones.
-        model.setInitializer(Initializer.ZEROS, parameter -> true);
-        model.initialize(manager, dataType, new Shape(1, 1), new Shape(1, 1));
-        HuggingFaceWeights.load(model.huggingFaceParameters(), modelDir, manager);
-        return model;
+        return HuggingFaceWeights.loadInto(model, modelDir, manager, dataType);
     }
 
     /**
