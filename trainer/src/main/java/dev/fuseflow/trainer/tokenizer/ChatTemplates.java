@@ -3,11 +3,14 @@ package dev.fuseflow.trainer.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.ChatRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +54,28 @@ public final class ChatTemplates {
                     template.source());
             return template;
         }
+        probe(template);
         LOG.info("chat template: {}", template.source());
         return template;
+    }
+
+    /**
+     * Renders a one-turn conversation and its answer once at start: a template the engine cannot
+     * render (Jinjava has no Python string methods such as {@code startswith} or {@code lstrip}, no
+     * {@code [::-1]} slices, no {@code namespace()} with computed values) is refused now, naming
+     * the file, instead of turning every sample into a dead letter later.
+     */
+    private static void probe(ChatTemplate template) {
+        try {
+            template.response(List.of(new ChatMessage(ChatRole.USER, "Hello")), "Hi");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    template.source() + " cannot be rendered by FuseFlow's Jinja engine"
+                            + " (Jinjava) for a one-turn conversation: " + e.getMessage()
+                            + ". Put a template FuseFlow can render"
+                            + " in chat_template.jinja, or remove the template to use FuseFlow's built-in one.",
+                    e);
+        }
     }
 
     /**

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -64,6 +67,23 @@ class ChatTemplateParityTest {
             assertThat(encoder.endOfTurnId())
                     .as("generation stops on the template's end-of-turn token")
                     .isEqualTo(tokenizer.encode(endOfTurn(style), false, false).getIds()[0]);
+        }
+    }
+
+    @Test
+    void aTemplateTheEngineCannotRenderIsRefusedAtStartNamingTheFile(@TempDir Path dir) throws Exception {
+        Path folder = Path.of(getClass().getResource("/golden/chat/llama3").toURI());
+        Files.copy(folder.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        // Python's str.startswith, as Qwen3's template uses it: not a method Jinjava knows.
+        Files.writeString(
+                dir.resolve("chat_template.jinja"),
+                "{% for m in messages %}{% if m.content.startswith('<tool') %}T{% endif %}{{ m.content }}{% endfor %}");
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"))) {
+            assertThatThrownBy(() -> ChatTemplates.forModel(dir, tokenizer))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(dir.resolve("chat_template.jinja").toString())
+                    .hasMessageContaining("cannot be rendered by FuseFlow's Jinja engine")
+                    .hasMessageContaining("startswith");
         }
     }
 
