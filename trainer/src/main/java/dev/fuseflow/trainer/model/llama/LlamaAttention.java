@@ -30,7 +30,9 @@ final class LlamaAttention extends ShapePreservingBlock {
     private final Linear kProj;
     private final Linear vProj;
     private final Linear oProj;
+    /** Qwen3's per-head norms; null where the config has none. */
     private final RmsNorm qNorm;
+
     private final RmsNorm kNorm;
     /** softmax(q kᵀ / sqrt(d) + bias) v: libtorch's fused attention where FuseFlow's native library is loaded. */
     private final AttentionKernel kernel = AttentionKernel.best();
