@@ -44,7 +44,9 @@ public final class HuggingFaceWeights {
             NDArray target = e.getValue().parameter().getArray();
             // The copies are closed with the scratch manager: a long-running trainer loads and saves often.
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray source = onDevice(scratch, tensor);
+                // Widened on the heap, not wrapped: an array made from the memory-mapped buffer kept the
+                // mapping (and its file system) busy after the load (TrainerServiceFullDiskTest).
+                NDArray source = scratch.create(tensor.toFloats(), new Shape(tensor.shape()));
                 if (e.getValue().transposed()) {
                     source = source.transpose();
                 }
@@ -59,19 +61,6 @@ public final class HuggingFaceWeights {
                 target.set(new NDIndex("..."), source.toType(target.getDataType(), false));
             }
         }
-    }
-
-    /**
-     * The tensor as an array: float32 and float16 straight from the memory-mapped file (one native
-     * copy), bfloat16 widened to float32 on the heap first (DJL has no bfloat16).
-     */
-    private static NDArray onDevice(NDManager scratch, Tensor tensor) {
-        Shape shape = new Shape(tensor.shape());
-        return switch (tensor.dtype()) {
-            case F32 -> scratch.create(tensor.data(), shape, DataType.FLOAT32);
-            case F16 -> scratch.create(tensor.data(), shape, DataType.FLOAT16);
-            default -> scratch.create(tensor.toFloats(), shape);
-        };
     }
 
     /** Hugging Face's default shard size ("5GB"): folders above it are written in shards with an index. */
