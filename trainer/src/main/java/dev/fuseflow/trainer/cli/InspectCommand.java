@@ -1,17 +1,13 @@
 package dev.fuseflow.trainer.cli;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.ExpectedLogits;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.tokenizer.ChatTemplates;
@@ -19,7 +15,6 @@ import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -171,26 +166,10 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private int selfCheck(PrintWriter out) throws IOException {
-        Map<String, Tensor> golden = SafeTensors.read(expected).tensors();
+        ExpectedLogits golden = ExpectedLogits.read(expected);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             CausalLanguageModel model = ModelDirectory.load(dir, manager, DataType.FLOAT32);
-            NDArray attention = longs(manager, golden.get("attention_mask"));
-            NDArray logits = model.forward(
-                            new ParameterStore(manager, false),
-                            new NDList(longs(manager, golden.get("input_ids")), attention),
-                            false)
-                    .singletonOrThrow();
-            float[] ours = logits.toFloatArray();
-            float[] theirs = golden.get("logits").toFloats();
-            long[] mask = attention.toLongArray();
-            int vocab = (int) logits.getShape().get(2);
-            double worst = 0;
-            for (int position = 0; position < mask.length; position++) {
-                for (int v = 0; mask[position] == 1 && v < vocab; v++) {
-                    int i = position * vocab + v;
-                    worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
-                }
-            }
+            double worst = golden.maxDifference(golden.logitsOf(model, manager));
             boolean pass = worst <= tolerance;
             out.printf(
                     Locale.ROOT,
@@ -201,11 +180,5 @@ final class InspectCommand implements Callable<Integer> {
                     tolerance);
             return pass ? 0 : 1;
         }
-    }
-
-    private static NDArray longs(NDManager manager, Tensor tensor) {
-        long[] values = new long[(int) tensor.elements()];
-        tensor.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
-        return manager.create(values, new Shape(tensor.shape()));
     }
 }

@@ -4,18 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
-import dev.fuseflow.trainer.format.SafeTensors;
-import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.objective.ResponseLogps;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -67,49 +59,24 @@ class HuggingFaceParityTest {
     void logitsAndResponseLogpsMatchTransformers(String name) throws Exception {
         Path folder = Path.of(
                 HuggingFaceParityTest.class.getResource("/golden/" + name).toURI());
-        Map<String, Tensor> golden =
-                SafeTensors.read(folder.resolve("golden.safetensors")).tensors();
+        ExpectedLogits golden = ExpectedLogits.read(folder.resolve("golden.safetensors"));
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            Block model = ModelDirectory.load(folder, manager, DataType.FLOAT32);
-            NDArray tokens = longs(manager, golden.get("input_ids"));
-            NDArray attention = longs(manager, golden.get("attention_mask"));
-            NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(tokens, attention), false)
-                    .singletonOrThrow();
+            CausalLanguageModel model = ModelDirectory.load(folder, manager, DataType.FLOAT32);
+            NDArray logits = golden.logitsOf(model, manager);
 
-            double maxDiff = maxDifferenceAtRealPositions(
-                    logits.toFloatArray(), golden.get("logits").toFloats(), attention.toLongArray(), (int)
-                            logits.getShape().get(2));
+            double maxDiff = golden.maxDifference(logits);
             System.out.printf(
                     "%s parity with transformers: max |logit difference| %.3g over real positions%n", name, maxDiff);
             assertThat(maxDiff).as("max |logit difference| over real positions").isLessThanOrEqualTo(TOLERANCE);
 
-            float[] logps = ResponseLogps.of(logits, tokens, longs(manager, golden.get("response_mask")))
+            float[] logps = ResponseLogps.of(
+                            logits, golden.longs(manager, "input_ids"), golden.longs(manager, "response_mask"))
                     .logps()
                     .toFloatArray();
-            float[] expected = golden.get("response_logps").toFloats();
+            float[] expected = golden.tensors().get("response_logps").toFloats();
             for (int b = 0; b < expected.length; b++) {
                 assertThat((double) logps[b]).isCloseTo(expected[b], within(TOLERANCE));
             }
         }
-    }
-
-    /** A padding query sees no key at all; neither side's value there is used, so only real positions count. */
-    private static double maxDifferenceAtRealPositions(float[] ours, float[] theirs, long[] mask, int vocab) {
-        double maxDiff = 0;
-        for (int position = 0; position < mask.length; position++) {
-            if (mask[position] == 0) {
-                continue;
-            }
-            for (int v = 0; v < vocab; v++) {
-                maxDiff = Math.max(maxDiff, Math.abs(ours[position * vocab + v] - theirs[position * vocab + v]));
-            }
-        }
-        return maxDiff;
-    }
-
-    private static NDArray longs(NDManager manager, Tensor tensor) {
-        long[] values = new long[(int) tensor.elements()];
-        tensor.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(values);
-        return manager.create(values, new Shape(tensor.shape()));
     }
 }
