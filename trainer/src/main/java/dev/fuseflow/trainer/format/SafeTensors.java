@@ -10,7 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +30,30 @@ public final class SafeTensors {
     private static final String METADATA = "__metadata__";
     /** A header larger than this is a corrupt file, not a model (safetensors itself caps it at 100 MB). */
     private static final long MAX_HEADER = 100L * 1024 * 1024;
+    /** Bytes go to and from files in pieces this large. */
+    private static final int COPY_PIECE = 8 << 20;
+    /** Metadata key of the SHA-256 (lowercase hex) of a file's data section, which FuseFlow writes and checks. */
+    public static final String DATA_SHA256 = "fuseflow_data_sha256";
+
+    private static final String PLACEHOLDER = "0".repeat(64);
 
     private SafeTensors() {}
 
-    /** The file's contents. */
+    /** The file's contents; {@code metadata} as its writer gave it (without FuseFlow's digest). */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
-    /** Reads the header and maps each tensor's bytes (files beyond 2 GB work; a single tensor must stay below). */
+    /**
+     * Reads the header; each tensor's bytes stay in the file until asked for, so files and tensors of
+     * any size work and the heap never holds the file. A file FuseFlow wrote carries the SHA-256 of
+     * its data section in its metadata ({@value #DATA_SHA256}), checked here in one streamed pass: a
+     * file altered or damaged since is refused, naming both digests.
+     */
     public static Contents read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /** {@link #read}, the digest check left out where the caller checks the whole file already. */
+    static Contents read(Path file, boolean checkDigest) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < 8) {
@@ -52,14 +70,27 @@ public final class SafeTensors {
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             channel.read(header, 8);
             JsonNode json = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
-            return parse(file, json, channel, 8 + headerLength, size - 8 - headerLength);
+            Contents contents = parse(file, json, 8 + headerLength, size - 8 - headerLength);
+            String digest = contents.metadata().remove(DATA_SHA256);
+            if (digest != null && checkDigest) {
+                String actual = Checksums.sha256(file, 8 + headerLength, size - 8 - headerLength);
+                if (digest.equals(PLACEHOLDER)) {
+                    throw new IOException(file + " is incomplete: FuseFlow's write of it stopped before its "
+                            + DATA_SHA256 + " was filled in (its tensor bytes have SHA-256 " + actual + ")");
+                }
+                if (!actual.equals(digest)) {
+                    throw new IOException(file + " was altered or damaged after FuseFlow wrote it: its tensor bytes"
+                            + " have SHA-256 " + actual + ", its header's " + DATA_SHA256 + " says " + digest);
+                }
+            }
+            return contents;
         }
     }
 
-    private static Contents parse(Path file, JsonNode header, FileChannel channel, long dataStart, long dataSize)
-            throws IOException {
+    private static Contents parse(Path file, JsonNode header, long dataStart, long dataSize) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
+        long dataEnd = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (field.getKey().equals(METADATA)) {
@@ -76,16 +107,28 @@ public final class SafeTensors {
                 throw new IOException(file + ": tensor '" + field.getKey() + "' has data_offsets [" + begin + ", " + end
                         + "] outside the " + dataSize + "-byte data section");
             }
-            long[] shape = new long[spec.path("shape").size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = spec.path("shape").path(i).asLong();
-            }
-            ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
-            tensors.put(
-                    field.getKey(),
-                    new Tensor(TensorDType.parse(spec.path("dtype").asText(), field.getKey()), shape, bytes));
+            tensors.put(field.getKey(), tensor(file, field.getKey(), spec, dataStart + begin, end - begin));
+            dataEnd = Math.max(dataEnd, end);
+        }
+        if (dataEnd != dataSize) {
+            // safetensors itself refuses such files: bytes no tensor claims mean a file joined or copied wrongly.
+            throw new IOException(file + " is not safetensors as written: its tensors end at byte " + dataEnd
+                    + " of the data section, which has " + dataSize + " bytes");
         }
         return new Contents(tensors, metadata);
+    }
+
+    private static Tensor tensor(Path file, String name, JsonNode spec, long offset, long bytes) throws IOException {
+        long[] shape = new long[spec.path("shape").size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = spec.path("shape").path(i).asLong();
+        }
+        TensorDType dtype = TensorDType.parse(spec.path("dtype").asText(), name);
+        try {
+            return Tensor.inFile(dtype, shape, file, offset, bytes);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IOException(file + ": tensor '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     /** A tensor's name, type and shape: enough to lay a file out before any of its data exists. */
@@ -100,32 +143,84 @@ public final class SafeTensors {
         }
     }
 
-    /** The bytes of one tensor of a file being written, asked for in the file's order. */
+    /** Takes a file's bytes in order, in pieces of any size. */
     @FunctionalInterface
-    public interface TensorData {
-        ByteBuffer bytes(Spec spec) throws IOException;
+    public interface ByteSink {
+        void accept(ByteBuffer piece) throws IOException;
     }
 
-    /** Writes the tensors in the given order, the header padded with spaces to 8-byte alignment. */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+    /** The bytes of one tensor of a file being written, asked for in the file's order and handed over in pieces. */
+    @FunctionalInterface
+    public interface TensorData {
+        void write(Spec spec, ByteSink out) throws IOException;
+    }
+
+    /** Writes the tensors in the given order, the header padded with spaces to 8-byte alignment; returns the data's SHA-256. */
+    public static String write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
         List<Spec> specs = tensors.entrySet().stream()
                 .map(e ->
                         new Spec(e.getKey(), e.getValue().dtype(), e.getValue().shape()))
                 .toList();
-        write(file, specs, metadata, spec -> tensors.get(spec.name()).data().duplicate());
+        return write(file, specs, metadata, (spec, out) -> copy(tensors.get(spec.name()), out));
+    }
+
+    private static void copy(Tensor tensor, ByteSink out) throws IOException {
+        ByteBuffer piece = ByteBuffer.allocate((int) Math.min(tensor.byteSize(), COPY_PIECE));
+        for (long offset = 0; offset < tensor.byteSize(); offset += piece.capacity()) {
+            piece.clear().limit((int) Math.min(piece.capacity(), tensor.byteSize() - offset));
+            tensor.read(offset, piece);
+            out.accept(piece.flip());
+        }
     }
 
     /**
      * Writes the tensors {@code specs} lays out, each one's bytes asked of {@code data} in turn, so that
-     * only one tensor is in memory at a time whatever the file's size.
+     * the heap holds one piece of a tensor at a time whatever the file's size. The SHA-256 of the data
+     * section is computed on the way out and written into the header's {@value #DATA_SHA256} last, in
+     * place of a placeholder of the same length; the digest is returned (lowercase hex).
      */
-    public static void write(Path file, List<Spec> specs, Map<String, String> metadata, TensorData data)
+    public static String write(Path file, List<Spec> specs, Map<String, String> metadata, TensorData data)
             throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        if (!metadata.isEmpty()) {
-            ObjectNode meta = header.putObject(METADATA);
-            metadata.forEach(meta::put);
+        Header header = header(specs, metadata);
+        MessageDigest sha256 = Checksums.sha256();
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writeFully(out, header.bytes());
+            for (Spec spec : specs) {
+                long[] written = {0};
+                data.write(spec, piece -> {
+                    written[0] += piece.remaining();
+                    sha256.update(piece.duplicate());
+                    writeFully(out, piece);
+                });
+                if (written[0] != spec.bytes()) {
+                    throw new IllegalStateException("tensor '" + spec.name() + "' came with " + written[0]
+                            + " bytes, its spec says " + spec.bytes());
+                }
+            }
+            String digest = HexFormat.of().formatHex(sha256.digest());
+            ByteBuffer value = ByteBuffer.wrap(digest.getBytes(StandardCharsets.US_ASCII));
+            while (value.hasRemaining()) {
+                out.write(value, header.digestAt() + value.position());
+            }
+            return digest;
         }
+    }
+
+    /** A file's first bytes (length and padded JSON) and where in them the digest's placeholder starts. */
+    private record Header(ByteBuffer bytes, long digestAt) {}
+
+    private static Header header(List<Spec> specs, Map<String, String> metadata) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        // First in the header, so its byte position does not depend on names that may not be ASCII.
+        ObjectNode meta = header.putObject(METADATA);
+        meta.put(DATA_SHA256, PLACEHOLDER);
+        metadata.forEach((key, value) -> {
+            if (!key.equals(DATA_SHA256)) {
+                meta.put(key, value);
+            }
+        });
         long offset = 0;
         for (Spec t : specs) {
             ObjectNode spec = header.putObject(t.name());
@@ -144,24 +239,18 @@ public final class SafeTensors {
         while (prefix.hasRemaining()) {
             prefix.put((byte) ' ');
         }
-        prefix.flip();
-        try (FileChannel out = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            writeFully(out, prefix);
-            for (Spec spec : specs) {
-                ByteBuffer bytes = data.bytes(spec);
-                if (bytes.remaining() != spec.bytes()) {
-                    throw new IllegalStateException("tensor '" + spec.name() + "' came with " + bytes.remaining()
-                            + " bytes, its spec says " + spec.bytes());
-                }
-                writeFully(out, bytes);
-            }
-        }
+        String start = "{\"" + METADATA + "\":{\"" + DATA_SHA256 + "\":\"";
+        return new Header(prefix.flip(), 8 + start.length());
     }
 
+    /** In slices: the JDK writes a heap buffer through a cached direct one as large as what it is given. */
     private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            out.write(bytes);
+        int end = bytes.limit();
+        while (bytes.position() < end) {
+            bytes.limit(Math.min(end, bytes.position() + COPY_PIECE));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
         }
     }
 }

@@ -25,10 +25,15 @@ public final class ShardedCheckpoint {
 
     private ShardedCheckpoint() {}
 
+    /**
+     * The folder's tensors, their bytes left in the files until asked for. Each file is checked before
+     * use: its header against its size (a truncated copy is refused), and in one streamed pass its
+     * SHA-256 where one is known, a hub cache blob's name or the digest FuseFlow wrote into it.
+     */
     public static Map<String, Tensor> read(Path modelDir) throws IOException {
         Path single = modelDir.resolve(SINGLE_FILE);
         if (Files.isRegularFile(single)) {
-            return SafeTensors.read(single).tensors();
+            return readChecked(single).tensors();
         }
         Path index = modelDir.resolve(INDEX_FILE);
         if (!Files.isRegularFile(index)) {
@@ -53,8 +58,7 @@ public final class ShardedCheckpoint {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (String shard : new TreeSet<>(shardOf.values())) {
-            Map<String, Tensor> inShard =
-                    SafeTensors.read(modelDir.resolve(shard)).tensors();
+            Map<String, Tensor> inShard = readChecked(modelDir.resolve(shard)).tensors();
             shardOf.forEach((name, file) -> {
                 if (file.equals(shard)) {
                     Tensor t = inShard.get(name);
@@ -67,6 +71,15 @@ public final class ShardedCheckpoint {
             });
         }
         return tensors;
+    }
+
+    /** A hub cache blob is checked whole, which covers the digest inside it, so the file is hashed once. */
+    private static SafeTensors.Contents readChecked(Path file) throws IOException {
+        boolean hubBlob = Checksums.hubBlobDigest(file).isPresent();
+        if (hubBlob) {
+            Checksums.requireHubBlobIntact(file);
+        }
+        return SafeTensors.read(file, !hubBlob);
     }
 
     /** Tensors in order, into shards of at most {@code maxShardBytes}; a larger tensor gets a shard of its own. */

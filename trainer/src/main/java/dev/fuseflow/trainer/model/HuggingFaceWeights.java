@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
+import dev.fuseflow.trainer.format.Chunk;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
@@ -33,8 +34,19 @@ public final class HuggingFaceWeights {
         return model;
     }
 
+    /**
+     * Tensors travel between files and devices in chunks of at most this many elements (16 M, 64 MB
+     * as float32): a tensor of any size loads and saves with the heap holding about two copies of one
+     * chunk (its floats and its bytes), and no chunk nears the 2 GiB limit of a Java array.
+     */
+    static final long DEFAULT_CHUNK_ELEMENTS = 16L << 20;
+
     /** Fills every named parameter from the folder's tensors, widening f16/bf16 on disk to the model's type. */
     public static void load(HuggingFaceNames names, Path modelDir, NDManager manager) throws IOException {
+        load(names, modelDir, manager, DEFAULT_CHUNK_ELEMENTS);
+    }
+
+    static void load(HuggingFaceNames names, Path modelDir, NDManager manager, long chunkElements) throws IOException {
         Map<String, Tensor> tensors = ShardedCheckpoint.read(modelDir);
         for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
             Tensor tensor = tensors.get(e.getKey());
@@ -42,25 +54,58 @@ public final class HuggingFaceWeights {
                 throw new IllegalArgumentException(modelDir + " lacks tensor '" + e.getKey() + "'");
             }
             NDArray target = e.getValue().parameter().getArray();
-            // The copies are closed with the scratch manager: a long-running trainer loads and saves often.
-            try (NDManager scratch = manager.newSubManager()) {
-                // Widened on the heap, not wrapped: an array made from the memory-mapped buffer kept the
-                // mapping (and its file system) busy after the load (TrainerServiceFullDiskTest).
-                NDArray source = scratch.create(tensor.toFloats(), new Shape(tensor.shape()));
-                if (e.getValue().transposed()) {
-                    source = source.transpose();
+            boolean transposed = e.getValue().transposed();
+            if (!Arrays.equals(tensor.shape(), storedShape(target, transposed))) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape "
+                        + Arrays.toString(tensor.shape()) + ", the model expects "
+                        + (transposed ? "the transpose of " : "") + target.getShape());
+            }
+            for (Chunk chunk : Chunk.of(tensor.shape(), chunkElements)) {
+                // The copies are closed with the scratch manager: a long-running trainer loads and saves often.
+                try (NDManager scratch = manager.newSubManager()) {
+                    // Widened on the heap from a read of the file, never wrapped around file memory: an array
+                    // made from a memory-mapped buffer kept the mapping (and its file system) busy after the load.
+                    NDArray source = scratch.create(
+                            tensor.toFloats(chunk.firstElement(), Math.toIntExact(chunk.elements())),
+                            new Shape(chunk.size()));
+                    // An indexed put copies into the weight's own PyTorch-allocated memory. DJL's copyTo
+                    // would instead re-point the weight at a Java direct buffer that only the wrapper
+                    // object keeps alive (the mechanism behind the use-after-free described in Scalar).
+                    target.set(
+                            index(chunk, transposed),
+                            (transposed ? source.transpose() : source).toType(target.getDataType(), false));
                 }
-                if (!source.getShape().equals(target.getShape())) {
-                    throw new IllegalArgumentException("tensor '" + e.getKey() + "' has shape "
-                            + Arrays.toString(tensor.shape()) + ", the model expects "
-                            + (e.getValue().transposed() ? "the transpose of " : "") + target.getShape());
-                }
-                // An indexed put copies into the weight's own PyTorch-allocated memory. DJL's copyTo
-                // would instead re-point the weight at a Java direct buffer that only the wrapper
-                // object keeps alive (the mechanism behind the use-after-free described in Scalar).
-                target.set(new NDIndex("..."), source.toType(target.getDataType(), false));
             }
         }
+    }
+
+    /** The parameter's shape as the checkpoint stores it. */
+    private static long[] storedShape(NDArray parameter, boolean transposed) {
+        // A copy: Shape hands out its own array, which reversing in place would corrupt.
+        long[] shape = parameter.getShape().getShape().clone();
+        if (transposed) {
+            for (int i = 0; i < shape.length / 2; i++) {
+                long swap = shape[i];
+                shape[i] = shape[shape.length - 1 - i];
+                shape[shape.length - 1 - i] = swap;
+            }
+        }
+        return shape;
+    }
+
+    /** Where a chunk of the stored tensor lies in the parameter: the same block, or its mirror when stored transposed. */
+    private static NDIndex index(Chunk chunk, boolean transposed) {
+        long[] start = chunk.start();
+        long[] size = chunk.size();
+        if (start.length == 0) {
+            return new NDIndex("...");
+        }
+        NDIndex index = new NDIndex();
+        for (int i = 0; i < start.length; i++) {
+            int dim = transposed ? start.length - 1 - i : i;
+            index.addSliceDim(start[dim], start[dim] + size[dim]);
+        }
+        return index;
     }
 
     /** Hugging Face's default shard size ("5GB"): folders above it are written in shards with an index. */
@@ -75,21 +120,34 @@ public final class HuggingFaceWeights {
      * Writes every named parameter as {@code dtype} (F32, F16 or BF16): {@code model.safetensors} when
      * all fit {@code maxShardBytes}, else {@code model-0000i-of-0000n.safetensors} filled in order (a
      * tensor larger than the limit alone in its shard, as transformers does) and
-     * {@code model.safetensors.index.json}. Tensors are converted one at a time, so the heap holds one
-     * tensor, not the model. Weight files of an earlier layout in the folder are removed first.
+     * {@code model.safetensors.index.json}. Tensors are converted chunk by chunk, so the heap holds one
+     * chunk, not the model. Weight files of an earlier layout in the folder are removed first.
      */
     public static void save(HuggingFaceNames names, Path modelDir, TensorDType dtype, long maxShardBytes)
             throws IOException {
+        save(names, modelDir, dtype, maxShardBytes, DEFAULT_CHUNK_ELEMENTS);
+    }
+
+    static void save(HuggingFaceNames names, Path modelDir, TensorDType dtype, long maxShardBytes, long chunkElements)
+            throws IOException {
         Map<String, SafeTensors.Spec> specs = new LinkedHashMap<>();
         for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
-            long[] shape = e.getValue().parameter().getArray().getShape().getShape();
-            long[] stored = e.getValue().transposed() ? new long[] {shape[1], shape[0]} : shape;
-            specs.put(e.getKey(), new SafeTensors.Spec(e.getKey(), dtype, stored));
+            NDArray parameter = e.getValue().parameter().getArray();
+            specs.put(
+                    e.getKey(),
+                    new SafeTensors.Spec(
+                            e.getKey(),
+                            dtype,
+                            storedShape(parameter, e.getValue().transposed())));
         }
         List<List<SafeTensors.Spec>> shards = ShardedCheckpoint.plan(List.copyOf(specs.values()), maxShardBytes);
         ShardedCheckpoint.removeWeights(modelDir);
         Map<String, String> metadata = Map.of("format", "pt");
-        SafeTensors.TensorData data = spec -> bytes(names.entries().get(spec.name()), dtype);
+        SafeTensors.TensorData data = (spec, out) -> {
+            for (Chunk chunk : Chunk.of(spec.shape(), chunkElements)) {
+                out.accept(bytes(names.entries().get(spec.name()), chunk, dtype));
+            }
+        };
         if (shards.size() == 1) {
             SafeTensors.write(modelDir.resolve(ShardedCheckpoint.SINGLE_FILE), shards.get(0), metadata, data);
             return;
@@ -101,16 +159,20 @@ public final class HuggingFaceWeights {
         ShardedCheckpoint.writeIndex(modelDir, shards);
     }
 
-    private static ByteBuffer bytes(HuggingFaceNames.Entry entry, TensorDType dtype) {
+    /** One chunk of the parameter as stored: laid out as the checkpoint lays it out, in {@code dtype}. */
+    private static ByteBuffer bytes(HuggingFaceNames.Entry entry, Chunk chunk, TensorDType dtype) {
         NDArray parameter = entry.parameter().getArray();
         try (NDManager scratch = parameter.getManager().newSubManager()) {
-            NDArray array = parameter.toType(DataType.FLOAT32, true);
-            array.attach(scratch);
+            // get makes a new array (a view on the parameter's storage): closing it frees nothing of the parameter's.
+            NDArray block = chunk.start().length == 0
+                    ? parameter.toType(DataType.FLOAT32, true)
+                    : parameter.get(index(chunk, entry.transposed()));
+            block.attach(scratch);
+            NDArray floats = block.toType(DataType.FLOAT32, false);
             if (entry.transposed()) {
-                array = array.transpose();
+                floats = floats.transpose();
             }
-            return Tensor.ofFloats(dtype, array.getShape().getShape(), array.toFloatArray())
-                    .data();
+            return Tensor.encode(dtype, floats.toFloatArray());
         }
     }
 }

@@ -9,10 +9,18 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class SafeTensorsTest {
 
@@ -56,8 +64,97 @@ class SafeTensorsTest {
         long headerLength = bytes.getLong(0);
         assertThat(headerLength % 8).isZero();
         String header = new String(bytes.array(), 8, (int) headerLength, StandardCharsets.UTF_8).trim();
-        assertThat(header).isEqualTo("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
+        assertThat(header)
+                .isEqualTo("{\"__metadata__\":{\"fuseflow_data_sha256\":\"" + sha256Hex(new byte[] {0, 0, 0, 64})
+                        + "\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}");
         assertThat(bytes.getFloat(8 + (int) headerLength)).isEqualTo(2f);
+    }
+
+    /** Values that are exact in bf16, and in f16 below 2048, so that every dtype round-trips them. */
+    private static float[] values(int count) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (i % 2 == 0 ? 1 : -1) * (i % 251) / 8f;
+        }
+        return values;
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = TensorDType.class,
+            names = {"F32", "F16", "BF16"})
+    void tensorsWrittenInChunksReadBackWholeOrInChunks(TensorDType dtype) throws IOException {
+        long[] shape = {13, 11}; // odd rows; a limit of 7 elements cuts every row in two
+        float[] values = values(13 * 11);
+        Path whole = dir.resolve("whole.safetensors");
+        SafeTensors.write(whole, Map.of("w", Tensor.ofFloats(dtype, shape, values)), Map.of());
+        for (long limit : new long[] {7, 30, 143}) {
+            Path chunked = dir.resolve("chunked-" + limit + ".safetensors");
+            SafeTensors.write(chunked, List.of(new SafeTensors.Spec("w", dtype, shape)), Map.of(), (spec, out) -> {
+                for (Chunk chunk : Chunk.of(spec.shape(), limit)) {
+                    int first = (int) chunk.firstElement();
+                    out.accept(Tensor.encode(dtype, Arrays.copyOfRange(values, first, first + (int) chunk.elements())));
+                }
+            });
+            assertThat(Files.readAllBytes(chunked)).as("limit %d", limit).isEqualTo(Files.readAllBytes(whole));
+
+            Tensor read = SafeTensors.read(chunked).tensors().get("w");
+            assertThat(read.toFloats()).containsExactly(values);
+            for (Chunk chunk : Chunk.of(shape, limit)) {
+                int first = (int) chunk.firstElement();
+                assertThat(read.toFloats(first, (int) chunk.elements()))
+                        .containsExactly(Arrays.copyOfRange(values, first, first + (int) chunk.elements()));
+            }
+        }
+    }
+
+    @Test
+    void aFileAlteredAfterWritingIsRefusedNamingBothDigests() throws IOException {
+        Path file = dir.resolve("w.safetensors");
+        String digest = SafeTensors.write(file, sample(), Map.of("format", "pt"));
+        assertThat(SafeTensors.read(file).metadata())
+                .as("the digest is the file's, not its writer's metadata")
+                .containsExactly(Map.entry("format", "pt"));
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 3] ^= 1;
+        Files.write(file, bytes);
+        String altered = sha256Hex(Arrays.copyOfRange(bytes, bytes.length - 30, bytes.length));
+
+        assertThatThrownBy(() -> SafeTensors.read(file))
+                .hasMessageContaining(file + " was altered or damaged after FuseFlow wrote it")
+                .hasMessageContaining("SHA-256 " + altered)
+                .hasMessageContaining("says " + digest);
+    }
+
+    @Test
+    void aFileWhoseWriteStoppedBeforeItsDigestIsRefused() throws IOException {
+        Path file = dir.resolve("w.safetensors");
+        String digest = SafeTensors.write(file, sample(), Map.of());
+        String bytes = Files.readString(file, StandardCharsets.ISO_8859_1);
+        Files.writeString(file, bytes.replace(digest, "0".repeat(64)), StandardCharsets.ISO_8859_1);
+
+        assertThatThrownBy(() -> SafeTensors.read(file))
+                .hasMessage(file + " is incomplete: FuseFlow's write of it stopped before its fuseflow_data_sha256"
+                        + " was filled in (its tensor bytes have SHA-256 " + digest + ")");
+    }
+
+    @Test
+    void bytesNoTensorClaimsAreRefused() throws IOException {
+        Path file = dir.resolve("w.safetensors");
+        SafeTensors.write(file, sample(), Map.of());
+        Files.write(file, new byte[] {0, 0, 0, 0}, StandardOpenOption.APPEND);
+
+        assertThatThrownBy(() -> SafeTensors.read(file))
+                .hasMessageContaining(file + " is not safetensors as written: its tensors end at byte 30 of the"
+                        + " data section, which has 34 bytes");
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
+import dev.fuseflow.trainer.format.TensorDType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +57,67 @@ class ModelFolderRefusalsTest {
         assertThatThrownBy(() -> load(model))
                 .hasMessageContaining(weights.toString())
                 .hasMessageContaining("outside the");
+    }
+
+    @Test
+    void aShardShortOfOneByteIsRefusedNamingTheShardAndTheTensor() throws Exception {
+        Path model = fresh("model");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            CausalLanguageModel loaded = ModelDirectory.load(model, manager, DataType.FLOAT32);
+            HuggingFaceWeights.save(loaded.huggingFaceParameters(), model, TensorDType.F32, 40_000);
+        }
+        Path shard;
+        try (var files = Files.list(model)) {
+            shard = files.filter(f -> f.getFileName().toString().startsWith("model-00002-of-"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(shard);
+        Files.write(shard, Arrays.copyOf(bytes, bytes.length - 1));
+
+        assertThatThrownBy(() -> load(model))
+                .hasMessageContaining(shard + ": tensor '")
+                .hasMessageContaining("outside the");
+    }
+
+    @Test
+    void weightsAlteredAfterFuseFlowSavedThemAreRefusedNamingTheFileAndBothDigests() throws Exception {
+        Path model = fresh("model");
+        Path weights = model.resolve(ShardedCheckpoint.SINGLE_FILE);
+        String saved = SafeTensors.read(weights).metadata().getOrDefault(SafeTensors.DATA_SHA256, "");
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length / 2] ^= 0x10; // one bit of one weight, as a bad disk or a careless edit would
+        Files.write(weights, bytes);
+
+        assertThatThrownBy(() -> load(model))
+                .hasMessageContaining(weights + " was altered or damaged after FuseFlow wrote it")
+                .hasMessageMatching("(?s).*tensor bytes have SHA-256 [0-9a-f]{64}, its header's "
+                        + SafeTensors.DATA_SHA256 + " says [0-9a-f]{64}.*");
+        assertThat(saved).as("the digest is not metadata a reader sees").isEmpty();
+    }
+
+    @Test
+    void aHubCacheSnapshotWithADamagedBlobIsRefused() throws Exception {
+        Path model = fresh("model");
+        Path repo = dir.resolve("hub/models--org--tiny");
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots/0123abcd"));
+        Files.createDirectories(repo.resolve("blobs"));
+        for (Path file : List.of(model.resolve("config.json"), model.resolve(ShardedCheckpoint.SINGLE_FILE))) {
+            byte[] bytes = Files.readAllBytes(file);
+            String sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            Files.write(repo.resolve("blobs").resolve(sha), bytes);
+            Files.createSymbolicLink(snapshot.resolve(file.getFileName()), Path.of("../../blobs/" + sha));
+        }
+        assertThatCode(() -> load(snapshot)).doesNotThrowAnyException();
+
+        Path blob = snapshot.resolve(ShardedCheckpoint.SINGLE_FILE).toRealPath();
+        Files.write(blob, Arrays.copyOf(Files.readAllBytes(blob), 4096)); // a download cut short
+
+        assertThatThrownBy(() -> load(snapshot))
+                .hasMessageContaining(snapshot.resolve(ShardedCheckpoint.SINGLE_FILE) + " links to the Hugging Face")
+                .hasMessageContaining("named for SHA-256 " + blob.getFileName())
+                .hasMessageContaining("but its content has SHA-256 ");
     }
 
     @Test
