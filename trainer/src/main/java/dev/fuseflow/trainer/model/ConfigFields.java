@@ -130,16 +130,26 @@ public final class ConfigFields {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(modelDir + " is not a model folder: it has no config.json");
         }
+        ConfigFields fields = read(file, "model_type", modelType, architecture);
+        GENERIC_IRRELEVANT.forEach(field -> fields.seen.put(field, IRRELEVANT + "metadata, token ids or inference"));
+        return fields;
+    }
+
+    /**
+     * Any JSON config whose {@code typeField} must say {@code type} (config.json's model_type,
+     * adapter_config.json's peft_type), to be read by {@code reader} ("Qwen2", "LoRA").
+     */
+    public static ConfigFields read(Path file, String typeField, String type, String reader) throws IOException {
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + " does not hold a JSON object");
         }
-        if (!modelType.equals(root.path("model_type").asText())) {
-            throw new IllegalArgumentException(file + " has model_type '"
-                    + root.path("model_type").asText() + "', this loader reads '" + modelType + "'");
+        if (!type.equals(root.path(typeField).asText())) {
+            throw new IllegalArgumentException(file + " has " + typeField + " '"
+                    + root.path(typeField).asText() + "', this loader reads '" + type + "'");
         }
-        ConfigFields fields = new ConfigFields(file, architecture, root);
-        GENERIC_IRRELEVANT.forEach(field -> fields.seen.put(field, IRRELEVANT + "metadata, token ids or inference"));
+        ConfigFields fields = new ConfigFields(file, reader, root);
+        fields.seen.put(typeField, USED);
         return fields;
     }
 

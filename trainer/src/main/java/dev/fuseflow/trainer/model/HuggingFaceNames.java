@@ -17,6 +17,7 @@ public final class HuggingFaceNames {
     public record Entry(Parameter parameter, boolean transposed) {}
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, AdaptableLinear> adaptable = new LinkedHashMap<>();
 
     public void plain(String name, Parameter parameter) {
         entries.put(name, new Entry(parameter, false));
@@ -24,12 +25,14 @@ public final class HuggingFaceNames {
 
     /** GPT-2's Conv1D: weight stored (in, out), with a bias. */
     public void conv1d(String prefix, Block linear) {
+        adaptableLayer(prefix, linear);
         entries.put(prefix + ".weight", new Entry(linear.getParameters().get("weight"), true));
         entries.put(prefix + ".bias", new Entry(linear.getParameters().get("bias"), false));
     }
 
     /** PyTorch's nn.Linear, stored as DJL stores it; the bias only when the layer has one. */
     public void linear(String prefix, Block linear) {
+        adaptableLayer(prefix, linear);
         entries.put(prefix + ".weight", new Entry(linear.getParameters().get("weight"), false));
         if (linear.getParameters().contains("bias")) {
             entries.put(prefix + ".bias", new Entry(linear.getParameters().get("bias"), false));
@@ -43,5 +46,16 @@ public final class HuggingFaceNames {
 
     public Map<String, Entry> entries() {
         return Collections.unmodifiableMap(entries);
+    }
+
+    /** The layers that can take a LoRA adapter, under their Hugging Face module names (what PEFT targets). */
+    public Map<String, AdaptableLinear> adaptableLayers() {
+        return Collections.unmodifiableMap(adaptable);
+    }
+
+    private void adaptableLayer(String prefix, Block layer) {
+        if (layer instanceof AdaptableLinear linear) {
+            adaptable.put(prefix, linear);
+        }
     }
 }

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.AdaptableLinear;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
@@ -21,15 +21,13 @@ import dev.fuseflow.trainer.model.ShapePreservingBlock;
 final class CausalSelfAttention extends ShapePreservingBlock {
 
     private final Gpt2Config config;
-    private final Linear cAttn;
-    private final Linear cProj;
+    private final AdaptableLinear cAttn;
+    private final AdaptableLinear cProj;
 
     CausalSelfAttention(Gpt2Config config) {
         this.config = config;
-        this.cAttn = addChildBlock(
-                "c_attn", Linear.builder().setUnits(3L * config.nEmbd()).build());
-        this.cProj = addChildBlock(
-                "c_proj", Linear.builder().setUnits(config.nEmbd()).build());
+        this.cAttn = addChildBlock("c_attn", new AdaptableLinear(3L * config.nEmbd(), true));
+        this.cProj = addChildBlock("c_proj", new AdaptableLinear(config.nEmbd(), true));
     }
 
     @Override

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.AdaptableLinear;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
@@ -18,15 +18,13 @@ final class Gpt2Mlp extends ShapePreservingBlock {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
     private final Gpt2Config config;
-    private final Linear cFc;
-    private final Linear cProj;
+    private final AdaptableLinear cFc;
+    private final AdaptableLinear cProj;
 
     Gpt2Mlp(Gpt2Config config) {
         this.config = config;
-        this.cFc = addChildBlock(
-                "c_fc", Linear.builder().setUnits(4L * config.nEmbd()).build());
-        this.cProj = addChildBlock(
-                "c_proj", Linear.builder().setUnits(config.nEmbd()).build());
+        this.cFc = addChildBlock("c_fc", new AdaptableLinear(4L * config.nEmbd(), true));
+        this.cProj = addChildBlock("c_proj", new AdaptableLinear(config.nEmbd(), true));
     }
 
     @Override

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fuseflow.trainer.kernels.AttentionKernel;
+import dev.fuseflow.trainer.model.AdaptableLinear;
 import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
@@ -26,10 +26,10 @@ final class LlamaAttention extends ShapePreservingBlock {
 
     private final LlamaConfig config;
     private final int slidingWindow;
-    private final Linear qProj;
-    private final Linear kProj;
-    private final Linear vProj;
-    private final Linear oProj;
+    private final AdaptableLinear qProj;
+    private final AdaptableLinear kProj;
+    private final AdaptableLinear vProj;
+    private final AdaptableLinear oProj;
     /** Qwen3's per-head norms; null where the config has none. */
     private final RmsNorm qNorm;
 
@@ -51,8 +51,8 @@ final class LlamaAttention extends ShapePreservingBlock {
         kNorm = config.attention().qkNorm() ? addChildBlock("k_norm", new RmsNorm(d, config.rmsNormEps())) : null;
     }
 
-    private static Linear projection(long units, boolean bias) {
-        return Linear.builder().setUnits(units).optBias(bias).build();
+    private static AdaptableLinear projection(long units, boolean bias) {
+        return new AdaptableLinear(units, bias);
     }
 
     @Override
@@ -85,7 +85,8 @@ final class LlamaAttention extends ShapePreservingBlock {
         return cached ? new NDList(output.singletonOrThrow(), k, v) : output;
     }
 
-    private static NDArray heads(Linear projection, ParameterStore ps, NDArray x, int count, boolean training) {
+    private static NDArray heads(
+            AdaptableLinear projection, ParameterStore ps, NDArray x, int count, boolean training) {
         NDArray projected = projection.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, T, count*d)
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);

@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.model.AdaptableLinear;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
 
@@ -16,28 +16,16 @@ import dev.fuseflow.trainer.model.ShapePreservingBlock;
 final class LlamaMlp extends ShapePreservingBlock {
 
     private final LlamaConfig config;
-    private final Linear gateProj;
-    private final Linear upProj;
-    private final Linear downProj;
+    private final AdaptableLinear gateProj;
+    private final AdaptableLinear upProj;
+    private final AdaptableLinear downProj;
 
     LlamaMlp(LlamaConfig config) {
         this.config = config;
         boolean bias = config.mlp().bias();
-        gateProj = addChildBlock(
-                "gate_proj",
-                Linear.builder()
-                        .setUnits(config.intermediateSize())
-                        .optBias(bias)
-                        .build());
-        upProj = addChildBlock(
-                "up_proj",
-                Linear.builder()
-                        .setUnits(config.intermediateSize())
-                        .optBias(bias)
-                        .build());
-        downProj = addChildBlock(
-                "down_proj",
-                Linear.builder().setUnits(config.hiddenSize()).optBias(bias).build());
+        gateProj = addChildBlock("gate_proj", new AdaptableLinear(config.intermediateSize(), bias));
+        upProj = addChildBlock("up_proj", new AdaptableLinear(config.intermediateSize(), bias));
+        downProj = addChildBlock("down_proj", new AdaptableLinear(config.hiddenSize(), bias));
     }
 
     @Override
