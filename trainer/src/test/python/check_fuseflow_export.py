@@ -2,6 +2,7 @@
 """Loads the folders FuseFlow wrote (ExportForTransformers) with transformers and compares logits.
 
 Usage: python3 check_fuseflow_export.py DIR   (every folder in DIR with fuseflow-logits.safetensors)
+A LoRA adapter folder is loaded with PEFT onto the base its adapter_config.json names.
 Each folder is loaded in float32 (a bf16 folder's weights widened, as FuseFlow widens them).
 Exits 1 when any max |logit difference| over real positions exceeds 1e-4.
 """
@@ -16,8 +17,18 @@ INPUT_IDS = torch.tensor([[5, 9, 2, 33, 7, 1, 0, 0], [0, 0, 4, 8, 15, 16, 23, 36
 ATTENTION = torch.tensor([[1, 1, 1, 1, 1, 1, 0, 0], [0, 0, 1, 1, 1, 1, 1, 1]])
 
 
+def load(folder: str):
+    """A model folder with transformers, or an adapter folder with PEFT onto the base it names."""
+    if not os.path.isfile(f"{folder}/adapter_config.json"):
+        return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    from peft import PeftConfig, PeftModel
+    base = AutoModelForCausalLM.from_pretrained(PeftConfig.from_pretrained(folder).base_model_name_or_path,
+                                                dtype=torch.float32)
+    return PeftModel.from_pretrained(base, folder).eval()
+
+
 def check(folder: str) -> float:
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    model = load(folder)
     position_ids = (ATTENTION.cumsum(-1) - 1).clamp(min=0)
     with torch.no_grad():
         theirs = model(input_ids=INPUT_IDS, attention_mask=ATTENTION, position_ids=position_ids).logits.float()
@@ -26,7 +37,7 @@ def check(folder: str) -> float:
     diff = (theirs[real] - ours[real]).abs().max().item()
     weights = {}
     for name in os.listdir(folder):
-        if name.startswith("model") and name.endswith(".safetensors"):
+        if (name.startswith("model") or name.startswith("adapter_model")) and name.endswith(".safetensors"):
             weights.update(load_file(f"{folder}/{name}"))
     dtypes = sorted({str(t.dtype).replace("torch.", "") for t in weights.values()})
     print(f"{os.path.basename(folder)}: {type(model).__name__} loaded by transformers "

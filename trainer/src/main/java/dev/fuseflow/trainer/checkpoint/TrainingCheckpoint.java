@@ -1,13 +1,10 @@
 package dev.fuseflow.trainer.checkpoint;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
-import dev.fuseflow.trainer.model.CausalLanguageModel;
-import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.train.OptimizerStep;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +14,8 @@ import java.util.Map;
 
 /**
  * What one checkpoint folder holds: the model as a complete Hugging Face folder (so any
- * checkpoint can be served or evaluated as is), {@code optimizer.safetensors} with AdamW's moments
+ * checkpoint can be served or evaluated as is) or, in a LoRA run, the adapter in PEFT's format,
+ * {@code optimizer.safetensors} with AdamW's moments
  * and update count (and in mixed precision the float32 masters and the loss scale), and
  * {@code trainer_state.json} with the run's position.
  */
@@ -29,10 +27,10 @@ public final class TrainingCheckpoint {
 
     private TrainingCheckpoint() {}
 
-    public static void write(
-            Path folder, CausalLanguageModel model, Path tokenizerSource, OptimizerStep step, Object state)
+    /** {@code model} writes the model's part: a whole Hugging Face folder, or a LoRA run's adapter. */
+    public static void write(Path folder, CheckpointStore.Contents model, OptimizerStep step, Object state)
             throws IOException {
-        ModelDirectory.saveExact(model, folder, tokenizerSource);
+        model.writeTo(folder);
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : step.checkpointArrays().entrySet()) {
             NDArray array = e.getValue();
@@ -45,10 +43,6 @@ public final class TrainingCheckpoint {
         SafeTensors.write(folder.resolve(OPTIMIZER_FILE), arrays, step.checkpointMetadata());
         JSON.writerWithDefaultPrettyPrinter()
                 .writeValue(folder.resolve(STATE_FILE).toFile(), state);
-    }
-
-    public static CausalLanguageModel model(Path folder, NDManager manager, DataType dataType) throws IOException {
-        return ModelDirectory.load(folder, manager, dataType);
     }
 
     /** Puts the saved optimizer state (moments, update count, masters and loss scale) back into {@code step}. */

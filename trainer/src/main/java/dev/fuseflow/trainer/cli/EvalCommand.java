@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
+import dev.fuseflow.trainer.lora.AdaptedModels;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.tokenizer.ChatTemplates;
@@ -50,10 +51,16 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ConfigFile config = new ConfigFile();
 
-    @Option(names = "--model", required = true, description = "Model folder to score.")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Model folder to score, or a LoRA adapter folder (applied to the base it names).")
     Path model;
 
-    @Option(names = "--reference", description = "Reference model folder (the run's reference-model/).")
+    @Option(
+            names = "--reference",
+            description = "Reference model folder: a run's reference-model/, or a LoRA run's sft-adapter/ (the SFT"
+                    + " adapter on the starting model).")
     Path reference;
 
     @Option(names = "--data", required = true, description = "JSONL of WRPO samples.")
@@ -87,17 +94,18 @@ final class EvalCommand implements Callable<Integer> {
         List<CandidateMetric> metrics =
                 candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
         rewards.objective(Objective.WRPO, -1);
+        Path modelFolder = AdaptedModels.modelFolder(model);
         if (reference != null) {
-            ModelDirectory.requireSameVocabulary(model, reference);
+            ModelDirectory.requireSameVocabulary(modelFolder, AdaptedModels.modelFolder(reference));
         }
-        SequenceBudget budget = sequences.budgetFor(model);
-        var tokenizer = ModelDirectory.tokenizer(model);
+        SequenceBudget budget = sequences.budgetFor(modelFolder);
+        var tokenizer = ModelDirectory.tokenizer(modelFolder);
         try (NDManager manager = device.device().newManager();
                 PromptResponseEncoder encoder =
-                        new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(model, tokenizer))) {
-            CausalLanguageModel scored = ModelDirectory.load(model, manager, DataType.FLOAT32);
+                        new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(modelFolder, tokenizer))) {
+            CausalLanguageModel scored = AdaptedModels.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel base =
-                    reference == null ? null : ModelDirectory.load(reference, manager, DataType.FLOAT32);
+                    reference == null ? null : AdaptedModels.load(reference, manager, DataType.FLOAT32);
             List<WrpoExample> samples = WrpoExampleJsonl.read(data);
             EvalReport report = new PreferenceEvaluator(scored, base, manager, rewards.alphaFinal(), rewards.beta())
                     .evaluate(samples, new PreferenceBatcher(encoder, budget, 0), microBatch);

@@ -71,6 +71,13 @@ final class InspectCommand implements Callable<Integer> {
     int length;
 
     @Option(
+            names = "--lora-rank",
+            defaultValue = "16",
+            description = "Adapter rank for the LoRA memory estimate, adapters on every projection"
+                    + " (default ${DEFAULT-VALUE}).")
+    int loraRank;
+
+    @Option(
             names = "--expect",
             paramLabel = "FILE",
             description = "Expected logits (safetensors with input_ids, attention_mask, logits, as make_golden.py"
@@ -163,6 +170,14 @@ final class InspectCommand implements Callable<Integer> {
                 length,
                 cost.estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30),
                 cost.estimatedPeakBytes(Precision.TF32) / (double) (1L << 30));
+        out.printf(
+                Locale.ROOT,
+                "  LoRA r=%d on every projection (%,d adapter parameters), the same update: about %.1f GiB in"
+                        + " FP16_MIXED, %.1f GiB in TF32%n",
+                loraRank,
+                cost.adapterParameters(loraRank),
+                cost.estimatedLoraPeakBytes(Precision.FP16_MIXED, loraRank) / (double) (1L << 30),
+                cost.estimatedLoraPeakBytes(Precision.TF32, loraRank) / (double) (1L << 30));
     }
 
     private int selfCheck(PrintWriter out) throws IOException {

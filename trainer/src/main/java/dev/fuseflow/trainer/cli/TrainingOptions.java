@@ -89,6 +89,9 @@ final class TrainingOptions {
     @Mixin
     DeviceOption device = new DeviceOption();
 
+    @Mixin
+    LoraOptions lora = new LoraOptions();
+
     private TrainingOptions() {}
 
     /** A stream: micro-batches of 8, one update each; the cosine ends at a tenth of its peak; alpha ramps over the paper's ~311. */
@@ -129,7 +132,8 @@ final class TrainingOptions {
                 rewards.objective(objective, alphaRamp),
                 microBatch,
                 sftDedupeWindow,
-                checkpointEvery);
+                checkpointEvery,
+                lora.settings());
     }
 
     /** The setup on {@code model}, its sequences capped at the model's context; checks the precision is available here. */

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * load onto the same base model. Every field of the config that changes the computation is used or
  * refused by name (DoRA, bias training, per-layer ranks, modules saved in full, ...).
  */
-public record PeftAdapter(LoraSettings settings, String baseModel, Map<String, Tensor> weights) {
+public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanInFanOut, Map<String, Tensor> weights) {
 
     public static final String CONFIG_FILE = "adapter_config.json";
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
@@ -45,8 +45,11 @@ public record PeftAdapter(LoraSettings settings, String baseModel, Map<String, T
         ConfigFields fields = ConfigFields.read(configFile, "peft_type", "LORA", "LoRA");
         LoraSettings settings = settings(fields);
         String base = fields.node("base_model_name_or_path").asText("");
+        // How GPT-2's Conv1D stores the base weight; the adapter's A and B are laid out alike either way.
+        boolean fanInFanOut = fields.flag("fan_in_fan_out", false);
         fields.finish();
-        return new PeftAdapter(settings, base, SafeTensors.read(weightsFile).tensors());
+        return new PeftAdapter(
+                settings, base, fanInFanOut, SafeTensors.read(weightsFile).tensors());
     }
 
     private static LoraSettings settings(ConfigFields fields) {
@@ -78,7 +81,6 @@ public record PeftAdapter(LoraSettings settings, String baseModel, Map<String, T
         emptyOnly(fields, "use_bdlora");
         emptyOnly(fields, "alora_invocation_tokens", "arrow_config", "corda_config", "eva_config", "kasa_config");
         emptyOnly(fields, "lora_ga_config", "monteclora_config", "velora_config", "megatron_config", "loftq_config");
-        fields.node("fan_in_fan_out"); // how GPT-2's Conv1D stores the base weight; the adapter's A and B are alike
         fields.irrelevant(
                 "metadata, initialisation or inference",
                 "task_type",
@@ -141,11 +143,10 @@ public record PeftAdapter(LoraSettings settings, String baseModel, Map<String, T
     }
 
     /**
-     * Writes {@code adapters} as PEFT writes an adapter of {@code baseModel}: float32 weights (PEFT
-     * keeps adapter weights in float32 whatever the base's type) and a config PEFT and vLLM read.
+     * The adapters' weights as they are now, copied to the host in float32 (PEFT keeps adapter
+     * weights in float32 whatever the base's type), as an adapter of {@code baseModel}.
      */
-    public static void write(Path folder, LoraAdapters adapters, String baseModel) throws IOException {
-        Files.createDirectories(folder);
+    public static PeftAdapter of(LoraAdapters adapters, String baseModel) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : adapters.peftParameters().entrySet()) {
             NDArray array = e.getValue().getArray();
@@ -153,13 +154,20 @@ public record PeftAdapter(LoraSettings settings, String baseModel, Map<String, T
                 tensors.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), floats.toFloatArray()));
             }
         }
-        SafeTensors.write(folder.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
-        JSON.writerWithDefaultPrettyPrinter()
-                .writeValue(folder.resolve(CONFIG_FILE).toFile(), config(adapters, baseModel));
+        boolean fanInFanOut = adapters.model().huggingFaceParameters().entries().values().stream()
+                .anyMatch(entry -> entry.transposed());
+        return new PeftAdapter(adapters.settings(), baseModel, fanInFanOut, tensors);
     }
 
-    private static ObjectNode config(LoraAdapters adapters, String baseModel) {
-        LoraSettings settings = adapters.settings();
+    /** Writes the folder PEFT and vLLM load: {@code adapter_config.json} and {@code adapter_model.safetensors}. */
+    public void write(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        SafeTensors.write(folder.resolve(WEIGHTS_FILE), weights, Map.of("format", "pt"));
+        JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(folder.resolve(CONFIG_FILE).toFile(), config());
+    }
+
+    private ObjectNode config() {
         ObjectNode config = JSON.createObjectNode();
         config.put("peft_type", "LORA");
         config.put("task_type", "CAUSAL_LM");
@@ -168,18 +176,46 @@ public record PeftAdapter(LoraSettings settings, String baseModel, Map<String, T
         config.put("lora_alpha", settings.alpha());
         config.put("lora_dropout", settings.dropout());
         config.put("use_rslora", settings.rslora());
-        // PEFT and vLLM match these against module names; the adapted layers' own names are unambiguous.
+        // PEFT and vLLM match these against module names; the adapted layers' own last names are unambiguous.
         TreeSet<String> modules = new TreeSet<>();
-        adapters.adapters().keySet().forEach(name -> modules.add(name.substring(name.lastIndexOf('.') + 1)));
+        for (String name : weights.keySet()) {
+            String module = name.substring(0, name.lastIndexOf(".lora_"));
+            modules.add(module.substring(module.lastIndexOf('.') + 1));
+        }
         modules.forEach(config.putArray("target_modules")::add);
         config.put("bias", "none");
-        config.put(
-                "fan_in_fan_out",
-                adapters.model().huggingFaceParameters().entries().values().stream()
-                        .anyMatch(entry -> entry.transposed()));
+        config.put("fan_in_fan_out", fanInFanOut);
         config.put("inference_mode", true);
         config.put("use_dora", false);
         config.putNull("modules_to_save");
         return config;
+    }
+
+    /**
+     * One adapter that computes this one applied on top of {@code below} (both adapt the same
+     * layers of the same base): {@code s1 B1 A1 + s2 B2 A2 = [s1 B1 | s2 B2] [A1; A2]}, of rank
+     * r1 + r2 with the scalings folded into B and a scaling of 1 ({@code lora_alpha} = r1 + r2).
+     * A preference stage's adapter trains on the base with the SFT adapter merged in; stacked on the
+     * SFT adapter it is an adapter of the user's own base, which serving holds.
+     */
+    public PeftAdapter stackedOn(PeftAdapter below) {
+        if (!below.weights.keySet().equals(weights.keySet())) {
+            throw new IllegalArgumentException("adapters to stack must adapt the same layers: " + below.weights.keySet()
+                    + " vs " + weights.keySet());
+        }
+        int rank = below.settings.rank() + settings.rank();
+        Map<String, Tensor> stacked = new LinkedHashMap<>();
+        for (String name : weights.keySet()) {
+            Tensor lower = below.weights.get(name);
+            Tensor upper = weights.get(name);
+            stacked.put(
+                    name,
+                    name.endsWith(".lora_A.weight")
+                            ? LowRankStacking.rows(lower, upper)
+                            : LowRankStacking.columns(
+                                    lower, (float) below.settings.scaling(), upper, (float) settings.scaling()));
+        }
+        LoraSettings combined = new LoraSettings(rank, rank, settings.dropout(), settings.targetModules(), false);
+        return new PeftAdapter(combined, baseModel, fanInFanOut, stacked);
     }
 }

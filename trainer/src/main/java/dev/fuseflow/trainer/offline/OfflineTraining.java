@@ -6,7 +6,6 @@ import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
-import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.report.MetricsCsv;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import dev.fuseflow.trainer.training.Objective;
@@ -106,8 +105,7 @@ public final class OfflineTraining {
                 TrainingLoop loop = TrainingLoop.open(run, plan, start, feed, Publication.none(), report)) {
             loop.run(RunLimits.NONE);
             report.close();
-            CheckpointStore.writeAtomically(
-                    out.resolve(FINAL), folder -> ModelDirectory.save(loop.policy(), folder, run.model()));
+            CheckpointStore.writeAtomically(out.resolve(FINAL), loop::writeVersion);
             Optional<EvalReport> eval = evaluate(loop, run, objective);
             List<Path> plots = plots(out);
             console.printf(
@@ -161,14 +159,8 @@ public final class OfflineTraining {
         if (settings.evalData().isEmpty()) {
             return Optional.empty();
         }
-        CausalLanguageModel reference = null;
-        if (objective != Objective.SFT) {
-            Path sftModel = run.output().resolve(TrainingLoop.REFERENCE);
-            reference = ModelDirectory.load(
-                    Files.isDirectory(sftModel) ? sftModel : run.model(),
-                    loop.manager(),
-                    run.recipe().optimization().precision().computeType());
-        }
+        CausalLanguageModel reference =
+                objective == Objective.SFT ? null : loop.reference().orElse(null);
         PreferenceEvaluator evaluator = new PreferenceEvaluator(
                 loop.policy(),
                 reference,

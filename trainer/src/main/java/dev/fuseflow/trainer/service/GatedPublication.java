@@ -12,7 +12,6 @@ import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
-import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
@@ -228,7 +227,7 @@ public final class GatedPublication implements Publication {
         Map<String, Double> baseline = published.isEmpty()
                 ? Map.of()
                 : score(
-                        servedModel(published.get(), candidate.manager(), candidate.policy()),
+                        servedModel(published.get(), candidate),
                         reference,
                         candidate.manager(),
                         candidate.batcher(),
@@ -251,8 +250,7 @@ public final class GatedPublication implements Publication {
             LOG.warn("candidate version {} of {} rejected: {}", version, modelName, decision.reasons());
             return new Outcome(version, ModelVersionStatus.REJECTED, List.of());
         }
-        ModelStore.Stored stored = store.publish(
-                folder -> ModelDirectory.save(candidate.policy(), folder, candidate.tokenizerSource()), manifest);
+        ModelStore.Stored stored = store.publish(candidate.format()::write, manifest);
         versions.write(
                 stored.manifest(),
                 stored.folder().toUri().toString(),
@@ -283,16 +281,16 @@ public final class GatedPublication implements Publication {
     }
 
     /** The published version's weights, loaded once per version in the candidate's data type. */
-    private CausalLanguageModel servedModel(ModelStore.Stored published, NDManager manager, CausalLanguageModel like)
-            throws IOException {
+    private CausalLanguageModel servedModel(ModelStore.Stored published, Candidate candidate) throws IOException {
         long version = published.manifest().version();
         if (servedVersion != version) {
             if (servedScope != null) {
                 servedScope.close();
             }
-            servedScope = manager.newSubManager();
-            DataType type = like.getParameters().valueAt(0).getArray().getDataType();
-            served = ModelDirectory.load(published.folder(), servedScope, type);
+            servedScope = candidate.manager().newSubManager();
+            DataType type =
+                    candidate.policy().getParameters().valueAt(0).getArray().getDataType();
+            served = candidate.format().load(published.folder(), servedScope, type);
             servedVersion = version;
         }
         return served;

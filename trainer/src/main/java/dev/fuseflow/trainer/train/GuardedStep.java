@@ -3,8 +3,11 @@ package dev.fuseflow.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
@@ -23,7 +26,18 @@ abstract class GuardedStep implements OptimizerStep {
     GuardedStep(Block trained, NDManager manager, UpdateSettings settings) {
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
-        this.update = new GuardedUpdate(trained.getParameters(), manager, settings);
+        this.update = new GuardedUpdate(trainable(trained), manager, settings);
+    }
+
+    /** The weights that train: all of a fully fine-tuned model, only the adapters of a LoRA one (its base is frozen). */
+    private static ParameterList trainable(Block trained) {
+        ParameterList trainable = new ParameterList();
+        for (Pair<String, Parameter> p : trained.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getKey(), p.getValue());
+            }
+        }
+        return trainable;
     }
 
     /** Backward of a micro-batch's loss, divided by the accumulation and multiplied by the loss scale. */

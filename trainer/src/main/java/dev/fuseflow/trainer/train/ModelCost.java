@@ -68,16 +68,49 @@ public record ModelCost(LlamaConfig config, int batch, int length) {
         long weights = mixed
                 ? p * (2 + 4 + 2 + 2)
                 : p * (4 + 4); // mixed: fp16 policy, fp32 masters, fp16 grads, fp16 reference
-        long optimizer = p * 8; // AdamW moments, float32
-        long fp32Grads = mixed ? p * 4 : 0; // unscaled float32 gradients at the update
+        return weights + trainedStateBytes(p, mixed) + (long) activationBytes(mixed) + (1L << 30);
+    }
+
+    /**
+     * Parameters of LoRA adapters of {@code rank} on every attention and MLP projection
+     * ({@code all-linear}): r · (in + out) per layer adapted.
+     */
+    public long adapterParameters(int rank) {
+        long c = config.hiddenSize();
+        long q = (long) config.numAttentionHeads() * config.headDim();
+        long kv = (long) config.numKeyValueHeads() * config.headDim();
+        long i = config.intermediateSize();
+        long perLayer = (c + q) + 2 * (c + kv) + (q + c) + 2 * (c + i) + (i + c);
+        return rank * perLayer * config.numHiddenLayers();
+    }
+
+    /**
+     * Estimated peak GPU bytes of a LoRA update with adapters of {@code rank} on every projection:
+     * the base once in the compute type (the reference is the same weights with adapters off), the
+     * adapters with their gradients, AdamW state (and masters in mixed precision), and the same
+     * activations as a full update (a conservative count: a frozen layer need not keep its input).
+     */
+    public long estimatedLoraPeakBytes(Precision precision, int rank) {
+        boolean mixed = precision == Precision.FP16_MIXED;
+        long base = parameters() * (mixed ? 2 : 4);
+        long a = adapterParameters(rank);
+        long adapters = a * (mixed ? 2 + 4 + 2 : 4 + 4); // weights (+ fp32 masters) and gradients
+        return base + adapters + trainedStateBytes(a, mixed) + (long) activationBytes(mixed) + (1L << 30);
+    }
+
+    /** AdamW's float32 moments and, in mixed precision, the unscaled float32 gradients at the update. */
+    private static long trainedStateBytes(long trained, boolean mixed) {
+        return trained * 8 + (mixed ? trained * 4 : 0);
+    }
+
+    private double activationBytes(boolean mixed) {
         double bytesPerValue = mixed ? 2.0 : 4.0;
         double t = length;
         double perLayer =
                 (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + config.numAttentionHeads() * t)
                         * bytesPerValue; // per token
         double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue); // per token: log-probs (float32) and logits
-        double activations = 3.0 * batch * t * (config.numHiddenLayers() * perLayer + logSoftmax);
-        return (long) (weights + optimizer + fp32Grads + activations) + (1L << 30);
+        return 3.0 * batch * t * (config.numHiddenLayers() * perLayer + logSoftmax);
     }
 
     /** Model FLOPs utilisation against a peak rate (H200: 990 TFLOP/s dense 16-bit). */

@@ -39,6 +39,7 @@ public interface Publication {
      * The model to judge and what it covers.
      *
      * @param reference the frozen reference in the preference stage; empty in SFT
+     * @param format    what a version of the policy holds (a whole model or an adapter) and how it is read back
      */
     record Candidate(
             CausalLanguageModel policy,
@@ -46,7 +47,7 @@ public interface Publication {
             NDManager manager,
             PreferenceBatcher batcher,
             RunState state,
-            Path tokenizerSource) {}
+            VersionFormat format) {}
 
     /**
      * The candidate's version number and what became of it.

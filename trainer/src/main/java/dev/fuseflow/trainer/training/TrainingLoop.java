@@ -12,7 +12,6 @@ import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +68,7 @@ public final class TrainingLoop implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final PromptResponseEncoder encoder;
     private final PreferenceBatcher batcher;
+    private final PolicyWeights weights;
     private final CausalLanguageModel policy;
     private final SampleFeed feed;
     private final Publication publication;
@@ -93,6 +93,7 @@ public final class TrainingLoop implements AutoCloseable {
             StagePlan plan,
             NDManager manager,
             PromptResponseEncoder encoder,
+            PolicyWeights weights,
             CausalLanguageModel policy,
             Surroundings surroundings,
             RunState state)
@@ -103,6 +104,7 @@ public final class TrainingLoop implements AutoCloseable {
         this.checkpoints = new CheckpointStore(setup.checkpoints(), setup.keepCheckpoints());
         this.encoder = encoder;
         this.batcher = new PreferenceBatcher(encoder, setup.budget(), 0);
+        this.weights = weights;
         this.policy = policy;
         this.feed = surroundings.feed();
         this.publication = surroundings.publication();
@@ -127,10 +129,8 @@ public final class TrainingLoop implements AutoCloseable {
             var tokenizer = ModelDirectory.tokenizer(setup.model());
             PromptResponseEncoder encoder =
                     new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(setup.model(), tokenizer));
-            CausalLanguageModel policy = ModelDirectory.load(
-                    start.checkpoint().orElse(setup.model()),
-                    manager,
-                    setup.recipe().optimization().precision().computeType());
+            PolicyWeights weights = PolicyWeights.of(setup);
+            CausalLanguageModel policy = weights.open(start, manager);
             if (setup.budget().maxLength() > policy.contextLength()) {
                 throw new IllegalArgumentException(
                         "--max-length " + setup.budget().maxLength() + " exceeds the model's context of "
@@ -141,6 +141,7 @@ public final class TrainingLoop implements AutoCloseable {
                     plan,
                     manager,
                     encoder,
+                    weights,
                     policy,
                     new Surroundings(feed, publication, listener),
                     start.state());
@@ -246,6 +247,16 @@ public final class TrainingLoop implements AutoCloseable {
         return policy;
     }
 
+    /** Writes the policy as it is now as a version: a whole model, or a LoRA run's adapter of the starting model. */
+    public void writeVersion(Path folder) throws IOException {
+        weights.write(folder);
+    }
+
+    /** The current stage's frozen reference; empty in SFT. */
+    public Optional<CausalLanguageModel> reference() {
+        return stage.reference();
+    }
+
     public NDManager manager() {
         return manager;
     }
@@ -341,9 +352,7 @@ public final class TrainingLoop implements AutoCloseable {
     /** The next stage begins; leaving SFT, the SFT model becomes the frozen reference. The switch is checkpointed. */
     private void enter(Stage next) throws IOException {
         if (state.stage() == Stage.SFT) {
-            CheckpointStore.writeAtomically(
-                    setup.output().resolve(REFERENCE),
-                    folder -> ModelDirectory.saveExact(policy, folder, setup.model()));
+            weights.leaveSft();
         }
         long sftSamples = state.sftSamples();
         state = state.startingStage(next);
@@ -362,12 +371,7 @@ public final class TrainingLoop implements AutoCloseable {
         if (building == Stage.SFT) {
             return new SftStage(policy, manager, setup.recipe(), length, () -> state.sftSamples());
         }
-        Path sftModel = setup.output().resolve(REFERENCE);
-        CausalLanguageModel reference = ModelDirectory.load(
-                Files.isDirectory(sftModel) ? sftModel : setup.model(),
-                manager,
-                setup.recipe().optimization().precision().computeType());
-        return new PreferenceStage(setup.device(), policy, reference, manager, setup.recipe(), length);
+        return new PreferenceStage(setup.device(), policy, weights.reference(manager), manager, setup.recipe(), length);
     }
 
     /** The stage a finished run ended in: its step is what the final checkpoint keeps. */
@@ -390,7 +394,7 @@ public final class TrainingLoop implements AutoCloseable {
             checkpoint(); // DESIGN.md: a version covers only what a durable checkpoint covers
         }
         listener.published(publication.evaluate(
-                new Publication.Candidate(policy, stage.reference(), manager, batcher, state, setup.model())));
+                new Publication.Candidate(policy, stage.reference(), manager, batcher, state, weights)));
     }
 
     private void checkpoint() throws IOException {
@@ -399,7 +403,7 @@ public final class TrainingLoop implements AutoCloseable {
         RunStateCodec.Json saved = RunStateCodec.toJson(state);
         Path written = checkpoints.write(
                 state.totalUpdates(),
-                folder -> TrainingCheckpoint.write(folder, policy, setup.model(), stage.step(), saved));
+                folder -> TrainingCheckpoint.write(folder, weights::writeCheckpoint, stage.step(), saved));
         listener.checkpointed(written, System.nanoTime() - started, CheckpointStore.size(written));
         feed.checkpointed(state.position()); // only now, with the checkpoint durable, may Kafka's offsets move
         state = state.checkpointedAs(written.getFileName().toString());

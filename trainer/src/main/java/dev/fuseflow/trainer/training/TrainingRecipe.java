@@ -1,5 +1,8 @@
 package dev.fuseflow.trainer.training;
 
+import dev.fuseflow.trainer.lora.LoraSettings;
+import java.util.Optional;
+
 /**
  * The hyperparameters of a run, the same for {@code serve} and {@code train}.
  *
@@ -7,6 +10,7 @@ package dev.fuseflow.trainer.training;
  * @param rate            the preference stage's
  * @param sftDedupeWindow SFT skips a (prompt, y_ws) pair seen among the last this many (0: off)
  * @param checkpointEvery updates between checkpoints
+ * @param lora            LoRA adapters on a frozen base; empty: every weight trains
  */
 public record TrainingRecipe(
         LearningRate sftRate,
@@ -15,7 +19,8 @@ public record TrainingRecipe(
         PreferenceObjective preference,
         int microBatch,
         int sftDedupeWindow,
-        int checkpointEvery) {
+        int checkpointEvery,
+        Optional<LoraSettings> lora) {
 
     public TrainingRecipe {
         Checks.require(
@@ -24,5 +29,6 @@ public record TrainingRecipe(
         Checks.require(microBatch >= 1, "--micro-batch must be >= 1, got " + microBatch);
         Checks.require(sftDedupeWindow >= 0, "--sft-dedupe-window must be >= 0, got " + sftDedupeWindow);
         Checks.require(checkpointEvery >= 1, "--checkpoint-every must be >= 1 update, got " + checkpointEvery);
+        Checks.require(lora != null, "lora is Optional.empty() for full fine-tuning, not null");
     }
 }

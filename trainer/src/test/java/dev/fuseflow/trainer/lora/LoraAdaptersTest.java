@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.lora;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
@@ -81,7 +82,7 @@ class LoraAdaptersTest {
         PeftAdapter original = PeftAdapter.read(golden);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LoraAdapters lora = adaptedLlama(manager);
-            PeftAdapter.write(dir, lora, "llama-tiny");
+            PeftAdapter.of(lora, "llama-tiny").write(dir);
         }
         PeftAdapter written = PeftAdapter.read(dir);
 
@@ -95,6 +96,38 @@ class LoraAdaptersTest {
             assertThat(written.weights().get(e.getKey()).toFloats())
                     .as(e.getKey())
                     .containsExactly(e.getValue().toFloats());
+        }
+    }
+
+    @Test
+    void aStackedAdapterOnTheBaseComputesTheSecondAdapterOnTheMergedFirst() throws Exception {
+        ExpectedLogits inputs =
+                ExpectedLogits.read(LoraGoldens.folder("llama-tiny").resolve("golden.safetensors"));
+        PeftAdapter stacked;
+        NDArray twice;
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            LoraAdapters lora = adaptedLlama(manager);
+            PeftAdapter first = PeftAdapter.of(lora, "llama-tiny");
+            lora.merge();
+            // A second adapter on the merged model: PEFT's again, so the model is base + 2 deltas.
+            PeftAdapter.read(LoraGoldens.folder("lora/llama-tiny-r4")).loadInto(lora, manager);
+            twice = inputs.logitsOf(lora.model(), manager);
+            twice.detach();
+            stacked = PeftAdapter.of(lora, "llama-tiny").stackedOn(first);
+        }
+        stacked.write(dir);
+        PeftAdapter read = PeftAdapter.read(dir);
+        assertThat(read.settings().rank()).isEqualTo(8);
+        assertThat(read.settings().scaling()).isEqualTo(1.0);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            CausalLanguageModel base = ModelDirectory.load(LoraGoldens.folder("llama-tiny"), manager, DataType.FLOAT32);
+            LoraAdapters onBase = LoraAdapters.attach(base, read.settings(), manager);
+            read.loadInto(onBase, manager);
+            NDArray logits = inputs.logitsOf(base, manager);
+            float[] expected = twice.toFloatArray();
+            twice.close();
+            assertThat(LoraParityTest.maxDifference(logits.toFloatArray(), expected))
+                    .isLessThan(1e-4);
         }
     }
 

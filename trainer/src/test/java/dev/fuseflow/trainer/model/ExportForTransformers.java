@@ -11,6 +11,8 @@ import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.format.TensorDType;
+import dev.fuseflow.trainer.lora.LoraAdapters;
+import dev.fuseflow.trainer.lora.PeftAdapter;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
 import dev.fuseflow.trainer.model.gpt2.Gpt2LmHeadModel;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
@@ -26,6 +28,7 @@ import java.util.Map;
  * ModelDirectory#save}: the base's config.json and dtype), each with the logits FuseFlow computes
  * from the saved folder; {@code src/test/python/check_fuseflow_export.py}, run where transformers
  * is installed, loads every folder with {@code AutoModelForCausalLM.from_pretrained} and compares.
+ * Also LoRA adapters FuseFlow wrote, which the script loads with PEFT onto their base.
  * Usage: {@code java -cp <test classpath> dev.fuseflow.trainer.model.ExportForTransformers OUT_DIR}.
  */
 public final class ExportForTransformers {
@@ -72,8 +75,42 @@ public final class ExportForTransformers {
                         ModelDirectory.load(sharded, manager, DataType.FLOAT32),
                         manager,
                         sharded.resolve("fuseflow-logits.safetensors"));
+                exportAdapters(golden, out, manager);
             }
         }
+    }
+
+    /**
+     * LoRA adapters as FuseFlow publishes them, for PEFT to load onto the same base: each PEFT
+     * golden's adapter moved as a training update would move it, and on the tiny Llama a
+     * preference adapter stacked on an SFT adapter merged before it.
+     */
+    private static void exportAdapters(Path golden, Path out, NDManager manager) throws Exception {
+        try (var adapters = Files.list(golden.resolve("lora"))) {
+            for (Path folder : adapters.sorted().toList()) {
+                PeftAdapter peft = PeftAdapter.read(folder);
+                Path base = golden.resolve(peft.baseModel());
+                CausalLanguageModel model = ModelDirectory.load(base, manager, DataType.FLOAT32);
+                LoraAdapters lora = LoraAdapters.attach(model, peft.settings(), manager);
+                peft.loadInto(lora, manager);
+                lora.peftParameters().values().forEach(p -> p.getArray().muli(1.1f));
+                Path published = out.resolve(folder.getFileName() + "-adapter");
+                PeftAdapter.of(lora, base.toString()).write(published);
+                writeLogits(model, manager, published.resolve("fuseflow-logits.safetensors"));
+            }
+        }
+        Path base = golden.resolve("llama-tiny");
+        PeftAdapter peft = PeftAdapter.read(golden.resolve("lora/llama-tiny-r4"));
+        CausalLanguageModel model = ModelDirectory.load(base, manager, DataType.FLOAT32);
+        LoraAdapters lora = LoraAdapters.attach(model, peft.settings(), manager);
+        peft.loadInto(lora, manager);
+        PeftAdapter sft = PeftAdapter.of(lora, base.toString());
+        lora.merge();
+        // The fresh adapter's B is zero: move it as training would.
+        lora.adapters().values().forEach(a -> a.loraB().getArray().addi(0.05f));
+        Path stacked = out.resolve("llama-tiny-stacked-adapter");
+        PeftAdapter.of(lora, base.toString()).stackedOn(sft).write(stacked);
+        writeLogits(model, manager, stacked.resolve("fuseflow-logits.safetensors"));
     }
 
     private static void writeLogits(Block model, NDManager manager, Path file) throws Exception {

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,7 +77,8 @@ public final class TrainerServiceTestSupport {
                 new PreferenceObjective(Objective.WRPO, 0.1, 0.1, alphaRamp),
                 8,
                 sftDedupeWindow,
-                checkpointEvery);
+                checkpointEvery,
+                Optional.empty());
         TrainingSetup setup =
                 new TrainingSetup(model, run, ComputeDevice.AUTO, new SequenceBudget(64, 48), recipe, keepCheckpoints);
         return new TrainerService.Settings(setup, sftSamples, 100, topic, Duration.ofMillis(500));

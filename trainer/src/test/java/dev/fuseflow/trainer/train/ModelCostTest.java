@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.lora.LoraAdapters;
+import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelCostTest {
@@ -64,5 +67,35 @@ class ModelCostTest {
                 .isGreaterThan(one.estimatedPeakBytes(Precision.FP16_MIXED));
         assertThat(eight.estimatedPeakBytes(Precision.TF32))
                 .isGreaterThan(eight.estimatedPeakBytes(Precision.FP16_MIXED));
+    }
+
+    @Test
+    void adapterParametersAreWhatLoraAttachesToEveryProjection() {
+        LlamaConfig small = LlamaConfig.of(300, 64, 160, 3, 4, 2, 128);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            LlamaForCausalLm model = new LlamaForCausalLm(small);
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
+            LoraAdapters lora = LoraAdapters.attach(
+                    model, new LoraSettings(8, 16, 0, List.of(LoraSettings.ALL_LINEAR), false), manager);
+            long counted = lora.peftParameters().values().stream()
+                    .mapToLong(p -> p.getArray().getShape().size())
+                    .sum();
+            assertThat(new ModelCost(small, 1, 16).adapterParameters(8)).isEqualTo(counted);
+        }
+    }
+
+    @Test
+    void anEightBillionLlamaFitsOneGpuWithLoraAndNotWithFullFineTuning() {
+        LlamaConfig llama3 = LlamaConfig.of(128_256, 4096, 14_336, 32, 32, 8, 8192);
+        // A short update, so that what differs (weights, gradients, optimizer state) dominates.
+        ModelCost cost = new ModelCost(llama3, 1, 128);
+        double gib = 1L << 30;
+        assertThat(cost.parameters() / 1e9).isCloseTo(8.03, within(0.05));
+        assertThat(cost.estimatedPeakBytes(Precision.FP16_MIXED) / gib).isGreaterThan(141);
+        assertThat(cost.estimatedLoraPeakBytes(Precision.FP16_MIXED, 16) / gib).isLessThan(30);
+        // Activations do not change with LoRA: at T = 2048 and 4 samples they alone exceed one GPU
+        // (activation checkpointing is the GPU-speed issue's).
+        ModelCost long4 = new ModelCost(llama3, 4, 2048);
+        assertThat(long4.estimatedLoraPeakBytes(Precision.FP16_MIXED, 16) / gib).isGreaterThan(141);
     }
 }
