@@ -16,6 +16,7 @@ import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -80,11 +81,18 @@ public final class Workload {
      * @param maxTextBytes the limit the topology runs with (TOO_LARGE records exceed it)
      * @param window       the reference and inactivity windows the topology runs with
      */
+    /** Windows of event time a workload spans: 2 before the blocks, 3 for them, 2 to the tick, 1 to the late feedback, 2 spare. */
+    static final int EVENT_TIME_WINDOWS = 10;
+
     public static Workload generate(
             FuseFlowTopics topics, int goodPrompts, int badPerKind, int maxTextBytes, Duration window, long seed) {
         Workload w = new Workload();
         Random random = new Random(seed);
-        Instant start = Instant.parse("2026-11-28T00:00:00Z");
+        // Event time ends two windows before now: in the past (the sources dead-letter a timestamp
+        // ahead of the wall clock) and far inside the topics' retention, which deletes records whose
+        // timestamps are older than it. A fixed date went out of the 7-day retention a week after it
+        // was written, and the broker then deleted input before a restarted processor read it.
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(window.multipliedBy(EVENT_TIME_WINDOWS));
         // Prompts that will go idle and later receive late feedback; first, so that they expire early.
         List<String> lateTargets = new ArrayList<>();
         for (int i = 0; i < badPerKind; i++) {
