@@ -8,6 +8,7 @@ import dev.fuseflow.schemas.avro.ChatRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,11 @@ public final class ChatTemplates {
     private ChatTemplates() {}
 
     public static ChatTemplate forModel(Path dir, HuggingFaceTokenizer tokenizer) throws IOException {
+        return forModel(dir, tokenizer, Clock.systemDefaultZone());
+    }
+
+    /** As {@link #forModel(Path, HuggingFaceTokenizer)}, with the clock a template's {@code strftime_now} reads. */
+    public static ChatTemplate forModel(Path dir, HuggingFaceTokenizer tokenizer, Clock clock) throws IOException {
         JsonNode tokenizerConfig = Files.isRegularFile(dir.resolve(TOKENIZER_CONFIG))
                 ? new ObjectMapper().readTree(dir.resolve(TOKENIZER_CONFIG).toFile())
                 : new ObjectMapper().createObjectNode();
@@ -38,12 +44,14 @@ public final class ChatTemplates {
             template = new JinjaChatTemplate(
                     Files.readString(dir.resolve(JINJA_FILE)),
                     specialTokens(tokenizerConfig),
-                    dir.resolve(JINJA_FILE).toString());
+                    dir.resolve(JINJA_FILE).toString(),
+                    clock);
         } else if (tokenizerConfig.hasNonNull("chat_template")) {
             template = new JinjaChatTemplate(
                     embedded(tokenizerConfig.path("chat_template"), dir),
                     specialTokens(tokenizerConfig),
-                    "chat_template of " + dir.resolve(TOKENIZER_CONFIG));
+                    "chat_template of " + dir.resolve(TOKENIZER_CONFIG),
+                    clock);
         } else {
             template = builtIn(tokenizer);
             LOG.info(
@@ -61,9 +69,9 @@ public final class ChatTemplates {
 
     /**
      * Renders a one-turn conversation and its answer once at start: a template the engine cannot
-     * render (Jinjava has no Python string methods such as {@code startswith} or {@code lstrip}, no
-     * {@code [::-1]} slices, no {@code namespace()} with computed values) is refused now, naming
-     * the file, instead of turning every sample into a dead letter later.
+     * render (a Python string method it does not know, a filter or tag jinja2 has and Jinjava not)
+     * is refused now, naming the file and the construct, instead of turning every sample into a
+     * dead letter later.
      */
     private static void probe(ChatTemplate template) {
         try {

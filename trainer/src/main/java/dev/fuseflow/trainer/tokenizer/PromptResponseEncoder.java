@@ -49,19 +49,21 @@ public final class PromptResponseEncoder implements AutoCloseable {
     }
 
     /**
-     * The token that ends an assistant turn, where generation stops: the first token the template
-     * renders after an empty answer ({@code <|eot_id|>}, {@code <|im_end|>}). It must be a special
-     * token of its own, not text a model could also mean to write.
+     * The token that ends an assistant turn, where generation stops: the first special token the
+     * template renders after an empty answer ({@code <|eot_id|>}, {@code <|im_end|>}; Qwen3 puts an
+     * empty {@code <think></think>} before it, Mistral a space before {@code </s>}). It must be a
+     * special token, not text a model could also mean to write.
      */
     public long endOfTurnId() {
         List<ChatMessage> probe = List.of(new ChatMessage(ChatRole.USER, "?"));
         String marker = template.response(probe, "");
-        long[] ids = tokenizer.encode(marker, false, false).getIds();
-        if (ids.length == 0 || !tokenizer.decode(new long[] {ids[0]}, true).isEmpty()) {
-            throw new IllegalStateException("the end-of-turn marker '" + marker + "' of " + template.source()
-                    + " does not start with a special token of this tokenizer; generation needs one to stop on");
+        for (long id : tokenizer.encode(marker, false, false).getIds()) {
+            if (tokenizer.decode(new long[] {id}, true).isEmpty()) {
+                return id;
+            }
         }
-        return ids[0];
+        throw new IllegalStateException("the end-of-turn marker '" + marker + "' of " + template.source()
+                + " holds no special token of this tokenizer; generation needs one to stop on");
     }
 
     /** Where the chat template comes from (for logs). */
