@@ -1,5 +1,6 @@
 package dev.fuseflow.schemas;
 
+import dev.fuseflow.schemas.avro.ArtifactKind;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.DeadLetter;
@@ -118,6 +119,7 @@ public final class SampleRecords {
 
     public static ModelVersion modelVersion(int i) {
         return ModelVersion.newBuilder()
+                .setArtifactKind(ArtifactKind.FULL_MODEL)
                 .setModelName("target-tiny")
                 .setVersion(i)
                 .setParentVersion(i - 1L)

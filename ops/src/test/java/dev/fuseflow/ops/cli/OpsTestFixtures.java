@@ -2,6 +2,7 @@ package dev.fuseflow.ops.cli;
 
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.runtime.topics.TopicProvisioner;
+import dev.fuseflow.schemas.avro.ArtifactKind;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.ModelVersion;
@@ -63,6 +64,7 @@ public final class OpsTestFixtures {
     public static ModelVersion version(
             long number, ModelVersionStatus status, List<String> reasons, double taskReward) {
         return ModelVersion.newBuilder()
+                .setArtifactKind(ArtifactKind.FULL_MODEL)
                 .setModelName("target")
                 .setVersion(number)
                 .setParentVersion(number == 1 ? null : 1L)

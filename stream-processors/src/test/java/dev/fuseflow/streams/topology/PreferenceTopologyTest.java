@@ -6,6 +6,7 @@ import static dev.fuseflow.streams.Events.source;
 import static dev.fuseflow.streams.Events.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fuseflow.schemas.avro.ArtifactKind;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
@@ -394,6 +395,7 @@ class PreferenceTopologyTest {
         modelVersions.pipeInput(
                 "target",
                 ModelVersion.newBuilder()
+                        .setArtifactKind(ArtifactKind.FULL_MODEL)
                         .setModelName("target")
                         .setVersion(9L)
                         .setArtifactUri("file:///m/9")

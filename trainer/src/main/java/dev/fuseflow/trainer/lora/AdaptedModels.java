@@ -40,6 +40,9 @@ public final class AdaptedModels {
         CausalLanguageModel model = ModelDirectory.load(modelFolder(folder), manager, dataType);
         if (isAdapter(folder)) {
             PeftAdapter adapter = PeftAdapter.read(folder);
+            if (adapter.baseSha256().isPresent()) {
+                adapter.requireBase(modelFolder(folder), BaseIdentity.sha256(modelFolder(folder)));
+            }
             adapter.loadInto(LoraAdapters.attach(model, adapter.settings(), manager), manager);
         }
         return model;

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -28,10 +29,18 @@ import java.util.TreeSet;
  * load onto the same base model. Every field of the config that changes the computation is used or
  * refused by name (DoRA, bias training, per-layer ranks, modules saved in full, ...).
  */
-public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanInFanOut, Map<String, Tensor> weights) {
+public record PeftAdapter(
+        LoraSettings settings,
+        String baseModel,
+        Optional<String> baseSha256,
+        boolean fanInFanOut,
+        Map<String, Tensor> weights) {
 
     public static final String CONFIG_FILE = "adapter_config.json";
     public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+    /** FuseFlow's own entry in the weights file's metadata, which PEFT and vLLM ignore: {@link BaseIdentity}. */
+    static final String BASE_SHA256 = "fuseflow_base_sha256";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads a PEFT LoRA adapter folder, refusing what FuseFlow's adapters do not compute. */
@@ -48,8 +57,13 @@ public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanIn
         // How GPT-2's Conv1D stores the base weight; the adapter's A and B are laid out alike either way.
         boolean fanInFanOut = fields.flag("fan_in_fan_out", false);
         fields.finish();
+        SafeTensors.Contents contents = SafeTensors.read(weightsFile);
         return new PeftAdapter(
-                settings, base, fanInFanOut, SafeTensors.read(weightsFile).tensors());
+                settings,
+                base,
+                Optional.ofNullable(contents.metadata().get(BASE_SHA256)),
+                fanInFanOut,
+                contents.tensors());
     }
 
     private static LoraSettings settings(ConfigFields fields) {
@@ -106,6 +120,18 @@ public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanIn
     }
 
     /**
+     * Refuses to apply this adapter to the base in {@code modelFolder} when the adapter recorded the
+     * SHA-256 of the base it was trained on and the folder's weights hash otherwise.
+     */
+    public void requireBase(Path modelFolder, String actualSha256) {
+        if (baseSha256.isPresent() && !baseSha256.get().equals(actualSha256)) {
+            throw new IllegalArgumentException("the adapter was trained on a base whose weights have SHA-256 "
+                    + baseSha256.get() + " (" + BASE_SHA256 + " in " + WEIGHTS_FILE + "), but " + modelFolder
+                    + " has " + actualSha256 + ": another model, or the base changed");
+        }
+    }
+
+    /**
      * Copies the weights into {@code adapters}, name for name.
      *
      * @throws IllegalArgumentException when the adapters were made with other settings, a weight is
@@ -146,7 +172,7 @@ public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanIn
      * The adapters' weights as they are now, copied to the host in float32 (PEFT keeps adapter
      * weights in float32 whatever the base's type), as an adapter of {@code baseModel}.
      */
-    public static PeftAdapter of(LoraAdapters adapters, String baseModel) {
+    public static PeftAdapter of(LoraAdapters adapters, String baseModel, Optional<String> baseSha256) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : adapters.peftParameters().entrySet()) {
             NDArray array = e.getValue().getArray();
@@ -156,13 +182,15 @@ public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanIn
         }
         boolean fanInFanOut = adapters.model().huggingFaceParameters().entries().values().stream()
                 .anyMatch(entry -> entry.transposed());
-        return new PeftAdapter(adapters.settings(), baseModel, fanInFanOut, tensors);
+        return new PeftAdapter(adapters.settings(), baseModel, baseSha256, fanInFanOut, tensors);
     }
 
     /** Writes the folder PEFT and vLLM load: {@code adapter_config.json} and {@code adapter_model.safetensors}. */
     public void write(Path folder) throws IOException {
         Files.createDirectories(folder);
-        SafeTensors.write(folder.resolve(WEIGHTS_FILE), weights, Map.of("format", "pt"));
+        Map<String, String> metadata = new LinkedHashMap<>(Map.of("format", "pt"));
+        baseSha256.ifPresent(sha -> metadata.put(BASE_SHA256, sha));
+        SafeTensors.write(folder.resolve(WEIGHTS_FILE), weights, metadata);
         JSON.writerWithDefaultPrettyPrinter()
                 .writeValue(folder.resolve(CONFIG_FILE).toFile(), config());
     }
@@ -216,6 +244,6 @@ public record PeftAdapter(LoraSettings settings, String baseModel, boolean fanIn
                                     lower, (float) below.settings.scaling(), upper, (float) settings.scaling()));
         }
         LoraSettings combined = new LoraSettings(rank, rank, settings.dropout(), settings.targetModules(), false);
-        return new PeftAdapter(combined, baseModel, fanInFanOut, stacked);
+        return new PeftAdapter(combined, baseModel, baseSha256, fanInFanOut, stacked);
     }
 }

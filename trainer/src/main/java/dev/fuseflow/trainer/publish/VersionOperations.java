@@ -127,11 +127,13 @@ public final class VersionOperations {
                         + " is not in the store (only published versions have weights; see 'versions list')"));
     }
 
-    private static ModelVersion announce(ModelStore.Stored stored, ModelVersionStatus status, String reason) {
+    private static ModelVersion announce(ModelStore.Stored stored, ModelVersionStatus status, String reason)
+            throws IOException {
         return VersionPublisher.record(
                 stored.manifest(),
                 stored.folder().toUri().toString(),
                 stored.manifestSha256(),
+                Artifact.of(stored.folder()),
                 status,
                 List.of(reason));
     }

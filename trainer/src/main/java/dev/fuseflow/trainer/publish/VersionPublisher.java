@@ -29,9 +29,10 @@ public final class VersionPublisher implements AutoCloseable {
             ModelStore.Manifest manifest,
             String artifactUri,
             String manifestSha256,
+            Artifact artifact,
             ModelVersionStatus status,
             List<String> reasons) {
-        ModelVersion record = record(manifest, artifactUri, manifestSha256, status, reasons);
+        ModelVersion record = record(manifest, artifactUri, manifestSha256, artifact, status, reasons);
         writeAll(List.of(record));
         return record;
     }
@@ -55,6 +56,7 @@ public final class VersionPublisher implements AutoCloseable {
             ModelStore.Manifest manifest,
             String artifactUri,
             String manifestSha256,
+            Artifact artifact,
             ModelVersionStatus status,
             List<String> reasons) {
         List<TopicPartitionOffset> offsets = new ArrayList<>();
@@ -67,6 +69,9 @@ public final class VersionPublisher implements AutoCloseable {
                 .setParentVersion(manifest.parentVersion())
                 .setArtifactUri(artifactUri)
                 .setArtifactSha256(manifestSha256)
+                .setArtifactKind(artifact.kind())
+                .setBaseModel(artifact.baseModel().orElse(null))
+                .setBaseModelSha256(artifact.baseSha256().orElse(null))
                 .setTrainerStep(manifest.trainerStep())
                 .setSamplesTrained(manifest.samplesTrained())
                 .setConsumedOffsets(offsets)

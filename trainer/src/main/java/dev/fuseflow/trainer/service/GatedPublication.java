@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.publish.Artifact;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
@@ -246,7 +247,8 @@ public final class GatedPublication implements Publication {
                 Map.of());
         if (!decision.publish()) {
             store.recordRejected(manifest, decision.reasons());
-            versions.write(manifest, "", "", ModelVersionStatus.REJECTED, decision.reasons());
+            versions.write(
+                    manifest, "", "", candidate.format().artifact(), ModelVersionStatus.REJECTED, decision.reasons());
             LOG.warn("candidate version {} of {} rejected: {}", version, modelName, decision.reasons());
             return new Outcome(version, ModelVersionStatus.REJECTED, List.of());
         }
@@ -255,6 +257,7 @@ public final class GatedPublication implements Publication {
                 stored.manifest(),
                 stored.folder().toUri().toString(),
                 stored.manifestSha256(),
+                Artifact.of(stored.folder()),
                 ModelVersionStatus.PUBLISHED,
                 List.of());
         LOG.info("published version {} of {} at {} ({})", version, modelName, stored.folder(), metrics);

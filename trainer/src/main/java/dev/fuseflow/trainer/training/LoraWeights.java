@@ -3,11 +3,13 @@ package dev.fuseflow.trainer.training;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
+import dev.fuseflow.trainer.lora.BaseIdentity;
 import dev.fuseflow.trainer.lora.LoraAdapters;
 import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.lora.PeftAdapter;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.publish.Artifact;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ final class LoraWeights implements PolicyWeights {
     private final TrainingSetup setup;
     private final LoraSettings settings;
     private LoraAdapters adapters;
+    /** {@link BaseIdentity} of the starting model, recorded in every adapter this run writes and checked in every one it reads. */
+    private String baseSha256;
     /** The SFT adapter merged into the base; empty while SFT trains or when there was no SFT stage. */
     private Optional<PeftAdapter> sft = Optional.empty();
 
@@ -44,6 +48,7 @@ final class LoraWeights implements PolicyWeights {
     @Override
     public CausalLanguageModel open(TrainingLoop.StartPoint start, NDManager manager) throws IOException {
         CausalLanguageModel base = ModelDirectory.load(setup.model(), manager, computeType());
+        baseSha256 = BaseIdentity.sha256(setup.model());
         adapters = LoraAdapters.attach(base, settings, manager);
         Path sftFolder = setup.output().resolve(SFT_ADAPTER);
         if (start.state().stage() != Stage.SFT && Files.isDirectory(sftFolder)) {
@@ -65,7 +70,7 @@ final class LoraWeights implements PolicyWeights {
 
     @Override
     public void leaveSft() throws IOException {
-        PeftAdapter sftAdapter = PeftAdapter.of(adapters, baseName());
+        PeftAdapter sftAdapter = current();
         CheckpointStore.writeAtomically(setup.output().resolve(SFT_ADAPTER), sftAdapter::write);
         adapters.merge();
         sft = Optional.of(sftAdapter);
@@ -73,13 +78,18 @@ final class LoraWeights implements PolicyWeights {
 
     @Override
     public void writeCheckpoint(Path folder) throws IOException {
-        PeftAdapter.of(adapters, baseName()).write(folder);
+        current().write(folder);
     }
 
     @Override
     public void write(Path folder) throws IOException {
-        PeftAdapter now = PeftAdapter.of(adapters, baseName());
+        PeftAdapter now = current();
         (sft.isPresent() ? now.stackedOn(sft.get()) : now).write(folder);
+    }
+
+    @Override
+    public Artifact artifact() {
+        return Artifact.adapterOf(baseName(), baseSha256);
     }
 
     @Override
@@ -98,7 +108,12 @@ final class LoraWeights implements PolicyWeights {
                     folder.resolve(PeftAdapter.CONFIG_FILE) + ": the adapter's base_model_name_or_path is '"
                             + adapter.baseModel() + "', this run trains adapters of '" + baseName() + "'");
         }
+        adapter.requireBase(setup.model(), baseSha256);
         return adapter;
+    }
+
+    private PeftAdapter current() {
+        return PeftAdapter.of(adapters, baseName(), Optional.of(baseSha256));
     }
 
     /** The base as adapters name it: the starting model's folder. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.publish.Artifact;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,11 @@ final class WholeModelWeights implements PolicyWeights {
     @Override
     public void write(Path folder) throws IOException {
         ModelDirectory.save(policy, folder, setup.model());
+    }
+
+    @Override
+    public Artifact artifact() {
+        return Artifact.FULL_MODEL;
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +83,7 @@ class LoraAdaptersTest {
         PeftAdapter original = PeftAdapter.read(golden);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LoraAdapters lora = adaptedLlama(manager);
-            PeftAdapter.of(lora, "llama-tiny").write(dir);
+            PeftAdapter.of(lora, "llama-tiny", Optional.empty()).write(dir);
         }
         PeftAdapter written = PeftAdapter.read(dir);
 
@@ -107,13 +108,13 @@ class LoraAdaptersTest {
         NDArray twice;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LoraAdapters lora = adaptedLlama(manager);
-            PeftAdapter first = PeftAdapter.of(lora, "llama-tiny");
+            PeftAdapter first = PeftAdapter.of(lora, "llama-tiny", Optional.empty());
             lora.merge();
             // A second adapter on the merged model: PEFT's again, so the model is base + 2 deltas.
             PeftAdapter.read(LoraGoldens.folder("lora/llama-tiny-r4")).loadInto(lora, manager);
             twice = inputs.logitsOf(lora.model(), manager);
             twice.detach();
-            stacked = PeftAdapter.of(lora, "llama-tiny").stackedOn(first);
+            stacked = PeftAdapter.of(lora, "llama-tiny", Optional.empty()).stackedOn(first);
         }
         stacked.write(dir);
         PeftAdapter read = PeftAdapter.read(dir);
@@ -128,6 +129,34 @@ class LoraAdaptersTest {
             twice.close();
             assertThat(LoraParityTest.maxDifference(logits.toFloatArray(), expected))
                     .isLessThan(1e-4);
+        }
+    }
+
+    @Test
+    void anAdapterOfABaseWhoseWeightsChangedIsRefusedNamingBothDigests() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("base"));
+        for (String file : List.of("config.json", "model.safetensors")) {
+            Files.copy(LoraGoldens.folder("llama-tiny").resolve(file), base.resolve(file));
+        }
+        String digest = BaseIdentity.sha256(base);
+        Path adapterFolder = dir.resolve("adapter");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            LoraAdapters lora = adaptedLlama(manager);
+            PeftAdapter.of(lora, base.toString(), Optional.of(digest)).write(adapterFolder);
+            assertThat(AdaptedModels.load(adapterFolder, manager, DataType.FLOAT32)
+                            .contextLength())
+                    .isPositive();
+
+            // The last byte of the weights changes: the same name, another model.
+            byte[] weights = Files.readAllBytes(base.resolve("model.safetensors"));
+            weights[weights.length - 1] ^= 0x01;
+            Files.write(base.resolve("model.safetensors"), weights);
+
+            assertThatThrownBy(() -> AdaptedModels.load(adapterFolder, manager, DataType.FLOAT32))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(digest)
+                    .hasMessageContaining(BaseIdentity.sha256(base))
+                    .hasMessageContaining("fuseflow_base_sha256");
         }
     }
 

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.format.SafeTensors;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.format.TensorDType;
+import dev.fuseflow.trainer.lora.BaseIdentity;
 import dev.fuseflow.trainer.lora.LoraAdapters;
 import dev.fuseflow.trainer.lora.PeftAdapter;
 import dev.fuseflow.trainer.model.gpt2.Gpt2Config;
@@ -20,6 +21,7 @@ import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The other direction of the parity check: FuseFlow writes a GPT-2 and a Llama it made itself, and
@@ -95,7 +97,8 @@ public final class ExportForTransformers {
                 peft.loadInto(lora, manager);
                 lora.peftParameters().values().forEach(p -> p.getArray().muli(1.1f));
                 Path published = out.resolve(folder.getFileName() + "-adapter");
-                PeftAdapter.of(lora, base.toString()).write(published);
+                PeftAdapter.of(lora, base.toString(), Optional.of(BaseIdentity.sha256(base)))
+                        .write(published);
                 writeLogits(model, manager, published.resolve("fuseflow-logits.safetensors"));
             }
         }
@@ -104,12 +107,12 @@ public final class ExportForTransformers {
         CausalLanguageModel model = ModelDirectory.load(base, manager, DataType.FLOAT32);
         LoraAdapters lora = LoraAdapters.attach(model, peft.settings(), manager);
         peft.loadInto(lora, manager);
-        PeftAdapter sft = PeftAdapter.of(lora, base.toString());
+        PeftAdapter sft = PeftAdapter.of(lora, base.toString(), Optional.empty());
         lora.merge();
         // The fresh adapter's B is zero: move it as training would.
         lora.adapters().values().forEach(a -> a.loraB().getArray().addi(0.05f));
         Path stacked = out.resolve("llama-tiny-stacked-adapter");
-        PeftAdapter.of(lora, base.toString()).stackedOn(sft).write(stacked);
+        PeftAdapter.of(lora, base.toString(), Optional.empty()).stackedOn(sft).write(stacked);
         writeLogits(model, manager, stacked.resolve("fuseflow-logits.safetensors"));
     }
 

@@ -2,25 +2,35 @@ package dev.fuseflow.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
+import dev.fuseflow.schemas.avro.ArtifactKind;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.lora.AdaptedModels;
+import dev.fuseflow.trainer.lora.LoraSettings;
+import dev.fuseflow.trainer.lora.PeftAdapter;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.publish.VersionPublisher;
 import dev.fuseflow.trainer.training.Publication;
+import dev.fuseflow.trainer.training.TrainingRecipe;
+import dev.fuseflow.trainer.training.TrainingSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,7 +49,75 @@ class PublicationTest {
     @Test
     void heldOutSamplesNeverTrainAndCandidatesArePublishedOrRejectedAsRecordsWithVerifiableArtifacts(
             EmbeddedStack stack) throws Exception {
-        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "pub");
+        Published run = publish(stack, "pub", settings -> settings);
+
+        List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
+        assertThat(trained)
+                .doesNotContainAnyElementsOf(run.heldOut())
+                .doesNotHaveDuplicates()
+                .hasSize(SAMPLES - run.heldOut().size());
+        assertVersions(run.versions(), run.store());
+        assertThat(run.versions()).allSatisfy(v -> {
+            assertThat(v.getArtifactKind()).isEqualTo(ArtifactKind.FULL_MODEL);
+            assertThat(v.getBaseModel()).isNull();
+        });
+    }
+
+    @Test
+    void aLoraRunPublishesAdaptersOfTheStartingModelThatLoadOntoIt(EmbeddedStack stack) throws Exception {
+        LoraSettings lora = new LoraSettings(4, 8, 0, List.of(LoraSettings.ALL_LINEAR), false);
+        Published run = publish(stack, "publora", settings -> withLora(settings, lora));
+
+        assertVersions(run.versions(), run.store());
+        String base = dir.resolve("start").toAbsolutePath().normalize().toString();
+        for (ModelVersion v : run.versions()) {
+            assertThat(v.getArtifactKind()).isEqualTo(ArtifactKind.LORA_ADAPTER);
+            assertThat(v.getBaseModel().toString()).isEqualTo(base);
+        }
+        List<ModelStore.Stored> stored = run.store().versions("shout-target");
+        assertThat(stored).isNotEmpty();
+        for (ModelStore.Stored version : stored) {
+            assertThat(version.folder().resolve(PeftAdapter.CONFIG_FILE)).isRegularFile();
+            assertThat(version.folder().resolve("model.safetensors")).doesNotExist();
+            try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+                assertThat(AdaptedModels.load(version.folder(), manager, DataType.FLOAT32)
+                                .contextLength())
+                        .isPositive();
+            }
+        }
+        // After SFT a version stacks the preference adapter on the SFT adapter: twice the rank.
+        assertThat(PeftAdapter.read(stored.get(stored.size() - 1).folder())
+                        .settings()
+                        .rank())
+                .isEqualTo(8);
+    }
+
+    private static TrainerService.Settings withLora(TrainerService.Settings settings, LoraSettings lora) {
+        TrainingSetup s = settings.training();
+        TrainingRecipe r = s.recipe();
+        TrainingRecipe adapted = new TrainingRecipe(
+                r.sftRate(),
+                r.rate(),
+                r.optimization(),
+                r.preference(),
+                r.microBatch(),
+                r.sftDedupeWindow(),
+                r.checkpointEvery(),
+                Optional.of(lora));
+        return new TrainerService.Settings(
+                new TrainingSetup(s.model(), s.output(), s.device(), s.budget(), adapted, s.keepCheckpoints()),
+                settings.sftSamples(),
+                settings.scheduleUpdates(),
+                settings.topic(),
+                settings.maxWait());
+    }
+
+    /** What a run of the service with publication left behind. */
+    private record Published(List<ModelVersion> versions, ModelStore store, List<String> heldOut) {}
+
+    private Published publish(EmbeddedStack stack, String name, UnaryOperator<TrainerService.Settings> adapt)
+            throws Exception {
+        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, name);
         String prefix = TrainerServiceTestSupport.prefix(topics);
         List<WrpoExample> examples = ShoutTask.samples(SAMPLES, 21);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
@@ -51,7 +129,7 @@ class PublicationTest {
         Path model = dir.resolve("start");
         FreshModel.LLAMA_TINY.write(model, 1);
         TrainerService.Settings settings =
-                TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 24, 4, 4, 1000);
+                adapt.apply(TrainerServiceTestSupport.settings(model, dir.resolve("run"), topics, 24, 4, 4, 1000));
         EvalBucket bucket = new EvalBucket(20);
         ModelStore store = new ModelStore(dir.resolve("store"));
         Map<String, Object> versionsConfig = new HashMap<>(producerConfig);
@@ -80,14 +158,8 @@ class PublicationTest {
                 .filter(bucket::heldOut)
                 .toList();
         assertThat(heldOut).isNotEmpty();
-        List<String> trained = CheckpointLineage.trainedSampleIds(dir.resolve("run/checkpoints"));
-        assertThat(trained)
-                .doesNotContainAnyElementsOf(heldOut)
-                .doesNotHaveDuplicates()
-                .hasSize(SAMPLES - heldOut.size());
-
-        assertVersions(
-                TrainerServiceTestSupport.readAll(stack, topics.modelVersions().name(), 1), store);
+        return new Published(
+                TrainerServiceTestSupport.readAll(stack, topics.modelVersions().name(), 1), store, heldOut);
     }
 
     private static void assertVersions(List<ModelVersion> versions, ModelStore store) throws Exception {

@@ -2,6 +2,7 @@ package dev.fuseflow.local.demo;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.fuseflow.trainer.lora.AdaptedModels;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.sampling.ChatResponder;
@@ -29,13 +30,15 @@ final class ServedTarget implements AutoCloseable {
         this.responder = new ChatResponder(encoder, 64);
     }
 
+    /** A whole model, or a LoRA run's adapter applied to the base it names (the base's tokenizer and template). */
     static ServedTarget load(Path folder, long version) throws IOException {
         NDManager manager = NDManager.newBaseManager("PyTorch");
         try {
-            var tokenizer = ModelDirectory.tokenizer(folder);
+            Path modelFolder = AdaptedModels.modelFolder(folder);
+            var tokenizer = ModelDirectory.tokenizer(modelFolder);
             PromptResponseEncoder encoder =
-                    new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(folder, tokenizer));
-            return new ServedTarget(version, manager, ModelDirectory.load(folder, manager, DataType.FLOAT32), encoder);
+                    new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(modelFolder, tokenizer));
+            return new ServedTarget(version, manager, AdaptedModels.load(folder, manager, DataType.FLOAT32), encoder);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

@@ -9,6 +9,7 @@ import dev.fuseflow.embedded.BrokerMode;
 import dev.fuseflow.local.LocalStack;
 import dev.fuseflow.local.LocalStackConfig;
 import dev.fuseflow.producers.client.FeedbackClient;
+import dev.fuseflow.schemas.avro.ArtifactKind;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
@@ -116,6 +117,7 @@ class MonitoringFilesTest {
         serializer.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
         String topic = stack.topics().modelVersions().name();
         ModelVersion version = ModelVersion.newBuilder()
+                .setArtifactKind(ArtifactKind.FULL_MODEL)
                 .setModelName("target")
                 .setVersion(1)
                 .setArtifactUri("file:///store/target/v1")
