@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
+import dev.fuseflow.trainer.lora.LoraAdapters;
+import dev.fuseflow.trainer.lora.LoraSettings;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import dev.fuseflow.trainer.optim.AdamW;
@@ -72,7 +75,8 @@ public final class WrpoBenchmark {
             int warmup,
             int steps,
             long seed,
-            Optional<Path> profile) {}
+            Optional<Path> profile,
+            Optional<LoraSettings> lora) {}
 
     private WrpoBenchmark() {}
 
@@ -83,7 +87,7 @@ public final class WrpoBenchmark {
         try (NDManager manager = s.device().newManager()) {
             // Policy and reference from the same seed start equal, as after SFT: the loss starts at log 2.
             LlamaForCausalLm policy = initialized(s.config(), manager, s.precision(), s.seed());
-            LlamaForCausalLm reference = initialized(s.config(), manager, s.precision(), s.seed());
+            CausalLanguageModel reference = reference(s, policy, manager);
             UpdateSettings update = new UpdateSettings(
                     CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1, s.precision());
             WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, update);
@@ -129,12 +133,21 @@ public final class WrpoBenchmark {
                     cost.tokensPerUpdate() / mean,
                     s.batch() / mean,
                     cost.utilisation(mean, H200_PEAK_FLOPS * devices),
-                    cost.estimatedPeakBytes(s.precision()),
+                    s.lora()
+                            .map(l -> cost.estimatedLoraPeakBytes(s.precision(), l.rank()))
+                            .orElse(cost.estimatedPeakBytes(s.precision())),
                     peak,
                     Double.isNaN(firstLoss) ? lastLoss : firstLoss,
                     lastLoss,
                     step.skippedUpdates() - skippedBefore);
         }
+    }
+
+    /** The frozen reference: a second model, or with LoRA the policy with its fresh (zero-effect) adapters off. */
+    private static CausalLanguageModel reference(Settings s, LlamaForCausalLm policy, NDManager manager) {
+        return s.lora().isPresent()
+                ? LoraAdapters.attach(policy, s.lora().get(), manager).withoutAdapters()
+                : initialized(s.config(), manager, s.precision(), s.seed());
     }
 
     private static LlamaForCausalLm initialized(LlamaConfig config, NDManager manager, Precision precision, long seed) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.bench.trainer.WrpoBenchmark;
 import dev.fuseflow.trainer.cli.DeviceOption;
 import dev.fuseflow.trainer.cli.PrecisionOption;
+import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.ModelCost;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -88,6 +90,13 @@ final class BenchmarkCommand implements Callable<Integer> {
     Path json;
 
     @Option(
+            names = "--lora-rank",
+            defaultValue = "0",
+            description = "Train LoRA adapters of this rank on every projection of a frozen base, the reference being"
+                    + " the same model with them off; 0: full fine-tuning (default ${DEFAULT-VALUE}).")
+    int loraRank;
+
+    @Option(
             names = "--estimate-only",
             description = "Print the parameter count, FLOPs and memory estimate; run nothing.")
     boolean estimateOnly;
@@ -99,19 +108,26 @@ final class BenchmarkCommand implements Callable<Integer> {
         LlamaConfig config =
                 LlamaConfig.of(vocab, hidden, intermediate, layers, heads, kvHeads, Math.max(2048, length));
         ModelCost cost = new ModelCost(config, batch, length);
+        Optional<LoraSettings> lora = loraRank == 0
+                ? Optional.empty()
+                : Optional.of(new LoraSettings(loraRank, 2.0 * loraRank, 0, List.of(LoraSettings.ALL_LINEAR), false));
+        long estimate = lora.map(l -> cost.estimatedLoraPeakBytes(precision, l.rank()))
+                .orElse(cost.estimatedPeakBytes(precision));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
                 "model: %.3f B parameters, %d layers x %d, batch %d x 3 sequences x %d tokens, %.2f TFLOP per update,"
-                        + " estimated peak %.1f GiB (%s)%n",
+                        + " estimated peak %.1f GiB (%s%s)%n",
                 cost.parameters() / 1e9,
                 layers,
                 hidden,
                 batch,
                 length,
                 cost.flopsPerUpdate() / 1e12,
-                cost.estimatedPeakBytes(precision) / (double) (1L << 30),
-                precision);
+                estimate / (double) (1L << 30),
+                precision,
+                lora.map(l -> ", LoRA r=" + l.rank() + ": " + cost.adapterParameters(l.rank()) + " trained parameters")
+                        .orElse(""));
         out.flush();
         if (estimateOnly) {
             return 0;
@@ -126,7 +142,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 warmup,
                 steps,
                 seed,
-                Optional.ofNullable(profile)));
+                Optional.ofNullable(profile),
+                lora));
         print(result, precision, out);
         out.flush();
         if (json != null) {
