@@ -1,16 +1,12 @@
 package dev.fuseflow.trainer.checkpoint;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.format.SafeTensors;
-import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.TensorTransfer;
 import dev.fuseflow.trainer.train.OptimizerStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * What one checkpoint folder holds: the model as a complete Hugging Face folder (so any
@@ -31,16 +27,8 @@ public final class TrainingCheckpoint {
     public static void write(Path folder, CheckpointStore.Contents model, OptimizerStep step, Object state)
             throws IOException {
         model.writeTo(folder);
-        Map<String, Tensor> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : step.checkpointArrays().entrySet()) {
-            NDArray array = e.getValue();
-            // toType to the same type returns a new handle on the same data: closing it frees nothing of the
-            // optimizer's.
-            try (NDArray floats = array.toType(DataType.FLOAT32, true)) {
-                arrays.put(e.getKey(), Tensor.ofFloats(array.getShape().getShape(), floats.toFloatArray()));
-            }
-        }
-        SafeTensors.write(folder.resolve(OPTIMIZER_FILE), arrays, step.checkpointMetadata());
+        // Chunk by chunk: an embedding's moments can exceed what one Java array holds.
+        TensorTransfer.writeFloat32(folder.resolve(OPTIMIZER_FILE), step.checkpointArrays(), step.checkpointMetadata());
         JSON.writerWithDefaultPrettyPrinter()
                 .writeValue(folder.resolve(STATE_FILE).toFile(), state);
     }

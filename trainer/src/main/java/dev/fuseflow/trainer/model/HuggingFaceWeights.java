@@ -2,7 +2,6 @@ package dev.fuseflow.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
@@ -12,7 +11,6 @@ import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.format.TensorDType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,22 +58,7 @@ public final class HuggingFaceWeights {
                         + Arrays.toString(tensor.shape()) + ", the model expects "
                         + (transposed ? "the transpose of " : "") + target.getShape());
             }
-            for (Chunk chunk : Chunk.of(tensor.shape(), chunkElements)) {
-                // The copies are closed with the scratch manager: a long-running trainer loads and saves often.
-                try (NDManager scratch = manager.newSubManager()) {
-                    // Widened on the heap from a read of the file, never wrapped around file memory: an array
-                    // made from a memory-mapped buffer kept the mapping (and its file system) busy after the load.
-                    NDArray source = scratch.create(
-                            tensor.toFloats(chunk.firstElement(), Math.toIntExact(chunk.elements())),
-                            new Shape(chunk.size()));
-                    // An indexed put copies into the weight's own PyTorch-allocated memory. DJL's copyTo
-                    // would instead re-point the weight at a Java direct buffer that only the wrapper
-                    // object keeps alive (the mechanism behind the use-after-free described in Scalar).
-                    target.set(
-                            index(chunk, transposed),
-                            (transposed ? source.transpose() : source).toType(target.getDataType(), false));
-                }
-            }
+            TensorTransfer.copyInto(tensor, target, transposed, manager, chunkElements);
         }
     }
 
@@ -91,21 +74,6 @@ public final class HuggingFaceWeights {
             }
         }
         return shape;
-    }
-
-    /** Where a chunk of the stored tensor lies in the parameter: the same block, or its mirror when stored transposed. */
-    private static NDIndex index(Chunk chunk, boolean transposed) {
-        long[] start = chunk.start();
-        long[] size = chunk.size();
-        if (start.length == 0) {
-            return new NDIndex("...");
-        }
-        NDIndex index = new NDIndex();
-        for (int i = 0; i < start.length; i++) {
-            int dim = transposed ? start.length - 1 - i : i;
-            index.addSliceDim(start[dim], start[dim] + size[dim]);
-        }
-        return index;
     }
 
     /** Hugging Face's default shard size ("5GB"): folders above it are written in shards with an index. */
@@ -145,7 +113,8 @@ public final class HuggingFaceWeights {
         Map<String, String> metadata = Map.of("format", "pt");
         SafeTensors.TensorData data = (spec, out) -> {
             for (Chunk chunk : Chunk.of(spec.shape(), chunkElements)) {
-                out.accept(bytes(names.entries().get(spec.name()), chunk, dtype));
+                HuggingFaceNames.Entry entry = names.entries().get(spec.name());
+                out.accept(TensorTransfer.bytes(entry.parameter().getArray(), chunk, entry.transposed(), dtype));
             }
         };
         if (shards.size() == 1) {
@@ -157,22 +126,5 @@ public final class HuggingFaceWeights {
                     modelDir.resolve(ShardedCheckpoint.shardName(i, shards.size())), shards.get(i), metadata, data);
         }
         ShardedCheckpoint.writeIndex(modelDir, shards);
-    }
-
-    /** One chunk of the parameter as stored: laid out as the checkpoint lays it out, in {@code dtype}. */
-    private static ByteBuffer bytes(HuggingFaceNames.Entry entry, Chunk chunk, TensorDType dtype) {
-        NDArray parameter = entry.parameter().getArray();
-        try (NDManager scratch = parameter.getManager().newSubManager()) {
-            // get makes a new array (a view on the parameter's storage): closing it frees nothing of the parameter's.
-            NDArray block = chunk.start().length == 0
-                    ? parameter.toType(DataType.FLOAT32, true)
-                    : parameter.get(index(chunk, entry.transposed()));
-            block.attach(scratch);
-            NDArray floats = block.toType(DataType.FLOAT32, false);
-            if (entry.transposed()) {
-                floats = floats.transpose();
-            }
-            return Tensor.encode(dtype, floats.toFloatArray());
-        }
     }
 }

@@ -3,8 +3,8 @@ package dev.fuseflow.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.TensorTransfer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +164,7 @@ public final class AdamW {
     public void restore(Map<String, Tensor> moments, long completedSteps) {
         close();
         moments.forEach((key, tensor) -> {
-            NDArray array = manager.create(tensor.toFloats(), new Shape(tensor.shape()));
+            NDArray array = TensorTransfer.create(tensor, manager, DataType.FLOAT32);
             if (key.startsWith("m.")) {
                 firstMoments.put(key.substring(2), array);
             } else if (key.startsWith("v.")) {

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import dev.fuseflow.trainer.format.Tensor;
 import dev.fuseflow.trainer.model.Scalar;
+import dev.fuseflow.trainer.model.TensorTransfer;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
 import dev.fuseflow.trainer.optim.DynamicLossScaler;
@@ -246,10 +247,7 @@ final class GuardedUpdate {
                 throw new IllegalArgumentException(
                         "mixed-precision state lacks the master weight '" + names.get(i) + "'");
             }
-            try (NDArray values =
-                    manager.create(saved.toFloats(), masters.get(i).getShape())) {
-                masters.get(i).set(new NDIndex("..."), values);
-            }
+            TensorTransfer.copy(saved, masters.get(i), manager);
         }
         try (NDManager scratch = manager.newSubManager()) {
             roundMastersIntoWeights(scratch);
