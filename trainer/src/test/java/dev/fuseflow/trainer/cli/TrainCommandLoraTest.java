@@ -39,40 +39,9 @@ class TrainCommandLoraTest {
     private static Run first;
 
     static String[] train(Path output, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "train",
-                "--model",
-                start.toString(),
-                "--data",
-                data.toString(),
-                "--output",
-                output.toString(),
-                "--micro-batch",
-                "16",
-                "--accumulation",
-                "1",
-                "--sft-epochs",
-                "2",
-                "--epochs",
-                "3",
-                "--sft-lr",
-                "1e-2",
-                "--lr",
-                "1e-2",
-                "--beta",
-                "0.1",
-                "--alpha-ramp",
-                "5",
-                "--checkpoint-every",
-                "2",
-                "--keep-checkpoints",
-                "100",
-                "--lora-rank",
-                "8",
-                "--eval-data",
-                eval.toString()));
-        args.addAll(List.of(extra));
-        return args.toArray(String[]::new);
+        List<String> lora = new ArrayList<>(List.of("--lora-rank", "8"));
+        lora.addAll(List.of(extra));
+        return TrainCommandTest.trainArgs(start, data, eval, "1e-2", output, lora.toArray(String[]::new));
     }
 
     @BeforeAll

@@ -60,6 +60,11 @@ class TrainCommandTest {
     }
 
     static String[] train(Path output, String... extra) {
+        return trainArgs(start, data, eval, "3e-3", output, extra);
+    }
+
+    /** The offline run of these tests: SFT then WRPO on the SHOUT data, both stages at {@code rate}, checkpoints every 2 updates. */
+    static String[] trainArgs(Path start, Path data, Path eval, String rate, Path output, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--model",
@@ -77,9 +82,9 @@ class TrainCommandTest {
                 "--epochs",
                 "3",
                 "--sft-lr",
-                "3e-3",
+                rate,
                 "--lr",
-                "3e-3",
+                rate,
                 "--beta",
                 "0.1",
                 "--alpha-ramp",

@@ -33,10 +33,8 @@ class LoraAdaptersTest {
 
     @Test
     void withAdaptersOffTheModelComputesItsBase() throws Exception {
-        ExpectedLogits base =
-                ExpectedLogits.read(LoraGoldens.folder("llama-tiny").resolve("golden.safetensors"));
-        ExpectedLogits adapted =
-                ExpectedLogits.read(LoraGoldens.folder("lora/llama-tiny-r4").resolve("expected.safetensors"));
+        ExpectedLogits base = baseLogits();
+        ExpectedLogits adapted = adaptedLogits();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LoraAdapters lora = adaptedLlama(manager);
             CausalLanguageModel reference = lora.withoutAdapters();
@@ -53,10 +51,8 @@ class LoraAdaptersTest {
 
     @Test
     void afterMergingTheReferenceIsTheAdaptedModelNotTheOldBase() throws Exception {
-        ExpectedLogits base =
-                ExpectedLogits.read(LoraGoldens.folder("llama-tiny").resolve("golden.safetensors"));
-        ExpectedLogits adapted =
-                ExpectedLogits.read(LoraGoldens.folder("lora/llama-tiny-r4").resolve("expected.safetensors"));
+        ExpectedLogits base = baseLogits();
+        ExpectedLogits adapted = adaptedLogits();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LoraAdapters lora = adaptedLlama(manager);
 
@@ -102,8 +98,7 @@ class LoraAdaptersTest {
 
     @Test
     void aStackedAdapterOnTheBaseComputesTheSecondAdapterOnTheMergedFirst() throws Exception {
-        ExpectedLogits inputs =
-                ExpectedLogits.read(LoraGoldens.folder("llama-tiny").resolve("golden.safetensors"));
+        ExpectedLogits inputs = baseLogits();
         PeftAdapter stacked;
         NDArray twice;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
@@ -231,6 +226,16 @@ class LoraAdaptersTest {
             assertThat(trainable)
                     .containsExactlyInAnyOrderElementsOf(lora.peftParameters().values());
         }
+    }
+
+    /** transformers' logits of the tiny Llama without an adapter (make_golden.py). */
+    private static ExpectedLogits baseLogits() throws IOException {
+        return ExpectedLogits.read(LoraGoldens.folder("llama-tiny").resolve("golden.safetensors"));
+    }
+
+    /** PEFT's logits of the tiny Llama with the adapter of make_lora_golden.py. */
+    private static ExpectedLogits adaptedLogits() throws IOException {
+        return ExpectedLogits.read(LoraGoldens.folder("lora/llama-tiny-r4").resolve("expected.safetensors"));
     }
 
     /** The tiny Llama with PEFT's adapter of make_lora_golden.py loaded. */

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import dev.fuseflow.trainer.lora.LoraAdapters;
 import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
+import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +30,7 @@ class ModelCostTest {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LlamaForCausalLm model = new LlamaForCausalLm(tiedWide);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-            long counted = model.getParameters().values().stream()
-                    .mapToLong(p -> p.getArray().getShape().size())
-                    .sum();
+            long counted = elements(model.getParameters().values());
             assertThat(new ModelCost(tiedWide, 1, 16).parameters()).isEqualTo(counted);
         }
     }
@@ -41,9 +41,7 @@ class ModelCostTest {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             LlamaForCausalLm model = new LlamaForCausalLm(small);
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-            long counted = model.getParameters().values().stream()
-                    .mapToLong(p -> p.getArray().getShape().size())
-                    .sum();
+            long counted = elements(model.getParameters().values());
             assertThat(new ModelCost(small, 1, 16).parameters()).isEqualTo(counted);
         }
         assertThat(new ModelCost(LLAMA_0_5B, 1, 1024).parameters() / 1e9).isCloseTo(0.48, within(0.02));
@@ -77,9 +75,7 @@ class ModelCostTest {
             model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
             LoraAdapters lora = LoraAdapters.attach(
                     model, new LoraSettings(8, 16, 0, List.of(LoraSettings.ALL_LINEAR), false), manager);
-            long counted = lora.peftParameters().values().stream()
-                    .mapToLong(p -> p.getArray().getShape().size())
-                    .sum();
+            long counted = elements(lora.peftParameters().values());
             assertThat(new ModelCost(small, 1, 16).adapterParameters(8)).isEqualTo(counted);
         }
     }
@@ -97,5 +93,11 @@ class ModelCostTest {
         // (activation checkpointing is the GPU-speed issue's).
         ModelCost long4 = new ModelCost(llama3, 4, 2048);
         assertThat(long4.estimatedLoraPeakBytes(Precision.FP16_MIXED, 16) / gib).isGreaterThan(141);
+    }
+
+    private static long elements(Collection<Parameter> parameters) {
+        return parameters.stream()
+                .mapToLong(p -> p.getArray().getShape().size())
+                .sum();
     }
 }
