@@ -25,7 +25,26 @@ public final class AdaptedModels {
         if (!isAdapter(folder)) {
             return folder;
         }
-        String base = PeftAdapter.read(folder).baseModel();
+        return baseFolder(folder, PeftAdapter.read(folder));
+    }
+
+    /** The model of the folder, an adapter already applied to its base (checked to be the base it was trained on). */
+    public static CausalLanguageModel load(Path folder, NDManager manager, DataType dataType) throws IOException {
+        if (!isAdapter(folder)) {
+            return ModelDirectory.load(folder, manager, dataType);
+        }
+        PeftAdapter adapter = PeftAdapter.read(folder);
+        Path base = baseFolder(folder, adapter);
+        if (adapter.baseSha256().isPresent()) {
+            adapter.requireBase(base, BaseIdentity.sha256(base));
+        }
+        CausalLanguageModel model = ModelDirectory.load(base, manager, dataType);
+        adapter.loadInto(LoraAdapters.attach(model, adapter.settings(), manager), manager);
+        return model;
+    }
+
+    private static Path baseFolder(Path folder, PeftAdapter adapter) {
+        String base = adapter.baseModel();
         Path basePath = Path.of(base);
         if (base.isEmpty() || !Files.isDirectory(basePath)) {
             throw new IllegalArgumentException(folder.resolve(PeftAdapter.CONFIG_FILE)
@@ -33,18 +52,5 @@ public final class AdaptedModels {
                     + " FuseFlow loads an adapter onto a local copy of its base");
         }
         return basePath;
-    }
-
-    /** The model of the folder, an adapter already applied to its base. */
-    public static CausalLanguageModel load(Path folder, NDManager manager, DataType dataType) throws IOException {
-        CausalLanguageModel model = ModelDirectory.load(modelFolder(folder), manager, dataType);
-        if (isAdapter(folder)) {
-            PeftAdapter adapter = PeftAdapter.read(folder);
-            if (adapter.baseSha256().isPresent()) {
-                adapter.requireBase(modelFolder(folder), BaseIdentity.sha256(modelFolder(folder)));
-            }
-            adapter.loadInto(LoraAdapters.attach(model, adapter.settings(), manager), manager);
-        }
-        return model;
     }
 }

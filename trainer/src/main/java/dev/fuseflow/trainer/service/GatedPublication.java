@@ -12,7 +12,6 @@ import dev.fuseflow.trainer.eval.CandidateMetric;
 import dev.fuseflow.trainer.eval.EvalReport;
 import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
-import dev.fuseflow.trainer.publish.Artifact;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
@@ -257,7 +256,7 @@ public final class GatedPublication implements Publication {
                 stored.manifest(),
                 stored.folder().toUri().toString(),
                 stored.manifestSha256(),
-                Artifact.of(stored.folder()),
+                candidate.format().artifact(),
                 ModelVersionStatus.PUBLISHED,
                 List.of());
         LOG.info("published version {} of {} at {} ({})", version, modelName, stored.folder(), metrics);
