@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description =
                 "Benchmarks and device checks of FuseFlow's trainer: WRPO update speed and memory, GPU against CPU,"
                         + " native kernels against DJL.",
-        subcommands = {BenchmarkCommand.class, DeviceCheckCommand.class, KernelCheckCommand.class})
+        subcommands = {BenchmarkCommand.class, DeviceCheckCommand.class, KernelCheckCommand.class, LoadCommand.class})
 public final class TrainerBenchCommand {
 
     private TrainerBenchCommand() {}
