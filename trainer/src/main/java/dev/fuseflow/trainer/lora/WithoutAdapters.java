@@ -58,6 +58,11 @@ final class WithoutAdapters extends AbstractBlock implements CausalLanguageModel
     }
 
     @Override
+    public boolean packsExactly(long length, long longestPosition) {
+        return model.packsExactly(length, longestPosition);
+    }
+
+    @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
         return model.emptyKvCache(manager, batch);
     }

@@ -23,6 +23,26 @@ public final class AttentionMasks {
         return allowed.sub(1).mul(-MASKED).toType(dataType, false); // no-grad: masks are constants
     }
 
+    /**
+     * The bias of a packed row (see {@link ForwardInputs#packed}): several sequences that continue
+     * one shared prefix, laid out one after another. {@code segments} (B, T) says which part each
+     * token belongs to: 0 the prefix, s >= 1 the s-th continuation, -1 padding. Query i may look at
+     * key j when j <= i and j is the prefix or in i's own continuation, so each continuation sees
+     * exactly what it would see after the prefix on its own; shape (B, 1, T, T).
+     */
+    public static NDArray packedBias(NDArray segments, DataType dataType) {
+        long t = segments.getShape().get(1);
+        NDManager manager = segments.getManager();
+        NDArray index = manager.arange(t);
+        NDArray causal = index.expandDims(0).lte(index.expandDims(1)).expandDims(0); // (1, T, T): j <= i
+        NDArray queries = segments.expandDims(2); // (B, T, 1)
+        NDArray keys = segments.expandDims(1); // (B, 1, T)
+        NDArray visible = keys.eq(0).logicalOr(keys.eq(queries)).logicalAnd(keys.gte(0)); // (B, T, T)
+        NDArray allowed =
+                visible.logicalAnd(causal).toType(DataType.FLOAT32, false).expandDims(1); // (B, 1, T, T)
+        return allowed.sub(1).mul(-MASKED).toType(dataType, false); // no-grad: masks are constants
+    }
+
     /** The rows of {@link #bias} for the last {@code queries} tokens only (a KV-cache step); shape (B, 1, N, T). */
     public static NDArray bias(NDArray mask, DataType dataType, long queries) {
         NDArray full = bias(mask, dataType);

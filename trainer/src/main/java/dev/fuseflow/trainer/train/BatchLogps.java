@@ -3,13 +3,30 @@ package dev.fuseflow.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.fuseflow.trainer.model.AttentionMasks;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.model.ForwardInputs;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.ResponseLogps;
 
-/** logp(y_ws), logp(y_wt) and logp(y_l) of a batch under one model, for training and for evaluation. */
+/**
+ * logp(y_ws), logp(y_wt) and logp(y_l) of a batch under one model, for training and for
+ * evaluation. The three responses of a sample share its prompt: by default the prompt runs once
+ * per sample ({@link SharedPromptRows}), where the model says that gives the same log-probs as
+ * three separate rows; otherwise, and on request, each response runs after its own copy.
+ */
 public final class BatchLogps {
+
+    /** How a batch's sequences go through the model. */
+    public enum Layout {
+        /** x y_ws, x y_wt and x y_l as three forward passes. */
+        SEPARATE,
+        /** x y_ws y_wt y_l in one row per sample, where the model packs exactly; else separate. */
+        SHARED_PROMPT
+    }
 
     private BatchLogps() {}
 
@@ -19,6 +36,17 @@ public final class BatchLogps {
      */
     public static PreferenceLogps of(
             Block model, ParameterStore store, PreferenceBatch batch, NDManager step, boolean training) {
+        return of(model, store, batch, step, training, Layout.SHARED_PROMPT);
+    }
+
+    public static PreferenceLogps of(
+            Block model, ParameterStore store, PreferenceBatch batch, NDManager step, boolean training, Layout layout) {
+        if (layout == Layout.SHARED_PROMPT && model instanceof CausalLanguageModel languageModel) {
+            SharedPromptRows rows = SharedPromptRows.of(batch);
+            if (languageModel.packsExactly(rows.width(), rows.longestPosition())) {
+                return shared(model, store, rows, step, training);
+            }
+        }
         return new PreferenceLogps(
                 sequences(model, store, batch.sourceChosen(), step, training),
                 sequences(model, store, batch.targetChosen(), step, training),
@@ -44,6 +72,39 @@ public final class BatchLogps {
             result.attach(step);
             return result;
         }
+    }
+
+    /** One forward pass over the packed rows; the three responses' log-probs from its logits. */
+    private static PreferenceLogps shared(
+            Block model, ParameterStore store, SharedPromptRows rows, NDManager step, boolean training) {
+        try (NDManager pass = step.newSubManager()) {
+            NDArray tokens = owned(pass, pass.create(rows.tokens())); // (B, L)
+            NDArray positions = owned(pass, pass.create(rows.positions())); // (B, L)
+            NDArray bias = AttentionMasks.packedBias(pass.create(rows.segments()), DataType.FLOAT32); // (B, 1, L, L)
+            NDArray logits = model.forward(store, ForwardInputs.packed(tokens, positions, bias), training)
+                    .singletonOrThrow(); // (B, L, V)
+            long[][] index = flatIndex(rows, logits.getShape().get(2));
+            NDArray picked = ResponseLogps.picked(logits, owned(pass, pass.create(index))); // (B, L)
+            NDArray[] logps = new NDArray[SharedPromptRows.RESPONSE_SEGMENTS.length];
+            for (int kind = 0; kind < logps.length; kind++) {
+                NDArray scored = pass.create(rows.scored(kind)).toType(picked.getDataType(), false); // (B, L)
+                NDArray summed = picked.mul(scored).sum(new int[] {1}); // (B)
+                logps[kind] = training ? summed : summed.stopGradient();
+                logps[kind].attach(step);
+            }
+            return new PreferenceLogps(logps[0], logps[1], logps[2]);
+        }
+    }
+
+    /** {@code (row * L + predictor) * V + token} for every slot: where {@link ResponseLogps#picked} reads. */
+    private static long[][] flatIndex(SharedPromptRows rows, long vocabulary) {
+        long[][] index = new long[rows.tokens().length][rows.width()];
+        for (int i = 0; i < index.length; i++) {
+            for (int c = 0; c < rows.width(); c++) {
+                index[i][c] = ((long) i * rows.width() + rows.predictors()[i][c]) * vocabulary + rows.tokens()[i][c];
+            }
+        }
+        return index;
     }
 
     /** A PyTorch-owned copy of a Java-backed array (a native zero plus it), in the same manager. */

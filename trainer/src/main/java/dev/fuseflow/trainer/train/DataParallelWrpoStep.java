@@ -32,6 +32,7 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
 
     private final Block policy;
     private final Block reference;
+    private final BatchLogps.Layout layout;
     private final List<Device> devices;
     private final MirrorGradients mirrors;
     private final boolean mirrored;
@@ -42,9 +43,20 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
      */
     public DataParallelWrpoStep(
             Block policy, Block reference, NDManager manager, UpdateSettings settings, List<Device> devices) {
+        this(policy, reference, manager, settings, devices, BatchLogps.Layout.SHARED_PROMPT);
+    }
+
+    public DataParallelWrpoStep(
+            Block policy,
+            Block reference,
+            NDManager manager,
+            UpdateSettings settings,
+            List<Device> devices,
+            BatchLogps.Layout layout) {
         super(checked(policy, manager, devices), manager, settings);
         this.policy = policy;
         this.reference = reference;
+        this.layout = layout;
         this.devices = List.copyOf(devices);
         reference.freezeParameters(true);
         this.mirrors = new MirrorGradients();
@@ -82,7 +94,7 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
             }
             List<PreferenceLogps> referenceLogps = new ArrayList<>();
             for (int i = 0; i < shares; i++) {
-                referenceLogps.add(BatchLogps.of(reference, store, slices.get(i), steps.get(i), false));
+                referenceLogps.add(BatchLogps.of(reference, store, slices.get(i), steps.get(i), false, layout));
             }
             List<WrpoLoss.Result> results = new ArrayList<>();
             List<PreferenceLogps> policyLogps = new ArrayList<>();
@@ -91,7 +103,7 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
                     Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
                 for (int i = 0; i < shares; i++) {
                     // Launched one device after the other without reading anything back, so the devices overlap.
-                    PreferenceLogps logps = BatchLogps.of(policy, store, slices.get(i), steps.get(i), true);
+                    PreferenceLogps logps = BatchLogps.of(policy, store, slices.get(i), steps.get(i), true, layout);
                     NDArray weights = steps.get(i)
                             .create(slices.get(i).weights())
                             .toType(logps.sourceChosen().getDataType(), false);

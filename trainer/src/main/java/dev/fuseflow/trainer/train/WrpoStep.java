@@ -36,6 +36,7 @@ public final class WrpoStep extends GuardedStep implements WrpoUpdate {
 
     private final Block policy;
     private final Block reference;
+    private final BatchLogps.Layout layout;
 
     public WrpoStep(
             Block policy, Block reference, NDManager manager, CosineWarmupSchedule schedule, double maxGradNorm) {
@@ -47,23 +48,30 @@ public final class WrpoStep extends GuardedStep implements WrpoUpdate {
      * so with equal-size micro-batches and unit weights the update equals one of the whole batch.
      */
     public WrpoStep(Block policy, Block reference, NDManager manager, UpdateSettings settings) {
+        this(policy, reference, manager, settings, BatchLogps.Layout.SHARED_PROMPT);
+    }
+
+    /** {@code layout}: how the three responses of a sample meet its prompt (both give the same log-probs). */
+    public WrpoStep(
+            Block policy, Block reference, NDManager manager, UpdateSettings settings, BatchLogps.Layout layout) {
         super(policy, manager, settings);
         this.policy = policy;
         this.reference = reference;
+        this.layout = layout;
         reference.freezeParameters(true);
     }
 
     @Override
     public Outcome apply(PreferenceBatch batch, double alpha, double beta) {
         try (NDManager step = manager.newSubManager()) {
-            PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false);
+            PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false, layout);
             NDArray weights = step.create(batch.weights())
                     .toType(referenceLogps.sourceChosen().getDataType(), false);
             WrpoLoss.Result result;
             PreferenceLogps policyLogps;
             try (GradientCollector collector =
                     Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
-                policyLogps = BatchLogps.of(policy, store, batch, step, true);
+                policyLogps = BatchLogps.of(policy, store, batch, step, true, layout);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
                 backward(collector, result.loss());

@@ -134,8 +134,8 @@ public final class KernelParity {
             RmsNorm norm, NDArray x, NDArray weight, NDArray upstream, DataType type) {
         NDManager caller = x.getManager();
         try (NDManager step = caller.newSubManager()) {
-            NDArray xLeaf = x.toType(type, true);
-            NDArray weightLeaf = weight.toType(type, true);
+            NDArray xLeaf = copyAs(x, type);
+            NDArray weightLeaf = copyAs(weight, type);
             xLeaf.attach(step);
             weightLeaf.attach(step);
             xLeaf.setRequiresGradient(true);
@@ -288,7 +288,17 @@ public final class KernelParity {
     }
 
     private static NDArray widened(NDArray array) {
-        return array.toType(DataType.FLOAT32, true);
+        return copyAs(array, DataType.FLOAT32);
+    }
+
+    /**
+     * A copy of its own in {@code type}. DJL 0.36's {@code toType(sameType, true)} does not copy:
+     * it calls libtorch's {@code to} without its copy flag, which returns the same tensor, so a
+     * "copy" of a float32 gradient kept changing with the gradient (and float32 leaves shared one
+     * gradient across both kernels, which made every float32 comparison 0).
+     */
+    private static NDArray copyAs(NDArray array, DataType type) {
+        return array.getDataType() == type ? array.duplicate() : array.toType(type, false);
     }
 
     private static double maxAbsDifference(NDArray a, NDArray b) {
@@ -315,9 +325,9 @@ public final class KernelParity {
 
         /** Fresh leaves of the case's type in {@code manager}, so that each kernel's gradients start at zero. */
         Leaves leaves(NDManager manager) {
-            NDArray ql = q.toType(type, true);
-            NDArray kl = k.toType(type, true);
-            NDArray vl = v.toType(type, true);
+            NDArray ql = copyAs(q, type);
+            NDArray kl = copyAs(k, type);
+            NDArray vl = copyAs(v, type);
             ql.attach(manager);
             kl.attach(manager);
             vl.attach(manager);

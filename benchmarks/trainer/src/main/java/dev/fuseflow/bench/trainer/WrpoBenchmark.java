@@ -13,6 +13,7 @@ import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
@@ -42,11 +43,15 @@ public final class WrpoBenchmark {
      * @param secondsPerUpdate mean over the timed updates
      * @param peakGpuBytes     highest device memory in use while timing (cudaMemGetInfo, polled), -1 where unreadable
      * @param skippedUpdates   updates among the timed ones the guard skipped (a non-finite loss or gradient)
+     * @param tokensPerSecond  the three sequences' tokens (x y_ws, x y_wt, x y_l) per second, also with the
+     *                         shared-prompt layout, which computes the prompt once: the work done for the
+     *                         user, so the two layouts compare; so does the utilisation
      */
     // More than eight components: one JSON line of the benchmark's output.
     @SuppressWarnings("checkstyle:RecordComponentNumber")
     public record Result(
             String device,
+            BatchLogps.Layout layout,
             Precision precision,
             int batch,
             int length,
@@ -76,7 +81,8 @@ public final class WrpoBenchmark {
             int steps,
             long seed,
             Optional<Path> profile,
-            Optional<LoraSettings> lora) {}
+            Optional<LoraSettings> lora,
+            BatchLogps.Layout layout) {}
 
     private WrpoBenchmark() {}
 
@@ -90,7 +96,7 @@ public final class WrpoBenchmark {
             CausalLanguageModel reference = reference(s, policy, manager);
             UpdateSettings update = new UpdateSettings(
                     CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1, s.precision());
-            WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, update);
+            WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, update, s.layout());
             PreferenceBatch batch = randomBatch(
                     s.batch(), s.length(), s.promptLength(), s.config().vocabSize(), s.seed());
             double firstLoss = Double.NaN;
@@ -120,10 +126,9 @@ public final class WrpoBenchmark {
             long peak = memory.stop();
             double[] sorted = seconds.clone();
             Arrays.sort(sorted);
-            String where =
-                    devices == 1 ? device.toString() : s.device().devices().toString();
             return new Result(
-                    where,
+                    devices == 1 ? device.toString() : s.device().devices().toString(),
+                    s.layout(),
                     s.precision(),
                     s.batch(),
                     s.length(),
@@ -157,14 +162,17 @@ public final class WrpoBenchmark {
         return model;
     }
 
-    /** B samples of random tokens: a prompt of {@code promptLength}, then the response, no padding. */
+    /** B samples of random tokens: a prompt of {@code promptLength} shared by the three responses, no padding. */
     static PreferenceBatch randomBatch(int batch, int length, int promptLength, int vocab, long seed) {
         Random random = new Random(seed);
-        return new PreferenceBatch(
-                sequences(batch, length, promptLength, vocab, random),
-                sequences(batch, length, promptLength, vocab, random),
-                sequences(batch, length, promptLength, vocab, random),
-                filled(batch));
+        PreferenceBatch.Sequences sourceChosen = sequences(batch, length, promptLength, vocab, random);
+        PreferenceBatch.Sequences targetChosen = sequences(batch, length, promptLength, vocab, random);
+        PreferenceBatch.Sequences rejected = sequences(batch, length, promptLength, vocab, random);
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(sourceChosen.tokens()[b], 0, targetChosen.tokens()[b], 0, promptLength);
+            System.arraycopy(sourceChosen.tokens()[b], 0, rejected.tokens()[b], 0, promptLength);
+        }
+        return new PreferenceBatch(sourceChosen, targetChosen, rejected, filled(batch));
     }
 
     private static PreferenceBatch.Sequences sequences(

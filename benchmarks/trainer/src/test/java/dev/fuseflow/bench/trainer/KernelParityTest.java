@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.trainer.kernels.AttentionKernel;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,38 @@ class KernelParityTest {
             KernelParity.Errors errors = KernelParity.compare(c, Device.cpu(), 1, AttentionKernel.djl());
             assertThat(errors.worstRel()).as(c.toString()).isZero();
             assertThat(errors.outputAbs()).isZero();
+        }
+    }
+
+    /** A kernel off by 1% in its scale must show in the output and in each gradient, in float32 too. */
+    @Test
+    void aKernelThatDiffersShowsInTheOutputAndEveryGradient() {
+        AttentionKernel djl = AttentionKernel.djl();
+        AttentionKernel offByOnePercent = new AttentionKernel() {
+            @Override
+            public NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, double scale) {
+                return djl.attend(q, k, v, bias, scale * 1.01);
+            }
+
+            @Override
+            public NDArray attendCausal(NDArray q, NDArray k, NDArray v, double scale) {
+                return djl.attendCausal(q, k, v, scale * 1.01);
+            }
+
+            @Override
+            public boolean isNative() {
+                return false;
+            }
+        };
+        for (KernelParity.Case c : KernelParity.parityCases(2, 4, 2, 8, 4)) {
+            if (c.type() == DataType.FLOAT16) {
+                continue;
+            }
+            KernelParity.Errors errors = KernelParity.compare(c, Device.cpu(), 1, offByOnePercent);
+            assertThat(errors.outputRel()).as(c.toString()).isGreaterThan(1e-5);
+            for (double rel : errors.gradientRel()) {
+                assertThat(rel).as(c + " gradient").isGreaterThan(1e-5);
+            }
         }
     }
 

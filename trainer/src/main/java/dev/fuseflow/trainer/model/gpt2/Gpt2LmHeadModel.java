@@ -12,9 +12,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.DecoderStack;
+import dev.fuseflow.trainer.model.ForwardInputs;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +68,12 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
         return config.nPositions();
     }
 
+    /** Learned absolute positions: a packed row is exact whatever its layout. */
+    @Override
+    public boolean packsExactly(long length, long longestPosition) {
+        return true;
+    }
+
     @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
         return DecoderStack.emptyCache(
@@ -100,20 +106,17 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.get(0); // (B, T)
-        NDArray mask = inputs.get(1); // (B, S): past + T
-        NDList past = inputs.subNDList(2); // keys, values per layer
-        long fresh = tokens.getShape().get(1);
-        NDArray tokenEmbeddings = ps.getValue(wte, tokens.getDevice(), training); // (V, C)
+        NDArray tokenEmbeddings = ps.getValue(wte, inputs.get(0).getDevice(), training); // (V, C)
+        ForwardInputs in = ForwardInputs.read(inputs, tokenEmbeddings.getDataType());
+        NDArray tokens = in.tokens(); // (B, T)
         NDArray positionEmbeddings = ps.getValue(wpe, tokens.getDevice(), training); // (P, C)
-        NDArray positions = AttentionMasks.positions(mask, fresh); // (B, T)
         // A result lands in the manager of its first operand; ops that start from a weight would
         // leave their results in the model's manager for good, so they move to the input's.
         NDArray tokenVectors =
                 stepLocal(tokenEmbeddings.get(tokens.toType(DataType.INT64, false)), tokens); // (B, T, C)
-        NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(positions), tokens)); // (B, T, C)
-        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh); // (B, 1, T, S)
-        NDList decoded = DecoderStack.run(blocks, ps, x, new NDList(bias), past, training);
+        NDArray x = tokenVectors.add(stepLocal(positionEmbeddings.get(in.positions()), tokens)); // (B, T, C)
+        NDArray bias = in.bias(); // (B, 1, T, S)
+        NDList decoded = DecoderStack.run(blocks, ps, x, new NDList(bias), in.past(), training);
         x = lnF.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
         NDList output = new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens))); // (B, T, V)
         output.addAll(decoded.subNDList(1)); // keys, values if cached

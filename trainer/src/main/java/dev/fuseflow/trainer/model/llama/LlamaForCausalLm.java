@@ -12,9 +12,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fuseflow.trainer.model.AttentionMasks;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.DecoderStack;
+import dev.fuseflow.trainer.model.ForwardInputs;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +67,18 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
     }
 
     @Override
+    public boolean packsExactly(long length, long longestPosition) {
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            int window = config.attention().window().sizeAt(i);
+            if (window > 0 && length > window) {
+                return false;
+            }
+        }
+        return !config.rope().scaling().dependsOnLength()
+                || longestPosition < config.rope().maxPositionEmbeddings();
+    }
+
+    @Override
     public NDList emptyKvCache(NDManager manager, long batch) {
         return DecoderStack.emptyCache(
                 manager,
@@ -80,22 +92,17 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray tokens = inputs.get(0); // (B, T)
-        NDArray mask = inputs.get(1); // (B, S): past + T
-        NDList past = inputs.subNDList(2); // keys, values per layer
-        long fresh = tokens.getShape().get(1);
+        ForwardInputs in = ForwardInputs.read(inputs, embedTokens.getArray().getDataType());
+        NDArray tokens = in.tokens(); // (B, T)
         NDArray x = ps.getValue(embedTokens, tokens.getDevice(), training)
                 .get(tokens.toType(DataType.INT64, false)); // (B, T, C)
         // Started from a weight, the lookup landed in the model's manager: move it to the input's.
         x.attach(tokens.getManager());
-        NDArray bias = AttentionMasks.bias(mask, x.getDataType(), fresh); // (B, 1, T, S)
+        NDArray bias = in.bias(); // (B, 1, T, S)
         NDList cosSin = RotaryEmbedding.cosSin(
-                AttentionMasks.positions(mask, fresh),
-                config.rope(),
-                config.headDim(),
-                x.getDataType()); // 2 x (B, 1, T, d)
+                in.positions(), config.rope(), config.headDim(), x.getDataType()); // 2 x (B, 1, T, d)
         NDList decoded =
-                DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), past, training);
+                DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), in.past(), training);
         x = norm.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
         NDList output = logits(ps, x, training); // (B, T, V)
         output.addAll(decoded.subNDList(1)); // keys, values if cached

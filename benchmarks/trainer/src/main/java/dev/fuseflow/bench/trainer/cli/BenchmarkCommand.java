@@ -6,6 +6,7 @@ import dev.fuseflow.trainer.cli.DeviceOption;
 import dev.fuseflow.trainer.cli.PrecisionOption;
 import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
+import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
@@ -97,6 +98,13 @@ final class BenchmarkCommand implements Callable<Integer> {
     int loraRank;
 
     @Option(
+            names = "--layout",
+            defaultValue = "SHARED_PROMPT",
+            description = "SHARED_PROMPT: each sample's prompt runs once for its three responses (the trainer's"
+                    + " default); SEPARATE: three rows x y_ws, x y_wt, x y_l (default ${DEFAULT-VALUE}).")
+    BatchLogps.Layout layout;
+
+    @Option(
             names = "--estimate-only",
             description = "Print the parameter count, FLOPs and memory estimate; run nothing.")
     boolean estimateOnly;
@@ -143,7 +151,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 steps,
                 seed,
                 Optional.ofNullable(profile),
-                lora));
+                lora,
+                layout));
         print(result, precision, out);
         out.flush();
         if (json != null) {
@@ -159,10 +168,11 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static void print(WrpoBenchmark.Result result, Precision precision, PrintWriter out) {
         out.printf(
                 Locale.ROOT,
-                "djl %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
+                "djl %s %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
                         + " loss %.4f -> %.4f, skipped %d%n",
                 result.device(),
                 precision,
+                result.layout(),
                 result.secondsPerUpdate(),
                 result.medianSecondsPerUpdate(),
                 result.tokensPerSecond(),

@@ -1,0 +1,108 @@
+package dev.fuseflow.trainer.train;
+
+import java.util.Arrays;
+
+/**
+ * A preference batch laid out with each sample's prompt once: row i is x, y_ws, y_wt, y_l one
+ * after another (then padding), instead of three rows x y_ws, x y_wt, x y_l. Each response keeps
+ * the positions it has after the prompt, and the segments let {@code AttentionMasks.packedBias}
+ * keep the responses from seeing each other, so the log-probs are those of the separate rows while
+ * the prompt's tokens run once instead of three times. Engine-free arrays, built from the separate
+ * layout of {@link PreferenceBatch}.
+ *
+ * @param tokens     token ids (B, L)
+ * @param positions  each token's position in its own sequence x y (B, L)
+ * @param segments   0 prompt, 1 y_ws, 2 y_wt, 3 y_l, -1 padding (B, L)
+ * @param predictors for a scored response token, the column whose logits predict it: the token
+ *                   before it, or the prompt's last token for a response's first; 0 elsewhere (B, L)
+ * @param longestPosition the largest position of any token
+ */
+public record SharedPromptRows(
+        long[][] tokens, long[][] positions, long[][] segments, long[][] predictors, long longestPosition) {
+
+    /** Segment of each response kind: y_ws, y_wt, y_l in the order of {@link PreferenceBatch}. */
+    public static final int[] RESPONSE_SEGMENTS = {1, 2, 3};
+
+    static final int PROMPT = 0;
+    static final int PADDING = -1;
+
+    /** The packed rows of {@code batch}, whose three rows of a sample hold the same prompt. */
+    public static SharedPromptRows of(PreferenceBatch batch) {
+        int size = batch.size();
+        PreferenceBatch.Sequences[] kinds = {batch.sourceChosen(), batch.targetChosen(), batch.rejected()};
+        int width = 0;
+        for (int i = 0; i < size; i++) {
+            int length = promptLength(kinds[0], i);
+            for (PreferenceBatch.Sequences kind : kinds) {
+                length += responseLength(kind, i);
+            }
+            width = Math.max(width, length);
+        }
+        long[][] tokens = new long[size][width];
+        long[][] positions = new long[size][width];
+        long[][] segments = new long[size][width];
+        long[][] predictors = new long[size][width];
+        long longest = 0;
+        for (int i = 0; i < size; i++) {
+            Arrays.fill(segments[i], PADDING);
+            int prompt = promptLength(kinds[0], i);
+            for (int t = 0; t < prompt; t++) {
+                tokens[i][t] = kinds[0].tokens()[i][t];
+                positions[i][t] = t;
+                segments[i][t] = PROMPT;
+            }
+            int column = prompt;
+            for (int k = 0; k < kinds.length; k++) {
+                long[] row = kinds[k].tokens()[i];
+                int responseStart = promptLength(kinds[k], i);
+                int length = responseLength(kinds[k], i);
+                for (int j = 0; j < length; j++, column++) {
+                    tokens[i][column] = row[responseStart + j];
+                    positions[i][column] = prompt + j;
+                    segments[i][column] = RESPONSE_SEGMENTS[k];
+                    predictors[i][column] = j > 0 ? column - 1 : Math.max(prompt - 1, 0);
+                    longest = Math.max(longest, prompt + j);
+                }
+            }
+            longest = Math.max(longest, prompt - 1L);
+        }
+        return new SharedPromptRows(tokens, positions, segments, predictors, longest);
+    }
+
+    /** Tokens per row, padding included. */
+    public int width() {
+        return tokens.length == 0 ? 0 : tokens[0].length;
+    }
+
+    /**
+     * 1 where column c of row i is a scored token of response {@code kind} (0, 1, 2), else 0: as in
+     * the separate row, a token is scored when something precedes it in its own sequence.
+     */
+    public long[][] scored(int kind) {
+        long[][] mask = new long[segments.length][width()];
+        for (int i = 0; i < segments.length; i++) {
+            for (int c = 0; c < width(); c++) {
+                mask[i][c] = segments[i][c] == RESPONSE_SEGMENTS[kind] && positions[i][c] > 0 ? 1 : 0;
+            }
+        }
+        return mask;
+    }
+
+    private static int promptLength(PreferenceBatch.Sequences kind, int row) {
+        int length = 0;
+        for (int t = 0; t < kind.attention()[row].length; t++) {
+            if (kind.attention()[row][t] == 1 && kind.response()[row][t] == 0) {
+                length++;
+            }
+        }
+        return length;
+    }
+
+    private static int responseLength(PreferenceBatch.Sequences kind, int row) {
+        int length = 0;
+        for (long r : kind.response()[row]) {
+            length += (int) r;
+        }
+        return length;
+    }
+}
