@@ -178,6 +178,12 @@ final class InspectCommand implements Callable<Integer> {
                 cost.adapterParameters(loraRank),
                 cost.estimatedLoraPeakBytes(Precision.FP16_MIXED, loraRank) / (double) (1L << 30),
                 cost.estimatedLoraPeakBytes(Precision.TF32, loraRank) / (double) (1L << 30));
+        ModelCost checkpointed = cost.checkpointingLayers(true);
+        out.printf(
+                Locale.ROOT,
+                "  with --activation-checkpointing, FP16_MIXED: about %.1f GiB full, %.1f GiB LoRA%n",
+                checkpointed.estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30),
+                checkpointed.estimatedLoraPeakBytes(Precision.FP16_MIXED, loraRank) / (double) (1L << 30));
     }
 
     private int selfCheck(PrintWriter out) throws IOException {

@@ -67,6 +67,14 @@ final class TrainingOptions {
     double weightDecay;
 
     @Option(
+            names = "--activation-checkpointing",
+            description =
+                    "Recompute each decoder layer in the backward instead of keeping its activations: about a third"
+                            + " more compute for activation memory of one (B, T, C) input per layer, so larger batches and"
+                            + " longer sequences fit (default ${DEFAULT-VALUE}).")
+    boolean activationCheckpointing;
+
+    @Option(
             names = "--sft-dedupe-window",
             description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every"
                     + " sample trains) (default ${DEFAULT-VALUE}).")
@@ -128,7 +136,8 @@ final class TrainingOptions {
         return new TrainingRecipe(
                 new LearningRate(sftLearningRate, warmupRatio, minLearningRateRatio),
                 new LearningRate(learningRate, warmupRatio, minLearningRateRatio),
-                new Optimization(weightDecay, maxGradNorm, accumulation, precision.precision()),
+                new Optimization(
+                        weightDecay, maxGradNorm, accumulation, precision.precision(), activationCheckpointing),
                 rewards.objective(objective, alphaRamp),
                 microBatch,
                 sftDedupeWindow,

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One AdamW step over all weights at once through libtorch's multi-tensor fused kernel
- * ({@code at::_fused_adamw_}, CUDA only): a handful of kernel launches per update instead of about
+ * ({@code at::_fused_adamw_}; CUDA, and the CPU since libtorch 2.4): a handful of kernel launches per update instead of about
  * ten per weight. Native only: without the library FuseFlow's own {@code optim.AdamW} runs.
  */
 public final class FusedAdamW {
@@ -29,7 +29,7 @@ public final class FusedAdamW {
     }
 
     /**
-     * The weights and their optimizer state, one entry per weight in every list, all on one CUDA
+     * The weights and their optimizer state, one entry per weight in every list, all on one
      * device; weights, gradients and moments in one floating type (the float32 masters).
      *
      * @param weights     updated in place

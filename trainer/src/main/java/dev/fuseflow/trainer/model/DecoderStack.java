@@ -24,6 +24,7 @@ public final class DecoderStack {
             List<? extends Block> layers, ParameterStore ps, NDArray x, NDList shared, NDList past, boolean training) {
         NDList present = new NDList();
         NDArray hidden = x;
+        ActivationCheckpoints checkpoints = training && past.isEmpty() ? ActivationCheckpoints.current() : null;
         for (int i = 0; i < layers.size(); i++) {
             NDList layerInputs = new NDList(hidden);
             layerInputs.addAll(shared);
@@ -31,10 +32,15 @@ public final class DecoderStack {
                 layerInputs.add(past.get(2 * i));
                 layerInputs.add(past.get(2 * i + 1));
             }
-            NDList layerOutput = past.isEmpty()
-                    ? inScopeOfItsOwn(layers.get(i), ps, layerInputs, training)
-                    : layers.get(i).forward(ps, layerInputs, training);
-            if (past.isEmpty() && i > 0) {
+            NDList layerOutput;
+            if (checkpoints != null) {
+                layerOutput = checkpoints.run(layers.get(i), ps, layerInputs, training);
+            } else if (past.isEmpty()) {
+                layerOutput = inScopeOfItsOwn(layers.get(i), ps, layerInputs, training);
+            } else {
+                layerOutput = layers.get(i).forward(ps, layerInputs, training);
+            }
+            if (checkpoints == null && past.isEmpty() && i > 0) {
                 hidden.close(); // the previous layer's output, ours; the caller's x stays open
             }
             hidden = layerOutput.get(0);

@@ -4,7 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.kernels.FusedAdamW;
+import dev.fuseflow.trainer.kernels.NativeKernels;
 import dev.fuseflow.trainer.model.TensorTransfer;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +72,10 @@ public final class AdamW {
             return;
         }
         step++;
+        if (NativeKernels.available() && fusable(weights, gradients)) {
+            fusedUpdate(names, weights, gradients, learningRate);
+            return;
+        }
         double correction1 = 1 - Math.pow(settings.beta1(), step);
         double correction2 = 1 - Math.pow(settings.beta2(), step);
         // Every number an update multiplies by lives on the weights' device, made once per update:
@@ -84,6 +92,48 @@ public final class AdamW {
             for (int i = 0; i < weights.size(); i++) {
                 update(names.get(i), weights.get(i), gradients.get(i), c);
             }
+        }
+    }
+
+    /**
+     * libtorch's multi-tensor kernel ({@code _fused_adamw_}, through FuseFlow's native library): the
+     * same formula as {@link #update(String, NDArray, NDArray, Coefficients)} in a handful of launches
+     * instead of about ten per weight. It takes one floating type and one device for everything,
+     * which the float32 weights of FP32/TF32 and the float32 masters of FP16_MIXED have.
+     */
+    private static boolean fusable(List<NDArray> weights, List<NDArray> gradients) {
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray weight = weights.get(i);
+            if (weight.getDataType() != DataType.FLOAT32
+                    || gradients.get(i).getDataType() != DataType.FLOAT32
+                    || !weight.getDevice().equals(weights.get(0).getDevice())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void fusedUpdate(List<String> names, List<NDArray> weights, List<NDArray> gradients, double learningRate) {
+        List<NDArray> first = new ArrayList<>();
+        List<NDArray> second = new ArrayList<>();
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray weight = weights.get(i);
+            first.add(firstMoments.computeIfAbsent(names.get(i), k -> zeros(weight)));
+            second.add(secondMoments.computeIfAbsent(names.get(i), k -> zeros(weight)));
+        }
+        try (NDManager perUpdate = manager.newSubManager(weights.get(0).getDevice())) {
+            // Read only by the kernel: one count for every weight (torch.optim keeps one per weight).
+            NDArray count = perUpdate.create((float) step);
+            FusedAdamW.step(
+                    new FusedAdamW.State(weights, gradients, first, second, Collections.nCopies(weights.size(), count)),
+                    new FusedAdamW.Hyperparameters(
+                            learningRate,
+                            settings.beta1(),
+                            settings.beta2(),
+                            settings.weightDecay(),
+                            settings.epsilon()),
+                    null,
+                    null);
         }
     }
 

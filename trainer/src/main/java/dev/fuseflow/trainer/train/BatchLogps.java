@@ -80,14 +80,19 @@ public final class BatchLogps {
         try (NDManager pass = step.newSubManager()) {
             NDArray tokens = owned(pass, pass.create(rows.tokens())); // (B, L)
             NDArray positions = owned(pass, pass.create(rows.positions())); // (B, L)
-            NDArray bias = AttentionMasks.packedBias(pass.create(rows.segments()), DataType.FLOAT32); // (B, 1, L, L)
+            NDArray segments = pass.create(rows.segments()); // (B, L)
+            NDArray bias = AttentionMasks.packedBias(segments, DataType.FLOAT32); // (B, 1, L, L)
             NDArray logits = model.forward(store, ForwardInputs.packed(tokens, positions, bias), training)
                     .singletonOrThrow(); // (B, L, V)
             long[][] index = flatIndex(rows, logits.getShape().get(2));
             NDArray picked = ResponseLogps.picked(logits, owned(pass, pass.create(index))); // (B, L)
+            // A token is scored when something precedes it in its own sequence (position > 0).
+            NDArray afterSomething = positions.gt(0); // (B, L)
             NDArray[] logps = new NDArray[SharedPromptRows.RESPONSE_SEGMENTS.length];
             for (int kind = 0; kind < logps.length; kind++) {
-                NDArray scored = pass.create(rows.scored(kind)).toType(picked.getDataType(), false); // (B, L)
+                NDArray scored = segments.eq(SharedPromptRows.RESPONSE_SEGMENTS[kind])
+                        .logicalAnd(afterSomething)
+                        .toType(picked.getDataType(), false); // (B, L)
                 NDArray summed = picked.mul(scored).sum(new int[] {1}); // (B)
                 logps[kind] = training ? summed : summed.stopGradient();
                 logps[kind].attach(step);

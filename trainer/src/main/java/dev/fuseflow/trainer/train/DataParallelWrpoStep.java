@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
+import dev.fuseflow.trainer.model.ActivationCheckpoints;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
@@ -103,15 +104,11 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
                     Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
                 for (int i = 0; i < shares; i++) {
                     // Launched one device after the other without reading anything back, so the devices overlap.
-                    PreferenceLogps logps = BatchLogps.of(policy, store, slices.get(i), steps.get(i), true, layout);
-                    NDArray weights = steps.get(i)
-                            .create(slices.get(i).weights())
-                            .toType(logps.sourceChosen().getDataType(), false);
-                    WrpoLoss.Result result = WrpoLoss.compute(logps, referenceLogps.get(i), weights, alpha, beta);
                     double portion = Arrays.stream(slices.get(i).weights()).sum() / totalWeight;
-                    backward(collector, result.loss().mul(Scalar.like(result.loss(), portion)));
-                    results.add(result);
-                    policyLogps.add(logps);
+                    ShareResult share =
+                            share(collector, slices.get(i), referenceLogps.get(i), steps.get(i), alpha, beta, portion);
+                    results.add(share.result());
+                    policyLogps.add(share.logps());
                     portions.add(portion);
                 }
             }
@@ -139,6 +136,27 @@ public final class DataParallelWrpoStep extends GuardedStep implements WrpoUpdat
                     metrics);
         } finally {
             steps.forEach(NDManager::close);
+        }
+    }
+
+    private record ShareResult(WrpoLoss.Result result, PreferenceLogps logps) {}
+
+    /** One device's share: the policy's forward, its loss scaled by its portion of the batch's weight, backward. */
+    private ShareResult share(
+            GradientCollector collector,
+            PreferenceBatch slice,
+            PreferenceLogps referenceLogps,
+            NDManager step,
+            double alpha,
+            double beta,
+            double portion) {
+        try (ActivationCheckpoints checkpoints = checkpoints(step)) {
+            PreferenceLogps logps = BatchLogps.of(policy, store, slice, step, true, layout);
+            NDArray weights =
+                    step.create(slice.weights()).toType(logps.sourceChosen().getDataType(), false);
+            WrpoLoss.Result result = WrpoLoss.compute(logps, referenceLogps, weights, alpha, beta);
+            backward(collector, result.loss().mul(Scalar.like(result.loss(), portion)), checkpoints);
+            return new ShareResult(result, logps);
         }
     }
 

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.model.ActivationCheckpoints;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.optim.AdamW;
 import java.util.Map;
@@ -22,11 +23,21 @@ abstract class GuardedStep implements OptimizerStep {
     protected final NDManager manager;
     protected final ParameterStore store;
     protected final GuardedUpdate update;
+    private final boolean checkpointLayers;
 
     GuardedStep(Block trained, NDManager manager, UpdateSettings settings) {
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
         this.update = new GuardedUpdate(trainable(trained), manager, settings);
+        this.checkpointLayers = settings.checkpointLayers();
+    }
+
+    /**
+     * Activation checkpointing for the training passes of one micro-batch, or null when off (a null
+     * resource in try-with-resources is skipped); its inputs live in {@code step}.
+     */
+    protected ActivationCheckpoints checkpoints(NDManager step) {
+        return checkpointLayers ? ActivationCheckpoints.open(step) : null;
     }
 
     /** The weights that train: all of a fully fine-tuned model, only the adapters of a LoRA one (its base is frozen). */
@@ -43,6 +54,14 @@ abstract class GuardedStep implements OptimizerStep {
     /** Backward of a micro-batch's loss, divided by the accumulation and multiplied by the loss scale. */
     protected void backward(GradientCollector collector, NDArray loss) {
         collector.backward(loss.mul(Scalar.like(loss, update.lossScale() / update.accumulation())));
+    }
+
+    /** The same, then the checkpointed layers' part of it (their gradients already carry the scale). */
+    protected void backward(GradientCollector collector, NDArray loss, ActivationCheckpoints checkpoints) {
+        backward(collector, loss);
+        if (checkpoints != null) {
+            checkpoints.backward();
+        }
     }
 
     @Override

@@ -11,8 +11,19 @@ import dev.fuseflow.trainer.model.llama.LlamaConfig;
  * @param config  the model
  * @param batch   samples per update (each has 3 sequences: y_ws, y_wt, y_l)
  * @param length  tokens per sequence
+ * @param checkpointLayers whether each decoder layer is recomputed in the backward ({@code --activation-checkpointing})
  */
-public record ModelCost(LlamaConfig config, int batch, int length) {
+public record ModelCost(LlamaConfig config, int batch, int length, boolean checkpointLayers) {
+
+    /** Without activation checkpointing. */
+    public ModelCost(LlamaConfig config, int batch, int length) {
+        this(config, batch, length, false);
+    }
+
+    /** The same update with each decoder layer checkpointed or not. */
+    public ModelCost checkpointingLayers(boolean on) {
+        return new ModelCost(config, batch, length, on);
+    }
 
     /** Weights of every matrix product: attention, MLP and the lm_head, tied or not (embeddings are a lookup). */
     public long matmulParameters() {
@@ -41,7 +52,10 @@ public record ModelCost(LlamaConfig config, int batch, int length) {
         return 2.0 * matmulParameters() * t + 4.0 * config.numHiddenLayers() * t * t * config.hiddenSize();
     }
 
-    /** Policy forward and backward (3 forwards' worth) on 3 sequences per sample, reference forward on 3. */
+    /**
+     * Policy forward and backward (3 forwards' worth) on 3 sequences per sample, reference forward
+     * on 3. Model FLOPs: the recomputation of checkpointed layers is not counted, as MFU does not.
+     */
     public double flopsPerUpdate() {
         return batch * 3.0 * (3.0 + 1.0) * forwardFlopsPerSequence();
     }
@@ -103,6 +117,10 @@ public record ModelCost(LlamaConfig config, int batch, int length) {
         return trained * 8 + (mixed ? trained * 4 : 0);
     }
 
+    /**
+     * What the graphs keep for backward. Checkpointed, a layer keeps only its input (C per token,
+     * and the last layer's output), and one layer of one sequence's rows is recomputed at a time.
+     */
     private double activationBytes(boolean mixed) {
         double bytesPerValue = mixed ? 2.0 : 4.0;
         double t = length;
@@ -110,6 +128,10 @@ public record ModelCost(LlamaConfig config, int batch, int length) {
                 (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + config.numAttentionHeads() * t)
                         * bytesPerValue; // per token
         double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue); // per token: log-probs (float32) and logits
+        if (checkpointLayers) {
+            double layerInputs = (config.numHiddenLayers() + 1.0) * config.hiddenSize() * bytesPerValue; // per token
+            return 3.0 * batch * t * (layerInputs + logSoftmax) + batch * t * perLayer;
+        }
         return 3.0 * batch * t * (config.numHiddenLayers() * perLayer + logSoftmax);
     }
 

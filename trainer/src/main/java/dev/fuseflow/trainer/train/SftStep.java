@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
+import dev.fuseflow.trainer.model.ActivationCheckpoints;
 import dev.fuseflow.trainer.objective.ResponseLogps;
 import dev.fuseflow.trainer.objective.SftLoss;
 import dev.fuseflow.trainer.optim.AdamW;
@@ -40,13 +41,15 @@ public final class SftStep extends GuardedStep {
             NDArray tokens = step.create(sequences.tokens());
             NDArray loss;
             ResponseLogps.Result scored;
-            try (GradientCollector collector =
-                    Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+            try (GradientCollector collector = Engine.getEngine(
+                                    manager.getEngine().getEngineName())
+                            .newGradientCollector();
+                    ActivationCheckpoints checkpoints = checkpoints(step)) {
                 NDArray logits = model.forward(store, new NDList(tokens, step.create(sequences.attention())), true)
                         .singletonOrThrow();
                 scored = ResponseLogps.of(logits, tokens, step.create(sequences.response()));
                 loss = SftLoss.compute(scored);
-                backward(collector, loss);
+                backward(collector, loss, checkpoints);
             }
             double value = loss.toType(DataType.FLOAT64, false).getDouble();
             long tokensScored =

@@ -13,8 +13,10 @@ import java.util.Arrays;
  * @param tokens     token ids (B, L)
  * @param positions  each token's position in its own sequence x y (B, L)
  * @param segments   0 prompt, 1 y_ws, 2 y_wt, 3 y_l, -1 padding (B, L)
- * @param predictors for a scored response token, the column whose logits predict it: the token
- *                   before it, or the prompt's last token for a response's first; 0 elsewhere (B, L)
+ * @param predictors for a response token, the column whose logits predict it: the token before it,
+ *                   or the prompt's last token for a response's first; 0 elsewhere (B, L). A token is
+ *                   scored when something precedes it in its own sequence (position > 0), as in the
+ *                   separate rows
  * @param longestPosition the largest position of any token
  */
 public record SharedPromptRows(
@@ -72,20 +74,6 @@ public record SharedPromptRows(
     /** Tokens per row, padding included. */
     public int width() {
         return tokens.length == 0 ? 0 : tokens[0].length;
-    }
-
-    /**
-     * 1 where column c of row i is a scored token of response {@code kind} (0, 1, 2), else 0: as in
-     * the separate row, a token is scored when something precedes it in its own sequence.
-     */
-    public long[][] scored(int kind) {
-        long[][] mask = new long[segments.length][width()];
-        for (int i = 0; i < segments.length; i++) {
-            for (int c = 0; c < width(); c++) {
-                mask[i][c] = segments[i][c] == RESPONSE_SEGMENTS[kind] && positions[i][c] > 0 ? 1 : 0;
-            }
-        }
-        return mask;
     }
 
     private static int promptLength(PreferenceBatch.Sequences kind, int row) {

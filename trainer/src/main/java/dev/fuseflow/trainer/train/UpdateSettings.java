@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * How gradients become updates, for every objective: the learning-rate schedule, AdamW's settings,
  * the global gradient-norm limit, the micro-batches accumulated per update, and the precision.
  * {@code schedulePosition} says where on the schedule an update stands; null means the number of
- * updates applied so far.
+ * updates applied so far. {@code checkpointLayers}: recompute each decoder layer in the backward
+ * instead of keeping its activations ({@code ActivationCheckpoints}).
  */
 public record UpdateSettings(
         CosineWarmupSchedule schedule,
@@ -16,7 +17,8 @@ public record UpdateSettings(
         double maxGradNorm,
         int accumulation,
         Precision precision,
-        LongSupplier schedulePosition) {
+        LongSupplier schedulePosition,
+        boolean checkpointLayers) {
 
     public UpdateSettings(
             CosineWarmupSchedule schedule,
@@ -24,7 +26,7 @@ public record UpdateSettings(
             double maxGradNorm,
             int accumulation,
             Precision precision) {
-        this(schedule, adam, maxGradNorm, accumulation, precision, null);
+        this(schedule, adam, maxGradNorm, accumulation, precision, null, false);
     }
 
     /** In float32. */
@@ -48,7 +50,12 @@ public record UpdateSettings(
      * the size of its micro-batches.
      */
     public UpdateSettings scheduledBy(LongSupplier position) {
-        return new UpdateSettings(schedule, adam, maxGradNorm, accumulation, precision, position);
+        return new UpdateSettings(schedule, adam, maxGradNorm, accumulation, precision, position, checkpointLayers);
+    }
+
+    /** The same settings with activation checkpointing per decoder layer on or off. */
+    public UpdateSettings checkpointingLayers(boolean on) {
+        return new UpdateSettings(schedule, adam, maxGradNorm, accumulation, precision, schedulePosition, on);
     }
 
     /** The paper's optimizer: AdamW without weight decay, clipping at 1.0, no accumulation. */

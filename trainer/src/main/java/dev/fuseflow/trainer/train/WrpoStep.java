@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
+import dev.fuseflow.trainer.model.ActivationCheckpoints;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
 import dev.fuseflow.trainer.objective.WrpoLoss;
 import dev.fuseflow.trainer.optim.AdamW;
@@ -69,12 +70,14 @@ public final class WrpoStep extends GuardedStep implements WrpoUpdate {
                     .toType(referenceLogps.sourceChosen().getDataType(), false);
             WrpoLoss.Result result;
             PreferenceLogps policyLogps;
-            try (GradientCollector collector =
-                    Engine.getEngine(manager.getEngine().getEngineName()).newGradientCollector()) {
+            try (GradientCollector collector = Engine.getEngine(
+                                    manager.getEngine().getEngineName())
+                            .newGradientCollector();
+                    ActivationCheckpoints checkpoints = checkpoints(step)) {
                 policyLogps = BatchLogps.of(policy, store, batch, step, true, layout);
                 result = WrpoLoss.compute(policyLogps, referenceLogps, weights, alpha, beta);
                 // Gradients of successive micro-batches add up until the update.
-                backward(collector, result.loss());
+                backward(collector, result.loss(), checkpoints);
             }
             double loss = scalar(result.loss());
             GuardedUpdate.Update done = update.afterBackward(loss).orElse(new GuardedUpdate.Update(false, Double.NaN));

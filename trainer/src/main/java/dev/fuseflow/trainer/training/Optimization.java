@@ -7,9 +7,16 @@ import dev.fuseflow.trainer.train.UpdateSettings;
 
 /**
  * How every stage turns gradients into updates: AdamW's weight decay, the global gradient-norm
- * limit, the micro-batches accumulated per update, and the precision.
+ * limit, the micro-batches accumulated per update, the precision, and whether each decoder layer's
+ * activations are recomputed in the backward instead of kept ({@code --activation-checkpointing}).
  */
-public record Optimization(double weightDecay, double maxGradNorm, int accumulation, Precision precision) {
+public record Optimization(
+        double weightDecay, double maxGradNorm, int accumulation, Precision precision, boolean checkpointLayers) {
+
+    /** Without activation checkpointing. */
+    public Optimization(double weightDecay, double maxGradNorm, int accumulation, Precision precision) {
+        this(weightDecay, maxGradNorm, accumulation, precision, false);
+    }
 
     public Optimization {
         Checks.require(
@@ -22,6 +29,11 @@ public record Optimization(double weightDecay, double maxGradNorm, int accumulat
 
     UpdateSettings with(CosineWarmupSchedule schedule) {
         return new UpdateSettings(
-                schedule, new AdamW.Settings(0.9, 0.999, 1e-8, weightDecay), maxGradNorm, accumulation, precision);
+                        schedule,
+                        new AdamW.Settings(0.9, 0.999, 1e-8, weightDecay),
+                        maxGradNorm,
+                        accumulation,
+                        precision)
+                .checkpointingLayers(checkpointLayers);
     }
 }

@@ -30,5 +30,10 @@ public record TrainingRecipe(
         Checks.require(sftDedupeWindow >= 0, "--sft-dedupe-window must be >= 0, got " + sftDedupeWindow);
         Checks.require(checkpointEvery >= 1, "--checkpoint-every must be >= 1 update, got " + checkpointEvery);
         Checks.require(lora != null, "lora is Optional.empty() for full fine-tuning, not null");
+        Checks.require(
+                !optimization.checkpointLayers()
+                        || lora.map(l -> l.dropout() == 0).orElse(true),
+                "--activation-checkpointing needs --lora-dropout 0: the recomputed layers would draw other dropout"
+                        + " masks than the first pass, and the gradients would not be the loss's");
     }
 }

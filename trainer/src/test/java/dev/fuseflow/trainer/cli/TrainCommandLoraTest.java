@@ -149,4 +149,14 @@ class TrainCommandLoraTest {
         assertThat(resumed.exit()).isNotZero();
         assertThat(resumed.err()).contains("r 8", "r 4");
     }
+
+    @Test
+    void activationCheckpointingWithLoraDropoutIsRefusedBeforeAnythingIsRead() throws IOException {
+        Run refused = TrainCommandTest.run(
+                Map.of(), train(dir.resolve("dropout"), "--lora-dropout", "0.1", "--activation-checkpointing"));
+
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("--activation-checkpointing needs --lora-dropout 0");
+        assertThat(dir.resolve("dropout")).doesNotExist();
+    }
 }

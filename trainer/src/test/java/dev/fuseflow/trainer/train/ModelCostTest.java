@@ -89,10 +89,25 @@ class ModelCostTest {
         assertThat(cost.parameters() / 1e9).isCloseTo(8.03, within(0.05));
         assertThat(cost.estimatedPeakBytes(Precision.FP16_MIXED) / gib).isGreaterThan(141);
         assertThat(cost.estimatedLoraPeakBytes(Precision.FP16_MIXED, 16) / gib).isLessThan(30);
-        // Activations do not change with LoRA: at T = 2048 and 4 samples they alone exceed one GPU
-        // (activation checkpointing is the GPU-speed issue's).
+        // Activations do not change with LoRA: at T = 2048 and 4 samples they alone exceed one GPU,
+        // unless each layer is recomputed in the backward, which keeps one (B, T, C) input per layer.
         ModelCost long4 = new ModelCost(llama3, 4, 2048);
         assertThat(long4.estimatedLoraPeakBytes(Precision.FP16_MIXED, 16) / gib).isGreaterThan(141);
+        assertThat(long4.checkpointingLayers(true).estimatedLoraPeakBytes(Precision.FP16_MIXED, 16) / gib)
+                .isLessThan(80);
+    }
+
+    @Test
+    void checkpointedLayersKeepTheirInputsAndOneLayerOfOneSequence() {
+        ModelCost plain = new ModelCost(LLAMA_0_5B, 8, 1024);
+        ModelCost checkpointed = plain.checkpointingLayers(true);
+        long saved =
+                plain.estimatedPeakBytes(Precision.FP16_MIXED) - checkpointed.estimatedPeakBytes(Precision.FP16_MIXED);
+        // Per token and layer: 12 C + 5 I + nh T values kept, against C (and one layer of B rows recomputed).
+        double perLayerToken = (12.0 * 1024 + 5.0 * 2816 + 16 * 1024) * 2;
+        double expected = 3.0 * 8 * 1024 * (32 * perLayerToken - 33.0 * 1024 * 2) - 8.0 * 1024 * perLayerToken;
+        assertThat((double) saved).isCloseTo(expected, within(1.0));
+        assertThat(checkpointed.flopsPerUpdate()).isEqualTo(plain.flopsPerUpdate());
     }
 
     private static long elements(Collection<Parameter> parameters) {

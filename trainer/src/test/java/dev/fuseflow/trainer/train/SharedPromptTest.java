@@ -42,9 +42,6 @@ class SharedPromptTest {
         assertThat(rows.segments()[0]).containsExactly(0, 0, 0, 1, 1, 2, 3, 3, 3);
         // Each response's first token is scored by the prompt's last column (2), the others by the column before.
         assertThat(rows.predictors()[0]).containsExactly(0, 0, 0, 2, 3, 2, 2, 6, 7);
-        assertThat(rows.scored(0)[0]).containsExactly(0, 0, 0, 1, 1, 0, 0, 0, 0);
-        assertThat(rows.scored(1)[0]).containsExactly(0, 0, 0, 0, 0, 1, 0, 0, 0);
-        assertThat(rows.scored(2)[0]).containsExactly(0, 0, 0, 0, 0, 0, 1, 1, 1);
         assertThat(rows.longestPosition()).isEqualTo(5);
     }
 

@@ -52,6 +52,7 @@ public final class WrpoBenchmark {
     public record Result(
             String device,
             BatchLogps.Layout layout,
+            boolean checkpointLayers,
             Precision precision,
             int batch,
             int length,
@@ -82,21 +83,20 @@ public final class WrpoBenchmark {
             long seed,
             Optional<Path> profile,
             Optional<LoraSettings> lora,
-            BatchLogps.Layout layout) {}
+            BatchLogps.Layout layout,
+            boolean checkpointLayers) {}
 
     private WrpoBenchmark() {}
 
     public static Result run(Settings s) {
-        ModelCost cost = new ModelCost(s.config(), s.batch(), s.length());
+        ModelCost cost = new ModelCost(s.config(), s.batch(), s.length(), s.checkpointLayers());
         Device device = s.device().device();
         int devices = s.device().devices().size();
         try (NDManager manager = s.device().newManager()) {
             // Policy and reference from the same seed start equal, as after SFT: the loss starts at log 2.
             LlamaForCausalLm policy = initialized(s.config(), manager, s.precision(), s.seed());
             CausalLanguageModel reference = reference(s, policy, manager);
-            UpdateSettings update = new UpdateSettings(
-                    CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1, s.precision());
-            WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, update, s.layout());
+            WrpoUpdate step = WrpoUpdate.on(s.device(), policy, reference, manager, updateSettings(s), s.layout());
             PreferenceBatch batch = randomBatch(
                     s.batch(), s.length(), s.promptLength(), s.config().vocabSize(), s.seed());
             double firstLoss = Double.NaN;
@@ -129,6 +129,7 @@ public final class WrpoBenchmark {
             return new Result(
                     devices == 1 ? device.toString() : s.device().devices().toString(),
                     s.layout(),
+                    s.checkpointLayers(),
                     s.precision(),
                     s.batch(),
                     s.length(),
@@ -146,6 +147,13 @@ public final class WrpoBenchmark {
                     lastLoss,
                     step.skippedUpdates() - skippedBefore);
         }
+    }
+
+    /** The paper's optimizer at a small rate (the update's cost does not depend on it). */
+    private static UpdateSettings updateSettings(Settings s) {
+        return new UpdateSettings(
+                        CosineWarmupSchedule.paper(1e-6, 1_000), AdamW.Settings.PYTORCH, 1.0, 1, s.precision())
+                .checkpointingLayers(s.checkpointLayers());
     }
 
     /** The frozen reference: a second model, or with LoRA the policy with its fresh (zero-effect) adapters off. */

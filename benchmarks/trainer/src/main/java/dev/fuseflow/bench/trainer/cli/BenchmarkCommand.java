@@ -105,6 +105,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     BatchLogps.Layout layout;
 
     @Option(
+            names = "--activation-checkpointing",
+            description = "Recompute each decoder layer in the backward instead of keeping its activations"
+                    + " (default ${DEFAULT-VALUE}).")
+    boolean activationCheckpointing;
+
+    @Option(
             names = "--estimate-only",
             description = "Print the parameter count, FLOPs and memory estimate; run nothing.")
     boolean estimateOnly;
@@ -115,7 +121,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         ComputeDevice device = deviceOption.device();
         LlamaConfig config =
                 LlamaConfig.of(vocab, hidden, intermediate, layers, heads, kvHeads, Math.max(2048, length));
-        ModelCost cost = new ModelCost(config, batch, length);
+        ModelCost cost = new ModelCost(config, batch, length, activationCheckpointing);
         Optional<LoraSettings> lora = loraRank == 0
                 ? Optional.empty()
                 : Optional.of(new LoraSettings(loraRank, 2.0 * loraRank, 0, List.of(LoraSettings.ALL_LINEAR), false));
@@ -152,7 +158,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 seed,
                 Optional.ofNullable(profile),
                 lora,
-                layout));
+                layout,
+                activationCheckpointing));
         print(result, precision, out);
         out.flush();
         if (json != null) {
@@ -168,11 +175,12 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static void print(WrpoBenchmark.Result result, Precision precision, PrintWriter out) {
         out.printf(
                 Locale.ROOT,
-                "djl %s %s %s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
+                "djl %s %s %s%s: %.3f s/update (median %.3f), %.0f tokens/s, %.2f samples/s, MFU %.1f%%, peak %s,"
                         + " loss %.4f -> %.4f, skipped %d%n",
                 result.device(),
                 precision,
                 result.layout(),
+                result.checkpointLayers() ? " checkpointed" : "",
                 result.secondsPerUpdate(),
                 result.medianSecondsPerUpdate(),
                 result.tokensPerSecond(),
