@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -375,16 +376,22 @@ class GatewayTest {
         GatewayConfig config =
                 config(stack.bootstrapServers(), stack.schemaRegistryUrl(), prefix, Duration.ofSeconds(10));
         try (Gateway gateway = Gateway.start(config)) {
+            SoftAssertions softly = new SoftAssertions();
             for (Refusal refusal : refusals()) {
                 HttpResponse<String> answer =
                         post(gateway, refusal.path(), refusal.contentType(), refusal.body(), "req-1");
-                assertThat(answer.statusCode())
+                softly.assertThat(answer.statusCode())
                         .as(refusal.name() + ": " + answer.body())
                         .isEqualTo(refusal.status());
-                JsonNode error = JSON.readTree(answer.body()).get("errors").get(0);
-                assertThat(error.get("field").asText()).as(refusal.name()).isEqualTo(refusal.field());
-                assertThat(error.get("problem").asText()).as(refusal.name()).contains(refusal.problem());
+                JsonNode errors = JSON.readTree(answer.body()).path("errors");
+                softly.assertThat(errors.path(0).path("field").asText())
+                        .as(refusal.name())
+                        .isEqualTo(refusal.field());
+                softly.assertThat(errors.path(0).path("problem").asText())
+                        .as(refusal.name())
+                        .contains(refusal.problem());
             }
+            softly.assertAll();
 
             HttpResponse<String> longId = post(
                     gateway,
