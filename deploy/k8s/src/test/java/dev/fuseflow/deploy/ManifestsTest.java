@@ -100,6 +100,37 @@ class ManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"production", "apicurio"})
+    void theKafkaClusterAuthenticatesEveryListenerAndMakesNoAnonymousPrincipalSuper(String overlay) {
+        List<JsonNode> clusters = RENDERED.get(overlay).ofKind("Kafka");
+        assertThat(clusters).hasSize(1);
+        JsonNode kafka = clusters.get(0).path("spec").path("kafka");
+        assertThat(elements(kafka.path("listeners"))).isNotEmpty();
+        for (JsonNode listener : elements(kafka.path("listeners"))) {
+            String name = listener.path("name").asText();
+            assertThat(listener.path("tls").asBoolean())
+                    .as("TLS on listener %s", name)
+                    .isTrue();
+            assertThat(listener.path("authentication").path("type").asText())
+                    .as("authentication of listener %s", name)
+                    .isIn("scram-sha-512", "tls");
+        }
+        assertThat(kafka.path("authorization").path("type").asText()).isEqualTo("simple");
+        for (JsonNode user : elements(kafka.path("authorization").path("superUsers"))) {
+            assertThat(user.asText()).as("a super user").doesNotContainIgnoringCase("ANONYMOUS");
+        }
+        JsonNode config = kafka.path("config");
+        assertThat(config.has("super.users")).as("super.users in config").isFalse();
+        assertThat(config.path("allow.everyone.if.no.acl.found").asText("false"))
+                .isEqualTo("false");
+        for (JsonNode user : RENDERED.get(overlay).ofKind("KafkaUser")) {
+            assertThat(user.path("spec").path("authentication").path("type").asText())
+                    .as("authentication of KafkaUser %s", name(user))
+                    .isIn("scram-sha-512", "tls");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"production", "apicurio"})
     void eachComponentsKafkaUserHoldsExactlyItsDocumentedAcls(String overlay) {
         Set<Component> covered = new TreeSet<>();
         for (JsonNode user : RENDERED.get(overlay).ofKind("KafkaUser")) {

@@ -26,6 +26,12 @@ import java.util.Optional;
  */
 public final class EventValidator {
 
+    /**
+     * Largest id or name (eventId, promptId, generationId, a choice's ids, giver.id, model.name,
+     * signal.scorer) in UTF-8 bytes: ids become record keys and join keys, and live in state stores.
+     */
+    public static final int MAX_ID_BYTES = 256;
+
     /** How far ahead of the wall clock a createdAt may lie unless the component says otherwise. */
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
 
@@ -76,6 +82,7 @@ public final class EventValidator {
                 blank("response", g.getResponse()),
                 tooLarge("response", utf8Length(g.getResponse())),
                 blank("model.name", g.getModel().getName()),
+                idTooLarge("model.name", g.getModel().getName()),
                 model(g),
                 notAhead(g.getCreatedAt()));
     }
@@ -89,6 +96,8 @@ public final class EventValidator {
         return first(
                 ids(key, f.getEventId(), f.getPromptId()),
                 blank("generationId", f.getGenerationId()),
+                idTooLarge("generationId", f.getGenerationId()),
+                idTooLarge("giver.id", f.getGiver().getId()),
                 f.getGiver().getKind() == GiverKind.UNKNOWN
                         ? violation(
                                 DeadLetterReason.INVALID_VALUE,
@@ -150,6 +159,8 @@ public final class EventValidator {
         return first(
                 blank("eventId", eventId),
                 blank("promptId", promptId),
+                idTooLarge("eventId", eventId),
+                idTooLarge("promptId", promptId),
                 key == null
                         ? violation(
                                 DeadLetterReason.MISSING_FIELD, "the record key is missing; it must be the promptId")
@@ -202,7 +213,10 @@ public final class EventValidator {
     private static Optional<Violation> signal(FeedbackEvent f) {
         Object signal = f.getSignal();
         if (signal instanceof RewardScore score) {
-            return first(finite("signal.score", score.getScore()), blank("signal.scorer", score.getScorer()));
+            return first(
+                    finite("signal.score", score.getScore()),
+                    blank("signal.scorer", score.getScorer()),
+                    idTooLarge("signal.scorer", score.getScorer()));
         }
         if (signal instanceof Rating rating) {
             return rating(rating);
@@ -238,7 +252,9 @@ public final class EventValidator {
     private static Optional<Violation> pairwise(String generationId, PairwiseChoice c) {
         Optional<Violation> blank = first(
                 blank("signal.preferredGenerationId", c.getPreferredGenerationId()),
-                blank("signal.otherGenerationId", c.getOtherGenerationId()));
+                blank("signal.otherGenerationId", c.getOtherGenerationId()),
+                idTooLarge("signal.preferredGenerationId", c.getPreferredGenerationId()),
+                idTooLarge("signal.otherGenerationId", c.getOtherGenerationId()));
         if (blank.isPresent()) {
             return blank;
         }
@@ -272,6 +288,15 @@ public final class EventValidator {
                 ? violation(
                         DeadLetterReason.TOO_LARGE,
                         field + " has " + bytes + " bytes, above the limit of " + maxTextBytes)
+                : Optional.empty();
+    }
+
+    private static Optional<Violation> idTooLarge(String field, String id) {
+        long bytes = utf8Length(id);
+        return bytes > MAX_ID_BYTES
+                ? violation(
+                        DeadLetterReason.TOO_LARGE,
+                        field + " has " + bytes + " bytes, above the limit of " + MAX_ID_BYTES + " for ids and names")
                 : Optional.empty();
     }
 

@@ -3,6 +3,7 @@ package dev.fuseflow.embedded.kafka;
 import dev.fuseflow.embedded.security.TlsMaterial;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,9 +13,14 @@ import java.util.Objects;
  *
  * <p>The administrator's SCRAM credential is written into the metadata when the log dir is
  * formatted ({@code kafka-storage format --add-scram}), so the first admin connection already
- * authenticates; it creates every other user with {@code Admin.alterUserScramCredentials}. The
- * KRaft controller listener stays PLAINTEXT on loopback: a controller cannot read SCRAM
- * credentials before the quorum it serves is up, so its (anonymous) peer is a super user.
+ * authenticates; it creates every other user with {@code Admin.alterUserScramCredentials}.
+ *
+ * <p>The KRaft controller listener authenticates by certificate (mutual TLS): a controller cannot
+ * read SCRAM credentials before the quorum it serves is up, so the node presents its own
+ * certificate, the one the truststore holds, and that principal ({@link #NODE_PRINCIPAL}) is the
+ * only super user besides the administrator. A client without that certificate is refused at the
+ * TLS handshake, and no anonymous principal is a super user (it was: anyone on the host could
+ * create ACLs through the controller port).
  *
  * @param tls           the broker's certificate and the truststore clients use
  * @param adminUser     SCRAM user that is a super user (the broker's own inter-broker principal too)
@@ -24,6 +30,9 @@ public record BrokerSecurity(TlsMaterial tls, String adminUser, String adminPass
 
     public static final String MECHANISM = "SCRAM-SHA-512";
     static final String LISTENER = "SASL_SSL";
+
+    /** The principal of the node's certificate on the controller listener. */
+    public static final String NODE_PRINCIPAL = "User:" + TlsMaterial.SUBJECT;
 
     public BrokerSecurity {
         Objects.requireNonNull(tls, "tls");
@@ -40,7 +49,8 @@ public record BrokerSecurity(TlsMaterial tls, String adminUser, String adminPass
                 "listeners",
                 LISTENER + "://127.0.0.1:" + port + "," + controllerListener + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", LISTENER + "://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", LISTENER + ":SASL_SSL," + controllerListener + ":PLAINTEXT");
+        p.put("listener.security.protocol.map", LISTENER + ":SASL_SSL," + controllerListener + ":SSL");
+        p.put("listener.name." + controllerListener.toLowerCase(Locale.ROOT) + ".ssl.client.auth", "required");
         p.put("inter.broker.listener.name", LISTENER);
         p.put("sasl.enabled.mechanisms", MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
@@ -54,7 +64,7 @@ public record BrokerSecurity(TlsMaterial tls, String adminUser, String adminPass
         p.put("ssl.truststore.password", tls.password());
         p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         p.put("allow.everyone.if.no.acl.found", "false");
-        p.put("super.users", "User:" + adminUser + ";User:ANONYMOUS");
+        p.put("super.users", "User:" + adminUser + ";" + NODE_PRINCIPAL);
         return p;
     }
 

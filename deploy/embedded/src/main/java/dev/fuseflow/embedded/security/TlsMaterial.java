@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 public record TlsMaterial(Path keystore, Path truststore, String password) {
 
+    /** The certificate's subject: what a listener that requires client certificates sees as the principal. */
+    public static final String SUBJECT = "CN=localhost";
+
     /** Creates the stores in {@code dir} unless they exist from an earlier run. */
     public static TlsMaterial selfSigned(Path dir, String password) {
         Path keystore = dir.resolve("server.p12");
@@ -56,7 +59,7 @@ public record TlsMaterial(Path keystore, Path truststore, String password) {
                 "-validity",
                 "3650",
                 "-dname",
-                "CN=localhost",
+                SUBJECT,
                 "-ext",
                 "SAN=dns:localhost,ip:127.0.0.1",
                 "-storetype",

@@ -1,6 +1,5 @@
 package dev.fuseflow.producers.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.producers.client.FeedbackClient;
@@ -43,16 +42,19 @@ import org.slf4j.LoggerFactory;
  * The HTTP gateway: FuseFlow's events as JSON for apps that are not on the JVM, Avro to Kafka
  * behind. A request is answered {@code 202} only once the broker acknowledged every event in it
  * (acks=all, idempotent producer), {@code 400} with field-level errors when any event is invalid
- * (then nothing of it is sent), {@code 413} for a body or batch above the limits, and {@code 503}
- * with {@code Retry-After} when Kafka did not acknowledge in time; the body of a 503 lists the
- * events that were stored, and resending the others with the same ids is safe. Every response
- * carries {@code X-Request-Id} (the caller's, or a new one). The API is described in
+ * (then nothing of it is sent) or when the body is not exactly one JSON document of UTF-8 (one
+ * per line for a batch), {@code 413} for a body or batch above the limits (counted as the body
+ * streams in, whatever its transfer encoding), {@code 415} for a content type other than the
+ * endpoint's in UTF-8, and {@code 503} with {@code Retry-After} when Kafka did not acknowledge in
+ * time; the body of a 503 lists the events that were stored, and resending the others with the
+ * same ids is safe. Every response carries {@code X-Request-Id}: the caller's when it is a plain
+ * token ({@link RequestReader#requestId}), a new one otherwise. The API is described in
  * {@code openapi.yaml}, served at {@code /openapi.yaml}.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    static final String REQUEST_ID = "X-Request-Id";
+    static final String REQUEST_ID = RequestReader.REQUEST_ID;
     private static final String STARTED = "fuseflow.started";
 
     private final GatewayConfig config;
@@ -60,7 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final EventJson events;
     private final Javalin server;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = EventJson.mapper();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -78,10 +80,8 @@ public final class Gateway implements AutoCloseable {
         config.clientProperties().forEach(builder::property);
         this.client = builder.build();
         this.events = new EventJson(new EventValidator(config.maxTextBytes()));
-        this.server = Javalin.create(javalin -> {
-            javalin.showJavalinBanner = false;
-            javalin.http.maxRequestSize = config.maxBodyBytes();
-        });
+        // Javalin's maxRequestSize is not used: it checks Content-Length only (RequestReader.body counts).
+        this.server = Javalin.create(javalin -> javalin.showJavalinBanner = false);
         routes();
     }
 
@@ -100,10 +100,13 @@ public final class Gateway implements AutoCloseable {
     private void routes() {
         server.before(ctx -> {
             ctx.attribute(STARTED, System.nanoTime());
-            String id = ctx.header(REQUEST_ID);
-            ctx.attribute(
-                    REQUEST_ID, id == null || id.isBlank() ? UUID.randomUUID().toString() : id);
+            ctx.attribute(REQUEST_ID, UUID.randomUUID().toString());
             ctx.header(REQUEST_ID, ctx.<String>attribute(REQUEST_ID));
+            String id = RequestReader.requestId(ctx);
+            if (id != null) {
+                ctx.attribute(REQUEST_ID, id);
+                ctx.header(REQUEST_ID, id);
+            }
         });
         server.after(ctx -> {
             Long started = ctx.attribute(STARTED);
@@ -115,9 +118,9 @@ public final class Gateway implements AutoCloseable {
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         });
-        server.post("/v1/generations", ctx -> accept(ctx, () -> List.of(generation(json.readTree(body(ctx))))));
-        server.post("/v1/feedback", ctx -> accept(ctx, () -> List.of(feedback(json.readTree(body(ctx))))));
-        server.post("/v1/events", ctx -> accept(ctx, () -> batch(body(ctx))));
+        server.post("/v1/generations", ctx -> accept(ctx, () -> List.of(generation(document(ctx)))));
+        server.post("/v1/feedback", ctx -> accept(ctx, () -> List.of(feedback(document(ctx)))));
+        server.post("/v1/events", ctx -> accept(ctx, () -> batch(ndjson(ctx))));
         server.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         server.get("/health/ready", ctx -> {
             boolean ready = !draining.get();
@@ -127,10 +130,10 @@ public final class Gateway implements AutoCloseable {
                 "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
         server.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi()));
         server.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), "request", e.getMessage()));
-        server.exception(InvalidEventJsonException.class, (e, ctx) -> invalid(ctx, e.errors()));
         server.exception(
-                JsonProcessingException.class,
-                (e, ctx) -> error(ctx, 400, "body", "is not JSON: " + e.getOriginalMessage()));
+                RefusedRequestException.class,
+                (e, ctx) -> error(ctx, e.status(), e.error().field(), e.error().problem()));
+        server.exception(InvalidEventJsonException.class, (e, ctx) -> invalid(ctx, e.errors()));
         server.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.<String>attribute(REQUEST_ID), e);
             error(ctx, 500, "gateway", "internal error; the request id is in the logs");
@@ -202,7 +205,10 @@ public final class Gateway implements AutoCloseable {
         return events.feedback(node, () -> UUID.randomUUID().toString());
     }
 
-    /** NDJSON, one event per line with {@code kind}; every line is checked before any is sent. */
+    /**
+     * NDJSON, one event per line with {@code kind}, lines ended by LF or CRLF; every line is checked
+     * before any is sent.
+     */
     private List<SpecificRecord> batch(String body) {
         String[] lines = body.split("\n");
         long nonEmpty = Arrays.stream(lines).filter(l -> !l.isBlank()).count();
@@ -218,19 +224,11 @@ public final class Gateway implements AutoCloseable {
             }
             String at = "line " + (i + 1) + ": ";
             try {
-                JsonNode node = json.readTree(lines[i]);
-                String kind = node.path("kind").asText("");
-                switch (kind) {
-                    case "generation" -> parsed.add(generation(node));
-                    case "feedback" -> parsed.add(feedback(node));
-                    default ->
-                        errors.add(
-                                new FieldError(at + "kind", "must be 'generation' or 'feedback', was '" + kind + "'"));
-                }
+                parsed.add(batchLine(lines[i]));
             } catch (InvalidEventJsonException e) {
                 e.errors().forEach(error -> errors.add(new FieldError(at + error.field(), error.problem())));
-            } catch (IOException e) {
-                errors.add(new FieldError(at + "body", "is not JSON"));
+            } catch (RefusedRequestException e) {
+                errors.add(new FieldError(at + e.error().field(), e.error().problem()));
             }
         }
         if (!errors.isEmpty()) {
@@ -239,9 +237,33 @@ public final class Gateway implements AutoCloseable {
         return parsed;
     }
 
-    private static String body(Context ctx) {
-        // bodyAsBytes enforces maxRequestSize (413) before anything is parsed.
-        return new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+    private SpecificRecord batchLine(String line) {
+        String text = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        int cr = text.indexOf('\r');
+        if (cr >= 0) {
+            // JSON reads a CR as white space: two events parted by a lone CR would look like one line.
+            throw new RefusedRequestException(
+                    400, "body", "has a lone CR at column " + (cr + 1) + ": lines end with LF or CRLF");
+        }
+        JsonNode node = RequestReader.document(json, text, "body");
+        String kind = node.path("kind").asText("");
+        return switch (kind) {
+            case "generation" -> generation(node);
+            case "feedback" -> feedback(node);
+            default ->
+                throw new InvalidEventJsonException(
+                        List.of(new FieldError("kind", "must be 'generation' or 'feedback', was '" + kind + "'")));
+        };
+    }
+
+    private JsonNode document(Context ctx) throws IOException {
+        RequestReader.requireContentType(ctx, "application/json");
+        return RequestReader.document(json, RequestReader.body(ctx, config.maxBodyBytes()), "body");
+    }
+
+    private String ndjson(Context ctx) throws IOException {
+        RequestReader.requireContentType(ctx, "application/x-ndjson");
+        return RequestReader.body(ctx, config.maxBodyBytes());
     }
 
     private static String eventId(SpecificRecord event) {

@@ -20,8 +20,10 @@ public final class GatewaySettings {
     public static final Setting<String> BOOTSTRAP_SERVERS =
             SharedSettings.BOOTSTRAP_SERVERS.alias("kafka.bootstrap.servers");
     public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer(
-                    "gateway.max-body-bytes", 1_048_576, "Larger request bodies get 413.")
-            .must(Check.that("be at least 1024", bytes -> bytes >= 1_024));
+                    "gateway.max-body-bytes",
+                    1_048_576,
+                    "Larger request bodies get 413, chunked ones too (counted while they stream in).")
+            .must(Check.between(1_024, 67_108_864));
     public static final Setting<Integer> MAX_BATCH_LINES = Setting.integer(
                     "gateway.max-batch-lines", 1_000, "Larger NDJSON batches get 413.")
             .must(Check.atLeast(1));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fuseflow.producers.client.FeedbackClient;
+import dev.fuseflow.producers.json.EventJson;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import java.io.BufferedReader;
@@ -44,7 +45,7 @@ final class Importer {
     private final LineFormat format;
     private final FeedbackClient client;
     private final int window;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = EventJson.mapper();
 
     Importer(LineFormat format, FeedbackClient client, int window) {
         this.format = format;

@@ -1,6 +1,12 @@
 package dev.fuseflow.producers.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
@@ -35,7 +41,31 @@ import java.util.function.Supplier;
  */
 public final class EventJson {
 
+    /** Events nest three levels deep ({@code prompt[0].content}); anything far deeper is not an event. */
+    static final int MAX_NESTING_DEPTH = 32;
+
+    /** Digits (and sign, point, exponent) of one number: more than a double or a long can hold. */
+    static final int MAX_NUMBER_LENGTH = 64;
+
     private final EventValidator validator;
+
+    /**
+     * The JSON reader for events: one document per text ({@code FAIL_ON_TRAILING_TOKENS}: text after
+     * it, or a second document, is an error rather than ignored), a key given twice is an error rather
+     * than the last one winning, and nesting and number length are bounded before anything is built.
+     */
+    public static ObjectMapper mapper() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        return JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 
     public EventJson(EventValidator validator) {
         this.validator = validator;
@@ -178,8 +208,12 @@ public final class EventJson {
             if (node == null) {
                 return null;
             }
-            if (!node.canConvertToExactIntegral() && !node.isIntegralNumber()) {
-                error(path, "must be an integer");
+            if (!node.isIntegralNumber() && !node.canConvertToExactIntegral()) {
+                error(path, "must be an integer, was " + node);
+                return null;
+            }
+            if (!node.canConvertToLong()) {
+                error(path, "is " + node + ", above the largest integer " + Long.MAX_VALUE);
                 return null;
             }
             return node.asLong();
@@ -235,6 +269,10 @@ public final class EventJson {
                 return Instant.now();
             }
             if (node.isIntegralNumber()) {
+                if (!node.canConvertToLong()) {
+                    error(path, "is " + node + " epoch milliseconds, beyond any instant");
+                    return Instant.EPOCH;
+                }
                 return Instant.ofEpochMilli(node.asLong());
             }
             try {

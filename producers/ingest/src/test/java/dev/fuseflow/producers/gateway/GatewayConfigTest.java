@@ -105,7 +105,7 @@ class GatewayConfigTest {
             delimiter = '|',
             value = {
                 "gateway.port|70000|gateway.port must be in [0, 65535], got 70000",
-                "gateway.max-body-bytes|100|gateway.max-body-bytes must be at least 1024, got 100",
+                "gateway.max-body-bytes|100|gateway.max-body-bytes must be in [1024, 67108864], got 100",
                 "gateway.max-batch-lines|0|gateway.max-batch-lines must be >= 1, got 0",
                 "gateway.ack-timeout|0s|gateway.ack-timeout must be a positive duration, got PT0S",
                 "gateway.retry-after|-1s|gateway.retry-after must not be negative, got PT-1S",

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class EventJsonTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventJson.mapper();
     private final EventJson events = new EventJson(new EventValidator(1_000));
 
     @Test
@@ -103,5 +103,58 @@ class EventJsonTest {
                                 + "\"response\":\"a\",\"model\":{\"name\":\"m\",\"role\":\"TARGET\"}}"),
                         () -> "id"))
                 .hasMessage("field 'model.targetVersion' is required when model.role is TARGET");
+    }
+
+    @Test
+    void integersBeyondALongAreRefusedNotWrapped() throws Exception {
+        String twoTo64 = "18446744073709551616";
+        assertThatThrownBy(() -> events.generation(
+                        JSON.readTree("{\"promptId\":\"p\",\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],"
+                                + "\"response\":\"a\",\"model\":{\"name\":\"m\",\"role\":\"TARGET\",\"targetVersion\":"
+                                + twoTo64 + "},\"createdAt\":" + twoTo64 + "}"),
+                        () -> "id"))
+                .isInstanceOfSatisfying(
+                        InvalidEventJsonException.class,
+                        e -> assertThat(e.errors())
+                                .containsExactly(
+                                        new FieldError(
+                                                "model.targetVersion",
+                                                "is 18446744073709551616, above the largest integer " + Long.MAX_VALUE),
+                                        new FieldError(
+                                                "createdAt",
+                                                "is 18446744073709551616 epoch milliseconds, beyond any instant")));
+        assertThatThrownBy(() -> events.generation(
+                        JSON.readTree(
+                                "{\"promptId\":\"p\",\"prompt\":[{\"role\":\"user\",\"content\":\"q\"}],"
+                                        + "\"response\":\"a\",\"model\":{\"name\":\"m\",\"role\":\"TARGET\",\"targetVersion\":2.5}}"),
+                        () -> "id"))
+                .hasMessage("field 'model.targetVersion' must be an integer, was 2.5");
+    }
+
+    @Test
+    void idsAboveTheLimitAreRefused() throws Exception {
+        String longId = "i".repeat(900_000);
+        assertThatThrownBy(() -> events.feedback(
+                        JSON.readTree("{\"promptId\":\"p\",\"generationId\":\"" + longId
+                                + "\",\"signal\":{\"type\":\"thumbs\",\"up\":true},\"giver\":{\"kind\":\"END_USER\"}}"),
+                        () -> "id"))
+                .isInstanceOfSatisfying(
+                        InvalidEventJsonException.class,
+                        e -> assertThat(e.errors())
+                                .containsExactly(new FieldError(
+                                        "generationId", "has 900000 bytes, above the limit of 256 for ids and names")));
+        assertThatThrownBy(() -> events.feedback(
+                        JSON.readTree("{\"promptId\":\"p\",\"generationId\":\"g\",\"signal\":{\"type\":\"thumbs\","
+                                + "\"up\":true},\"giver\":{\"kind\":\"END_USER\",\"id\":\"" + "u".repeat(257) + "\"}}"),
+                        () -> "id"))
+                .hasMessage("field 'giver.id' has 257 bytes, above the limit of 256 for ids and names");
+    }
+
+    @Test
+    void theReaderTakesOneDocumentWithoutDuplicateKeys() {
+        assertThatThrownBy(() -> JSON.readTree("{\"a\":1} {\"b\":2}")).hasMessageContaining("Trailing token");
+        assertThatThrownBy(() -> JSON.readTree("{\"a\":1}\r{\"b\":2}")).hasMessageContaining("Trailing token");
+        assertThatThrownBy(() -> JSON.readTree("{\"a\":1,\"a\":2}")).hasMessageContaining("Duplicate field 'a'");
+        assertThatThrownBy(() -> JSON.readTree("[".repeat(40) + "]".repeat(40))).hasMessageContaining("nesting depth");
     }
 }
