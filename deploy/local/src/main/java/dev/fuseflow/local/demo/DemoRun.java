@@ -149,18 +149,26 @@ public final class DemoRun {
         return args;
     }
 
+    /**
+     * The learning table and plots; each plot is written even when empty (a default 10-minute run stays in SFT, so
+     * the margins chart says that no WRPO update happened instead of being missing).
+     */
     private static List<Path> writeResults(Path results, DemoApp app, LiveView view) throws IOException {
         List<Path> files = new ArrayList<>(app.board().write(results));
-        files.addAll(view.trainerCurves()
-                .write(
-                        results,
-                        List.of(
-                                new TrainingCurves.Chart(
-                                        "trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
-                                new TrainingCurves.Chart(
-                                        "trainer-margins",
-                                        "WRPO reward margin and accuracy",
-                                        List.of("rewards/margins", "rewards/accuracies")))));
+        files.addAll(writeTrainerCurves(results, view.trainerCurves()));
         return files;
+    }
+
+    static List<Path> writeTrainerCurves(Path results, TrainingCurves curves) throws IOException {
+        return curves.writeAll(
+                results,
+                List.of(
+                        new TrainingCurves.Chart(
+                                "trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
+                        new TrainingCurves.Chart(
+                                "trainer-margins",
+                                "WRPO reward margin and accuracy",
+                                List.of("rewards/margins", "rewards/accuracies"))),
+                "no WRPO update in this run");
     }
 }
