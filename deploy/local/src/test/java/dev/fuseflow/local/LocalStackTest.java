@@ -180,7 +180,7 @@ class LocalStackTest {
 
     @Test
     void commandLineStartsAndStopsTheStack() {
-        int exit = new picocli.CommandLine(new LocalStackCommand())
+        int exit = LocalStackCommand.commandLine(new String[0], Map.of())
                 .execute(
                         "--data-dir",
                         dataDir.toString(),
