@@ -27,19 +27,24 @@ final class DemoDataCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--output", required = true)
+    @Option(names = "--output", required = true, description = "JSONL file to write, one WRPO sample a line.")
     Path output;
 
-    @Option(names = "--count", defaultValue = "300")
+    @Option(names = "--count", defaultValue = "300", description = "Samples to write (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description =
+                    "Seed of the prompts and answers: the same seed writes the same file (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(
             names = "--task",
             defaultValue = "SHOUT",
-            description = "SHOUT (one skill) or SKILLS (reverse, sort, add, upper; y_ws from two scripted sources).")
+            description =
+                    "SHOUT (one skill) or SKILLS (reverse, sort, add, upper; y_ws from two scripted sources; default ${DEFAULT-VALUE}).")
     Task task;
 
     @Override

@@ -45,7 +45,10 @@ final class TaskRewardCommand implements Callable<Integer> {
             description = "Held-out prompts per skill (default ${DEFAULT-VALUE}).")
     int prompts;
 
-    @Option(names = "--max-new-tokens", defaultValue = "16")
+    @Option(
+            names = "--max-new-tokens",
+            defaultValue = "16",
+            description = "Longest answer generated per prompt, in tokens (default ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
     @Mixin

@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(LocalStackConfig config) {
+        config.requirePortsFree();
         if (config.reset()) {
             deleteRecursively(config.dataDir());
         }

@@ -39,28 +39,38 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             defaultValue = "data/local",
-            description = "Folder for broker logs and the registry database.")
+            description = "Folder for broker logs and the registry database (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--broker-mode", defaultValue = "in-process", description = "in-process or child-process.")
+    @Option(
+            names = "--broker-mode",
+            defaultValue = "in-process",
+            description = "in-process or child-process (default ${DEFAULT-VALUE}).")
     String brokerMode;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker client port, 0 for any free one.")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Broker client port, 0 for any free one (default ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema Registry port, 0 for any free one.")
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8081",
+            description = "Schema Registry port, 0 for any free one (default ${DEFAULT-VALUE}).")
     int registryPort;
 
     @Option(
             names = "--streams-metrics-port",
             defaultValue = "9404",
-            description = "Prometheus port of the stream processors, 0 for any free one.")
+            description = "Prometheus port of the stream processors, 0 for any free one (default ${DEFAULT-VALUE}).")
     int streamsMetricsPort;
 
     @Option(
             names = "--ops-port",
             defaultValue = "9406",
-            description = "Port of the ops exporter: status page and metrics, 0 for any free one.")
+            description =
+                    "Port of the ops exporter: status page and metrics, 0 for any free one (default ${DEFAULT-VALUE}).")
     int opsPort;
 
     @Option(names = "--reset", description = "Delete the data dir before starting.")
@@ -68,8 +78,9 @@ public final class LocalStackCommand implements Callable<Integer> {
 
     @Option(
             names = "--demo-duration",
-            defaultValue = "PT10M",
-            description = "How long the demo app closes the loop before it prints the learning result.")
+            defaultValue = "10m",
+            description =
+                    "How long the demo app closes the loop before it prints the learning result (default ${DEFAULT-VALUE}).")
     Duration demoDuration;
 
     @Option(names = "--no-demo", description = "Start the stack only: no trainer, no demo app.")

@@ -1,6 +1,10 @@
 package dev.fuseflow.local;
 
 import dev.fuseflow.embedded.BrokerMode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -44,6 +48,30 @@ public record LocalStackConfig(
         requirePort("ops exporter port (--ops-port, FUSEFLOW_LOCAL_OPS_PORT)", opsPort);
         if (kafkaPort != 0 && kafkaPort == registryPort) {
             throw new IllegalArgumentException("kafka port and registry port must differ, both are " + kafkaPort);
+        }
+    }
+
+    /**
+     * Fails naming the first fixed port that something else listens on, before anything starts: a foreign registry on
+     * the registry port used to be taken for ours (ready in 606 ms), then the broker failed on its port.
+     */
+    public void requirePortsFree() {
+        requireFree(kafkaPort, "--kafka-port");
+        requireFree(registryPort, "--registry-port");
+        requireFree(streamsMetricsPort, "--streams-metrics-port");
+        requireFree(opsPort, "--ops-port");
+    }
+
+    private static void requireFree(int port, String option) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " (" + option + ") is in use on this host, perhaps by"
+                    + " another local stack: stop that, or give " + option + " another port (0: any free one) ("
+                    + e.getMessage() + ")");
         }
     }
 

@@ -14,6 +14,10 @@ import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.topics.TopicSpec;
 import dev.fuseflow.streams.workload.Workload;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,8 +147,40 @@ class LocalStackTest {
     }
 
     @Test
+    void aBusyPortIsRefusedNamingItBeforeAnythingStartsOrIsDeleted() throws Exception {
+        Path kept = Files.createDirectories(dataDir).resolve("kept");
+        Files.writeString(kept, "a previous run");
+        try (ServerSocket foreign = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int busy = foreign.getLocalPort();
+            StringWriter err = new StringWriter();
+
+            int exit = LocalStackCommand.commandLine(new String[0], Map.of())
+                    .setErr(new PrintWriter(err))
+                    .execute(
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--reset",
+                            "--kafka-port",
+                            "0",
+                            "--registry-port",
+                            String.valueOf(busy),
+                            "--streams-metrics-port",
+                            "0",
+                            "--ops-port",
+                            "0",
+                            "--exit-when-ready");
+
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).contains("Port " + busy + " (--registry-port) is in use");
+            assertThat(kept)
+                    .as("--reset deletes nothing when the stack cannot start")
+                    .exists();
+        }
+    }
+
+    @Test
     void commandLineStartsAndStopsTheStack() {
-        int exit = new picocli.CommandLine(new LocalStackCommand())
+        int exit = LocalStackCommand.commandLine(new String[0], Map.of())
                 .execute(
                         "--data-dir",
                         dataDir.toString(),

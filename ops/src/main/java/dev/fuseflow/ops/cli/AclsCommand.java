@@ -20,8 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "acls",
         mixinStandardHelpOptions = true,
-        description =
-                "The Kafka ACLs one component needs (${COMPLETION-CANDIDATES}); --apply creates them (run it as an admin).")
+        description = "The Kafka ACLs one component (--component) needs; --apply creates them (run it as an admin).")
 final class AclsCommand implements Callable<Integer> {
 
     @Spec

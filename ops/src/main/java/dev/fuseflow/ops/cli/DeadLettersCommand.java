@@ -55,7 +55,7 @@ final class DeadLettersCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Integer call() throws Exception {
-        Map<String, Object> config = connection.clientConfig(OpsCommand.CLIENT_SETTINGS);
+        Map<String, Object> config = RegistryApi.confluent(connection.clientConfig(OpsCommand.CLIENT_SETTINGS));
         KafkaAvroDeserializer letters = new KafkaAvroDeserializer();
         letters.configure(config, false);
         List<DeadLetter> all = TopicSnapshot.values(

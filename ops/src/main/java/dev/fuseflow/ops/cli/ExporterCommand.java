@@ -44,7 +44,7 @@ final class ExporterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OpsExporter exporter = new OpsExporter(
-                connection.clientConfig(OpsCommand.CLIENT_SETTINGS),
+                RegistryApi.confluent(connection.clientConfig(OpsCommand.CLIENT_SETTINGS)),
                 connection.topics(),
                 groupPrefix,
                 host,

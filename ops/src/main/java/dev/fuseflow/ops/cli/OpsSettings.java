@@ -42,7 +42,7 @@ final class OpsSettings {
                     "HTTP port of the exporter: /metrics, /health and the status page (0: any free port).")
             .must(Check.between(0, 65_535));
     static final Setting<Duration> EXPORTER_INTERVAL = Setting.duration(
-                    EXPORTER_INTERVAL_KEY, "PT10S", "How often the exporter refreshes the lag figures.")
+                    EXPORTER_INTERVAL_KEY, "10s", "How often the exporter refreshes the lag figures.")
             .must(Check.positive());
     static final Setting<String> GROUP_PREFIX = Setting.string(
             GROUP_PREFIX_KEY,
@@ -54,10 +54,10 @@ final class OpsSettings {
                     REJECTIONS_KEY, 3, "Last rejections shown with their reasons.")
             .must(Check.atLeast(0));
     static final Setting<Duration> TREND_WINDOW = Setting.duration(
-                    TREND_WINDOW_KEY, "PT3S", "status: time between the two looks that give each partition's trend.")
+                    TREND_WINDOW_KEY, "3s", "status: time between the two looks that give each partition's trend.")
             .must(Check.positive());
     static final Setting<Duration> WATCH_INTERVAL = Setting.duration(
-                    WATCH_INTERVAL_KEY, "PT5S", "watch: refresh interval.")
+                    WATCH_INTERVAL_KEY, "5s", "watch: refresh interval.")
             .must(Check.positive());
     static final Setting<Long> WATCH_COUNT = Setting.longValue(
                     WATCH_COUNT_KEY, 0, "watch: stop after this many refreshes (0: until Ctrl-C).")

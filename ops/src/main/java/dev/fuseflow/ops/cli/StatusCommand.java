@@ -5,6 +5,7 @@ import dev.fuseflow.ops.lag.LagProbe;
 import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,11 +38,13 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LagProbe probe = new LagProbe(connection.clientConfig(OpsCommand.CLIENT_SETTINGS))) {
+        Map<String, Object> clients = RegistryApi.confluent(connection.clientConfig(OpsCommand.CLIENT_SETTINGS));
+        try (LagProbe probe = new LagProbe(clients)) {
             // Two looks a moment apart give every partition a trend.
-            StatusReport.take(connection, probe, report.groupPrefix, report.rejections);
+            StatusReport.take(clients, connection.topics(), probe, report.groupPrefix, report.rejections);
             Thread.sleep(report.trendWindow.toMillis());
-            StatusReport status = StatusReport.take(connection, probe, report.groupPrefix, report.rejections);
+            StatusReport status =
+                    StatusReport.take(clients, connection.topics(), probe, report.groupPrefix, report.rejections);
             if (json) {
                 out.println(OpsJson.MAPPER.writeValueAsString(status));
                 out.flush();

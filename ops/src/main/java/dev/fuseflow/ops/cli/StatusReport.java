@@ -4,9 +4,9 @@ import dev.fuseflow.ops.lag.LagProbe;
 import dev.fuseflow.ops.lag.PartitionLag;
 import dev.fuseflow.ops.topics.TopicSnapshot;
 import dev.fuseflow.ops.versions.ModelStatus;
-import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.schemas.versions.VersionMetrics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -25,18 +25,20 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public record StatusReport(Instant at, List<PartitionLag> lag, List<ModelStatus> models) {
 
-    /** Reads the lag of the groups starting with {@code groupPrefix} and the model-versions topic. */
+    /**
+     * Reads the lag of the groups starting with {@code groupPrefix} and the model-versions topic, with
+     * {@code config}'s clients (its registry URL checked by {@link RegistryApi#confluent}).
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static StatusReport take(
-            ConnectionOptions connection, LagProbe probe, String groupPrefix, int rejectionsShown) throws Exception {
+            Map<String, Object> config, FuseFlowTopics topics, LagProbe probe, String groupPrefix, int rejectionsShown)
+            throws Exception {
         List<PartitionLag> lag = probe.lag(probe.groups(groupPrefix));
         List<ModelVersion> records;
         try (KafkaAvroDeserializer avro = new KafkaAvroDeserializer()) {
-            Map<String, Object> config = connection.clientConfig(OpsCommand.CLIENT_SETTINGS);
             avro.configure(config, false);
             records = TopicSnapshot.values(
-                    TopicSnapshot.read(
-                            config, connection.topics().modelVersions().name(), Duration.ofSeconds(10)),
+                    TopicSnapshot.read(config, topics.modelVersions().name(), Duration.ofSeconds(10)),
                     (Deserializer<ModelVersion>) (Deserializer) avro);
         }
         Map<String, List<ModelVersion>> byModel = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,9 +43,11 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LagProbe probe = new LagProbe(connection.clientConfig(OpsCommand.CLIENT_SETTINGS))) {
+        Map<String, Object> clients = RegistryApi.confluent(connection.clientConfig(OpsCommand.CLIENT_SETTINGS));
+        try (LagProbe probe = new LagProbe(clients)) {
             for (long refresh = 1; count == 0 || refresh <= count; refresh++) {
-                StatusReport status = StatusReport.take(connection, probe, report.groupPrefix, report.rejections);
+                StatusReport status =
+                        StatusReport.take(clients, connection.topics(), probe, report.groupPrefix, report.rejections);
                 out.print(CLEAR_SCREEN);
                 status.print(out, report.history);
                 out.printf("%nrefresh %d, every %s; Ctrl-C to stop%n", refresh, interval);

@@ -80,7 +80,7 @@ public final class LagProbe implements AutoCloseable {
                 long at = e.getValue().offset();
                 long end = ends.getOrDefault(tp, at);
                 long records = Math.max(0, end - at);
-                double seconds = records == 0 ? 0 : oldestUnconsumedAgeSeconds(tp, at, now);
+                double seconds = records == 0 ? 0 : oldestUnconsumedAgeSeconds(tp, at, end, now);
                 all.add(new PartitionLag(
                         group, tp.topic(), tp.partition(), at, end, records, seconds, trend(group, tp, records, now)));
             }
@@ -102,16 +102,21 @@ public final class LagProbe implements AutoCloseable {
     }
 
     /**
-     * Age of the first record at or after {@code offset}. Transaction markers have offsets but no
-     * records, so the first record returned may sit a little later; NaN when none arrives in time.
+     * Age of the first record at or after {@code offset} and before {@code end}. Transaction markers have offsets but
+     * no records: an exactly-once consumer commits the offset of the marker that follows its last record, so a group
+     * that is caught up can lag by one offset with nothing in it to consume, which is 0 s late. NaN when nothing
+     * arrives in time.
      */
-    private double oldestUnconsumedAgeSeconds(TopicPartition tp, long offset, Instant now) {
+    private double oldestUnconsumedAgeSeconds(TopicPartition tp, long offset, long end, Instant now) {
         reader.assign(List.of(tp));
         reader.seek(tp, offset);
         long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
-                return Math.max(0, now.toEpochMilli() - record.timestamp()) / 1000.0;
+                return record.offset() < end ? Math.max(0, now.toEpochMilli() - record.timestamp()) / 1000.0 : 0;
+            }
+            if (reader.position(tp) >= end) {
+                return 0;
             }
         }
         return Double.NaN;

@@ -15,7 +15,8 @@ import picocli.CommandLine.RunLast;
  * failures: {@link SettingsDefaultProvider} (file and environment by the one rule), the
  * declarations' {@code --help} text ({@link SettingsHelp}), durations as everywhere else
  * ({@code 500ms}, {@code 30s}, {@code PT30S}), the command line's values of bound options checked
- * before the command runs, and a bad setting (or an unreadable file) reported as one line with exit code 2.
+ * before the command runs, {@code --version} ({@link FuseFlowVersion}), and a bad setting (or an unreadable
+ * file) reported as one line with exit code 2.
  */
 public final class CommandLines {
 
@@ -26,9 +27,10 @@ public final class CommandLines {
             CommandLine line, String[] args, Map<String, String> env, SettingSet... declared) {
         SettingsDefaultProvider defaults = SettingsDefaultProvider.from(args, env, declared);
         requireBindingsTyped(line, defaults);
-        line.registerConverter(Duration.class, Settings::parseDuration);
+        withDurations(line);
         line.setCaseInsensitiveEnumValuesAllowed(true);
         line.setResourceBundle(new SettingsHelp(defaults.settings()));
+        giveVersion(line);
         line.setDefaultValueProvider(defaults);
         line.setExecutionStrategy(parsed -> {
             defaults.requireKnownFileKeys(line);
@@ -69,6 +71,22 @@ public final class CommandLines {
                         "  " + prefix + "*  passed to " + declared.passthrough().get(prefix) + ", prefix removed")));
         line.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         return line;
+    }
+
+    /**
+     * {@code line} reading durations as every FuseFlow setting does, {@code 500ms}, {@code 30s}, {@code 5m} or ISO-8601
+     * {@code PT30S} ({@link Settings#parseDuration}); for a line built without {@link #configure} too.
+     */
+    public static CommandLine withDurations(CommandLine line) {
+        return line.registerConverter(Duration.class, Settings::parseDuration);
+    }
+
+    /** {@code --version} of the command and of every subcommand prints FuseFlow's version ({@link FuseFlowVersion}). */
+    private static void giveVersion(CommandLine line) {
+        if (line.getCommandSpec().version().length == 0) {
+            line.getCommandSpec().versionProvider(new FuseFlowVersion());
+        }
+        line.getSubcommands().values().forEach(CommandLines::giveVersion);
     }
 
     /** An option bound to a setting must hold the setting's type: a declaration mistake fails every test that builds the line. */

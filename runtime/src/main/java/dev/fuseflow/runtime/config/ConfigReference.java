@@ -211,6 +211,9 @@ public final class ConfigReference {
         text = inParentheses
                 .matcher(text)
                 .replaceAll(match -> match.group(1) == null ? "" : " (" + match.group(1) + ")");
+        text = Pattern.compile(";\\s*default:? " + Pattern.quote(shown) + "\\)")
+                .matcher(text)
+                .replaceAll(")");
         if (option.type().isEnum()) {
             text = text.replace(
                     "${COMPLETION-CANDIDATES}",

@@ -69,7 +69,10 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     RewardOptions rewards = new RewardOptions();
 
-    @Option(names = "--micro-batch", defaultValue = "8", description = "Samples per forward pass.")
+    @Option(
+            names = "--micro-batch",
+            defaultValue = "8",
+            description = "Samples per forward pass (default ${DEFAULT-VALUE}).")
     int microBatch;
 
     @Mixin

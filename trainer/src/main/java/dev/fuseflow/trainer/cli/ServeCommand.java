@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.cli;
 
+import dev.fuseflow.runtime.config.CommandLines;
 import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.runtime.ops.OpsHttpServer;
@@ -67,7 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--group-id", defaultValue = "fuseflow-trainer", description = "The trainer's consumer group.")
+    @Option(
+            names = "--group-id",
+            defaultValue = "fuseflow-trainer",
+            description = "The trainer's consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
 
     @Option(
@@ -75,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "trainer-0",
             description =
                     "Static group membership: a restarted trainer takes its partitions back at once instead of waiting for"
-                            + " the dead member's session to time out.")
+                            + " the dead member's session to time out (default ${DEFAULT-VALUE}).")
     String groupInstanceId;
 
     @Mixin
@@ -83,14 +87,14 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-wait",
-            defaultValue = "PT2S",
-            description = "Longest wait for a micro-batch to fill (ISO-8601).")
+            defaultValue = "2s",
+            description = "Longest wait for a micro-batch to fill (default ${DEFAULT-VALUE}).")
     Duration maxWait;
 
     @Option(
             names = "--sft-samples",
             defaultValue = "1000",
-            description = "Samples trained by SFT on y_ws before WRPO starts.")
+            description = "Samples trained by SFT on y_ws before WRPO starts (default ${DEFAULT-VALUE}).")
     long sftSamples;
 
     @Option(
@@ -103,31 +107,36 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--eval-bucket",
             defaultValue = "0",
-            description = "Percent of samples held out for the eval gate (0: no gate, no publication).")
+            description =
+                    "Percent of samples held out for the eval gate (0: no gate, no publication; default ${DEFAULT-VALUE}).")
     int evalBucket;
 
-    @Option(names = "--eval-every", defaultValue = "50", description = "Updates between candidate evaluations.")
+    @Option(
+            names = "--eval-every",
+            defaultValue = "50",
+            description = "Updates between candidate evaluations (default ${DEFAULT-VALUE}).")
     long evalEvery;
 
     @Option(
             names = "--eval-interval",
-            defaultValue = "PT5M",
+            defaultValue = "5m",
             description =
-                    "Evaluate a candidate after this long too, if it trained at all (ISO-8601; PT0S: by updates only).")
+                    "Evaluate a candidate after this long too, if it trained at all (0s: by updates only; default ${DEFAULT-VALUE}).")
     Duration evalInterval;
 
     @Option(
             names = "--gate-metrics",
             split = ",",
             defaultValue = "eval/rewards/accuracies,eval/loss",
-            description = "Metrics a candidate must not be worse in (eval/task_reward for the skills workload).")
+            description =
+                    "Metrics a candidate must not be worse in (eval/task_reward for the skills workload; default ${DEFAULT-VALUE}).")
     List<String> gateMetrics;
 
     @Option(
             names = "--gate-lower-is-better",
             split = ",",
             defaultValue = "eval/loss",
-            description = "Which gate metrics are better when lower.")
+            description = "Which gate metrics are better when lower (default ${DEFAULT-VALUE}).")
     List<String> gateLowerIsBetter;
 
     @Option(
@@ -141,19 +150,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--max-eval-samples",
             defaultValue = "256",
-            description = "Most held-out samples the eval gate scores per candidate.")
+            description = "Most held-out samples the eval gate scores per candidate (default ${DEFAULT-VALUE}).")
     int maxEvalSamples;
 
     @Option(
             names = "--gate-tolerance",
             defaultValue = "0.02",
-            description = "How much worse than the published version a candidate may be.")
+            description = "How much worse than the published version a candidate may be (default ${DEFAULT-VALUE}).")
     double gateTolerance;
 
     @Option(
             names = "--model-name",
             defaultValue = "target",
-            description = "Name of the published model (ModelVersion key).")
+            description = "Name of the published model (ModelVersion key; default ${DEFAULT-VALUE}).")
     String modelName;
 
     @Option(names = "--store", description = "Model store folder (default: <output>/store).")
@@ -174,8 +183,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--progress-every",
-            defaultValue = "PT10S",
-            description = "Interval of the one-line progress log (ISO-8601).")
+            defaultValue = "10s",
+            description = "Interval of the one-line progress log (default ${DEFAULT-VALUE}).")
     Duration progressEvery;
 
     @Override
@@ -191,9 +200,16 @@ public final class ServeCommand implements Callable<Integer> {
      * one) and starts the service on a thread of its own.
      */
     public static Running start(String... args) throws Exception {
+        return parse(args).startService();
+    }
+
+    /** Serve's options as {@link #start} reads them: no environment or file layers, durations as everywhere else. */
+    static ServeCommand parse(String... args) {
         ServeCommand command = new ServeCommand();
-        new CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args);
-        return command.startService();
+        CommandLines.withDurations(new CommandLine(command))
+                .setOverwrittenOptionsAllowed(true)
+                .parseArgs(args);
+        return command;
     }
 
     /** Validates every setting before anything is read or connected, then starts the service. */

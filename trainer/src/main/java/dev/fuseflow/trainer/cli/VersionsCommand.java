@@ -42,7 +42,10 @@ final class VersionsCommand {
                 description = "Model store folder (serve's --store, default <output>/store).")
         Path store;
 
-        @Option(names = "--model-name", defaultValue = "target")
+        @Option(
+                names = "--model-name",
+                defaultValue = "target",
+                description = "The model whose versions these are (ModelVersion key; default ${DEFAULT-VALUE}).")
         String modelName;
     }
 
@@ -136,7 +139,10 @@ final class VersionsCommand {
         @Parameters(index = "0", description = "The version to promote.")
         long version;
 
-        @Option(names = "--note", defaultValue = "no note", description = "Why, for the record.")
+        @Option(
+                names = "--note",
+                defaultValue = "no note",
+                description = "Why, for the record (default: ${DEFAULT-VALUE}).")
         String note;
 
         @Override

@@ -65,6 +65,18 @@ public final class TrainingCurves {
 
     /** Writes one PNG per chart that has at least one point; returns the files written. */
     public List<Path> write(Path directory, List<Chart> charts) throws IOException {
+        return write(directory, charts, null);
+    }
+
+    /**
+     * Writes one PNG per chart, a chart without points too: empty, its title followed by {@code whyEmpty} (a file that
+     * a reader was promised says why it shows nothing, e.g. that the run never reached WRPO).
+     */
+    public List<Path> writeAll(Path directory, List<Chart> charts, String whyEmpty) throws IOException {
+        return write(directory, charts, whyEmpty);
+    }
+
+    private List<Path> write(Path directory, List<Chart> charts, String whyEmpty) throws IOException {
         Files.createDirectories(directory);
         List<Path> written = new ArrayList<>();
         for (Chart chart : charts) {
@@ -83,6 +95,11 @@ public final class TrainingCurves {
                 double[] steps = series.stream().mapToDouble(p -> p[0]).toArray();
                 double[] values = series.stream().mapToDouble(p -> p[1]).toArray();
                 xy.addSeries(metric, steps, values).setMarker(SeriesMarkers.NONE);
+                any = true;
+            }
+            if (!any && whyEmpty != null) {
+                xy.setTitle(chart.title() + ": " + whyEmpty);
+                xy.addSeries("(none)", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
                 any = true;
             }
             if (any) {

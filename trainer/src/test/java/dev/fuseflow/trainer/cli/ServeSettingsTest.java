@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,24 @@ class ServeSettingsTest {
                         "--min-lr-ratio",
                         "--objective")
                 .doesNotContain("${DEFAULT-VALUE}");
+    }
+
+    @Test
+    void durationsAreReadInBothFormsOnTheCommandLineAndInStartAsTheGatewayReadsThem() {
+        for (String[] forms : new String[][] {{"500ms", "PT0.5S"}, {"10s", "PT10S"}, {"5m", "PT5M"}}) {
+            for (String form : forms) {
+                ServeCommand started = ServeCommand.parse("--output", "run", "--max-wait", form);
+                ServeCommand configured = (ServeCommand) TrainerCommand.commandLine(new String[0], Map.of())
+                        .parseArgs("serve", "--output", "run", "--eval-interval", form)
+                        .subcommand()
+                        .commandSpec()
+                        .userObject();
+
+                assertThat(started.maxWait).as(form).isEqualTo(Duration.parse(forms[1]));
+                assertThat(configured.evalInterval).as(form).isEqualTo(Duration.parse(forms[1]));
+            }
+        }
+        assertThat(ServeCommand.parse("--output", "run").progressEvery).isEqualTo(Duration.ofSeconds(10));
     }
 
     private String[] serve(String... extra) {

@@ -61,10 +61,10 @@ public final class DemoRun {
 
     /** The demo's trainer: a tiny model learning fast from a busy stream on two cores. */
     private static final String SERVE_OPTIONS = """
-            --micro-batch 32 --max-wait PT1S --sft-samples 85000 --sft-dedupe-window 20000 --sft-lr 3e-3 --lr 5e-5
+            --micro-batch 32 --max-wait 1s --sft-samples 85000 --sft-dedupe-window 20000 --sft-lr 3e-3 --lr 5e-5
             --schedule-updates 2700 --beta 0.1 --alpha 0.1 --alpha-ramp 100 --max-length 64 --max-prompt-length 48
-            --checkpoint-every 50 --eval-every 60 --eval-interval PT20S --gate-lower-is-better= --gate-tolerance 0
-            --metrics-port 0 --progress-every PT30S
+            --checkpoint-every 50 --eval-every 60 --eval-interval 20s --gate-lower-is-better= --gate-tolerance 0
+            --metrics-port 0 --progress-every 30s
             """;
 
     private DemoRun() {}
@@ -149,18 +149,26 @@ public final class DemoRun {
         return args;
     }
 
+    /**
+     * The learning table and plots; each plot is written even when empty (a default 10-minute run stays in SFT, so
+     * the margins chart says that no WRPO update happened instead of being missing).
+     */
     private static List<Path> writeResults(Path results, DemoApp app, LiveView view) throws IOException {
         List<Path> files = new ArrayList<>(app.board().write(results));
-        files.addAll(view.trainerCurves()
-                .write(
-                        results,
-                        List.of(
-                                new TrainingCurves.Chart(
-                                        "trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
-                                new TrainingCurves.Chart(
-                                        "trainer-margins",
-                                        "WRPO reward margin and accuracy",
-                                        List.of("rewards/margins", "rewards/accuracies")))));
+        files.addAll(writeTrainerCurves(results, view.trainerCurves()));
         return files;
+    }
+
+    static List<Path> writeTrainerCurves(Path results, TrainingCurves curves) throws IOException {
+        return curves.writeAll(
+                results,
+                List.of(
+                        new TrainingCurves.Chart(
+                                "trainer-loss", "Trainer loss per update (SFT, then WRPO)", List.of("loss")),
+                        new TrainingCurves.Chart(
+                                "trainer-margins",
+                                "WRPO reward margin and accuracy",
+                                List.of("rewards/margins", "rewards/accuracies"))),
+                "no WRPO update in this run");
     }
 }

@@ -40,7 +40,7 @@ final class ImportSettings {
                     TARGET_VERSION_KEY, 0, "Published version of --target-model.")
             .must(Check.atLeast(0L));
     static final Setting<Duration> PROGRESS_EVERY = Setting.duration(
-                    PROGRESS_EVERY_KEY, "PT10S", "Interval of the progress bar.")
+                    PROGRESS_EVERY_KEY, "10s", "Interval of the progress bar.")
             .must(Check.positive());
 
     /** The importer's own settings (the shared ones come with the connection options). */

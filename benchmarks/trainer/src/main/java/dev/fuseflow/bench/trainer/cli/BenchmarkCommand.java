@@ -35,25 +35,31 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--layers", defaultValue = "32", description = "Decoder layers of the random Llama.")
+    @Option(
+            names = "--layers",
+            defaultValue = "32",
+            description = "Decoder layers of the random Llama (default ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--hidden", defaultValue = "1024", description = "Hidden size.")
+    @Option(names = "--hidden", defaultValue = "1024", description = "Hidden size (default ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--heads", defaultValue = "16", description = "Attention heads.")
+    @Option(names = "--heads", defaultValue = "16", description = "Attention heads (default ${DEFAULT-VALUE}).")
     int heads;
 
     @Option(
             names = "--kv-heads",
             defaultValue = "16",
-            description = "Key/value heads (fewer than --heads: grouped-query attention).")
+            description = "Key/value heads (fewer than --heads: grouped-query attention; default ${DEFAULT-VALUE}).")
     int kvHeads;
 
-    @Option(names = "--intermediate", defaultValue = "2816", description = "MLP intermediate size.")
+    @Option(
+            names = "--intermediate",
+            defaultValue = "2816",
+            description = "MLP intermediate size (default ${DEFAULT-VALUE}).")
     int intermediate;
 
-    @Option(names = "--vocab", defaultValue = "32000", description = "Vocabulary size.")
+    @Option(names = "--vocab", defaultValue = "32000", description = "Vocabulary size (default ${DEFAULT-VALUE}).")
     int vocab;
 
     @Option(names = "--length", defaultValue = "1024", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
@@ -62,7 +68,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(
             names = "--prompt-length",
             defaultValue = "512",
-            description = "Prompt tokens of each sequence (the loss covers the rest).")
+            description = "Prompt tokens of each sequence (the loss covers the rest; default ${DEFAULT-VALUE}).")
     int promptLength;
 
     @Option(names = "--batch", required = true, description = "Samples per update (each has 3 sequences).")
@@ -75,13 +81,16 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     DeviceOption deviceOption = new DeviceOption();
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed updates first.")
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed updates first (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "5", description = "Timed updates.")
+    @Option(names = "--steps", defaultValue = "5", description = "Timed updates (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and tokens.")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the weights and tokens (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--profile", description = "Also write a libtorch profiler trace (Chrome JSON) of one update here.")

@@ -54,13 +54,19 @@ final class DeviceCheckCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     FreshModel model;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Samples per update.")
+    @Option(names = "--batch", defaultValue = "8", description = "Samples per update (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--updates", defaultValue = "40", description = "Length of the loss-curve run.")
+    @Option(
+            names = "--updates",
+            defaultValue = "40",
+            description = "Length of the loss-curve run (default ${DEFAULT-VALUE}).")
     int updates;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Learning rate of the loss-curve run.")
+    @Option(
+            names = "--lr",
+            defaultValue = "3e-3",
+            description = "Learning rate of the loss-curve run (default ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(
@@ -73,7 +79,7 @@ final class DeviceCheckCommand implements Callable<Integer> {
     @Option(
             names = "--output",
             defaultValue = "device-check",
-            description = "Folder for the model, the curves CSV and plot.")
+            description = "Folder for the model, the curves CSV and plot (default ${DEFAULT-VALUE}).")
     Path output;
 
     @Override

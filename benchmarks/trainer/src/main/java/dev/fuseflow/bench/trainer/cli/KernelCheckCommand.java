@@ -49,19 +49,28 @@ final class KernelCheckCommand implements Callable<Integer> {
     @Mixin
     DeviceOption deviceOption = new DeviceOption();
 
-    @Option(names = "--batch", defaultValue = "2", description = "B of the parity cases.")
+    @Option(names = "--batch", defaultValue = "2", description = "B of the parity cases (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--heads", defaultValue = "8", description = "Query heads of the parity cases.")
+    @Option(
+            names = "--heads",
+            defaultValue = "8",
+            description = "Query heads of the parity cases (default ${DEFAULT-VALUE}).")
     int heads;
 
-    @Option(names = "--kv-heads", defaultValue = "2", description = "Key/value heads of the grouped-query cases.")
+    @Option(
+            names = "--kv-heads",
+            defaultValue = "2",
+            description = "Key/value heads of the grouped-query cases (default ${DEFAULT-VALUE}).")
     int kvHeads;
 
-    @Option(names = "--length", defaultValue = "256", description = "Sequence length T of the parity cases.")
+    @Option(
+            names = "--length",
+            defaultValue = "256",
+            description = "Sequence length T of the parity cases (default ${DEFAULT-VALUE}).")
     int length;
 
-    @Option(names = "--head-size", defaultValue = "64", description = "Head size d.")
+    @Option(names = "--head-size", defaultValue = "64", description = "Head size d (default ${DEFAULT-VALUE}).")
     int headSize;
 
     @Option(
@@ -71,7 +80,10 @@ final class KernelCheckCommand implements Callable<Integer> {
             description = "B, heads, T, d of the float16 timing (default ${DEFAULT-VALUE}); 0 skips it.")
     List<Integer> timing;
 
-    @Option(names = "--passes", defaultValue = "10", description = "Timed forward+backward passes per kernel.")
+    @Option(
+            names = "--passes",
+            defaultValue = "10",
+            description = "Timed forward+backward passes per kernel (default ${DEFAULT-VALUE}).")
     int passes;
 
     @Override
