@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The issue-8 GPU run, on a machine with NVIDIA GPUs and no JDK (docs/gpu.md "Benchmark: DJL against PyTorch on one GPU"):
+# The GPU run, on a machine with NVIDIA GPUs and no JDK (docs/gpu.md "Benchmark: DJL against PyTorch on one GPU"):
 #   1. device-check: loss, gradients and a short run's loss curve on gpu0 against the CPU, in
 #      FP32, TF32 and FP16_MIXED;
-#   2. the WRPO update of a ~0.5B Llama at sequence length 1024, FuseFlow through DJL (FP16_MIXED,
-#      TF32) and the PyTorch eager reference (bf16, fp16, tf32), each at the largest batch that fits
-#      (trying batches from the memory estimate down), with nvidia-smi sampling peak memory;
-#   3. a profile of one DJL and one PyTorch update, and the table (summarize.py).
+#   2. the WRPO update of a ~0.5B Llama at sequence length 1024, FuseFlow through DJL (FP16_MIXED
+#      with the shared prompt and with three separate rows, TF32), each at the largest batch that fits
+#      (trying batches from the memory estimate down), with nvidia-smi sampling peak memory; with
+#      FUSEFLOW_NATIVE_LIBRARY set, FuseFlow runs its native kernels;
+#   3. the baseline, what users run instead: Hugging Face transformers with SDPA (wrpo_transformers.py:
+#      fp32 weights + bf16 autocast, bf16 weights, and torch.compile), each at its largest batch;
+#      the repo's eager-attention PyTorch reference (bf16, fp16, tf32) as labelled extra rows;
+#   4. a profile of one DJL and one PyTorch update, and the table (summarize.py).
 # Needs: BENCH (the runtime image's bin/fuseflow-trainer-bench) and, for DJL, PYTORCH_LIBRARY_PATH,
 # PYTORCH_VERSION and PYTORCH_FLAVOR naming the host's libtorch with a DJL bridge built for it.
 #   benchmarks/gpu/side-by-side.sh OUT_DIR [timed updates, default 5] [warm-up updates, default 6]
@@ -37,10 +41,10 @@ largest() {   # largest NAME CANDIDATES command-with-BATCH...: the first batch (
   echo 0
 }
 
-candidates() {  # batches whose estimate fits the GPU, largest first (the estimate is within 2% of measured peaks)
+candidates() {  # batches whose estimate fits the GPU, largest first (the estimate is within 5% of measured peaks)
   local precision="$1" list=""
-  for b in 24 20 18 16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1; do
-    gib="$("$BENCH" benchmark --batch "$b" --precision "$precision" --estimate-only 2>/dev/null | sed -n 's/.*estimated peak \([0-9.]*\) GiB.*/\1/p')"
+  for b in 40 36 32 28 24 20 18 16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1; do
+    gib="$("$BENCH" benchmark --batch "$b" --precision $precision --estimate-only 2>/dev/null | sed -n 's/.*estimated peak \([0-9.]*\) GiB.*/\1/p')"
     if awk -v g="$gib" -v m="$gpu_mib" 'BEGIN { exit !(g * 1024 <= m) }'; then list="$list $b"; fi
   done
   echo "$list" | awk '{ for (i = 1; i <= NF && i <= 4; i++) printf "%s ", $i }'
@@ -69,11 +73,20 @@ done
 echo "== DJL" >&2
 c16="$(candidates FP16_MIXED)"; c32="$(candidates TF32)"
 b16=$(largest djl-fp16 "$c16" "$BENCH" benchmark --device gpu0 --precision FP16_MIXED --batch BATCH --steps "$steps" --warmup "$warmup" --json "$results")
+s16=$(largest djl-fp16-separate "$(candidates "FP16_MIXED --layout SEPARATE")" "$BENCH" benchmark --device gpu0 --precision FP16_MIXED \
+      --layout SEPARATE --batch BATCH --steps "$steps" --warmup "$warmup" --json "$results")
 b32=$(largest djl-tf32 "$c32" env TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$BENCH" benchmark --device gpu0 --precision TF32 --batch BATCH \
       --steps "$steps" --warmup "$warmup" --json "$results")
-echo "DJL largest batches: FP16_MIXED $b16 (tried $c16), TF32 $b32 (tried $c32)" >&2
+echo "DJL largest batches: FP16_MIXED $b16 (tried $c16), separate rows $s16, TF32 $b32 (tried $c32)" >&2
 
-echo "== PyTorch" >&2
+echo "== transformers (the baseline)" >&2
+hf="python3 $here/wrpo_transformers.py --steps $steps --warmup $warmup --json $results"
+h32=$(bisect_largest hf-sdpa 40 $hf --batch BATCH)
+h16=$(bisect_largest hf-sdpa-bf16 40 $hf --weights bf16 --batch BATCH)
+hc=$(bisect_largest hf-sdpa-compile 40 $hf --compile --batch BATCH)
+echo "transformers batches: fp32+autocast $h32, bf16 weights $h16, compile $hc" >&2
+
+echo "== PyTorch eager reference (an extra row: it shares DJL's old eager attention)" >&2
 ref="python3 $here/wrpo_reference.py --steps $steps --warmup $warmup --json $results"
 # PyTorch's memory is not DJL's: bisect up to a little above DJL's largest batch.
 p16=$(bisect_largest torch-bf16 "$(( b16 + 2 ))" $ref --precision bf16 --batch BATCH)

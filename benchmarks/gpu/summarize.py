@@ -15,36 +15,47 @@ if os.path.exists(os.path.join(out, "smi.jsonl")):
         entry = json.loads(line)
         smi[entry["run"]] = entry["smiPeakMiB"]
 short = {"FP16_MIXED": "fp16", "TF32": "tf32", "FP32": "fp32", "bf16": "bf16", "fp16": "fp16", "tf32": "tf32"}
+
+
+def label(r):
+    """The row's framework and variant, and the run name side-by-side.sh gave its nvidia-smi samples."""
+    framework = r.get("framework", "djl")
+    if framework == "transformers":
+        variant = ("bf16 weights" if r["weights"] == "bf16" else "fp32 weights + bf16 autocast") + (" + compile" if r["compile"] else "")
+        run = "hf-sdpa" + ("-bf16" if r["weights"] == "bf16" else "") + ("-compile" if r["compile"] else "")
+        return "transformers SDPA (baseline)", variant, run
+    if framework == "djl":
+        separate = r.get("layout") == "SEPARATE"
+        variant = r["precision"] + (", three rows" if separate else ", shared prompt" if "layout" in r else "")
+        return "FuseFlow / DJL", variant, f"djl-{short[r['precision']]}" + ("-separate" if separate else "")
+    return "PyTorch eager reference (extra row)", r["precision"], f"torch-{short[r['precision']]}"
+
+
 best = {}
 for r in rows:
-    framework = r.get("framework", "djl")
-    key = (framework, r["precision"])
-    r["framework"] = framework
-    r["smiPeakMiB"] = smi.get(f"{'djl' if framework == 'djl' else 'torch'}-{short[r['precision']]}-b{r['batch']}", -1)
+    framework, variant, run = label(r)
+    key = (framework, variant)
+    r["framework"] = r.get("framework", "djl")
+    r["smiPeakMiB"] = smi.get(f"{run}-b{r['batch']}", -1)
     if key not in best or r["batch"] > best[key]["batch"]:
         best[key] = r
 
-print("| framework | precision | batch (largest that fits) | s/update | tokens/s | samples/s | MFU | peak GPU memory (nvidia-smi) | estimate |")
+print("| framework | variant | batch (largest that fits) | s/update | tokens/s | samples/s | MFU | peak GPU memory (nvidia-smi) | estimate |")
 print("|---|---|---|---|---|---|---|---|---|")
-for (framework, precision), r in sorted(best.items()):
+for (framework, variant), r in sorted(best.items()):
     estimate = f"{r['estimatedPeakBytes'] / 2**30:.1f} GiB" if "estimatedPeakBytes" in r else ""
-    print(f"| {framework} | {precision} | {r['batch']} | {r['secondsPerUpdate']:.3f} | {r['tokensPerSecond']:.0f} | {r['samplesPerSecond']:.2f}"
+    print(f"| {framework} | {variant} | {r['batch']} | {r['secondsPerUpdate']:.3f} | {r['tokensPerSecond']:.0f} | {r['samplesPerSecond']:.2f}"
           f" | {100 * r['utilisation']:.1f}% | {r['smiPeakMiB'] / 1024:.1f} GiB | {estimate} |")
 
+fuseflow = best.get(("FuseFlow / DJL", "FP16_MIXED, shared prompt"))
+if fuseflow:
+    print()
+    for (framework, variant), r in sorted(best.items()):
+        if framework.startswith("transformers"):
+            print(f"FuseFlow FP16_MIXED (batch {fuseflow['batch']}) / transformers {variant} (batch {r['batch']}), samples/s:"
+                  f" {fuseflow['samplesPerSecond'] / r['samplesPerSecond']:.2f}")
 
-def at(framework, precision, batch):
-    return next((r for r in rows if r["framework"] == framework and r["precision"] == precision and r["batch"] == batch), None)
 
-
-print()
-for djl, torch in [("FP16_MIXED", "fp16"), ("FP16_MIXED", "bf16"), ("TF32", "tf32")]:
-    d, t = best.get(("djl", djl)), best.get(("pytorch", torch))
-    if d and t:
-        same = at("pytorch", torch, d["batch"])
-        line = f"DJL {djl} / PyTorch {torch}: {d['tokensPerSecond'] / t['tokensPerSecond']:.2f} (each at its largest batch, {d['batch']} and {t['batch']})"
-        if same:
-            line += f"; {d['tokensPerSecond'] / same['tokensPerSecond']:.2f} at the same batch {d['batch']}"
-        print(line)
 
 trace = os.path.join(out, "djl-profile.json")
 if os.path.exists(trace):

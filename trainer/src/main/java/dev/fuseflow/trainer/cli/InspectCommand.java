@@ -6,11 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.format.ShardedCheckpoint;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.kernels.NativeKernels;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ExpectedLogits;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.tokenizer.ChatTemplates;
+import dev.fuseflow.trainer.train.ActivationLayout;
 import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
 import java.io.IOException;
@@ -161,10 +163,13 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void printMemory(PrintWriter out, LlamaConfig config) {
-        ModelCost cost = new ModelCost(config, batch, length);
+        // The trainer's layout: the prompt once per sample (half the tokens here), fused attention where loaded.
+        ModelCost cost = new ModelCost(
+                config, batch, length, ActivationLayout.trainerDefault(length / 2, NativeKernels.available()));
         out.printf(
                 Locale.ROOT,
-                "  full fine-tuning, WRPO update of %d samples x 3 sequences x %d tokens: about %.1f GiB of GPU"
+                "  full fine-tuning, WRPO update of %d samples x 3 sequences x %d tokens (half of them the shared"
+                        + " prompt): about %.1f GiB of GPU"
                         + " memory in FP16_MIXED, %.1f GiB in TF32 (estimate: docs/gpu.md)%n",
                 batch,
                 length,

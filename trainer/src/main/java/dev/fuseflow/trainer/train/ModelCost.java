@@ -11,18 +11,19 @@ import dev.fuseflow.trainer.model.llama.LlamaConfig;
  * @param config  the model
  * @param batch   samples per update (each has 3 sequences: y_ws, y_wt, y_l)
  * @param length  tokens per sequence
- * @param checkpointLayers whether each decoder layer is recomputed in the backward ({@code --activation-checkpointing})
+ * @param activations how the activations are laid out and kept (memory only: FLOPs and tokens count the
+ *                    three sequences of each sample whatever the layout, the work done for the user)
  */
-public record ModelCost(LlamaConfig config, int batch, int length, boolean checkpointLayers) {
+public record ModelCost(LlamaConfig config, int batch, int length, ActivationLayout activations) {
 
-    /** Without activation checkpointing. */
+    /** Three rows per sample, DJL's attention, nothing recomputed ({@link ActivationLayout#SEPARATE_ROWS}). */
     public ModelCost(LlamaConfig config, int batch, int length) {
-        this(config, batch, length, false);
+        this(config, batch, length, ActivationLayout.SEPARATE_ROWS);
     }
 
     /** The same update with each decoder layer checkpointed or not. */
     public ModelCost checkpointingLayers(boolean on) {
-        return new ModelCost(config, batch, length, on);
+        return new ModelCost(config, batch, length, activations.checkpointingLayers(on));
     }
 
     /** Weights of every matrix product: attention, MLP and the lm_head, tied or not (embeddings are a lookup). */
@@ -118,21 +119,29 @@ public record ModelCost(LlamaConfig config, int batch, int length, boolean check
     }
 
     /**
-     * What the graphs keep for backward. Checkpointed, a layer keeps only its input (C per token,
-     * and the last layer's output), and one layer of one sequence's rows is recomputed at a time.
+     * What the graphs keep for backward. A row is x y (three per sample) or, with the shared prompt,
+     * x y_ws y_wt y_l (one per sample). Per token and layer {@link #estimatedPeakBytes} counts
+     * 12·C + 5·I values, plus the nh·T attention probabilities where DJL's attention keeps them;
+     * per token once the logits and their float32 log-softmax. With fused attention the peak comes
+     * at the start of the backward, when the gradients of both exist beside every saved activation
+     * (measured on the H200, docs/results.md), so they count twice. Checkpointed, a layer keeps only
+     * its input (C per token, and the last layer's output), and one layer of one pass's rows is
+     * recomputed at a time.
      */
     private double activationBytes(boolean mixed) {
         double bytesPerValue = mixed ? 2.0 : 4.0;
-        double t = length;
+        ActivationLayout a = activations;
+        double rowLength = a.sharedPrompt() ? a.promptLength() + 3.0 * (length - a.promptLength()) : length;
+        double tokens = batch * (a.sharedPrompt() ? 1.0 : 3.0) * rowLength;
+        double attention = a.fusedAttention() ? 0 : config.numAttentionHeads() * rowLength;
         double perLayer =
-                (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + config.numAttentionHeads() * t)
-                        * bytesPerValue; // per token
-        double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue); // per token: log-probs (float32) and logits
-        if (checkpointLayers) {
+                (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + attention) * bytesPerValue; // per token
+        double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue) * (a.fusedAttention() ? 2 : 1); // per token
+        if (a.checkpointLayers()) {
             double layerInputs = (config.numHiddenLayers() + 1.0) * config.hiddenSize() * bytesPerValue; // per token
-            return 3.0 * batch * t * (layerInputs + logSoftmax) + batch * t * perLayer;
+            return tokens * (layerInputs + logSoftmax) + batch * rowLength * perLayer;
         }
-        return 3.0 * batch * t * (config.numHiddenLayers() * perLayer + logSoftmax);
+        return tokens * (config.numHiddenLayers() * perLayer + logSoftmax);
     }
 
     /** Model FLOPs utilisation against a peak rate (H200: 990 TFLOP/s dense 16-bit). */

@@ -97,6 +97,23 @@ class ModelCostTest {
                 .isLessThan(80);
     }
 
+    /** Peaks of `benchmark --device gpu0 --precision FP16_MIXED --batch B` on the H200, 2026-12-07 (docs/results.md). */
+    @Test
+    void theFusedSharedPromptEstimateIsWithinFivePercentOfTheMeasuredPeaks() {
+        int[] batches = {8, 16, 24, 28};
+        double[] measuredGib = {42.2, 72.0, 105.8, 122.7};
+        for (int i = 0; i < batches.length; i++) {
+            ModelCost cost = new ModelCost(LLAMA_0_5B, batches[i], 1024, ActivationLayout.trainerDefault(512, true));
+            double estimated = cost.estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30);
+            assertThat(estimated / measuredGib[i])
+                    .as("batch %d: %.1f GiB estimated, %.1f measured", batches[i], estimated, measuredGib[i])
+                    .isCloseTo(1.0, within(0.05));
+        }
+        // The three-row layout with DJL's attention keeps far more: the estimate must not carry it over.
+        assertThat(new ModelCost(LLAMA_0_5B, 8, 1024).estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30))
+                .isGreaterThan(70);
+    }
+
     @Test
     void checkpointedLayersKeepTheirInputsAndOneLayerOfOneSequence() {
         ModelCost plain = new ModelCost(LLAMA_0_5B, 8, 1024);

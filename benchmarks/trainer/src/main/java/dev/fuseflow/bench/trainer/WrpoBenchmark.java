@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
+import dev.fuseflow.trainer.kernels.NativeKernels;
 import dev.fuseflow.trainer.lora.LoraAdapters;
 import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -13,6 +14,7 @@ import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.model.llama.LlamaForCausalLm;
 import dev.fuseflow.trainer.optim.AdamW;
 import dev.fuseflow.trainer.optim.CosineWarmupSchedule;
+import dev.fuseflow.trainer.train.ActivationLayout;
 import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.ModelCost;
@@ -84,12 +86,22 @@ public final class WrpoBenchmark {
             Optional<Path> profile,
             Optional<LoraSettings> lora,
             BatchLogps.Layout layout,
-            boolean checkpointLayers) {}
+            boolean checkpointLayers) {
+
+        /** How this run lays out and keeps its activations, for the memory estimate. */
+        public ActivationLayout activations() {
+            return new ActivationLayout(
+                    promptLength,
+                    layout == BatchLogps.Layout.SHARED_PROMPT,
+                    NativeKernels.available(),
+                    checkpointLayers);
+        }
+    }
 
     private WrpoBenchmark() {}
 
     public static Result run(Settings s) {
-        ModelCost cost = new ModelCost(s.config(), s.batch(), s.length(), s.checkpointLayers());
+        ModelCost cost = new ModelCost(s.config(), s.batch(), s.length(), s.activations());
         Device device = s.device().device();
         int devices = s.device().devices().size();
         try (NDManager manager = s.device().newManager()) {

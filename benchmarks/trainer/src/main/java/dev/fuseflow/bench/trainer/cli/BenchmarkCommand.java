@@ -7,7 +7,6 @@ import dev.fuseflow.trainer.cli.PrecisionOption;
 import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 import dev.fuseflow.trainer.train.BatchLogps;
-import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.ModelCost;
 import dev.fuseflow.trainer.train.Precision;
 import java.io.PrintWriter;
@@ -127,13 +126,26 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision precision = precisionOption.requireAvailable();
-        ComputeDevice device = deviceOption.device();
         LlamaConfig config =
                 LlamaConfig.of(vocab, hidden, intermediate, layers, heads, kvHeads, Math.max(2048, length));
-        ModelCost cost = new ModelCost(config, batch, length, activationCheckpointing);
         Optional<LoraSettings> lora = loraRank == 0
                 ? Optional.empty()
                 : Optional.of(new LoraSettings(loraRank, 2.0 * loraRank, 0, List.of(LoraSettings.ALL_LINEAR), false));
+        WrpoBenchmark.Settings settings = new WrpoBenchmark.Settings(
+                config,
+                deviceOption.device(),
+                precision,
+                batch,
+                length,
+                promptLength,
+                warmup,
+                steps,
+                seed,
+                Optional.ofNullable(profile),
+                lora,
+                layout,
+                activationCheckpointing);
+        ModelCost cost = new ModelCost(config, batch, length, settings.activations());
         long estimate = lora.map(l -> cost.estimatedLoraPeakBytes(precision, l.rank()))
                 .orElse(cost.estimatedPeakBytes(precision));
         PrintWriter out = spec.commandLine().getOut();
@@ -155,20 +167,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (estimateOnly) {
             return 0;
         }
-        WrpoBenchmark.Result result = WrpoBenchmark.run(new WrpoBenchmark.Settings(
-                config,
-                device,
-                precision,
-                batch,
-                length,
-                promptLength,
-                warmup,
-                steps,
-                seed,
-                Optional.ofNullable(profile),
-                lora,
-                layout,
-                activationCheckpointing));
+        WrpoBenchmark.Result result = WrpoBenchmark.run(settings);
         print(result, precision, out);
         out.flush();
         if (json != null) {
