@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU run, on a machine with NVIDIA GPUs and no JDK (docs/gpu.md "Benchmark: DJL against PyTorch on one GPU"):
+# The GPU run, on a machine with NVIDIA GPUs and no JDK (docs/gpu.md "Benchmark: FuseFlow against transformers on one GPU"):
 #   1. device-check: loss, gradients and a short run's loss curve on gpu0 against the CPU, in
 #      FP32, TF32 and FP16_MIXED;
 #   2. the WRPO update of a ~0.5B Llama at sequence length 1024, FuseFlow through DJL (FP16_MIXED

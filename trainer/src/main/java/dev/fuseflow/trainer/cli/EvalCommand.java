@@ -15,7 +15,6 @@ import dev.fuseflow.trainer.eval.PreferenceEvaluator;
 import dev.fuseflow.trainer.lora.AdaptedModels;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.training.Objective;
 import java.io.PrintWriter;
@@ -104,8 +103,7 @@ final class EvalCommand implements Callable<Integer> {
         SequenceBudget budget = sequences.budgetFor(modelFolder);
         var tokenizer = ModelDirectory.tokenizer(modelFolder);
         try (NDManager manager = device.device().newManager();
-                PromptResponseEncoder encoder =
-                        new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(modelFolder, tokenizer))) {
+                PromptResponseEncoder encoder = PromptResponseEncoder.forModel(modelFolder, tokenizer)) {
             CausalLanguageModel scored = AdaptedModels.load(model, manager, DataType.FLOAT32);
             CausalLanguageModel base =
                     reference == null ? null : AdaptedModels.load(reference, manager, DataType.FLOAT32);

@@ -7,7 +7,7 @@ import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.validation.EventValidator;
 import dev.fuseflow.schemas.validation.EventValidator.Violation;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -53,16 +53,16 @@ final class SampleCheck {
     }
 
     /** A sample whose prompt or answers {@code template} refuses to render, with the template's reason. */
-    static Optional<Violation> unrenderable(PreferenceSample sample, ChatTemplate template) {
+    static Optional<Violation> unencodable(PreferenceSample sample, PromptResponseEncoder encoder) {
         List<ChatMessage> prompt = sample.getPrompt();
         try {
-            template.prompt(prompt);
-            template.response(prompt, sample.getSourceChosen().getText().toString());
-            template.response(prompt, sample.getTargetChosen().getText().toString());
-            template.response(prompt, sample.getTargetRejected().getText().toString());
+            encoder.promptIds(prompt);
+            encoder.responseIds(prompt, sample.getSourceChosen().getText().toString());
+            encoder.responseIds(prompt, sample.getTargetChosen().getText().toString());
+            encoder.responseIds(prompt, sample.getTargetRejected().getText().toString());
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            return invalid("prompt cannot be rendered by " + template.source() + ": " + e.getMessage());
+            return invalid("prompt cannot be rendered by " + encoder.templateSource() + ": " + e.getMessage());
         }
     }
 

@@ -8,7 +8,7 @@ import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.validation.EventValidator;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -52,8 +52,8 @@ public final class SampleIntake implements AutoCloseable {
     private final KafkaAvroSerializer<SpecificRecord> letterValues;
     private final String deadLetterTopic;
     private long poisoned;
-    /** The model's chat template, once the trainer knows it: a sample it refuses to render is a dead letter. */
-    private Optional<ChatTemplate> template = Optional.empty();
+    /** The model's encoder, once the trainer knows it: a sample it refuses to encode is a dead letter. */
+    private Optional<PromptResponseEncoder> encoder = Optional.empty();
 
     public SampleIntake(
             Consumer<String, byte[]> consumer,
@@ -105,12 +105,13 @@ public final class SampleIntake implements AutoCloseable {
     }
 
     /**
-     * Checks every sample against the model's chat template from now on: a conversation the template
-     * refuses ({@code raise_exception}, a role it has no turn for) becomes a dead letter with the
-     * template's message instead of stopping the trainer when its batch is prepared.
+     * Checks every sample against the model's encoder from now on: a conversation the chat template
+     * refuses ({@code raise_exception}, a role it has no turn for), or whose special-token text the
+     * template would not keep apart from its own, becomes a dead letter with the message instead of
+     * stopping the trainer when its batch is prepared.
      */
-    void checkRenderingWith(ChatTemplate chatTemplate) {
-        this.template = Optional.of(chatTemplate);
+    void checkEncodingWith(PromptResponseEncoder promptResponseEncoder) {
+        this.encoder = Optional.of(promptResponseEncoder);
     }
 
     /** Poisoned records dead-lettered by this intake since it started. */
@@ -132,7 +133,7 @@ public final class SampleIntake implements AutoCloseable {
             return Optional.empty();
         }
         Optional<EventValidator.Violation> problem =
-                SampleCheck.problem(sample).or(() -> template.flatMap(t -> SampleCheck.unrenderable(sample, t)));
+                SampleCheck.problem(sample).or(() -> encoder.flatMap(e -> SampleCheck.unencodable(sample, e)));
         if (problem.isPresent()) {
             deadLetter(record, problem.get().reason(), problem.get().message(), null);
             return Optional.empty();

@@ -1,7 +1,5 @@
 package dev.fuseflow.trainer.service;
 
-import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.training.Publication;
 import dev.fuseflow.trainer.training.RunLimits;
 import dev.fuseflow.trainer.training.Stage;
@@ -9,7 +7,6 @@ import dev.fuseflow.trainer.training.StagePlan;
 import dev.fuseflow.trainer.training.TrainingLoop;
 import dev.fuseflow.trainer.training.TrainingSetup;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -70,14 +67,13 @@ public final class TrainerService implements AutoCloseable {
             Settings settings, SampleIntake intake, Publication publication, TrainerMetrics metrics)
             throws IOException {
         StagePlan plan = plan(settings);
-        Path model = settings.training().model();
-        try (var tokenizer = ModelDirectory.tokenizer(model)) {
-            intake.checkRenderingWith(ChatTemplates.forModel(model, tokenizer));
-        }
         TrainingLoop.StartPoint start = TrainingLoop.StartPoint.of(settings.training(), plan);
         KafkaSampleFeed feed = new KafkaSampleFeed(
                 intake, settings.topic(), settings.training().recipe().microBatch(), settings.maxWait());
-        return new TrainerService(TrainingLoop.open(settings.training(), plan, start, feed, publication, metrics));
+        TrainingLoop loop = TrainingLoop.open(settings.training(), plan, start, feed, publication, metrics);
+        // Before the first poll: a sample the loop's encoder refuses becomes a dead letter at intake.
+        intake.checkEncodingWith(loop.encoder());
+        return new TrainerService(loop);
     }
 
     /**

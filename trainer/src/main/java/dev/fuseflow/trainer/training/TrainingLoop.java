@@ -8,7 +8,6 @@ import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.GradMode;
 import dev.fuseflow.trainer.model.ModelDirectory;
-import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import dev.fuseflow.trainer.train.PreferenceBatch;
 import java.io.IOException;
@@ -127,8 +126,7 @@ public final class TrainingLoop implements AutoCloseable {
         NDManager manager = setup.device().newManager();
         try {
             var tokenizer = ModelDirectory.tokenizer(setup.model());
-            PromptResponseEncoder encoder =
-                    new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(setup.model(), tokenizer));
+            PromptResponseEncoder encoder = PromptResponseEncoder.forModel(setup.model(), tokenizer);
             PolicyWeights weights = PolicyWeights.of(setup);
             CausalLanguageModel policy = weights.open(start, manager);
             if (setup.budget().maxLength() > policy.contextLength()) {
@@ -415,5 +413,10 @@ public final class TrainingLoop implements AutoCloseable {
         feed.close();
         encoder.close();
         manager.close();
+    }
+
+    /** How samples become token ids (the model's tokenizer, chat template and special tokens). */
+    public PromptResponseEncoder encoder() {
+        return encoder;
     }
 }

@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,18 +29,19 @@ class ActivationCheckpointsTest {
             strings = {"gpt2-tiny", "llama-tiny", "llama-tied", "qwen2-tiny", "qwen3-bias-tied", "mistral-sliding"})
     void gradientsEqualThoseOfThePlainBackward(String name) throws Exception {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            CausalLanguageModel model = model(name, manager);
+            CausalLanguageModel model = TrainableGoldens.load(name, manager);
             List<float[]> plain = gradients(model, manager, false);
             List<float[]> checkpointed = gradients(model, manager, true);
 
             assertThat(checkpointed).hasSameSizeAs(plain);
             for (int p = 0; p < plain.size(); p++) {
-                float scale = Math.max(1e-6f, maxAbs(plain.get(p)));
-                assertThat(maxAbsDifference(checkpointed.get(p), plain.get(p)) / scale)
+                assertThat(TrainableGoldens.relativeDifference(checkpointed.get(p), plain.get(p), 1e-6f))
                         .as("%s gradient of parameter %d", name, p)
                         .isLessThan(1e-5f);
             }
-            assertThat(maxAbs(plain.get(0))).as("the embedding gets a gradient").isPositive();
+            assertThat(TrainableGoldens.maxAbs(plain.get(0)))
+                    .as("the embedding gets a gradient")
+                    .isPositive();
         }
     }
 
@@ -84,31 +84,5 @@ class ActivationCheckpointsTest {
             }
             return gradients;
         }
-    }
-
-    private static CausalLanguageModel model(String name, NDManager manager) throws Exception {
-        Path folder = Path.of(
-                ActivationCheckpointsTest.class.getResource("/golden/" + name).toURI());
-        CausalLanguageModel model = ModelDirectory.load(folder, manager, DataType.FLOAT32);
-        for (Parameter parameter : model.getParameters().values()) {
-            parameter.getArray().setRequiresGradient(true);
-        }
-        return model;
-    }
-
-    private static float maxAbs(float[] values) {
-        float max = 0;
-        for (float v : values) {
-            max = Math.max(max, Math.abs(v));
-        }
-        return max;
-    }
-
-    private static float maxAbsDifference(float[] a, float[] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }

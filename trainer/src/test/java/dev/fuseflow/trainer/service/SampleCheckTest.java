@@ -2,18 +2,16 @@ package dev.fuseflow.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.fuseflow.schemas.avro.ChatMessage;
 import dev.fuseflow.schemas.avro.ChatRole;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.validation.EventValidator.Violation;
 import dev.fuseflow.trainer.data.ShoutTask;
-import dev.fuseflow.trainer.tokenizer.ChatTemplate;
-import dev.fuseflow.trainer.tokenizer.JinjaChatTemplate;
-import java.nio.file.Files;
+import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The trainer refuses what the stream processors would refuse, and what only it cannot use. */
@@ -88,17 +86,18 @@ class SampleCheckTest {
 
     @Test
     void aConversationTheModelsTemplateRefusesIsADeadLetterWithTheTemplatesReason() throws Exception {
-        Path gemma = Path.of(
-                getClass().getResource("/golden/chat/gemma/chat_template.jinja").toURI());
-        ChatTemplate template = new JinjaChatTemplate(Files.readString(gemma), Map.of("bos_token", "<bos>"), "gemma");
+        Path gemma = Path.of(getClass().getResource("/golden/chat/gemma").toURI());
         PreferenceSample withSystem = good();
         withSystem.setPrompt(
                 List.of(new ChatMessage(ChatRole.SYSTEM, "be brief"), new ChatMessage(ChatRole.USER, "hi")));
 
-        assertThat(SampleCheck.unrenderable(good(), template)).isEmpty();
-        assertThat(SampleCheck.unrenderable(withSystem, template))
-                .get()
-                .satisfies(v -> assertThat(v.reason()).isEqualTo(DeadLetterReason.INVALID_VALUE))
-                .satisfies(v -> assertThat(v.message()).contains("System role not supported"));
+        try (PromptResponseEncoder encoder = PromptResponseEncoder.forModel(
+                gemma, HuggingFaceTokenizer.newInstance(gemma.resolve("tokenizer.json")))) {
+            assertThat(SampleCheck.unencodable(good(), encoder)).isEmpty();
+            assertThat(SampleCheck.unencodable(withSystem, encoder))
+                    .get()
+                    .satisfies(v -> assertThat(v.reason()).isEqualTo(DeadLetterReason.INVALID_VALUE))
+                    .satisfies(v -> assertThat(v.message()).contains("System role not supported"));
+        }
     }
 }

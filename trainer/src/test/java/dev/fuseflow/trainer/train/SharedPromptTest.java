@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
-import dev.fuseflow.trainer.model.ModelDirectory;
+import dev.fuseflow.trainer.model.TrainableGoldens;
 import dev.fuseflow.trainer.objective.PreferenceLogps;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +57,7 @@ class SharedPromptTest {
             })
     void logProbsAndGradientsEqualThoseOfSeparateRows(String name) throws Exception {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            CausalLanguageModel model = model(name, manager);
+            CausalLanguageModel model = TrainableGoldens.load(name, manager);
             PreferenceBatch batch = raggedBatch(new Random(name.hashCode()));
             SharedPromptRows rows = SharedPromptRows.of(batch);
             assertThat(model.packsExactly(rows.width(), rows.longestPosition()))
@@ -81,8 +79,7 @@ class SharedPromptTest {
             assertThat(separate.logps[0]).as("the responses are scored").doesNotContain(0f);
             for (int p = 0; p < separate.gradients.size(); p++) {
                 float[] expected = separate.gradients.get(p);
-                float scale = Math.max(1e-3f, maxAbs(expected));
-                assertThat(maxAbsDifference(shared.gradients.get(p), expected) / scale)
+                assertThat(TrainableGoldens.relativeDifference(shared.gradients.get(p), expected, 1e-3f))
                         .as("%s gradient of parameter %d", name, p)
                         .isLessThan(1e-4f);
             }
@@ -94,7 +91,7 @@ class SharedPromptTest {
     @ValueSource(strings = {"mistral-sliding", "qwen2-sliding", "llama-rope-dynamic"})
     void modelsThatWouldComputeSomethingElsePackedFallBackToSeparateRows(String name) throws Exception {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            CausalLanguageModel model = model(name, manager);
+            CausalLanguageModel model = TrainableGoldens.load(name, manager);
             PreferenceBatch batch = raggedBatch(new Random(3));
             SharedPromptRows rows = SharedPromptRows.of(batch);
             assertThat(model.packsExactly(rows.width(), rows.longestPosition())).isFalse();
@@ -137,16 +134,6 @@ class SharedPromptTest {
         }
     }
 
-    private static CausalLanguageModel model(String name, NDManager manager) throws Exception {
-        Path folder =
-                Path.of(SharedPromptTest.class.getResource("/golden/" + name).toURI());
-        CausalLanguageModel model = ModelDirectory.load(folder, manager, DataType.FLOAT32);
-        for (Parameter parameter : model.getParameters().values()) {
-            parameter.getArray().setRequiresGradient(true);
-        }
-        return model;
-    }
-
     /** Four samples: prompts of 1 to 6 tokens, responses of 0 to 8 (the rejected one of the second is empty). */
     private static PreferenceBatch raggedBatch(Random random) {
         int[][] lengths = {{4, 5, 3, 8}, {6, 2, 7, 0}, {1, 8, 8, 1}, {3, 1, 1, 6}};
@@ -187,21 +174,5 @@ class SharedPromptTest {
         double[] weights = new double[samples.size()];
         Arrays.fill(weights, 1.0);
         return new PreferenceBatch(kinds[0], kinds[1], kinds[2], weights);
-    }
-
-    private static float maxAbs(float[] values) {
-        float max = 0;
-        for (float v : values) {
-            max = Math.max(max, Math.abs(v));
-        }
-        return max;
-    }
-
-    private static float maxAbsDifference(float[] a, float[] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }
