@@ -68,13 +68,14 @@ public final class ActivationCheckpoints implements AutoCloseable {
             kept.add(input);
         }
         NDArray output;
+        boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager scope = manager.newSubManager()) {
             scope.tempAttachAll(kept); // the layer's intermediates land in the scope and go with it
             output = layer.forward(ps, kept, training).get(0); // (B, T, C)
             output.attach(manager);
         } finally {
-            JniUtils.setGradMode(true);
+            JniUtils.setGradMode(recording);
         }
         output.setRequiresGradient(true);
         segments.add(new Segment(layer, ps, kept, output, training));
@@ -88,10 +89,8 @@ public final class ActivationCheckpoints implements AutoCloseable {
      */
     public void backward() {
         for (int i = segments.size() - 1; i >= 0; i--) {
+            // Every layer's output feeds the next layer or the head, so each has its gradient by now.
             Segment segment = segments.get(i);
-            if (!segment.output().hasGradient()) {
-                continue; // nothing downstream used this output
-            }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray gradient = segment.output().getGradient(); // (B, T, C)
                 gradient.attach(scope);

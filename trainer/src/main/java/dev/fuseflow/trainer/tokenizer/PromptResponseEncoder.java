@@ -88,9 +88,7 @@ public final class PromptResponseEncoder implements AutoCloseable {
     }
 
     private boolean holdsSpecialText(List<ChatMessage> prompt, String response) {
-        return specials.foundIn(response).isPresent()
-                || prompt.stream()
-                        .anyMatch(m -> specials.foundIn(m.getContent()).isPresent());
+        return specials.appearsIn(response) || prompt.stream().anyMatch(m -> specials.appearsIn(m.getContent()));
     }
 
     private static String placeholder(int index) {
@@ -117,8 +115,9 @@ public final class PromptResponseEncoder implements AutoCloseable {
 
     /**
      * Tokenizes {@code rendered} piece by piece: the template's text as usual, each placeholder as its
-     * message's text with special-token text as text. A template that rewrites a message (so its
-     * placeholder is not there once, whole) cannot be kept apart from its text: refused, naming it.
+     * message's text with special-token text as text. A message the template leaves out is simply
+     * not there; one it cuts apart or renders more than once cannot be kept apart from the
+     * template's text: refused, naming it.
      */
     private long[] encodePlaced(String rendered, List<String> contents, int promptMessages) {
         List<long[]> pieces = new ArrayList<>();

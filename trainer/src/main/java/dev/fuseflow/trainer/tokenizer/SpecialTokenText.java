@@ -9,10 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A tokenizer's special tokens as text ({@code <|eot_id|>}, {@code <|im_end|>}, {@code </s>}), and
@@ -25,15 +25,15 @@ import java.util.Optional;
 public final class SpecialTokenText implements AutoCloseable {
 
     /** A tokenizer without special tokens (the built-in tiny ones): nothing to guard. */
-    public static final SpecialTokenText NONE = new SpecialTokenText(List.of(), null);
+    public static final SpecialTokenText NONE = new SpecialTokenText(null, null);
 
-    /** Longest first, so that a token that contains another is found whole. */
-    private final List<String> texts;
+    /** Any special token's text, as one alternation: a message is scanned once, not once per token. */
+    private final Pattern anyToken;
 
     private final HuggingFaceTokenizer plainText;
 
-    private SpecialTokenText(List<String> texts, HuggingFaceTokenizer plainText) {
-        this.texts = texts;
+    private SpecialTokenText(Pattern anyToken, HuggingFaceTokenizer plainText) {
+        this.anyToken = anyToken;
         this.plainText = plainText;
     }
 
@@ -56,14 +56,13 @@ public final class SpecialTokenText implements AutoCloseable {
         json.set("added_tokens", kept);
         HuggingFaceTokenizer plainText =
                 HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(mapper.writeValueAsBytes(json)), Map.of());
-        texts.sort(Comparator.comparingInt(String::length).reversed());
-        return new SpecialTokenText(List.copyOf(texts), plainText);
+        Pattern anyToken = Pattern.compile(texts.stream().map(Pattern::quote).collect(Collectors.joining("|")));
+        return new SpecialTokenText(anyToken, plainText);
     }
 
-    /** The first special token's text found in {@code content}, if any. */
-    public Optional<String> foundIn(CharSequence content) {
-        String text = content.toString();
-        return texts.stream().filter(text::contains).findFirst();
+    /** Whether {@code content} holds any special token's text. */
+    public boolean appearsIn(CharSequence content) {
+        return anyToken != null && anyToken.matcher(content).find();
     }
 
     /** {@code text} tokenized with special-token text as ordinary text. */

@@ -32,13 +32,18 @@ public record SharedPromptRows(
     public static SharedPromptRows of(PreferenceBatch batch) {
         int size = batch.size();
         PreferenceBatch.Sequences[] kinds = {batch.sourceChosen(), batch.targetChosen(), batch.rejected()};
+        // Where each kind's response starts in its own row, and how long it is: counted once.
+        int[][] starts = new int[size][kinds.length];
+        int[][] responses = new int[size][kinds.length];
         int width = 0;
         for (int i = 0; i < size; i++) {
-            int length = promptLength(kinds[0], i);
-            for (PreferenceBatch.Sequences kind : kinds) {
-                length += responseLength(kind, i);
+            int length = 0;
+            for (int k = 0; k < kinds.length; k++) {
+                starts[i][k] = promptLength(kinds[k], i);
+                responses[i][k] = responseLength(kinds[k], i);
+                length += responses[i][k];
             }
-            width = Math.max(width, length);
+            width = Math.max(width, starts[i][0] + length);
         }
         long[][] tokens = new long[size][width];
         long[][] positions = new long[size][width];
@@ -47,7 +52,7 @@ public record SharedPromptRows(
         long longest = 0;
         for (int i = 0; i < size; i++) {
             Arrays.fill(segments[i], PADDING);
-            int prompt = promptLength(kinds[0], i);
+            int prompt = starts[i][0];
             for (int t = 0; t < prompt; t++) {
                 tokens[i][t] = kinds[0].tokens()[i][t];
                 positions[i][t] = t;
@@ -56,10 +61,8 @@ public record SharedPromptRows(
             int column = prompt;
             for (int k = 0; k < kinds.length; k++) {
                 long[] row = kinds[k].tokens()[i];
-                int responseStart = promptLength(kinds[k], i);
-                int length = responseLength(kinds[k], i);
-                for (int j = 0; j < length; j++, column++) {
-                    tokens[i][column] = row[responseStart + j];
+                for (int j = 0; j < responses[i][k]; j++, column++) {
+                    tokens[i][column] = row[starts[i][k] + j];
                     positions[i][column] = prompt + j;
                     segments[i][column] = RESPONSE_SEGMENTS[k];
                     predictors[i][column] = j > 0 ? column - 1 : Math.max(prompt - 1, 0);
