@@ -26,7 +26,8 @@ def model(c, device):
                          max_position_embeddings=max(2048, c.length), rms_norm_eps=1e-6, tie_word_embeddings=False,
                          initializer_range=0.02)
     dtype = torch.bfloat16 if c.weights == "bf16" else torch.float32
-    return LlamaForCausalLM._from_config(config, attn_implementation=c.attention, dtype=dtype).to(device)
+    with torch.device(device):  # drawn on the device: an 8B model's random init on the CPU takes minutes
+        return LlamaForCausalLM._from_config(config, attn_implementation=c.attention, dtype=dtype)
 
 
 def with_lora(policy, c):

@@ -12,8 +12,10 @@
 
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
+#include <torch/csrc/autograd/custom_function.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <optional>
@@ -73,6 +75,71 @@ double lowestFinite(at::ScalarType type) {
       return -1.7976931348623157e308;
   }
 }
+
+// log p(target_n | h_n) = (h_n Wᵀ)[target_n] - logsumexp(h_n Wᵀ) for N rows of hidden states h (N, C)
+// and an output projection W (V, C), computed chunkRows rows at a time, so that at most chunkRows x V
+// logits (in float32) exist at once, in the forward pass and again in backward, which recomputes
+// them instead of keeping them: the graph holds h, W, the targets and one float32 per row. Liger's
+// fused linear cross-entropy does the same; no libtorch operation does, hence this function.
+struct ChunkedTokenLogps : public torch::autograd::Function<ChunkedTokenLogps> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& hidden, const at::Tensor& weight,
+                            const at::Tensor& targets, int64_t chunkRows) {
+    TORCH_CHECK(hidden.dim() == 2 && weight.dim() == 2 && hidden.size(1) == weight.size(1),
+                "token log-probs want hidden states (N, C) and a weight (V, C), got ", hidden.sizes(), " and ",
+                weight.sizes());
+    TORCH_CHECK(targets.dim() == 1 && targets.size(0) == hidden.size(0), "token log-probs want one target per row: ",
+                hidden.size(0), " rows, targets ", targets.sizes());
+    TORCH_CHECK(chunkRows > 0, "chunkRows must be positive, got ", chunkRows);
+    const int64_t rows = hidden.size(0);
+    at::Tensor logps = at::empty({rows}, hidden.options().dtype(at::kFloat));        // (N)
+    at::Tensor logSumExp = at::empty({rows}, hidden.options().dtype(at::kFloat));    // (N)
+    for (int64_t start = 0; start < rows; start += chunkRows) {
+      const int64_t count = std::min(chunkRows, rows - start);
+      at::Tensor logits = at::matmul(hidden.narrow(0, start, count), weight.t()).to(at::kFloat);  // (n, V)
+      at::Tensor lse = logits.logsumexp({-1});                                                     // (n)
+      at::Tensor picked = logits.gather(1, targets.narrow(0, start, count).unsqueeze(1)).squeeze(1);  // (n)
+      logps.narrow(0, start, count).copy_(picked - lse);
+      logSumExp.narrow(0, start, count).copy_(lse);
+    }
+    ctx->save_for_backward({hidden, weight, targets, logSumExp});
+    ctx->saved_data["chunkRows"] = chunkRows;
+    return logps;
+  }
+
+  // d logp_n / d logits_n = onehot(target_n) - softmax(logits_n); then through the projection.
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list upstream) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor& hidden = saved[0];     // (N, C)
+    const at::Tensor& weight = saved[1];     // (V, C)
+    const at::Tensor& targets = saved[2];    // (N)
+    const at::Tensor& logSumExp = saved[3];  // (N)
+    const int64_t chunkRows = ctx->saved_data["chunkRows"].toInt();
+    const at::Tensor g = upstream[0].to(at::kFloat);  // (N)
+    const bool wantHidden = ctx->needs_input_grad(0);
+    const bool wantWeight = ctx->needs_input_grad(1);
+    at::Tensor gradHidden = wantHidden ? at::empty_like(hidden) : at::Tensor();
+    // Summed over chunks in float32: float16 partial sums would round at every chunk.
+    at::Tensor gradWeight = wantWeight ? at::zeros(weight.sizes(), weight.options().dtype(at::kFloat)) : at::Tensor();
+    const int64_t rows = hidden.size(0);
+    for (int64_t start = 0; start < rows && (wantHidden || wantWeight); start += chunkRows) {
+      const int64_t count = std::min(chunkRows, rows - start);
+      at::Tensor h = hidden.narrow(0, start, count);                                     // (n, C)
+      at::Tensor gn = g.narrow(0, start, count).unsqueeze(1);                            // (n, 1)
+      at::Tensor logits = at::matmul(h, weight.t()).to(at::kFloat);                      // (n, V)
+      at::Tensor gradLogits = (logits - logSumExp.narrow(0, start, count).unsqueeze(1)).exp_().mul_(gn).neg_();
+      gradLogits.scatter_add_(1, targets.narrow(0, start, count).unsqueeze(1), gn);      // (n, V)
+      at::Tensor gradLogitsTyped = gradLogits.to(hidden.scalar_type());
+      if (wantHidden) {
+        gradHidden.narrow(0, start, count).copy_(at::matmul(gradLogitsTyped, weight));   // (n, C)
+      }
+      if (wantWeight) {
+        gradWeight.add_(at::matmul(gradLogitsTyped.t(), h).to(at::kFloat));             // (V, C)
+      }
+    }
+    return {gradHidden, wantWeight ? gradWeight.to(weight.scalar_type()) : at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
 
 }  // namespace
 
@@ -178,6 +245,16 @@ JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_fusedAdamW(
     at::_fused_adamw_(p, g, m, s, /*max_exp_avg_sqs=*/{}, t, lr, beta1, beta2, weightDecay, eps,
                       /*amsgrad=*/false, /*maximize=*/false, scale, inf);
     return 0;
+  });
+}
+
+// log p(targets[n] | hidden[n]) under the output projection weight (V, C), (N) float32, differentiable
+// in hidden and weight; see ChunkedTokenLogps.
+JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_tokenLogps(JNIEnv* env, jclass, jlong hidden,
+                                                                               jlong weight, jlong targets,
+                                                                               jlong chunkRows) {
+  return guarded(env, jlong{0}, [&]() -> jlong {
+    return handle(ChunkedTokenLogps::apply(tensor(hidden), tensor(weight), tensor(targets).to(at::kLong), chunkRows));
   });
 }
 

@@ -27,6 +27,12 @@ final class NativeOps {
     static native long rmsNorm(long x, long weight, double eps);
 
     /**
+     * log_softmax(hidden weightᵀ)[n, targets[n]] for hidden (N, C), weight (V, C), targets (N):
+     * (N) float32, differentiable in hidden and weight, chunkRows rows of logits at a time.
+     */
+    static native long tokenLogps(long hidden, long weight, long targets, long chunkRows);
+
+    /**
      * {@code at::_fused_adamw_} over all weights in place; hyperparameters {lr, beta1, beta2,
      * weightDecay, eps}; gradScale and foundInf 0 for none.
      */

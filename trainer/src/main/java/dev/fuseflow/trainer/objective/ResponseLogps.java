@@ -2,7 +2,7 @@ package dev.fuseflow.trainer.objective;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.kernels.TensorCasts;
 
 /**
  * The summed log-probability of each sequence's response tokens, the quantity every objective
@@ -38,31 +38,13 @@ public final class ResponseLogps {
     }
 
     /**
-     * The log-probability of chosen tokens at chosen positions, for layouts where a token is not
-     * always scored by the logits just before it (a shared prompt's last position scores the first
-     * token of every response).
-     *
-     * @param logits    model output, shape (B, T, V)
-     * @param flatIndex for each slot, {@code (row * T + position) * V + token} into the logits, shape (B, T)
-     * @return log p(token | position) for each slot, shape (B, T)
-     */
-    public static NDArray picked(NDArray logits, NDArray flatIndex) {
-        NDArray logProbs = atLeastFloat32(logits).logSoftmax(-1); // (B, T, V)
-        return logProbs.reshape(-1).take(flatIndex); // (B, T)
-    }
-
-    /**
      * float16 logits widened to float32 so that log-softmax and the sum over a response keep their
-     * precision (a float16 sum of -200 resolves steps of 0.125, coarser than WRPO's log-ratios).
-     * DJL 0.36's toType cuts the autograd graph (measured for every pair of float16/32/64), so the
-     * widening is PyTorch's type promotion instead: adding a float32 zero of shape (1) gives a
-     * float32 result whose gradient flows back to the float16 logits (ResponseLogpsTest checks it).
+     * precision (a float16 sum of -200 resolves steps of 0.125, coarser than WRPO's log-ratios),
+     * with the graph kept (DJL's toType would cut it).
      */
     static NDArray atLeastFloat32(NDArray logits) {
-        if (logits.getDataType() != DataType.FLOAT16) {
-            return logits;
-        }
-        NDArray zero = logits.getManager().zeros(new Shape(1), DataType.FLOAT32, logits.getDevice());
-        return logits.add(zero);
+        return logits.getDataType() == DataType.FLOAT16
+                ? TensorCasts.castKeepingGraph(logits, DataType.FLOAT32)
+                : logits;
     }
 }

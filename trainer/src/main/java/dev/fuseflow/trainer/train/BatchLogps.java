@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.fuseflow.trainer.model.AttentionMasks;
@@ -74,42 +75,34 @@ public final class BatchLogps {
         }
     }
 
-    /** One forward pass over the packed rows; the three responses' log-probs from its logits. */
+    /**
+     * One forward pass over the packed rows, scoring only the response tokens: the model forms
+     * logits for those positions alone (not the prompt's, not padding), and the three responses'
+     * sums come from one gather of their scored tokens.
+     */
     private static PreferenceLogps shared(
             Block model, ParameterStore store, SharedPromptRows rows, NDManager step, boolean training) {
         try (NDManager pass = step.newSubManager()) {
+            SharedPromptRows.ScoredSlots slots = rows.scoredSlots();
             NDArray tokens = owned(pass, pass.create(rows.tokens())); // (B, L)
             NDArray positions = owned(pass, pass.create(rows.positions())); // (B, L)
-            NDArray segments = pass.create(rows.segments()); // (B, L)
-            NDArray bias = AttentionMasks.packedBias(segments, DataType.FLOAT32); // (B, 1, L, L)
-            NDArray logits = model.forward(store, ForwardInputs.packed(tokens, positions, bias), training)
-                    .singletonOrThrow(); // (B, L, V)
-            long[][] index = flatIndex(rows, logits.getShape().get(2));
-            NDArray picked = ResponseLogps.picked(logits, owned(pass, pass.create(index))); // (B, L)
-            // A token is scored when something precedes it in its own sequence (position > 0).
-            NDArray afterSomething = positions.gt(0); // (B, L)
+            NDArray bias = AttentionMasks.packedBias(pass.create(rows.segments()), DataType.FLOAT32); // (B, 1, L, L)
+            ForwardInputs.ScoredTokens scored = new ForwardInputs.ScoredTokens(
+                    owned(pass, pass.create(slots.rows())), owned(pass, pass.create(slots.targets())));
+            NDArray picked = model.forward(
+                            store, ForwardInputs.packedScoring(tokens, positions, bias, scored), training)
+                    .singletonOrThrow(); // (N)
+            NDArray padded = picked.concat(pass.zeros(new Shape(1), picked.getDataType())); // (N + 1), 0 at N
+            NDArray sums = padded.take(owned(pass, pass.create(slots.slots())))
+                    .sum(new int[] {1})
+                    .reshape(SharedPromptRows.RESPONSE_SEGMENTS.length, -1); // (3, B)
             NDArray[] logps = new NDArray[SharedPromptRows.RESPONSE_SEGMENTS.length];
             for (int kind = 0; kind < logps.length; kind++) {
-                NDArray scored = segments.eq(SharedPromptRows.RESPONSE_SEGMENTS[kind])
-                        .logicalAnd(afterSomething)
-                        .toType(picked.getDataType(), false); // (B, L)
-                NDArray summed = picked.mul(scored).sum(new int[] {1}); // (B)
-                logps[kind] = training ? summed : summed.stopGradient();
+                logps[kind] = training ? sums.get(kind) : sums.get(kind).stopGradient(); // (B)
                 logps[kind].attach(step);
             }
             return new PreferenceLogps(logps[0], logps[1], logps[2]);
         }
-    }
-
-    /** {@code (row * L + predictor) * V + token} for every slot: where {@link ResponseLogps#picked} reads. */
-    private static long[][] flatIndex(SharedPromptRows rows, long vocabulary) {
-        long[][] index = new long[rows.tokens().length][rows.width()];
-        for (int i = 0; i < index.length; i++) {
-            for (int c = 0; c < rows.width(); c++) {
-                index[i][c] = ((long) i * rows.width() + rows.predictors()[i][c]) * vocabulary + rows.tokens()[i][c];
-            }
-        }
-        return index;
     }
 
     /** A PyTorch-owned copy of a Java-backed array (a native zero plus it), in the same manager. */

@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.train;
 
+import dev.fuseflow.trainer.kernels.TokenLogpsKernel;
 import dev.fuseflow.trainer.model.llama.LlamaConfig;
 
 /**
@@ -122,7 +123,7 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
      * What the graphs keep for backward. A row is x y (three per sample) or, with the shared prompt,
      * x y_ws y_wt y_l (one per sample). Per token and layer {@link #estimatedPeakBytes} counts
      * 12·C + 5·I values, plus the nh·T attention probabilities where DJL's attention keeps them;
-     * per token once the logits and their float32 log-softmax. With fused attention the peak comes
+     * then the logits ({@link #logitBytes}). With fused attention the peak comes
      * at the start of the backward, when the gradients of both exist beside every saved activation
      * (measured on the H200, docs/results.md), so they count twice. Checkpointed, a layer keeps only
      * its input (C per token, and the last layer's output), and one layer of one pass's rows is
@@ -136,12 +137,29 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
         double attention = a.fusedAttention() ? 0 : config.numAttentionHeads() * rowLength;
         double perLayer =
                 (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + attention) * bytesPerValue; // per token
-        double logSoftmax = config.vocabSize() * (4.0 + bytesPerValue) * (a.fusedAttention() ? 2 : 1); // per token
+        double logits = logitBytes(bytesPerValue);
         if (a.checkpointLayers()) {
             double layerInputs = (config.numHiddenLayers() + 1.0) * config.hiddenSize() * bytesPerValue; // per token
-            return tokens * (layerInputs + logSoftmax) + batch * rowLength * perLayer;
+            return tokens * layerInputs + logits + batch * rowLength * perLayer;
         }
-        return tokens * (config.numHiddenLayers() * perLayer + logSoftmax);
+        return tokens * config.numHiddenLayers() * perLayer + logits;
+    }
+
+    /**
+     * The logits and their float32 log-softmax. Three separate rows score every position; the
+     * shared prompt scores only the response tokens, and with the native kernels in chunks whose
+     * logits exist one at a time (the chunk's logits, their gradient and its typed copy).
+     */
+    private double logitBytes(double bytesPerValue) {
+        ActivationLayout a = activations;
+        double perToken = config.vocabSize() * (4.0 + bytesPerValue);
+        if (!a.sharedPrompt()) {
+            return batch * 3.0 * length * perToken * (a.fusedAttention() ? 2 : 1);
+        }
+        if (a.fusedAttention()) {
+            return 3.0 * TokenLogpsKernel.CHUNK_BYTES;
+        }
+        return batch * 3.0 * (length - a.promptLength()) * perToken;
     }
 
     /** Model FLOPs utilisation against a peak rate (H200: 990 TFLOP/s dense 16-bit). */

@@ -79,6 +79,59 @@ public record SharedPromptRows(
         return tokens.length == 0 ? 0 : tokens[0].length;
     }
 
+    /**
+     * What the model scores: every response token preceded by something in its own sequence, with
+     * the position that predicts it, and where each one's log-prob goes.
+     *
+     * @param rows    flat index {@code i * L + predictor} of the position predicting each scored token (N)
+     * @param targets each scored token (N)
+     * @param slots   in row {@code k * B + i}, for response kind k of sample i, the index n of each
+     *                of its scored tokens, padded with N (3 B, R); R the most any response has
+     */
+    public record ScoredSlots(long[] rows, long[] targets, long[][] slots) {}
+
+    /** The scored tokens of these rows, in order of sample, then column. */
+    public ScoredSlots scoredSlots() {
+        int size = tokens.length;
+        int kinds = RESPONSE_SEGMENTS.length;
+        int[][] counts = new int[kinds][size];
+        int scored = 0;
+        int longest = 0;
+        for (int i = 0; i < size; i++) {
+            for (int c = 0; c < width(); c++) {
+                if (isScored(i, c)) {
+                    int k = (int) segments[i][c] - RESPONSE_SEGMENTS[0];
+                    longest = Math.max(longest, ++counts[k][i]);
+                    scored++;
+                }
+            }
+        }
+        long[] rows = new long[scored];
+        long[] targets = new long[scored];
+        long[][] slots = new long[kinds * size][longest];
+        for (long[] slot : slots) {
+            Arrays.fill(slot, scored);
+        }
+        int n = 0;
+        int[][] filled = new int[kinds][size];
+        for (int i = 0; i < size; i++) {
+            for (int c = 0; c < width(); c++) {
+                if (isScored(i, c)) {
+                    int k = (int) segments[i][c] - RESPONSE_SEGMENTS[0];
+                    rows[n] = (long) i * width() + predictors[i][c];
+                    targets[n] = tokens[i][c];
+                    slots[k * size + i][filled[k][i]++] = n++;
+                }
+            }
+        }
+        return new ScoredSlots(rows, targets, slots);
+    }
+
+    /** A response token with something before it in its own sequence (position > 0). */
+    private boolean isScored(int row, int column) {
+        return segments[row][column] >= RESPONSE_SEGMENTS[0] && positions[row][column] > 0;
+    }
+
     private static int promptLength(PreferenceBatch.Sequences kind, int row) {
         int length = 0;
         for (int t = 0; t < kind.attention()[row].length; t++) {

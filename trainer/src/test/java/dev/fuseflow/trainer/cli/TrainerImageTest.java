@@ -52,6 +52,33 @@ class TrainerImageTest {
         assertThat("cu" + base.group(2) + base.group(3)).isEqualTo(env("PYTORCH_FLAVOR"));
     }
 
+    /**
+     * The native kernels are built in a stage of their own from the repository's sources, by the
+     * documented script, against the devel image of the same PyTorch release (the library must match
+     * the libtorch DJL loads), and the trainer is pointed at the copy in the final image.
+     */
+    @Test
+    void theImageBuildsTheNativeKernelsAgainstItsOwnLibtorchAndLoadsThem() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        Matcher devel = Pattern.compile("(?m)^FROM pytorch/pytorch:(\\S+)-cudnn\\d+-devel AS kernels$")
+                .matcher(dockerfile);
+        Matcher runtime = Pattern.compile("(?m)^FROM pytorch/pytorch:(\\S+)-cudnn\\d+-runtime$")
+                .matcher(dockerfile);
+
+        assertThat(devel.find())
+                .as("a pytorch/pytorch devel stage named kernels")
+                .isTrue();
+        assertThat(runtime.find()).isTrue();
+        assertThat(devel.group(1)).as("torch and CUDA of the kernels' build").isEqualTo(runtime.group(1));
+        assertThat(dockerfile)
+                .contains("COPY trainer/src/main/native ")
+                .containsPattern("RUN \\S*bin/fuseflow-native-build ")
+                .contains("COPY --from=kernels /opt/fuseflow/native/libfuseflow_kernels.so /opt/fuseflow/native/");
+        assertThat(env("FUSEFLOW_NATIVE_LIBRARY")).isEqualTo("/opt/fuseflow/native/libfuseflow_kernels.so");
+        assertThat(repositoryRoot().resolve("trainer/src/main/native/CMakeLists.txt"))
+                .exists();
+    }
+
     @Test
     void theJlinkHasTheRuntimeImagesModulesJavaDesktopForThePlotsAmongThem() throws IOException {
         Set<String> image = modules(Files.readString(DOCKERFILE));

@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.fuseflow.trainer.model.ActivationCheckpoints;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.model.Scalar;
@@ -106,12 +107,25 @@ public final class DeviceParity {
 
     private DeviceParity() {}
 
-    public static Gradients gradients(Path model, PreferenceBatch batch, ComputeDevice device, Precision precision)
+    /**
+     * How the device side runs its forward passes; the CPU reference always runs three separate rows
+     * per sample and keeps every activation, so a difference of layout or of recomputation shows.
+     *
+     * @param layout           the device's layout of a sample's three responses
+     * @param checkpointLayers recompute each decoder layer in backward on the device
+     */
+    public record DevicePath(BatchLogps.Layout layout, boolean checkpointLayers) {
+        static final DevicePath CPU_REFERENCE = new DevicePath(BatchLogps.Layout.SEPARATE, false);
+    }
+
+    public static Gradients gradients(
+            Path model, PreferenceBatch batch, ComputeDevice device, Precision precision, DevicePath path)
             throws IOException {
         Map<String, float[]> cpu = new LinkedHashMap<>();
-        double cpuLoss = lossAndGradients(model, batch, new ComputeDevice("cpu"), Precision.FP32, cpu);
+        double cpuLoss =
+                lossAndGradients(model, batch, new ComputeDevice("cpu"), Precision.FP32, DevicePath.CPU_REFERENCE, cpu);
         Map<String, float[]> other = new LinkedHashMap<>();
-        double deviceLoss = lossAndGradients(model, batch, device, precision, other);
+        double deviceLoss = lossAndGradients(model, batch, device, precision, path, other);
         double worst = 0;
         String worstName = "";
         for (Map.Entry<String, float[]> entry : cpu.entrySet()) {
@@ -143,6 +157,7 @@ public final class DeviceParity {
             PreferenceBatch batch,
             ComputeDevice device,
             Precision precision,
+            DevicePath path,
             Map<String, float[]> gradients)
             throws IOException {
         try (NDManager manager = device.newManager()) {
@@ -152,15 +167,20 @@ public final class DeviceParity {
             ParameterStore store = new ParameterStore(manager, false);
             double scale = precision == Precision.FP16_MIXED ? FP16_LOSS_SCALE : 1.0;
             try (NDManager step = manager.newSubManager()) {
-                PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false);
+                PreferenceLogps referenceLogps = BatchLogps.of(reference, store, batch, step, false, path.layout());
                 NDArray weights = step.create(batch.weights())
                         .toType(referenceLogps.sourceChosen().getDataType(), false);
                 double loss;
-                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    PreferenceLogps policyLogps = BatchLogps.of(policy, store, batch, step, true);
+                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector();
+                        ActivationCheckpoints checkpoints =
+                                path.checkpointLayers() ? ActivationCheckpoints.open(step) : null) {
+                    PreferenceLogps policyLogps = BatchLogps.of(policy, store, batch, step, true, path.layout());
                     NDArray value = WrpoLoss.compute(policyLogps, referenceLogps, weights, ALPHA, BETA)
                             .loss();
                     collector.backward(value.mul(Scalar.like(value, scale))); // not mul(Number): see Scalar
+                    if (checkpoints != null) {
+                        checkpoints.backward(); // the recomputed layers' part of the gradients
+                    }
                     loss = value.toType(DataType.FLOAT64, false).getDouble();
                 }
                 for (Pair<String, Parameter> parameter : policy.getParameters()) {

@@ -12,8 +12,10 @@ import dev.fuseflow.trainer.kernels.AttentionKernel;
 import dev.fuseflow.trainer.kernels.FusedAdamW;
 import dev.fuseflow.trainer.kernels.RmsNormKernel;
 import dev.fuseflow.trainer.kernels.TensorCasts;
+import dev.fuseflow.trainer.kernels.TokenLogpsKernel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 
 /**
  * The native attention kernel against the pure-DJL one on the same inputs: forward outputs and the
@@ -103,14 +105,63 @@ public final class KernelParity {
                     manager.randomNormal(0, 1, shape, DataType.FLOAT32, device).toType(type, false);
             NDList reference = rmsNormForwardBackward(RmsNormKernel::djlNormalize, x, weight, upstream, type);
             NDList candidate = rmsNormForwardBackward(NativeRmsNorm.INSTANCE, x, weight, upstream, type);
-            double[] gradientAbs = new double[2];
-            double[] gradientRel = new double[2];
-            for (int i = 0; i < 2; i++) {
-                gradientAbs[i] = maxAbsDifference(candidate.get(i + 1), reference.get(i + 1));
-                gradientRel[i] = gradientAbs[i] / maxAbs(reference.get(i + 1));
+            return errors(candidate, reference);
+        }
+    }
+
+    /**
+     * The native chunked token log-probs against the pure-DJL ones: hidden states (1000, 512), an
+     * output projection (32000, 512), random targets, 128 rows a chunk (8 chunks, the last one
+     * partial): the log-probs and the gradients of the hidden states and of the projection.
+     */
+    public static Errors compareTokenLogps(DataType type, Device device, int seed) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(seed);
+            int rows = 1000;
+            NDArray hidden = manager.randomNormal(0, 1, new Shape(rows, 512), DataType.FLOAT32, device);
+            NDArray weight = manager.randomNormal(0, 0.05f, new Shape(32_000, 512), DataType.FLOAT32, device);
+            NDArray targets = manager.randomInteger(0, 32_000, new Shape(rows), DataType.INT64);
+            NDArray upstream = manager.randomNormal(0, 1, new Shape(rows), DataType.FLOAT32, device);
+            NDList reference = projectedForwardBackward(
+                    (h, w) -> TokenLogpsKernel.djlLogps(h, w, targets), hidden, weight, upstream, type);
+            NDList candidate = projectedForwardBackward(
+                    (h, w) -> TokenLogpsKernel.nativeLogps(h, w, targets, 128), hidden, weight, upstream, type);
+            return errors(candidate, reference);
+        }
+    }
+
+    private static Errors errors(NDList candidate, NDList reference) {
+        double[] gradientAbs = new double[candidate.size() - 1];
+        double[] gradientRel = new double[gradientAbs.length];
+        for (int i = 0; i < gradientAbs.length; i++) {
+            gradientAbs[i] = maxAbsDifference(candidate.get(i + 1), reference.get(i + 1));
+            gradientRel[i] = gradientAbs[i] / maxAbs(reference.get(i + 1));
+        }
+        double outputAbs = maxAbsDifference(candidate.get(0), reference.get(0));
+        return new Errors(outputAbs, outputAbs / maxAbs(reference.get(0)), gradientAbs, gradientRel);
+    }
+
+    /** (output, d/d hidden, d/d weight) of sum(upstream · f(hidden, weight)), leaves in {@code type}. */
+    private static NDList projectedForwardBackward(
+            BinaryOperator<NDArray> f, NDArray hidden, NDArray weight, NDArray upstream, DataType type) {
+        NDManager caller = hidden.getManager();
+        try (NDManager step = caller.newSubManager()) {
+            NDArray hiddenLeaf = copyAs(hidden, type);
+            NDArray weightLeaf = copyAs(weight, type);
+            hiddenLeaf.attach(step);
+            weightLeaf.attach(step);
+            hiddenLeaf.setRequiresGradient(true);
+            weightLeaf.setRequiresGradient(true);
+            NDArray out;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                out = f.apply(hiddenLeaf, weightLeaf);
+                collector.backward(
+                        out.mul(upstream.toType(out.getDataType(), false)).sum());
             }
-            double outputAbs = maxAbsDifference(candidate.get(0), reference.get(0));
-            return new Errors(outputAbs, outputAbs / maxAbs(reference.get(0)), gradientAbs, gradientRel);
+            NDList result =
+                    new NDList(widened(out), widened(hiddenLeaf.getGradient()), widened(weightLeaf.getGradient()));
+            result.attach(caller);
+            return result;
         }
     }
 

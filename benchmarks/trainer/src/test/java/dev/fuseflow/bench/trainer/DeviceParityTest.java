@@ -9,6 +9,7 @@ import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
@@ -46,10 +47,28 @@ class DeviceParityTest {
             }
         }
         ComputeDevice cpu = new ComputeDevice("cpu");
-        DeviceParity.Gradients same = DeviceParity.gradients(model, batches.get(0), cpu, Precision.FP32);
+        DeviceParity.Gradients same = DeviceParity.gradients(
+                model,
+                batches.get(0),
+                cpu,
+                Precision.FP32,
+                new DeviceParity.DevicePath(BatchLogps.Layout.SEPARATE, false));
         assertThat(same.lossError()).isZero();
         assertThat(same.worstGradientError()).isZero();
         assertThat(same.parameters()).isEqualTo(21);
+        // The shared prompt and recomputed layers sum in another order: equal within float32 rounding, not bit for bit.
+        DeviceParity.Gradients sharedRecomputed = DeviceParity.gradients(
+                model,
+                batches.get(0),
+                cpu,
+                Precision.FP32,
+                new DeviceParity.DevicePath(BatchLogps.Layout.SHARED_PROMPT, false));
+        assertThat(sharedRecomputed.worstGradientError())
+                .as("worst: %s", sharedRecomputed.worstParameter())
+                .isGreaterThan(0)
+                .isLessThan(1e-4);
+        assertThat(sharedRecomputed.within(DeviceParity.Tolerance.of(Precision.FP32)))
+                .isTrue();
         DeviceParity.Curves curves = DeviceParity.curves(model, batches.subList(1, 9), cpu, Precision.FP32, 3e-3);
         assertThat(curves.worstStepGap()).isZero();
         assertThat(curves.finalGap()).isZero();
@@ -57,7 +76,12 @@ class DeviceParityTest {
                 .as("loss falls on both")
                 .isTrue();
         // Float16 (the CPU runs it too): RMSNorm's statistics once overflowed here, NaN at any loss scale.
-        DeviceParity.Gradients half = DeviceParity.gradients(model, batches.get(0), cpu, Precision.FP16_MIXED);
+        DeviceParity.Gradients half = DeviceParity.gradients(
+                model,
+                batches.get(0),
+                cpu,
+                Precision.FP16_MIXED,
+                new DeviceParity.DevicePath(BatchLogps.Layout.SHARED_PROMPT, false));
         assertThat(half.worstGradientError())
                 .as("worst: %s", half.worstParameter())
                 .isLessThan(5e-2);

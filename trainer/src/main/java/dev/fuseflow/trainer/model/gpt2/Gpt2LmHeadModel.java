@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fuseflow.trainer.kernels.TokenLogpsKernel;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.DecoderStack;
 import dev.fuseflow.trainer.model.ForwardInputs;
@@ -118,7 +119,10 @@ public final class Gpt2LmHeadModel extends AbstractBlock implements CausalLangua
         NDArray bias = in.bias(); // (B, 1, T, S)
         NDList decoded = DecoderStack.run(blocks, ps, x, new NDList(bias), in.past(), training);
         x = lnF.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
-        NDList output = new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens))); // (B, T, V)
+        NDList output = in.scored() == null
+                ? new NDList(x.matMul(stepLocal(tokenEmbeddings.transpose(), tokens))) // (B, T, V)
+                : new NDList(TokenLogpsKernel.logps(
+                        x, tokenEmbeddings, in.scored().rows(), in.scored().targets())); // (N)
         output.addAll(decoded.subNDList(1)); // keys, values if cached
         return output;
     }

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fuseflow.trainer.kernels.TokenLogpsKernel;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.DecoderStack;
 import dev.fuseflow.trainer.model.ForwardInputs;
@@ -103,10 +104,22 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
                 in.positions(), config.rope(), config.headDim(), x.getDataType()); // 2 x (B, 1, T, d)
         NDList decoded =
                 DecoderStack.run(layers, ps, x, new NDList(bias, cosSin.get(0), cosSin.get(1)), in.past(), training);
-        x = norm.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow();
-        NDList output = logits(ps, x, training); // (B, T, V)
+        x = norm.forward(ps, new NDList(decoded.get(0)), training).singletonOrThrow(); // (B, T, C)
+        NDList output = in.scored() == null
+                ? logits(ps, x, training) // (B, T, V)
+                : new NDList(TokenLogpsKernel.logps(
+                        x,
+                        outputWeight(ps, x, training),
+                        in.scored().rows(),
+                        in.scored().targets())); // (N)
         output.addAll(decoded.subNDList(1)); // keys, values if cached
         return output;
+    }
+
+    /** The output projection (V, C): {@code lm_head}'s weight, or the embedding when tied. */
+    private NDArray outputWeight(ParameterStore ps, NDArray x, boolean training) {
+        Parameter weight = lmHead != null ? lmHead.getParameters().get("weight") : embedTokens;
+        return ps.getValue(weight, x.getDevice(), training);
     }
 
     /** x (B, T, C) times {@code lm_head}, or times the embedding's transpose when tied. */

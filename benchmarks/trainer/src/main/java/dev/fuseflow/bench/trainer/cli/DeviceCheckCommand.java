@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import dev.fuseflow.trainer.tokenizer.ChatTemplates;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
+import dev.fuseflow.trainer.train.BatchLogps;
 import dev.fuseflow.trainer.train.ComputeDevice;
 import dev.fuseflow.trainer.train.Precision;
 import dev.fuseflow.trainer.train.PreferenceBatch;
@@ -70,6 +71,19 @@ final class DeviceCheckCommand implements Callable<Integer> {
     double learningRate;
 
     @Option(
+            names = "--layout",
+            defaultValue = "SHARED_PROMPT",
+            description = "How the device lays out a sample's three responses for the gradient check, against the"
+                    + " CPU's separate rows: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    BatchLogps.Layout layout;
+
+    @Option(
+            names = "--activation-checkpointing",
+            description = "Recompute each decoder layer in backward on the device for the gradient check (the CPU"
+                    + " keeps every activation).")
+    boolean activationCheckpointing;
+
+    @Option(
             names = "--data-parallel",
             converter = DeviceConverter.class,
             description =
@@ -93,13 +107,20 @@ final class DeviceCheckCommand implements Callable<Integer> {
         List<PreferenceBatch> batches = batches(modelDir);
         DeviceParity.Tolerance tolerance = DeviceParity.Tolerance.of(precision);
         PrintWriter out = spec.commandLine().getOut();
-        DeviceParity.Gradients gradients = DeviceParity.gradients(modelDir, batches.get(0), device, precision);
+        DeviceParity.Gradients gradients = DeviceParity.gradients(
+                modelDir,
+                batches.get(0),
+                device,
+                precision,
+                new DeviceParity.DevicePath(layout, activationCheckpointing));
         out.printf(
                 Locale.ROOT,
-                "%s %s vs cpu FP32, %s: loss %.8f vs %.8f (relative error %.2e, tolerance %.0e); worst gradient of %d:"
+                "%s %s %s%s vs cpu FP32 separate rows, %s: loss %.8f vs %.8f (relative error %.2e, tolerance %.0e); worst gradient of %d:"
                         + " %s, relative L2 error %.2e (tolerance %.0e)%n",
                 device,
                 precision,
+                layout,
+                activationCheckpointing ? " with activation checkpointing" : "",
                 model,
                 gradients.deviceLoss(),
                 gradients.cpuLoss(),

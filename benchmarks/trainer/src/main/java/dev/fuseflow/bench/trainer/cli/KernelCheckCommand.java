@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Compare the native attention kernel (FUSEFLOW_NATIVE_LIBRARY) with the pure-DJL one on --device:"
                 + " outputs and q, k, v gradients in float32 and float16, with a causal+padding bias and causal,"
-                + " multi-head and grouped-query; RMSNorm and a graph-keeping cast; then time attention's"
+                + " multi-head and grouped-query; RMSNorm, a graph-keeping cast and chunked token log-probs; then time attention's"
                 + " forward+backward on both paths.")
 final class KernelCheckCommand implements Callable<Integer> {
 
@@ -106,6 +106,7 @@ final class KernelCheckCommand implements Callable<Integer> {
         boolean passed = attentionWithin(out, device, nativeKernel);
         passed &= rmsNormWithin(out, device);
         passed &= castWithin(out, device);
+        passed &= tokenLogpsWithin(out, device);
         if (timing.size() == 4 && timing.get(0) > 0) {
             time(out, device, nativeKernel);
         }
@@ -153,6 +154,29 @@ final class KernelCheckCommand implements Callable<Integer> {
                     Locale.ROOT,
                     "RMSNorm (8, 256, 1024) %-8s output max abs %.2e rel %.2e; gradient rel x %.2e weight %.2e;"
                             + " tolerance %.0e %s%n",
+                    type,
+                    errors.outputAbs(),
+                    errors.outputRel(),
+                    errors.gradientRel()[0],
+                    errors.gradientRel()[1],
+                    tolerance,
+                    within ? "ok" : "OUTSIDE");
+            out.flush();
+        }
+        return passed;
+    }
+
+    private static boolean tokenLogpsWithin(PrintWriter out, Device device) {
+        boolean passed = true;
+        for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
+            KernelParity.Errors errors = KernelParity.compareTokenLogps(type, device, 44);
+            double tolerance = type == DataType.FLOAT16 ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE;
+            boolean within = errors.worstRel() <= tolerance;
+            passed &= within;
+            out.printf(
+                    Locale.ROOT,
+                    "token log-probs (1000 x 512 -> 32000, 128-row chunks) %-8s output max abs %.2e rel %.2e;"
+                            + " gradient rel hidden %.2e weight %.2e; tolerance %.0e %s%n",
                     type,
                     errors.outputAbs(),
                     errors.outputRel(),
