@@ -54,7 +54,7 @@ public final class CheckpointStore {
 
     /** Writes the checkpoint of {@code step} durably and atomically, then prunes; returns its folder. */
     public Path write(long step, Contents contents) throws IOException {
-        Path target = root.resolve(name(step));
+        Path target = root.resolve(folderName(step));
         if (Files.exists(target)) {
             throw new IllegalStateException(target + " exists already: checkpoint steps must increase");
         }
@@ -154,7 +154,8 @@ public final class CheckpointStore {
         return Long.parseLong(m.group(1));
     }
 
-    private static String name(long step) {
+    /** The folder name of the checkpoint of {@code step}: {@code step-NNNNNNNNN}. */
+    public static String folderName(long step) {
         if (step < 0 || step > 999_999_999L) {
             throw new IllegalArgumentException("checkpoint step must be in [0, 999999999], got " + step);
         }

@@ -7,6 +7,7 @@ import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.process.ChildJvm;
 import dev.fuseflow.embedded.process.JavaCommand;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.audit.CheckpointLineage;
 import dev.fuseflow.trainer.cli.TrainerCommand;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
