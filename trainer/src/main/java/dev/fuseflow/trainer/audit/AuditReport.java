@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.audit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -60,7 +61,8 @@ public record AuditReport(
      */
     public record Missing(String partition, long offset, String sampleId) {}
 
-    /** Whether every covered sample trained exactly once and nothing else trained. */
+    /** Whether every covered sample trained exactly once and nothing else trained (in the JSON too, for scripts). */
+    @JsonProperty("exactlyOnce")
     public boolean exactlyOnce() {
         return duplicates.isEmpty() && missing.isEmpty() && unknown.isEmpty();
     }
