@@ -64,10 +64,6 @@ public final class CheckpointStore {
     }
 
     /**
-     * Writes a folder that appears whole or not at all: filled under a temporary name beside it,
-     * fsynced, renamed into place (replacing an earlier folder of that name), parent fsynced.
-     */
-    /**
      * Writes one file whole or not at all: {@code contents} writes a sibling temporary file, which
      * is fsynced and renamed over {@code file}. The file counterpart of {@link #writeAtomically}.
      */
@@ -85,6 +81,10 @@ public final class CheckpointStore {
         void writeTo(Path file) throws IOException;
     }
 
+    /**
+     * Writes a folder that appears whole or not at all: filled under a temporary name beside it,
+     * fsynced, renamed into place (replacing an earlier folder of that name), parent fsynced.
+     */
     public static void writeAtomically(Path target, Contents contents) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -134,7 +134,6 @@ public final class CheckpointStore {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** The step a checkpoint folder holds. */
     /** Bytes of all files under a checkpoint folder. */
     public static long size(Path checkpoint) throws IOException {
         try (Stream<Path> files = Files.walk(checkpoint)) {
@@ -146,6 +145,7 @@ public final class CheckpointStore {
         }
     }
 
+    /** The step a checkpoint folder holds. */
     public static long step(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {
