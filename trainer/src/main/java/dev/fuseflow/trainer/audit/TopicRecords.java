@@ -35,6 +35,7 @@ final class TopicRecords {
         this.config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // a wrong --topic-prefix creates nothing
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
         this.timeout = timeout;

@@ -148,6 +148,15 @@ class ServeCommandTest {
                 .as("held-out samples count as missing when the audit is not told serve's eval bucket")
                 .isEqualTo(AuditCommand.NOT_EXACTLY_ONCE);
 
+        AuditRun wrongPrefix = AuditRun.of(
+                stack.bootstrapServers(), stack.schemaRegistryUrl(), "no-such-prefix.", run, "--timeout", "10s");
+        assertThat(wrongPrefix.exitCode()).isEqualTo(2);
+        assertThat(wrongPrefix.err()).contains("topic no-such-prefix.fuseflow.preferences.v1 does not exist");
+        AuditRun notARun =
+                AuditRun.of(stack.bootstrapServers(), stack.schemaRegistryUrl(), prefix, run.resolve("store"));
+        assertThat(notARun.exitCode()).isEqualTo(2);
+        assertThat(notARun.err()).contains("is not a run folder: it has no checkpoints");
+
         Path checkpoints = run.resolve("checkpoints");
         List<CheckpointLineage.Link> lineage = CheckpointLineage.of(checkpoints);
         String first = lineage.get(0).checkpoint();
