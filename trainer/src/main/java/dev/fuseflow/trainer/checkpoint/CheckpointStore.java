@@ -54,7 +54,7 @@ public final class CheckpointStore {
 
     /** Writes the checkpoint of {@code step} durably and atomically, then prunes; returns its folder. */
     public Path write(long step, Contents contents) throws IOException {
-        Path target = root.resolve(name(step));
+        Path target = root.resolve(folderName(step));
         if (Files.exists(target)) {
             throw new IllegalStateException(target + " exists already: checkpoint steps must increase");
         }
@@ -63,10 +63,6 @@ public final class CheckpointStore {
         return target;
     }
 
-    /**
-     * Writes a folder that appears whole or not at all: filled under a temporary name beside it,
-     * fsynced, renamed into place (replacing an earlier folder of that name), parent fsynced.
-     */
     /**
      * Writes one file whole or not at all: {@code contents} writes a sibling temporary file, which
      * is fsynced and renamed over {@code file}. The file counterpart of {@link #writeAtomically}.
@@ -85,6 +81,10 @@ public final class CheckpointStore {
         void writeTo(Path file) throws IOException;
     }
 
+    /**
+     * Writes a folder that appears whole or not at all: filled under a temporary name beside it,
+     * fsynced, renamed into place (replacing an earlier folder of that name), parent fsynced.
+     */
     public static void writeAtomically(Path target, Contents contents) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -134,7 +134,6 @@ public final class CheckpointStore {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** The step a checkpoint folder holds. */
     /** Bytes of all files under a checkpoint folder. */
     public static long size(Path checkpoint) throws IOException {
         try (Stream<Path> files = Files.walk(checkpoint)) {
@@ -146,6 +145,7 @@ public final class CheckpointStore {
         }
     }
 
+    /** The step a checkpoint folder holds. */
     public static long step(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {
@@ -154,7 +154,8 @@ public final class CheckpointStore {
         return Long.parseLong(m.group(1));
     }
 
-    private static String name(long step) {
+    /** The folder name of the checkpoint of {@code step}: {@code step-NNNNNNNNN}. */
+    public static String folderName(long step) {
         if (step < 0 || step > 999_999_999L) {
             throw new IllegalArgumentException("checkpoint step must be in [0, 999999999], got " + step);
         }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvalCommand.class,
             ServeCommand.class,
-            VersionsCommand.class
+            VersionsCommand.class,
+            AuditCommand.class
         })
 public final class TrainerCommand {
 

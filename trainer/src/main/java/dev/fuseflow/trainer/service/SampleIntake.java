@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SampleIntake implements AutoCloseable {
 
-    static final String STAGE = "trainer/decode-sample";
+    /** The dead letters this intake writes carry this stage. */
+    public static final String STAGE = "trainer/decode-sample";
+
     private static final Logger LOG = LoggerFactory.getLogger(SampleIntake.class);
 
     private final Consumer<String, byte[]> consumer;

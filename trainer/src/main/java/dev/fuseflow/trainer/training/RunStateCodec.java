@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.checkpoint.PartitionKeys;
+import dev.fuseflow.trainer.checkpoint.TrainedLedger;
 import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,6 +51,15 @@ public final class RunStateCodec {
                 PartitionKeys.asStrings(position.offsets()),
                 state.audit().trainedSamples(),
                 state.audit().parent().orElse(null));
+    }
+
+    /** What the trained-sample ledger keeps of {@code state} checkpointed as {@code checkpoint}. */
+    public static TrainedLedger.Entry ledgerEntry(String checkpoint, RunState state) {
+        return new TrainedLedger.Entry(
+                checkpoint,
+                state.audit().parent().orElse(null),
+                PartitionKeys.asStrings(state.position().offsets()),
+                state.audit().trainedSamples());
     }
 
     /** The state saved in a checkpoint folder. */

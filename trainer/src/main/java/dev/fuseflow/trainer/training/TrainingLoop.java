@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.training;
 import ai.djl.ndarray.NDManager;
 import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
+import dev.fuseflow.trainer.checkpoint.TrainedLedger;
 import dev.fuseflow.trainer.checkpoint.TrainingCheckpoint;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
-    static final String CHECKPOINTS = "checkpoints";
+    /** The checkpoints' folder in a run folder. */
+    public static final String CHECKPOINTS = "checkpoints";
     /** The SFT model, frozen as the preference stage's reference. */
     public static final String REFERENCE = "reference-model";
 
@@ -399,9 +401,13 @@ public final class TrainingLoop implements AutoCloseable {
         long started = System.nanoTime();
         publication.save(setup.output()); // before: a duplicate is ignored, a gap is not
         RunStateCodec.Json saved = RunStateCodec.toJson(state);
-        Path written = checkpoints.write(
-                state.totalUpdates(),
-                folder -> TrainingCheckpoint.write(folder, weights::writeCheckpoint, stage.step(), saved));
+        TrainedLedger.Entry trained =
+                RunStateCodec.ledgerEntry(CheckpointStore.folderName(state.totalUpdates()), state);
+        Path written = checkpoints.write(state.totalUpdates(), folder -> {
+            TrainingCheckpoint.write(folder, weights::writeCheckpoint, stage.step(), saved);
+            // Durable before the checkpoint is: the audit's record outlives the folder that retention prunes.
+            TrainedLedger.write(setup.checkpoints(), trained);
+        });
         listener.checkpointed(written, System.nanoTime() - started, CheckpointStore.size(written));
         feed.checkpointed(state.position()); // only now, with the checkpoint durable, may Kafka's offsets move
         state = state.checkpointedAs(written.getFileName().toString());

@@ -11,6 +11,7 @@ import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.audit.CheckpointLineage;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.lora.AdaptedModels;

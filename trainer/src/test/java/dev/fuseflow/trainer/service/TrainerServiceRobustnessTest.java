@@ -17,6 +17,7 @@ import dev.fuseflow.schemas.avro.ModelVersionStatus;
 import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.audit.CheckpointLineage;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
