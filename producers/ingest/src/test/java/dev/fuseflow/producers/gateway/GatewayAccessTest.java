@@ -5,21 +5,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.producers.gateway.access.AccessConfig;
 import dev.fuseflow.producers.gateway.access.ApiKeys;
+import dev.fuseflow.producers.gateway.access.OAuth2Config;
 import dev.fuseflow.producers.gateway.access.TlsConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,17 +96,18 @@ class GatewayAccessTest {
     @Test
     void anEventNeedsTheKeyOfAClientAndARotatedSecretTakesEffectWithoutARestart(EmbeddedStack stack) throws Exception {
         Path keys = keysFolder();
-        AccessConfig access =
-                new AccessConfig(Optional.of(keys), Duration.ofMillis(100), false, 0, 1, List.of(), Optional.empty());
+        AccessConfig access = new AccessConfig(
+                Optional.of(keys), Duration.ofMillis(100), Optional.empty(), false, 0, 1, List.of(), Optional.empty());
         try (Gateway gateway = Gateway.start(config(stack, access))) {
             HttpResponse<String> missing = postEvent(gateway, null);
             assertThat(missing.statusCode()).isEqualTo(401);
             assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"fuseflow-gateway\"");
-            assertThat(problem(missing)).isEqualTo("Authorization is missing: send 'Authorization: Bearer <API key>'");
+            assertThat(problem(missing))
+                    .isEqualTo("Authorization is missing: send 'Authorization: Bearer <API key or token>'");
 
             HttpResponse<String> basic = postEvent(gateway, "Basic YTpi");
             assertThat(basic.statusCode()).isEqualTo(401);
-            assertThat(problem(basic)).isEqualTo("Authorization must be 'Bearer <API key>'");
+            assertThat(problem(basic)).isEqualTo("Authorization must be 'Bearer <API key or token>'");
 
             HttpResponse<String> wrong = postEvent(gateway, "Bearer " + KEY_C);
             assertThat(wrong.statusCode()).isEqualTo(401);
@@ -252,6 +270,88 @@ class GatewayAccessTest {
                         .isInstanceOf(IOException.class)
                         .hasStackTraceContaining("PKIX");
             }
+        }
+    }
+
+    private static String token(RSAKey key, String issuer, String audience, Instant expires) throws Exception {
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(issuer)
+                        .audience(audience)
+                        .subject("ingest-job")
+                        .expirationTime(Date.from(expires))
+                        .build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
+    @Test
+    void oauth2BearerTokensAreCheckedAgainstTheIssuersKeysBesideApiKeys(EmbeddedStack stack) throws Exception {
+        RSAKey issuerKey = new RSAKeyGenerator(2048).keyID("issuer-1").generate();
+        RSAKey otherKey = new RSAKeyGenerator(2048).keyID("issuer-1").generate();
+        HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] keys = new JWKSet(issuerKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        jwks.createContext("/certs", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, keys.length);
+            exchange.getResponseBody().write(keys);
+            exchange.close();
+        });
+        jwks.start();
+        String issuer = "https://id.example/realms/apps";
+        URI certs = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs");
+        AccessConfig access = AccessConfig.local()
+                .withApiKeys(keysFolder())
+                .withOAuth2(new OAuth2Config(issuer, certs, "fuseflow-gateway", "sub"))
+                .withRateLimit(1_000, 1);
+        Instant later = Instant.now().plusSeconds(300);
+        try (Gateway gateway = Gateway.start(config(stack, access))) {
+            assertThat(postEvent(gateway, "Bearer " + token(issuerKey, issuer, "fuseflow-gateway", later))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(postEvent(gateway, "Bearer " + KEY_A).statusCode())
+                    .as("API keys still work beside tokens")
+                    .isEqualTo(202);
+
+            Map<String, String> refusals = new LinkedHashMap<>();
+            refusals.put(
+                    "expired",
+                    token(issuerKey, issuer, "fuseflow-gateway", Instant.now().minusSeconds(120)));
+            refusals.put("another issuer", token(issuerKey, "https://evil.example", "fuseflow-gateway", later));
+            refusals.put("another audience", token(issuerKey, issuer, "another-service", later));
+            refusals.put("signed by another key", token(otherKey, issuer, "fuseflow-gateway", later));
+            refusals.put(
+                    "unsigned",
+                    new PlainJWT(new JWTClaimsSet.Builder()
+                                    .issuer(issuer)
+                                    .audience("fuseflow-gateway")
+                                    .subject("x")
+                                    .expirationTime(Date.from(later))
+                                    .build())
+                            .serialize());
+            for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+                HttpResponse<String> refused = postEvent(gateway, "Bearer " + refusal.getValue());
+                assertThat(refused.statusCode()).as(refusal.getKey()).isEqualTo(401);
+                assertThat(problem(refused))
+                        .as(refusal.getKey())
+                        .startsWith("Authorization holds a token that is not valid: ");
+                assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow())
+                        .contains("invalid_token");
+            }
+            assertThat(problem(postEvent(gateway, "Bearer " + refusals.get("expired"))))
+                    .containsIgnoringCase("expired");
+
+            jwks.stop(0);
+            RSAKey rotated = new RSAKeyGenerator(2048).keyID("issuer-2").generate();
+            HttpResponse<String> issuerDown =
+                    postEvent(gateway, "Bearer " + token(rotated, issuer, "fuseflow-gateway", later));
+            assertThat(issuerDown.statusCode())
+                    .as("a key id not yet seen while the issuer is unreachable: not the client's fault")
+                    .isEqualTo(503);
+            assertThat(issuerDown.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            jwks.stop(0);
         }
     }
 }

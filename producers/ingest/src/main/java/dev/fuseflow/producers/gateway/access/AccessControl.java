@@ -20,11 +20,14 @@ public final class AccessControl implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
     private static final String BEARER = "Bearer ";
     private static final String CHALLENGE = "Bearer realm=\"fuseflow-gateway\"";
+    /** Retry-After when the issuer's keys could not be fetched (the key source retries and caches). */
+    private static final String ISSUER_RETRY_SECONDS = "5";
 
     /** The context attribute that holds the authenticated client's id. */
     public static final String CLIENT = "fuseflow.client";
 
     private final Optional<ApiKeys> keys;
+    private final Optional<BearerTokens> tokens;
     private final RateLimiter limiter;
     private final CorsPolicy cors;
     private final Optional<ScheduledExecutorService> reloader;
@@ -32,6 +35,7 @@ public final class AccessControl implements AutoCloseable {
 
     public AccessControl(AccessConfig config) {
         this.keys = config.apiKeys().map(ApiKeys::load);
+        this.tokens = config.oauth2().map(BearerTokens::new);
         this.limiter = new RateLimiter(config.ratePerSecond(), config.burst(), System::nanoTime);
         this.cors = new CorsPolicy(config.allowedOrigins());
         this.rateLimit = config.ratePerSecond() + " requests/s with bursts of " + config.burst() + " ("
@@ -99,7 +103,7 @@ public final class AccessControl implements AutoCloseable {
      * is the caller's address.
      */
     public void admit(Context ctx) {
-        String client = keys.isPresent() ? authenticate(ctx, keys.get()) : ctx.ip();
+        String client = keys.isPresent() || tokens.isPresent() ? authenticate(ctx) : ctx.ip();
         ctx.attribute(CLIENT, client);
         long waitNanos = limiter.acquire(client);
         if (waitNanos > 0) {
@@ -112,15 +116,30 @@ public final class AccessControl implements AutoCloseable {
         }
     }
 
-    private static String authenticate(Context ctx, ApiKeys keys) {
+    /** The client of the request's bearer credential: an OAuth2 token (a JWT) when an issuer is set, else an API key. */
+    private String authenticate(Context ctx) {
         String authorization = ctx.header("Authorization");
         if (authorization == null || authorization.isBlank()) {
-            throw unauthorized("is missing: send 'Authorization: Bearer <API key>'", CHALLENGE);
+            throw unauthorized("is missing: send 'Authorization: Bearer <API key or token>'", CHALLENGE);
         }
         if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw unauthorized("must be 'Bearer <API key>'", CHALLENGE);
+            throw unauthorized("must be 'Bearer <API key or token>'", CHALLENGE);
         }
-        return keys.clientOf(authorization.substring(BEARER.length()).strip())
+        String credential = authorization.substring(BEARER.length()).strip();
+        if (tokens.isPresent() && BearerTokens.looksLikeJwt(credential)) {
+            try {
+                return tokens.get().clientOf(credential);
+            } catch (BearerTokens.RejectedToken e) {
+                if (e.issuerUnavailable()) {
+                    LOG.warn("bearer token not checked: {}", e.getMessage());
+                    throw new AccessRefusedException(
+                            503, "Authorization", e.getMessage(), Map.of("Retry-After", ISSUER_RETRY_SECONDS));
+                }
+                throw unauthorized(
+                        "holds a token that is not valid: " + e.getMessage(), CHALLENGE + ", error=\"invalid_token\"");
+            }
+        }
+        return keys.flatMap(known -> known.clientOf(credential))
                 .orElseThrow(
                         () -> unauthorized("does not hold a known API key", CHALLENGE + ", error=\"invalid_token\""));
     }

@@ -23,10 +23,25 @@ public final class AccessSettings {
                     "10s",
                     "How often the API keys are read again, so that a rotated secret takes effect without a restart.")
             .must(Check.positive());
+    public static final Setting<String> OAUTH2_ISSUER = Setting.string(
+            "gateway.auth.oauth2.issuer",
+            "",
+            "Also accept OAuth2 bearer tokens (JWT) of this issuer: its iss claim, exactly; needs"
+                    + " gateway.auth.oauth2.jwks-url and gateway.auth.oauth2.audience.");
+    public static final Setting<String> OAUTH2_JWKS_URL = Setting.string(
+            "gateway.auth.oauth2.jwks-url",
+            "",
+            "The issuer's signing keys (JWKS, its jwks_uri), fetched, cached and refetched for an unknown key id.");
+    public static final Setting<String> OAUTH2_AUDIENCE = Setting.string(
+            "gateway.auth.oauth2.audience", "", "The audience a token must name in its aud claim (this gateway).");
+    public static final Setting<String> OAUTH2_CLIENT_CLAIM = Setting.string(
+            "gateway.auth.oauth2.client-claim",
+            "sub",
+            "The claim that names the client (its rate-limit bucket and log name): sub, azp or client_id.");
     public static final Setting<Boolean> ALLOW_UNAUTHENTICATED = Setting.bool(
             "gateway.auth.allow-unauthenticated",
             false,
-            "Without API keys, a gateway on a loopback gateway.host accepts every local caller and one on any other"
+            "Without API keys or OAuth2, a gateway on a loopback gateway.host accepts every local caller and one on any other"
                     + " interface refuses to start; true lets it start there unauthenticated (behind a proxy that"
                     + " authenticates).");
     public static final Setting<Double> RATE_PER_SECOND = Setting.decimal(
@@ -66,6 +81,10 @@ public final class AccessSettings {
     public static final List<Setting<?>> ALL = List.of(
             API_KEYS,
             RELOAD_INTERVAL,
+            OAUTH2_ISSUER,
+            OAUTH2_JWKS_URL,
+            OAUTH2_AUDIENCE,
+            OAUTH2_CLIENT_CLAIM,
             ALLOW_UNAUTHENTICATED,
             RATE_PER_SECOND,
             RATE_BURST,

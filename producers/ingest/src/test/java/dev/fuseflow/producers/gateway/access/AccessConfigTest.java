@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fuseflow.producers.gateway.GatewaySettings;
 import dev.fuseflow.runtime.config.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,43 @@ class AccessConfigTest {
     }
 
     @Test
+    void anOAuth2IssuerNeedsItsKeysAndAudience() {
+        AccessConfig config = load(
+                Map.of(
+                        "FUSEFLOW_GATEWAY_AUTH_OAUTH2_ISSUER", "https://id.example/realms/apps",
+                        "FUSEFLOW_GATEWAY_AUTH_OAUTH2_JWKS_URL", "https://id.example/realms/apps/certs",
+                        "FUSEFLOW_GATEWAY_AUTH_OAUTH2_AUDIENCE", "fuseflow-gateway"),
+                Map.of());
+        assertThat(config.oauth2())
+                .contains(new OAuth2Config(
+                        "https://id.example/realms/apps",
+                        URI.create("https://id.example/realms/apps/certs"),
+                        "fuseflow-gateway",
+                        "sub"));
+        assertThat(config.authenticates()).isTrue();
+        assertThatCode(() -> config.requireProtected("0.0.0.0")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> load(Map.of(), Map.of("gateway.auth.oauth2.issuer", "https://id.example")))
+                .hasMessage("gateway.auth.oauth2.jwks-url must be set with gateway.auth.oauth2.issuer");
+        assertThatThrownBy(() -> load(
+                        Map.of(),
+                        Map.of(
+                                "gateway.auth.oauth2.issuer",
+                                "https://id.example",
+                                "gateway.auth.oauth2.jwks-url",
+                                "https://id.example/certs")))
+                .hasMessage("gateway.auth.oauth2.audience must be set with gateway.auth.oauth2.issuer");
+        assertThatThrownBy(() -> load(
+                        Map.of(),
+                        Map.of(
+                                "gateway.auth.oauth2.issuer", "https://id.example",
+                                "gateway.auth.oauth2.jwks-url", "file:///etc/passwd",
+                                "gateway.auth.oauth2.audience", "gw")))
+                .hasMessage("gateway.auth.oauth2.jwks-url must be an http(s) URL, got file:///etc/passwd");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("gateway.auth.oauth2.audience", "gw")))
+                .hasMessageEndingWith("need gateway.auth.oauth2.issuer");
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheKey() {
         assertThatThrownBy(() -> load(Map.of(), Map.of("gateway.cors.allowed-origins", "*")))
                 .hasMessage(
@@ -73,8 +111,9 @@ class AccessConfigTest {
         assertThatCode(() -> local.requireProtected("::1")).doesNotThrowAnyException();
         assertThatThrownBy(() -> local.requireProtected("0.0.0.0"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("gateway.host=0.0.0.0 accepts connections from other machines, but no gateway.auth.api-keys"
-                        + " (FUSEFLOW_GATEWAY_AUTH_API_KEYS) is set: name the mounted secret of client keys, or set"
+                .hasMessage("gateway.host=0.0.0.0 accepts connections from other machines, but neither"
+                        + " gateway.auth.api-keys (FUSEFLOW_GATEWAY_AUTH_API_KEYS) nor gateway.auth.oauth2.issuer is set:"
+                        + " name the mounted secret of client keys or the OAuth2 issuer, or set"
                         + " gateway.auth.allow-unauthenticated=true if a proxy in front of the gateway authenticates");
         assertThatCode(() -> local.withApiKeys(Path.of("/keys")).requireProtected("0.0.0.0"))
                 .doesNotThrowAnyException();
