@@ -20,6 +20,7 @@ import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.producers.gateway.access.AccessConfig;
 import dev.fuseflow.producers.gateway.access.ApiKeys;
 import dev.fuseflow.producers.gateway.access.OAuth2Config;
+import dev.fuseflow.producers.gateway.access.SelfSignedCertificate;
 import dev.fuseflow.producers.gateway.access.TlsConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -12,12 +12,14 @@ public final class AccessRefusedException extends RuntimeException {
 
     private final int status;
     private final String field;
+    private final String problem;
     private final transient Map<String, String> headers;
 
     AccessRefusedException(int status, String field, String problem, Map<String, String> headers) {
         super(field + " " + problem);
         this.status = status;
         this.field = field;
+        this.problem = problem;
         this.headers = Map.copyOf(headers);
     }
 
@@ -30,7 +32,7 @@ public final class AccessRefusedException extends RuntimeException {
     }
 
     public String problem() {
-        return getMessage().substring(field.length() + 1);
+        return problem;
     }
 
     /** Headers the answer needs: WWW-Authenticate with a 401, Retry-After with a 429. */

@@ -10,8 +10,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
@@ -69,13 +71,12 @@ public final class ServerTls {
         Path certificate = tls.certificate().orElseThrow();
         Path key = tls.privateKey().orElseThrow();
         try {
+            PrivateKey privateKey = privateKey(key);
+            List<? extends Certificate> chain = chain(certificate);
+            requireKeyOf(chain.get(0), privateKey);
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(
-                    "gateway",
-                    privateKey(key),
-                    IN_MEMORY_PASSWORD,
-                    chain(certificate).toArray(new Certificate[0]));
+            store.setKeyEntry("gateway", privateKey, IN_MEMORY_PASSWORD, chain.toArray(new Certificate[0]));
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException(
@@ -83,6 +84,36 @@ public final class ServerTls {
                             + AccessSettings.TLS_PRIVATE_KEY.key() + ": the key does not go with the certificate: "
                             + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * Signs a probe with the key and checks it with the certificate's public key: a key store takes a
+     * mismatched pair without a word, and TLS handshakes would then fail with an obscure alert.
+     */
+    private static void requireKeyOf(Certificate certificate, PrivateKey key) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm();
+        };
+        byte[] probe = "fuseflow-gateway".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        boolean matches;
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            matches = verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            matches = false;
+        }
+        if (!matches) {
+            throw new GeneralSecurityException("the private key is not the one of the first certificate ("
+                    + ((X509Certificate) certificate).getSubjectX500Principal() + ")");
         }
     }
 

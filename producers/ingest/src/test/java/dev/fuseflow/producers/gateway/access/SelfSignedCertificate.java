@@ -1,4 +1,4 @@
-package dev.fuseflow.producers.gateway;
+package dev.fuseflow.producers.gateway.access;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +14,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A self-signed certificate for 127.0.0.1 and localhost, made by the JDK's keytool, as PKCS12 and as PEM files. */
-record SelfSignedCertificate(
+public record SelfSignedCertificate(
         Path keystore, String password, Path certificatePem, Path privateKeyPem, X509Certificate certificate) {
 
-    static SelfSignedCertificate create(Path dir) throws Exception {
+    public static SelfSignedCertificate create(Path dir) throws Exception {
         Path keystore = dir.resolve("gateway.p12");
         String password = "changeit-test";
         Process keytool = new ProcessBuilder(
@@ -59,7 +59,7 @@ record SelfSignedCertificate(
     }
 
     /** An SSL context that trusts this certificate only. */
-    SSLContext trustingIt() throws Exception {
+    public SSLContext trustingIt() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("gateway", certificate);
