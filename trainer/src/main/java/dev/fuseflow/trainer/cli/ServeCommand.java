@@ -3,6 +3,7 @@ package dev.fuseflow.trainer.cli;
 import dev.fuseflow.runtime.config.CommandLines;
 import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
+import dev.fuseflow.runtime.config.FuseFlowVersion;
 import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
@@ -13,6 +14,7 @@ import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
+import dev.fuseflow.trainer.publish.Provenance;
 import dev.fuseflow.trainer.publish.VersionPublisher;
 import dev.fuseflow.trainer.service.GatedPublication;
 import dev.fuseflow.trainer.service.SampleIntake;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,7 +41,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code serve}: the streaming trainer on the preferences topic, until stopped (SIGTERM checkpoints first). */
 @Command(
@@ -84,6 +90,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     TrainingOptions training = TrainingOptions.forServe();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--max-wait",
@@ -281,7 +290,19 @@ public final class ServeCommand implements Callable<Integer> {
                         evalEvery,
                         evalInterval,
                         training.rewards.alphaFinal(),
-                        training.rewards.beta());
+                        training.rewards.beta(),
+                        provenance());
+    }
+
+    /** What every published version records of its making: the starting model, the training options, the build. */
+    Provenance provenance() {
+        Map<String, String> hyperparameters = new TreeMap<>();
+        for (OptionSpec option : spec.mixins().get("training").options()) {
+            hyperparameters.put(
+                    option.longestName().replaceFirst("^-+", ""), String.valueOf((Object) option.getValue()));
+        }
+        String trainedFrom = model != null ? model.toString() : "fresh model " + freshModel;
+        return new Provenance(trainedFrom, hyperparameters, "fuseflow " + FuseFlowVersion.version());
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +48,7 @@ public final class ModelStore {
     private static final Comparator<TopicPartition> BY_PARTITION =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
     /** Partitions are written as {@code topic-partition} keys, the form of Kafka's own {@code TopicPartition.toString()}. */
-    private static final ObjectMapper JSON = new ObjectMapper()
+    static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .registerModule(new SimpleModule("partition-keys")
@@ -67,8 +68,11 @@ public final class ModelStore {
 
     /**
      * What a version's manifest says. {@code offsets} are the next offsets the version covers, per
-     * partition; {@code files} maps relative paths to SHA-256 hex.
+     * partition; {@code files} maps relative paths to SHA-256 hex; {@code provenance} is
+     * {@link Provenance#UNKNOWN} in manifests written before it was recorded.
      */
+    // Nine components: the manifest file's fields, one each, as Jackson reads and writes them.
+    @SuppressWarnings("checkstyle:RecordComponentNumber")
     public record Manifest(
             String model,
             long version,
@@ -77,12 +81,27 @@ public final class ModelStore {
             long samplesTrained,
             Map<TopicPartition, Long> offsets,
             Map<String, Double> metrics,
-            Map<String, String> files) {
+            Map<String, String> files,
+            Provenance provenance) {
 
         public Manifest {
             SortedMap<TopicPartition, Long> sorted = new TreeMap<>(BY_PARTITION);
             sorted.putAll(offsets);
             offsets = Collections.unmodifiableSortedMap(sorted);
+            provenance = provenance == null ? Provenance.UNKNOWN : provenance;
+        }
+
+        /** A manifest whose provenance is unknown. */
+        public Manifest(
+                String model,
+                long version,
+                Long parentVersion,
+                long trainerStep,
+                long samplesTrained,
+                Map<TopicPartition, Long> offsets,
+                Map<String, Double> metrics,
+                Map<String, String> files) {
+            this(model, version, parentVersion, trainerStep, samplesTrained, offsets, metrics, files, null);
         }
     }
 
@@ -122,7 +141,8 @@ public final class ModelStore {
                     manifest.samplesTrained(),
                     manifest.offsets(),
                     new TreeMap<>(manifest.metrics()),
-                    files);
+                    files,
+                    manifest.provenance());
             JSON.writeValue(folder.resolve(MANIFEST).toFile(), complete);
         });
         setCurrent(manifest.model(), manifest.version());
@@ -207,7 +227,45 @@ public final class ModelStore {
         return Files.exists(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX));
     }
 
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    /**
+     * Deletes a stored version's weights and its side files (rolled-back mark, tags). The folder is
+     * renamed away first, so a crash midway leaves no half version that {@link #versions} would list.
+     * The current version is refused; its number stays given out ({@link #highestVersionNumber}
+     * counts the newest, which retention always keeps).
+     */
+    public void remove(String model, long version) throws IOException {
+        if (current(model).map(s -> s.manifest().version() == version).orElse(false)) {
+            throw new IllegalArgumentException("version " + version + " of " + model + " is current; it stays");
+        }
+        Path folder = root.resolve(model).resolve("v" + version);
+        Path doomed = root.resolve(model).resolve(".removing-v" + version);
+        Files.move(folder, doomed, StandardCopyOption.ATOMIC_MOVE);
+        try (Stream<Path> tree = Files.walk(doomed)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        Files.deleteIfExists(root.resolve(model).resolve("v" + version + ROLLED_BACK_SUFFIX));
+        Files.deleteIfExists(VersionLabels.tagsFile(modelFolder(model), version));
+    }
+
+    /** The folder of a model's versions and pointers. */
+    Path modelFolder(String model) {
+        return root.resolve(model);
+    }
+
+    /** Bytes of a stored version's files. */
+    public static long size(Stored stored) throws IOException {
+        try (Stream<Path> files = Files.walk(stored.folder())) {
+            long total = 0;
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
+    }
+
+    static void writeAtomically(Path file, byte[] bytes) throws IOException {
         CheckpointStore.writeFileAtomically(file, temp -> Files.write(temp, bytes));
     }
 

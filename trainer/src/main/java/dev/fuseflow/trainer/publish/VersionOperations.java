@@ -18,11 +18,14 @@ import java.util.Optional;
  */
 public final class VersionOperations {
 
-    /** One row of the version history. */
+    /** One row of the version history (ten columns: the listing's, one each). */
+    @SuppressWarnings("checkstyle:RecordComponentNumber")
     public record Entry(
             long version,
             String status,
             boolean current,
+            List<String> aliases,
+            Map<String, String> tags,
             Long parentVersion,
             long trainerStep,
             long samplesTrained,
@@ -41,14 +44,18 @@ public final class VersionOperations {
     /** Every version number given out, oldest first: published ones (current, rolled back) and rejected candidates. */
     public List<Entry> history(String model) throws IOException {
         long current = store.current(model).map(s -> s.manifest().version()).orElse(-1L);
+        VersionLabels labels = new VersionLabels(store);
         List<Entry> entries = new ArrayList<>();
         for (ModelStore.Stored stored : store.versions(model)) {
             ModelStore.Manifest m = stored.manifest();
             boolean rolledBack = store.isRolledBack(model, m.version());
+            VersionLabels.Labels labelled = labels.of(model, m.version());
             entries.add(new Entry(
                     m.version(),
                     rolledBack ? "ROLLED_BACK" : "PUBLISHED",
                     m.version() == current,
+                    labelled.aliases(),
+                    labelled.tags(),
                     m.parentVersion(),
                     m.trainerStep(),
                     m.samplesTrained(),
@@ -61,6 +68,8 @@ public final class VersionOperations {
                     m.version(),
                     "REJECTED",
                     false,
+                    List.of(),
+                    Map.of(),
                     m.parentVersion(),
                     m.trainerStep(),
                     m.samplesTrained(),
@@ -81,7 +90,8 @@ public final class VersionOperations {
         }
         store.clearRolledBack(model, version);
         store.setCurrent(model, version);
-        ModelVersion record = announce(stored, ModelVersionStatus.PUBLISHED, "promoted by an operator: " + note);
+        ModelVersion record =
+                announce(store, model, stored, ModelVersionStatus.PUBLISHED, "promoted by an operator: " + note);
         versions.writeAll(List.of(record));
         return record;
     }
@@ -110,8 +120,10 @@ public final class VersionOperations {
         store.markRolledBack(model, from, note);
         store.setCurrent(model, to);
         versions.writeAll(List.of(
-                announce(current, ModelVersionStatus.ROLLED_BACK, note),
+                announce(store, model, current, ModelVersionStatus.ROLLED_BACK, note),
                 announce(
+                        store,
+                        model,
                         previous.get(),
                         ModelVersionStatus.PUBLISHED,
                         "current again: version " + from + " was rolled back")));
@@ -127,7 +139,8 @@ public final class VersionOperations {
                         + " is not in the store (only published versions have weights; see 'versions list')"));
     }
 
-    private static ModelVersion announce(ModelStore.Stored stored, ModelVersionStatus status, String reason)
+    private static ModelVersion announce(
+            ModelStore store, String model, ModelStore.Stored stored, ModelVersionStatus status, String reason)
             throws IOException {
         return VersionPublisher.record(
                 stored.manifest(),
@@ -135,6 +148,7 @@ public final class VersionOperations {
                 stored.manifestSha256(),
                 Artifact.of(stored.folder()),
                 status,
-                List.of(reason));
+                List.of(reason),
+                new VersionLabels(store).of(model, stored.manifest().version()));
     }
 }

@@ -6,6 +6,7 @@ import dev.fuseflow.schemas.avro.TopicPartitionOffset;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -51,7 +52,7 @@ public final class VersionPublisher implements AutoCloseable {
         }
     }
 
-    /** The ModelVersion record of a stored (or refused) version. */
+    /** The ModelVersion record of a new (or refused) version: no alias or tag yet. */
     public static ModelVersion record(
             ModelStore.Manifest manifest,
             String artifactUri,
@@ -59,6 +60,18 @@ public final class VersionPublisher implements AutoCloseable {
             Artifact artifact,
             ModelVersionStatus status,
             List<String> reasons) {
+        return record(manifest, artifactUri, manifestSha256, artifact, status, reasons, VersionLabels.Labels.NONE);
+    }
+
+    /** The ModelVersion record of a stored version, with its provenance (from the manifest) and its labels. */
+    public static ModelVersion record(
+            ModelStore.Manifest manifest,
+            String artifactUri,
+            String manifestSha256,
+            Artifact artifact,
+            ModelVersionStatus status,
+            List<String> reasons,
+            VersionLabels.Labels labels) {
         List<TopicPartitionOffset> offsets = new ArrayList<>();
         manifest.offsets()
                 .forEach((partition, offset) ->
@@ -79,6 +92,11 @@ public final class VersionPublisher implements AutoCloseable {
                 .setStatus(status)
                 .setStatusReasons(reasons)
                 .setCreatedAt(Instant.now())
+                .setTrainedFrom(manifest.provenance().trainedFrom())
+                .setHyperparameters(Map.copyOf(manifest.provenance().hyperparameters()))
+                .setCodeVersion(manifest.provenance().codeVersion())
+                .setAliases(List.copyOf(labels.aliases()))
+                .setTags(Map.copyOf(labels.tags()))
                 .build();
         return record;
     }

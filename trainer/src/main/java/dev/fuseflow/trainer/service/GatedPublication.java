@@ -15,6 +15,7 @@ import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
+import dev.fuseflow.trainer.publish.Provenance;
 import dev.fuseflow.trainer.publish.VersionPublisher;
 import dev.fuseflow.trainer.training.Publication;
 import dev.fuseflow.trainer.training.RunState;
@@ -46,8 +47,9 @@ public final class GatedPublication implements Publication {
     private static final Logger LOG = LoggerFactory.getLogger(GatedPublication.class);
 
     /**
-     * @param alpha the candidate's rewards mix y_ws and y_wt as WRPO does at alpha_final
-     * @param beta  WRPO's beta, for the rewards and the eval loss
+     * @param alpha      the candidate's rewards mix y_ws and y_wt as WRPO does at alpha_final
+     * @param beta       WRPO's beta, for the rewards and the eval loss
+     * @param provenance the starting model, training settings and build, written into every published manifest
      */
     public record Settings(
             String modelName,
@@ -56,7 +58,20 @@ public final class GatedPublication implements Publication {
             long evalEvery,
             Duration evalInterval,
             double alpha,
-            double beta) {
+            double beta,
+            Provenance provenance) {
+
+        /** Settings whose versions carry no provenance. */
+        public Settings(
+                String modelName,
+                EvalBucket bucket,
+                int maxEvalSamples,
+                long evalEvery,
+                Duration evalInterval,
+                double alpha,
+                double beta) {
+            this(modelName, bucket, maxEvalSamples, evalEvery, evalInterval, alpha, beta, Provenance.UNKNOWN);
+        }
 
         public Settings {
             if (maxEvalSamples < 1 || evalEvery < 1) {
@@ -79,6 +94,7 @@ public final class GatedPublication implements Publication {
     static final List<String> REFERENCE_ONLY = List.of("eval/loss");
 
     private final String modelName;
+    private final Provenance provenance;
     private final EvalBucket bucket;
     private final int maxEvalSamples;
     private final long evalEvery;
@@ -109,6 +125,7 @@ public final class GatedPublication implements Publication {
             long lastVersion) {
         this.candidateMetrics = List.copyOf(candidateMetrics);
         this.modelName = settings.modelName();
+        this.provenance = settings.provenance();
         this.bucket = settings.bucket();
         this.maxEvalSamples = settings.maxEvalSamples();
         this.evalEvery = settings.evalEvery();
@@ -243,7 +260,8 @@ public final class GatedPublication implements Publication {
                 state.trainedTotal(),
                 state.position().offsets(),
                 metrics,
-                Map.of());
+                Map.of(),
+                provenance);
         if (!decision.publish()) {
             store.recordRejected(manifest, decision.reasons());
             versions.write(

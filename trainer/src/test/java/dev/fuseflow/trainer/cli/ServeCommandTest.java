@@ -115,6 +115,13 @@ class ServeCommandTest {
                 .hasSizeGreaterThanOrEqualTo(2);
         for (ModelStore.Stored version : store.versions("shout")) {
             assertThat(ModelStore.verify(version)).isEmpty();
+            assertThat(version.manifest().provenance().trainedFrom()).isEqualTo("fresh model LLAMA_TINY");
+            assertThat(version.manifest().provenance().hyperparameters())
+                    .as("the options serve was started with")
+                    .containsEntry("lr", "0.003")
+                    .containsEntry("beta", "0.1")
+                    .containsEntry("micro-batch", "8");
+            assertThat(version.manifest().provenance().codeVersion()).startsWith("fuseflow ");
         }
         assertThat(run.resolve("start-model/config.json")).isRegularFile();
         assertThat(CheckpointLineage.trainedSampleIds(run.resolve("checkpoints")))

@@ -2,6 +2,8 @@ package dev.fuseflow.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fuseflow.runtime.config.FuseFlowVersion;
+import dev.fuseflow.trainer.publish.Provenance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -67,6 +69,24 @@ class ServeSettingsTest {
             }
         }
         assertThat(ServeCommand.parse("--output", "run").progressEvery).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void everyPublishedVersionRecordsTheStartingModelTheTrainingOptionsAndTheBuild() {
+        Provenance fromFolder = ServeCommand.parse(
+                        "--model", "/models/qwen", "--output", "run", "--lr", "5e-7", "--beta", "2")
+                .provenance();
+        assertThat(fromFolder.trainedFrom()).isEqualTo(Path.of("/models/qwen").toString());
+        assertThat(fromFolder.hyperparameters())
+                .containsEntry("lr", "5.0E-7")
+                .containsEntry("beta", "2.0")
+                .containsEntry("objective", "WRPO")
+                .containsKeys("micro-batch", "accumulation", "seed", "warmup-ratio");
+        assertThat(fromFolder.codeVersion()).isEqualTo("fuseflow " + FuseFlowVersion.version());
+        assertThat(ServeCommand.parse("--fresh-model", "LLAMA_TINY", "--output", "run")
+                        .provenance()
+                        .trainedFrom())
+                .isEqualTo("fresh model LLAMA_TINY");
     }
 
     private String[] serve(String... extra) {

@@ -55,6 +55,61 @@ class VersionsCommandTest {
     }
 
     @Test
+    void aliasesTagsAndPruneFromTheCommandLine() throws Exception {
+        Path model = dir.resolve("model");
+        FreshModel.LLAMA_TINY.write(model, 1);
+        ModelStore store = new ModelStore(dir.resolve("store"));
+        for (long v = 1; v <= 4; v++) {
+            store.publish(folder -> copy(model, folder), manifest(v, 0.1 * v));
+        }
+        String at = dir.resolve("store").toString();
+        assertThat(run("versions", "alias", "set", "champion", "1", "--store", at))
+                .isEqualTo("champion -> version 1 of target" + System.lineSeparator());
+        run("versions", "alias", "set", "canary", "3", "--store", at);
+        assertThat(run("versions", "tag", "1", "dataset=uf", "reviewed-by=ana", "--store", at))
+                .contains("{dataset=uf, reviewed-by=ana}");
+        assertThat(run("versions", "alias", "list", "--store", at).lines()).containsExactly("canary 3", "champion 1");
+
+        String table = run("versions", "list", "--store", at);
+        assertThat(table.lines().skip(1).toList())
+                .satisfiesExactly(
+                        line -> assertThat(line).startsWith("1").contains("champion", "dataset=uf reviewed-by=ana"),
+                        line -> assertThat(line).startsWith("2"),
+                        line -> assertThat(line).startsWith("3").contains("canary"),
+                        line -> assertThat(line).startsWith("4").contains("*"));
+
+        String dryRun = run("versions", "prune", "--keep", "1", "--dry-run", "--store", at);
+        assertThat(dryRun.lines().toList())
+                .anySatisfy(line -> assertThat(line).startsWith("2").contains("would remove"))
+                .anySatisfy(line -> assertThat(line).startsWith("1").contains("keep", "alias champion"))
+                .last()
+                .asString()
+                .startsWith("dry run: would remove 1 versions of target, ");
+        assertThat(store.versions("target")).as("the dry run changed nothing").hasSize(4);
+
+        run("versions", "alias", "remove", "canary", "--store", at);
+        assertThat(run("versions", "prune", "--keep", "1", "--store", at)
+                        .lines()
+                        .toList())
+                .last()
+                .asString()
+                .startsWith("removed 2 versions of target, ");
+        assertThat(store.versions("target"))
+                .extracting(s -> s.manifest().version())
+                .containsExactly(1L, 4L);
+    }
+
+    @Test
+    void aBadAliasOrTagIsRefusedWithItsRuleAndExitCode2() throws Exception {
+        StringWriter err = new StringWriter();
+        CommandLine line = TrainerCommand.commandLine(new String[0], Map.of());
+        line.setErr(new PrintWriter(err));
+        int exit = line.execute("versions", "alias", "set", "Champion", "1", "--store", dir.toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("alias 'Champion' must be 1 to 63 lower-case letters");
+    }
+
+    @Test
     void promotingAVersionThatIsNotStoredFailsWithAMessageAndExitCode2() throws Exception {
         StringWriter err = new StringWriter();
         CommandLine line = TrainerCommand.commandLine(new String[0], Map.of());

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.producers.client.FeedbackClientBuilder;
+import dev.fuseflow.producers.gateway.access.AccessControl;
+import dev.fuseflow.producers.gateway.access.AccessRefusedException;
+import dev.fuseflow.producers.gateway.access.ServerTls;
 import dev.fuseflow.producers.json.EventJson;
 import dev.fuseflow.producers.json.FieldError;
 import dev.fuseflow.producers.json.InvalidEventJsonException;
@@ -62,12 +65,15 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final EventJson events;
     private final Javalin server;
+    private final AccessControl access;
     private final ObjectMapper json = EventJson.mapper();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private Gateway(GatewayConfig config) {
         this.config = config;
+        config.access().requireProtected(config.host());
+        this.access = new AccessControl(config.access());
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FeedbackClientBuilder builder = FeedbackClient.builder()
                 .bootstrapServers(config.bootstrapServers())
@@ -81,7 +87,13 @@ public final class Gateway implements AutoCloseable {
         this.client = builder.build();
         this.events = new EventJson(new EventValidator(config.maxTextBytes()));
         // Javalin's maxRequestSize is not used: it checks Content-Length only (RequestReader.body counts).
-        this.server = Javalin.create(javalin -> javalin.showJavalinBanner = false);
+        this.server = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            config.access()
+                    .tls()
+                    .ifPresent(tls -> javalin.jetty.addConnector(
+                            (jetty, http) -> ServerTls.connector(jetty, http, tls, config.host(), config.port())));
+        });
         routes();
     }
 
@@ -89,7 +101,11 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config) {
         Gateway gateway = new Gateway(config);
         gateway.server.start(config.host(), config.port());
-        LOG.info("FuseFlow gateway listening on {}:{}", config.host(), gateway.port());
+        LOG.info(
+                "FuseFlow gateway listening on {}://{}:{}",
+                config.access().tls().isPresent() ? "https" : "http",
+                config.host(),
+                gateway.port());
         return gateway;
     }
 
@@ -107,7 +123,11 @@ public final class Gateway implements AutoCloseable {
                 ctx.attribute(REQUEST_ID, id);
                 ctx.header(REQUEST_ID, id);
             }
+            if (access.cors(ctx)) {
+                ctx.skipRemainingHandlers();
+            }
         });
+        server.before("/v1/*", access::admit);
         server.after(ctx -> {
             Long started = ctx.attribute(STARTED);
             if (started != null) {
@@ -133,6 +153,10 @@ public final class Gateway implements AutoCloseable {
         server.exception(
                 RefusedRequestException.class,
                 (e, ctx) -> error(ctx, e.status(), e.error().field(), e.error().problem()));
+        server.exception(AccessRefusedException.class, (e, ctx) -> {
+            e.headers().forEach(ctx::header);
+            error(ctx, e.status(), e.field(), e.problem());
+        });
         server.exception(InvalidEventJsonException.class, (e, ctx) -> invalid(ctx, e.errors()));
         server.exception(Exception.class, (e, ctx) -> {
             LOG.error("request {} failed", ctx.<String>attribute(REQUEST_ID), e);
@@ -324,6 +348,7 @@ public final class Gateway implements AutoCloseable {
                     "{} requests still in flight after the drain timeout of {}", inFlight.get(), config.drainTimeout());
         }
         server.stop();
+        access.close();
         client.close();
         meters.close();
     }

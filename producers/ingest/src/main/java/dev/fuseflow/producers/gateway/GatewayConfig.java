@@ -1,11 +1,13 @@
 package dev.fuseflow.producers.gateway;
 
+import dev.fuseflow.producers.gateway.access.AccessConfig;
 import dev.fuseflow.runtime.config.Settings;
 import dev.fuseflow.runtime.config.SharedSettings;
 import dev.fuseflow.schemas.security.ClientSecurity;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The gateway's settings, declared in {@link GatewaySettings}: defaults, then a properties file,
@@ -24,6 +26,7 @@ import java.util.Map;
  * @param drainTimeout         how long a shutdown waits for requests in flight
  * @param topicPrefix          prefix of every topic name (staging, tests)
  * @param clientProperties     the security settings' client properties, then the {@code kafka.*} passthrough (prefix removed)
+ * @param access               who may call the gateway and how: API keys, rate limit, CORS, TLS
  */
 // More than eight components: built from the declared settings by key (from()).
 @SuppressWarnings("checkstyle:RecordComponentNumber")
@@ -39,7 +42,8 @@ public record GatewayConfig(
         Duration retryAfter,
         Duration drainTimeout,
         String topicPrefix,
-        Map<String, String> clientProperties) {
+        Map<String, String> clientProperties,
+        AccessConfig access) {
 
     /** Every key with a default, and the default: {@link GatewaySettings#ALL}'s. */
     public static final Map<String, String> DEFAULTS = GatewaySettings.ALL.defaults();
@@ -53,6 +57,25 @@ public record GatewayConfig(
         GatewaySettings.RETRY_AFTER.require(retryAfter);
         GatewaySettings.DRAIN_TIMEOUT.require(drainTimeout);
         clientProperties = Map.copyOf(clientProperties);
+        Objects.requireNonNull(access, "access");
+    }
+
+    /** This configuration with other access rules (tests: keys, limits, TLS). */
+    public GatewayConfig withAccess(AccessConfig other) {
+        return new GatewayConfig(
+                host,
+                port,
+                bootstrapServers,
+                schemaRegistryUrl,
+                maxBodyBytes,
+                maxBatchLines,
+                maxTextBytes,
+                ackTimeout,
+                retryAfter,
+                drainTimeout,
+                topicPrefix,
+                clientProperties,
+                other);
     }
 
     public static GatewayConfig from(Settings s) {
@@ -71,6 +94,7 @@ public record GatewayConfig(
                 s.get(GatewaySettings.RETRY_AFTER),
                 s.get(GatewaySettings.DRAIN_TIMEOUT),
                 s.get(SharedSettings.TOPIC_PREFIX),
-                client);
+                client,
+                AccessConfig.from(s));
     }
 }

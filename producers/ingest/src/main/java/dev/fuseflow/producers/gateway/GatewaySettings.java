@@ -1,5 +1,6 @@
 package dev.fuseflow.producers.gateway;
 
+import dev.fuseflow.producers.gateway.access.AccessSettings;
 import dev.fuseflow.runtime.config.Check;
 import dev.fuseflow.runtime.config.Setting;
 import dev.fuseflow.runtime.config.SettingSet;
@@ -59,6 +60,7 @@ public final class GatewaySettings {
                     ACK_TIMEOUT,
                     RETRY_AFTER,
                     DRAIN_TIMEOUT),
+            AccessSettings.ALL,
             SharedSettings.SECURITY);
 
     private GatewaySettings() {}

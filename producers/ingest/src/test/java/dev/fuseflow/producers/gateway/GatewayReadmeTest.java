@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
+import dev.fuseflow.producers.gateway.access.AccessConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,8 @@ class GatewayReadmeTest {
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(5),
                 prefix,
-                Map.of()))) {
+                Map.of(),
+                AccessConfig.local()))) {
             for (String command : commands) {
                 Matcher expected = EXPECTED.matcher(command);
                 assertThat(expected.find())

@@ -9,6 +9,7 @@ import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.producers.TopicReader;
+import dev.fuseflow.producers.gateway.access.AccessConfig;
 import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -72,7 +73,8 @@ class GatewayTest {
                 Duration.ofSeconds(7),
                 Duration.ofSeconds(20),
                 prefix,
-                Map.of());
+                Map.of(),
+                AccessConfig.local());
     }
 
     private HttpResponse<String> post(Gateway gateway, String path, String body, String contentType) throws Exception {

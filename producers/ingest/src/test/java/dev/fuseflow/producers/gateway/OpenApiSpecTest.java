@@ -10,6 +10,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,20 @@ class OpenApiSpecTest {
                         "/metrics",
                         "/openapi.yaml");
         assertThat(api.getComponents().getSchemas()).containsKeys("Generation", "Feedback", "Error", "Message");
+        assertThat(api.getComponents().getSecuritySchemes().get("ApiKey").getScheme())
+                .isEqualTo("bearer");
+        assertThat(api.getSecurity()).as("keys needed by default").hasSize(1);
+        for (String route : List.of("/v1/generations", "/v1/feedback", "/v1/events")) {
+            assertThat(api.getPaths().get(route).getPost().getResponses())
+                    .as(route)
+                    .containsKeys("202", "400", "401", "413", "415", "429", "503");
+            assertThat(api.getPaths().get(route).getOptions().getResponses())
+                    .as(route + " preflight")
+                    .containsKeys("204", "403");
+        }
+        assertThat(api.getPaths().get("/health/ready").getGet().getSecurity())
+                .as("probes need no key")
+                .isEmpty();
         Schema<?> feedback = api.getComponents().getSchemas().get("Feedback");
         Schema<?> generationId = feedback.getProperties().get("generationId");
         assertThat(generationId.getDescription()).isEqualTo("for pairwise, the preferred generation");
