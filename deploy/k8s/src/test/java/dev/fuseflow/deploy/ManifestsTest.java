@@ -72,7 +72,7 @@ class ManifestsTest {
     static void render() throws Exception {
         poms = ModulePoms.read();
         for (String overlay : List.of("production", "apicurio")) {
-            RENDERED.put(overlay, Manifests.render(overlay));
+            RENDERED.put(overlay, Manifests.rendered(overlay));
         }
     }
 
