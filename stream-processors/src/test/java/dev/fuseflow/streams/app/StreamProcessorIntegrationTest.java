@@ -130,7 +130,7 @@ class StreamProcessorIntegrationTest {
                 .contains("fuseflow_streams_state{state=\"RUNNING\"} 1.0")
                 .contains("fuseflow_streams_state{state=\"ERROR\"} 0.0")
                 .contains("kafka_stream_alive_stream_threads")
-                .contains("kafka_stream_failed_stream_threads");
+                .contains("kafka_stream_failed_stream_threads_total");
         HttpResponse<String> health = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/health"))
                         .build(),
