@@ -138,8 +138,9 @@ class HardeningTest {
         }
         JsonNode trainer = Manifests.rendered(overlay).get("StatefulSet", "fuseflow-trainer");
         assertThat(writableMounts(trainer, containers(trainer).get(0)))
-                .as("the trainer's DJL cache (DJL_CACHE_DIR of deploy/images/trainer)")
-                .contains(djlCacheDir());
+                .as("the trainer's DJL cache (DJL_CACHE_DIR) and home (CUDA's and PyTorch's caches) of"
+                        + " deploy/images/trainer")
+                .contains(dockerfileValue("DJL_CACHE_DIR=(\\S+)"), "/home/" + dockerfileValue("--create-home (\\S+)"));
     }
 
     @ParameterizedTest
@@ -464,12 +465,11 @@ class HardeningTest {
         return Long.parseLong(matcher.group(1)) << (matcher.group(2).equals("Gi") ? 30 : 20);
     }
 
-    private static String djlCacheDir() throws Exception {
-        Matcher matcher = Pattern.compile("DJL_CACHE_DIR=(\\S+)")
+    /** The first group of {@code regex} in the trainer's Dockerfile. */
+    private static String dockerfileValue(String regex) throws Exception {
+        Matcher matcher = Pattern.compile(regex)
                 .matcher(Files.readString(Manifests.REPOSITORY.resolve(Path.of("deploy/images/trainer/Dockerfile"))));
-        assertThat(matcher.find())
-                .as("DJL_CACHE_DIR in the trainer's Dockerfile")
-                .isTrue();
+        assertThat(matcher.find()).as("%s in the trainer's Dockerfile", regex).isTrue();
         return matcher.group(1);
     }
 }
