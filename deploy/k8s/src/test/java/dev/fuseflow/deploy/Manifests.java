@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
@@ -23,10 +26,22 @@ final class Manifests {
     static final Path MODULE = Path.of("").toAbsolutePath();
     static final Path REPOSITORY = MODULE.resolve("../..").normalize();
 
+    private static final Map<String, Manifests> RENDERED = new ConcurrentHashMap<>();
+
     private final List<JsonNode> resources;
 
     private Manifests(List<JsonNode> resources) {
         this.resources = resources;
+    }
+
+    /** {@link #render}'s result, rendered once per test run and shared by the test classes. */
+    static synchronized Manifests rendered(String overlay) throws IOException, InterruptedException {
+        Manifests manifests = RENDERED.get(overlay);
+        if (manifests == null) {
+            manifests = render(overlay);
+            RENDERED.put(overlay, manifests);
+        }
+        return manifests;
     }
 
     /** Renders and validates {@code overlays/<name>}; fails with the validator's messages. */
@@ -77,6 +92,19 @@ final class Manifests {
     JsonNode get(String kind, String name) {
         return find(kind, name)
                 .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " in the rendered manifests"));
+    }
+
+    /** The labels of a resource, or of a workload's pods ({@code metadata} of the template). */
+    static Map<String, String> labels(JsonNode metadata) {
+        Map<String, String> labels = new TreeMap<>();
+        metadata.path("labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+
+    static JsonNode podSpec(JsonNode workload) {
+        return workload.path("spec").path("template").path("spec");
     }
 
     /** Deployments and StatefulSets. */

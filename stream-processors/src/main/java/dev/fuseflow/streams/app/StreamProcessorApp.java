@@ -3,6 +3,8 @@ package dev.fuseflow.streams.app;
 import dev.fuseflow.runtime.ops.OpsHttpServer;
 import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.streams.topology.PreferenceTopology;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +60,7 @@ public final class StreamProcessorApp implements AutoCloseable {
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
+        bindState(streams, meters);
         streams.start();
         OpsHttpServer http = config.metricsPort() < 0
                 ? null
@@ -66,6 +69,20 @@ public final class StreamProcessorApp implements AutoCloseable {
             LOG.info("Metrics at http://{}:{}/metrics, health at /health", config.metricsHost(), http.port());
         }
         return new StreamProcessorApp(streams, meters, streamsMetrics, http);
+    }
+
+    /**
+     * The client's state as a Prometheus state set, {@code fuseflow_streams_state{state}}: 1 for the
+     * current state, 0 for the others, so that an alert can say "not RUNNING for 10 minutes" (Kafka
+     * Streams' own {@code state} metric is a string, which no Prometheus binder exports).
+     */
+    private static void bindState(KafkaStreams streams, MeterRegistry meters) {
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            Gauge.builder("fuseflow_streams_state", streams, s -> s.state() == state ? 1 : 0)
+                    .description("1 for the Kafka Streams client's current state, 0 for the others")
+                    .tag("state", state.name())
+                    .register(meters);
+        }
     }
 
     private static OpsHttpServer.Health health(KafkaStreams streams) {

@@ -24,6 +24,7 @@ import static dev.fuseflow.streams.config.StreamProcessorSettings.NUM_STREAM_THR
 import static dev.fuseflow.streams.config.StreamProcessorSettings.PUNCTUATION_INTERVAL;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.REFERENCE_WINDOW;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.REPLICATION_FACTOR;
+import static dev.fuseflow.streams.config.StreamProcessorSettings.ROCKSDB_MEMORY_MIB;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.SCHEMA_REGISTRY_URL;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.STATE_DIR;
 import static dev.fuseflow.streams.config.StreamProcessorSettings.THUMBS_DOWN;
@@ -66,6 +67,7 @@ public record StreamProcessorConfig(
         int streamThreads,
         Duration commitInterval,
         int replicationFactor,
+        int rocksDbMemoryMib,
         String metricsHost,
         int metricsPort,
         Map<String, String> kafkaClientSettings,
@@ -83,6 +85,7 @@ public record StreamProcessorConfig(
         NUM_STREAM_THREADS.require(streamThreads);
         COMMIT_INTERVAL_MS.require(commitInterval.toMillis());
         REPLICATION_FACTOR.require(replicationFactor);
+        ROCKSDB_MEMORY_MIB.require(rocksDbMemoryMib);
         METRICS_PORT.require(metricsPort);
         kafkaClientSettings = Map.copyOf(kafkaClientSettings);
         serdeSettings = Map.copyOf(serdeSettings);
@@ -108,6 +111,7 @@ public record StreamProcessorConfig(
                 s.get(NUM_STREAM_THREADS),
                 Duration.ofMillis(s.get(COMMIT_INTERVAL_MS)),
                 s.get(REPLICATION_FACTOR),
+                s.get(ROCKSDB_MEMORY_MIB),
                 s.get(METRICS_HOST),
                 s.get(METRICS_PORT),
                 kafka,

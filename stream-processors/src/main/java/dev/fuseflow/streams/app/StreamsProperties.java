@@ -1,7 +1,9 @@
 package dev.fuseflow.streams.app;
 
 import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.streams.config.StreamProcessorSettings;
 import dev.fuseflow.streams.deadletter.DeadLetterHandler;
+import dev.fuseflow.streams.rocksdb.BoundedRocksDbMemory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +49,9 @@ public final class StreamsProperties {
         p.putAll(errorHandling(config.topology().topics().deadLetters().name(), meters));
         // Changelog and repartition topics survive a broker loss like the input topics do.
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        // Every store shares one bounded cache, so the pod's memory does not grow with the tasks it owns.
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        p.put(StreamProcessorSettings.ROCKSDB_MEMORY_MIB.key(), config.rocksDbMemoryMib());
         // Samples are small and many: compress them like the producers do.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
         return p;

@@ -58,6 +58,13 @@ public final class StreamProcessorSettings {
                     "Replication of the changelog and repartition topics (-1: the broker's default).")
             .must(Check.that("be -1 (broker default) or >= 1", factor -> factor == -1 || factor >= 1))
             .alias("fuseflow.streams.replication-factor");
+    public static final Setting<Integer> ROCKSDB_MEMORY_MIB = Setting.integer(
+                    "fuseflow.rocksdb.memory-mib",
+                    256,
+                    "Off-heap memory all RocksDB stores of the process share, in MiB: block cache, memtables (half at most),"
+                            + " index and filter blocks. Heap plus this plus the JVM's own overhead must fit the container's"
+                            + " memory limit.")
+            .must(Check.atLeast(16));
 
     // Where the broker and the registry are: the shared settings with this application's defaults.
     public static final Setting<String> BOOTSTRAP_SERVERS =
@@ -185,6 +192,7 @@ public final class StreamProcessorSettings {
                     NUM_STANDBY_REPLICAS,
                     COMMIT_INTERVAL_MS,
                     REPLICATION_FACTOR,
+                    ROCKSDB_MEMORY_MIB,
                     BOOTSTRAP_SERVERS,
                     SCHEMA_REGISTRY_URL,
                     SharedSettings.TOPIC_PREFIX,

@@ -125,7 +125,12 @@ class StreamProcessorIntegrationTest {
                 .contains("fuseflow_samples_emitted_total " + (double) GOOD_PROMPTS)
                 .contains("fuseflow_dlq_records_total{reason=\"LATE\"")
                 .contains("fuseflow_event_to_sample_latency_seconds_count")
-                .contains("fuseflow_prompt_state_entries");
+                .contains("fuseflow_prompt_state_entries")
+                // The names deploy/prometheus/fuseflow-alerts.yml's Streams rules use.
+                .contains("fuseflow_streams_state{state=\"RUNNING\"} 1.0")
+                .contains("fuseflow_streams_state{state=\"ERROR\"} 0.0")
+                .contains("kafka_stream_alive_stream_threads")
+                .contains("kafka_stream_failed_stream_threads_total");
         HttpResponse<String> health = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/health"))
                         .build(),

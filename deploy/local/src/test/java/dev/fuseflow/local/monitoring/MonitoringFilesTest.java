@@ -5,10 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fuseflow.embedded.BrokerMode;
 import dev.fuseflow.local.LocalStack;
 import dev.fuseflow.local.LocalStackConfig;
 import dev.fuseflow.producers.client.FeedbackClient;
+import dev.fuseflow.producers.gateway.Gateway;
+import dev.fuseflow.producers.gateway.GatewayConfig;
+import dev.fuseflow.producers.gateway.GatewaySettings;
+import dev.fuseflow.runtime.config.Settings;
+import dev.fuseflow.runtime.config.SharedSettings;
 import dev.fuseflow.schemas.avro.ArtifactKind;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.avro.ModelVersionStatus;
@@ -20,12 +26,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -41,12 +47,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The alert rules and the Grafana dashboard in deploy/ name only metrics the services really
  * expose: the names are read from the files and looked up in live scrapes of the stream
- * processors and the ops exporter (on the local stack, after one bad event and one model version)
- * and of the trainer's meters.
+ * processors, the ops exporter (on the local stack, after one bad event and one model version) and
+ * a gateway on the same stack (after one refused request), and of the trainer's meters.
  */
 class MonitoringFilesTest {
 
-    private static final Pattern METRIC = Pattern.compile("\\bfuseflow_[a-z0-9_]+");
+    /** FuseFlow's own metrics and Kafka Streams' (the alert rules use both). */
+    private static final Pattern METRIC = Pattern.compile("\\b(?:fuseflow|kafka_stream)_[a-z0-9_]+");
+
     private static final Path DEPLOY = Path.of("..").toAbsolutePath().normalize();
 
     @TempDir
@@ -55,11 +63,19 @@ class MonitoringFilesTest {
     @Test
     void everyMetricInTheAlertRulesAndTheDashboardIsExposed() throws Exception {
         Set<String> referenced = new TreeSet<>();
-        for (String line : Files.readAllLines(DEPLOY.resolve("prometheus/fuseflow-alerts.yml"))) {
-            if (line.trim().startsWith("expr:")) {
-                referenced.addAll(names(line));
-            }
+        for (String file : List.of("prometheus/fuseflow-alerts.yml", "prometheus/kafka-alerts.yml")) {
+            new ObjectMapper(new YAMLFactory())
+                    .readTree(DEPLOY.resolve(file).toFile())
+                    .path("groups")
+                    .forEach(group -> group.path("rules")
+                            .forEach(rule ->
+                                    referenced.addAll(names(rule.path("expr").asText()))));
         }
+        assertThat(referenced)
+                .contains(
+                        "fuseflow_gateway_requests_seconds_count",
+                        "fuseflow_streams_state",
+                        "kafka_stream_failed_stream_threads_total");
         JsonNode dashboard = new ObjectMapper()
                 .readTree(DEPLOY.resolve("grafana/fuseflow-dashboard.json").toFile());
         dashboard.findValues("expr").forEach(expr -> referenced.addAll(names(expr.asText())));
@@ -80,6 +96,7 @@ class MonitoringFilesTest {
                         .get(); // over the stream processors' text limit: a dead letter
             }
             publishVersion(stack);
+            String gatewayMetrics = gatewayScrape(stack);
             String streams = "http://127.0.0.1:" + stack.streamProcessors().metricsPort() + "/metrics";
             String ops = "http://127.0.0.1:" + stack.ops().port() + "/metrics";
             await().atMost(Duration.ofSeconds(60))
@@ -89,7 +106,7 @@ class MonitoringFilesTest {
                             && get(ops).contains("fuseflow_ops_model_current_age_seconds{"));
             PrometheusMeterRegistry trainer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new TrainerMetrics(trainer, Duration.ofSeconds(10));
-            exposed = get(streams) + get(ops) + trainer.scrape();
+            exposed = get(streams) + get(ops) + trainer.scrape() + gatewayMetrics;
         }
         Set<String> available = new TreeSet<>();
         for (String line : exposed.lines().toList()) {
@@ -100,6 +117,27 @@ class MonitoringFilesTest {
         assertThat(referenced)
                 .allSatisfy(
                         name -> assertThat(available).as("exposed metric names").contains(name));
+    }
+
+    /** A real gateway on the stack, after one refused request (so its request timer has a series). */
+    private static String gatewayScrape(LocalStack stack) throws Exception {
+        Map<String, String> env = Map.of(
+                Settings.envName(GatewaySettings.BOOTSTRAP_SERVERS.key()), stack.bootstrapServers(),
+                Settings.envName(SharedSettings.SCHEMA_REGISTRY_URL.key()), stack.schemaRegistryUrl(),
+                Settings.envName(GatewaySettings.PORT.key()), "0");
+        try (Gateway gateway = Gateway.start(
+                GatewayConfig.from(Settings.load(GatewayConfig.DEFAULTS, Optional.empty(), env, Map.of())))) {
+            String base = "http://127.0.0.1:" + gateway.port();
+            HttpResponse<String> refused = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/v1/generations"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(400);
+            return get(base + "/metrics");
+        }
     }
 
     private static Set<String> names(String text) {
