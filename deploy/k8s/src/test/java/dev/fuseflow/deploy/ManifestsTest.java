@@ -347,7 +347,8 @@ class ManifestsTest {
                     .toList();
             int port = switch (imageName) {
                 case "fuseflow-gateway" ->
-                    GatewayConfig.from(Settings.load(GatewayConfig.DEFAULTS, Optional.empty(), env, Map.of()))
+                    startable(GatewayConfig.from(
+                                    Settings.load(GatewayConfig.DEFAULTS, Optional.empty(), env, Map.of())))
                             .port();
                 case "fuseflow-stream-processors" ->
                     StreamProcessorConfig.from(
@@ -372,6 +373,15 @@ class ManifestsTest {
                 .isEqualTo("gpu");
     }
 
+    /**
+     * The gateway refuses to start on a non-loopback interface with nothing that authenticates: the
+     * check it runs at start, run on the deployed settings.
+     */
+    private static GatewayConfig startable(GatewayConfig gateway) {
+        gateway.access().requireProtected(gateway.host());
+        return gateway;
+    }
+
     /** Loads the container's settings with the component's own code; returns the port it would listen on. */
     private static int startConfiguration(
             String imageName, JsonNode workload, JsonNode container, ContainerSandbox sandbox) throws Exception {
@@ -384,8 +394,8 @@ class ManifestsTest {
                 Path file = configFile(args, sandbox);
                 assertEnvNamesKnown(sandbox, envNames(GatewayConfig.DEFAULTS.keySet()), name(workload));
                 assertKeysKnown(file, GatewayConfig.DEFAULTS.keySet(), List.of("kafka."), name(workload));
-                return GatewayConfig.from(Settings.load(
-                                GatewayConfig.DEFAULTS, Optional.of(file), localizedEnv(sandbox), Map.of()))
+                return startable(GatewayConfig.from(Settings.load(
+                                GatewayConfig.DEFAULTS, Optional.of(file), localizedEnv(sandbox), Map.of())))
                         .port();
             }
             case "fuseflow-stream-processors" -> {
