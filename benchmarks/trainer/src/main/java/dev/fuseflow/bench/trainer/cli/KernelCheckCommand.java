@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -144,43 +145,42 @@ final class KernelCheckCommand implements Callable<Integer> {
     }
 
     private static boolean rmsNormWithin(PrintWriter out, Device device) {
-        boolean passed = true;
-        for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
-            KernelParity.Errors errors = KernelParity.compareRmsNorm(type, device, 43);
-            double tolerance = type == DataType.FLOAT16 ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE;
-            boolean within = errors.worstRel() <= tolerance;
-            passed &= within;
-            out.printf(
-                    Locale.ROOT,
-                    "RMSNorm (8, 256, 1024) %-8s output max abs %.2e rel %.2e; gradient rel x %.2e weight %.2e;"
-                            + " tolerance %.0e %s%n",
-                    type,
-                    errors.outputAbs(),
-                    errors.outputRel(),
-                    errors.gradientRel()[0],
-                    errors.gradientRel()[1],
-                    tolerance,
-                    within ? "ok" : "OUTSIDE");
-            out.flush();
-        }
-        return passed;
+        return bothTypesWithin(
+                out, "RMSNorm (8, 256, 1024)", "x", "weight", type -> KernelParity.compareRmsNorm(type, device, 43));
     }
 
     private static boolean tokenLogpsWithin(PrintWriter out, Device device) {
+        return bothTypesWithin(
+                out,
+                "token log-probs (1000 x 512 -> 32000, 128-row chunks)",
+                "hidden",
+                "weight",
+                type -> KernelParity.compareTokenLogps(type, device, 44));
+    }
+
+    /** A kernel of an input x and a weight, compared in float32 and float16; prints a line per type. */
+    private static boolean bothTypesWithin(
+            PrintWriter out,
+            String kernel,
+            String input,
+            String weight,
+            Function<DataType, KernelParity.Errors> compare) {
         boolean passed = true;
         for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT16)) {
-            KernelParity.Errors errors = KernelParity.compareTokenLogps(type, device, 44);
+            KernelParity.Errors errors = compare.apply(type);
             double tolerance = type == DataType.FLOAT16 ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE;
             boolean within = errors.worstRel() <= tolerance;
             passed &= within;
             out.printf(
                     Locale.ROOT,
-                    "token log-probs (1000 x 512 -> 32000, 128-row chunks) %-8s output max abs %.2e rel %.2e;"
-                            + " gradient rel hidden %.2e weight %.2e; tolerance %.0e %s%n",
+                    "%s %-8s output max abs %.2e rel %.2e; gradient rel %s %.2e %s %.2e; tolerance %.0e %s%n",
+                    kernel,
                     type,
                     errors.outputAbs(),
                     errors.outputRel(),
+                    input,
                     errors.gradientRel()[0],
+                    weight,
                     errors.gradientRel()[1],
                     tolerance,
                     within ? "ok" : "OUTSIDE");
