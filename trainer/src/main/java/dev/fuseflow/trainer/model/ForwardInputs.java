@@ -7,8 +7,9 @@ import ai.djl.ndarray.types.DataType;
 /**
  * What every architecture's forward pass reads from its inputs, in either of the two forms of
  * {@link CausalLanguageModel}: from (token ids, attention mask[, past keys and values]) the
- * causal-and-padding bias and the positions are derived here; the packed form (token ids,
- * positions, attention bias[, scored rows, targets]) brings its own, for layouts a mask cannot
+ * causal-and-padding bias and the positions are derived here (with scored rows and targets
+ * instead of a cache: {@link #maskedScoring}); the packed form (token ids, positions, attention
+ * bias[, scored rows, targets]) brings its own, for layouts a mask cannot
  * describe (a shared prompt).
  *
  * @param tokens    token ids (B, T)
@@ -39,6 +40,11 @@ public record ForwardInputs(NDArray tokens, NDArray positions, NDArray bias, NDL
         return new NDList(tokens, positions, bias, scored.rows(), scored.targets());
     }
 
+    /** The mask form scoring only {@code scored}: token ids (B, T), mask (B, T); (N) log-probs come back. */
+    public static NDList maskedScoring(NDArray tokens, NDArray mask, ScoredTokens scored) {
+        return new NDList(tokens, mask, scored.rows(), scored.targets());
+    }
+
     /** Reads either form; the bias comes back in {@code computeType}. */
     public static ForwardInputs read(NDList inputs, DataType computeType) {
         NDArray tokens = inputs.get(0); // (B, T)
@@ -53,12 +59,18 @@ public record ForwardInputs(NDArray tokens, NDArray positions, NDArray bias, NDL
         }
         NDArray mask = inputs.get(1); // (B, S): past + T
         long fresh = tokens.getShape().get(1);
+        boolean scoring = isMaskedScoring(inputs);
         return new ForwardInputs(
                 tokens,
                 AttentionMasks.positions(mask, fresh),
                 AttentionMasks.bias(mask, computeType, fresh),
-                inputs.subNDList(2),
-                null);
+                scoring ? new NDList() : inputs.subNDList(2),
+                scoring ? new ScoredTokens(inputs.get(2), inputs.get(3)) : null);
+    }
+
+    /** Mask form with scored rows and targets: four inputs, the third one-dimensional (a cache's keys have four). */
+    static boolean isMaskedScoring(NDList inputs) {
+        return inputs.size() == 4 && inputs.get(2).getShape().dimension() == 1;
     }
 
     /**

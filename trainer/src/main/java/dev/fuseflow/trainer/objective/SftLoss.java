@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.objective;
 
 import ai.djl.ndarray.NDArray;
+import dev.fuseflow.trainer.model.Scalar;
 
 /**
  * SFT loss: the mean negative log-likelihood of the response tokens of y_ws given x,
@@ -20,8 +21,8 @@ public final class SftLoss {
         return tokenLogps.mul(m).sum().neg().div(m.sum());
     }
 
-    /** The same over the whole micro-batch from its scored responses: {@code -sum(logp(y)) / sum(|y|)}. */
-    public static NDArray compute(ResponseLogps.Result scored) {
-        return scored.logps().sum().neg().div(scored.tokens().sum());
+    /** The same from the log-probs of the batch's scored response tokens alone, (N): {@code -sum / N}. */
+    public static NDArray compute(NDArray scoredTokenLogps) {
+        return scoredTokenLogps.sum().neg().div(Scalar.like(scoredTokenLogps, scoredTokenLogps.size()));
     }
 }

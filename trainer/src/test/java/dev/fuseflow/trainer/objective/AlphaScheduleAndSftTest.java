@@ -35,6 +35,10 @@ class AlphaScheduleAndSftTest {
             NDArray mask = manager.create(new double[][] {{0, 1, 1, 0}, {0, 0, 1, 1}});
             // (1 + 2 + 5 + 4) / 4 response tokens; prompt and padding (the -9, -50, -7, -3) do not count.
             assertThat(SftLoss.compute(tokenLogps, mask).getDouble()).isEqualTo(3.0);
+            // The same from the scored response tokens alone, as the trainer computes it.
+            assertThat(SftLoss.compute(manager.create(new double[] {-1, -2, -5, -4}))
+                            .getDouble())
+                    .isEqualTo(3.0);
         }
     }
 }
