@@ -10,6 +10,7 @@ import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.trainer.sampling.SamplingConfig;
+import dev.fuseflow.trainer.service.GatedPublication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -70,7 +71,7 @@ public final class DemoApp implements AutoCloseable {
                 sources,
                 settings.seed() + 2);
         this.served = ServedTarget.load(startModel, 0);
-        board.measured(0, measure(served));
+        board.measured(0, measure(served), false);
     }
 
     /** Serves rounds until {@link #stop} or the demo duration is up. */
@@ -99,7 +100,7 @@ public final class DemoApp implements AutoCloseable {
             served = next;
             previous.close();
             TaskReward reward = measure(next);
-            board.measured(version.getVersion(), reward);
+            board.measured(version.getVersion(), reward, publishedInPreferenceStage(version));
             LOG.info(
                     "now serving {} v{}: held-out reward {}",
                     modelName,
@@ -186,6 +187,12 @@ public final class DemoApp implements AutoCloseable {
     }
 
     private record Answer(GenerationEvent generation, SkillPrompt prompt) {}
+
+    /** The trainer records its stage with every candidate ({@code eval/stage}: 0 SFT, 1 preference). */
+    private static boolean publishedInPreferenceStage(ModelVersion version) {
+        Double stage = version.getEvalMetrics().get(GatedPublication.STAGE_METRIC);
+        return stage != null && stage > 0;
+    }
 
     LearningBoard board() {
         return board;

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -24,8 +25,12 @@ import java.util.Random;
  */
 final class LearningBoard {
 
-    /** One measured target version. */
-    record Row(long version, TaskReward reward) {}
+    /**
+     * One measured target version.
+     *
+     * @param preferenceStage published from the preference stage (WRPO or DPO), not SFT
+     */
+    record Row(long version, TaskReward reward, boolean preferenceStage) {}
 
     private final List<SkillPrompt> heldOut;
     private final Map<String, TaskReward> sources = new LinkedHashMap<>();
@@ -43,8 +48,16 @@ final class LearningBoard {
         return heldOut;
     }
 
-    synchronized void measured(long version, TaskReward reward) {
-        target.add(new Row(version, reward));
+    synchronized void measured(long version, TaskReward reward, boolean preferenceStage) {
+        target.add(new Row(version, reward, preferenceStage));
+    }
+
+    /** The last version published in the SFT stage, once a preference-stage version exists. */
+    synchronized Optional<Row> endOfSft() {
+        if (target.stream().noneMatch(Row::preferenceStage)) {
+            return Optional.empty();
+        }
+        return target.stream().filter(row -> !row.preferenceStage()).reduce((first, second) -> second);
     }
 
     synchronized List<Row> target() {
@@ -60,17 +73,23 @@ final class LearningBoard {
         return sources.values().stream().mapToDouble(TaskReward::mean).max().orElse(Double.NaN);
     }
 
-    /** A short table: the first and newest target versions and every source, per skill. */
+    /**
+     * A short table: the start model, the end of SFT (once the preference stage has published), the
+     * newest version and every source, per skill.
+     */
     synchronized String table() {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-22s", "held-out reward"));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-26s", "held-out reward"));
         for (Skill skill : Skill.values()) {
             text.append(String.format(Locale.ROOT, " %8s", skill.promptName()));
         }
         text.append(String.format(Locale.ROOT, " %8s%n", "mean"));
         if (!target.isEmpty()) {
-            row(text, "target v" + target.get(0).version(), target.get(0).reward());
-            if (target.size() > 1) {
-                Row newest = target.get(target.size() - 1);
+            Row start = target.get(0);
+            row(text, "target v" + start.version() + " (start)", start.reward());
+            Optional<Row> endOfSft = endOfSft().filter(row -> row != start);
+            endOfSft.ifPresent(row -> row(text, "target v" + row.version() + " (end of SFT)", row.reward()));
+            Row newest = target.get(target.size() - 1);
+            if (newest != start && endOfSft.map(row -> row != newest).orElse(true)) {
                 row(text, "target v" + newest.version() + " (newest)", newest.reward());
             }
         }
@@ -79,7 +98,7 @@ final class LearningBoard {
     }
 
     private static void row(StringBuilder text, String name, TaskReward reward) {
-        text.append(String.format(Locale.ROOT, "%-22s", name));
+        text.append(String.format(Locale.ROOT, "%-26s", name));
         for (Skill skill : Skill.values()) {
             text.append(String.format(Locale.ROOT, " %8.3f", reward.perSkill().getOrDefault(skill, Double.NaN)));
         }
@@ -90,13 +109,14 @@ final class LearningBoard {
     synchronized List<Path> write(Path directory) throws IOException {
         Files.createDirectories(directory);
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(directory.resolve("learning.csv")))) {
-            csv.print("model,version");
+            csv.print("model,version,stage");
             for (Skill skill : Skill.values()) {
                 csv.print("," + skill.promptName());
             }
             csv.println(",mean");
-            target.forEach(row -> csvRow(csv, "target", Long.toString(row.version()), row.reward()));
-            sources.forEach((name, reward) -> csvRow(csv, name, "", reward));
+            target.forEach(row -> csvRow(
+                    csv, "target", row.version() + "," + (row.preferenceStage() ? "preference" : "sft"), row.reward()));
+            sources.forEach((name, reward) -> csvRow(csv, name, ",", reward));
         }
         TrainingCurves curves = new TrainingCurves("published version");
         List<String> series = new ArrayList<>();
