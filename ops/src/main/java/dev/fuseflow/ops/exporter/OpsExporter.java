@@ -5,13 +5,13 @@ import dev.fuseflow.ops.lag.LagProbe;
 import dev.fuseflow.ops.lag.PartitionLag;
 import dev.fuseflow.ops.versions.ModelStatus;
 import dev.fuseflow.runtime.ops.OpsHttpServer;
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +58,8 @@ public final class OpsExporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsExporter.class);
     private static final int HISTORY_POINTS = 360;
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ServiceMeters meters = ServiceMeters.start("ops-exporter");
+    private final PrometheusMeterRegistry registry = meters.registry();
     private final LagProbe probe;
     private final RecordTail tail;
     private final String groupPrefix;
@@ -111,6 +112,7 @@ public final class OpsExporter implements AutoCloseable {
                 topics.modelVersions().name(),
                 topics.deadLetters().name(),
                 this::deadLetter);
+        tail.bindClientMetrics(meters);
         this.http = OpsHttpServer.start(
                 host,
                 port,
@@ -260,5 +262,6 @@ public final class OpsExporter implements AutoCloseable {
         http.close();
         tail.close();
         probe.close();
+        meters.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.fuseflow.ops.exporter;
 
 import dev.fuseflow.ops.topics.TopicSnapshot;
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
@@ -53,6 +54,11 @@ final class RecordTail implements AutoCloseable {
         this.thread = new Thread(this::follow, "ops-record-tail");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Exports the tail's consumer's own metrics ({@code kafka_consumer_*}). */
+    void bindClientMetrics(ServiceMeters meters) {
+        meters.bindKafkaClient(consumer);
     }
 
     private void follow() {

@@ -99,7 +99,11 @@ class OpsExporterTest {
                                     "fuseflow_ops_model_rejection_streak{model=\"target\"} 1.0",
                                     "fuseflow_ops_model_versions{model=\"target\",status=\"PUBLISHED\"} 2.0",
                                     "fuseflow_ops_dead_letters_total{reason=\"LATE\",stage=\"stream-processors/aggregate\"} 1.0",
-                                    "fuseflow_ops_consumer_lag_seconds{"));
+                                    "fuseflow_ops_consumer_lag_seconds{",
+                                    "fuseflow_build_info{",
+                                    "service=\"ops-exporter\"",
+                                    "jvm_memory_used_bytes{area=\"heap\"",
+                                    "kafka_consumer_fetch_manager_records_consumed_total{"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode status = new ObjectMapper().readTree(get(base + "/api/status"));
                 assertThat(status.get("lagHistory").get(group).size()).isGreaterThanOrEqualTo(2);

@@ -1,12 +1,12 @@
 package dev.fuseflow.streams.app;
 
 import dev.fuseflow.runtime.ops.OpsHttpServer;
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.runtime.topics.TopicProvisioner;
 import dev.fuseflow.streams.topology.PreferenceTopology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -27,15 +27,12 @@ public final class StreamProcessorApp implements AutoCloseable {
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|user\\.info|jaas|token).*");
 
     private final KafkaStreams streams;
-    private final PrometheusMeterRegistry meters;
+    private final ServiceMeters meters;
     private final KafkaStreamsMetrics streamsMetrics;
     private final OpsHttpServer http;
 
     private StreamProcessorApp(
-            KafkaStreams streams,
-            PrometheusMeterRegistry meters,
-            KafkaStreamsMetrics streamsMetrics,
-            OpsHttpServer http) {
+            KafkaStreams streams, ServiceMeters meters, KafkaStreamsMetrics streamsMetrics, OpsHttpServer http) {
         this.streams = streams;
         this.meters = meters;
         this.streamsMetrics = streamsMetrics;
@@ -44,7 +41,8 @@ public final class StreamProcessorApp implements AutoCloseable {
 
     /** Creates missing topics, starts processing and the metrics endpoint; returns at once. */
     public static StreamProcessorApp start(StreamProcessorConfig config) {
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceMeters service = ServiceMeters.start("stream-processors");
+        PrometheusMeterRegistry meters = service.registry();
         Properties properties = StreamsProperties.of(config, meters);
         logEffectiveConfiguration(config, properties);
         try (Admin admin = Admin.create(adminConfig(config))) {
@@ -58,6 +56,7 @@ public final class StreamProcessorApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
+        // Kafka Streams' own metrics (kafka_stream_*) and those of its consumers and producers (kafka_consumer_*, ...).
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         bindState(streams, meters);
@@ -68,7 +67,7 @@ public final class StreamProcessorApp implements AutoCloseable {
         if (http != null) {
             LOG.info("Metrics at http://{}:{}/metrics, health at /health", config.metricsHost(), http.port());
         }
-        return new StreamProcessorApp(streams, meters, streamsMetrics, http);
+        return new StreamProcessorApp(streams, service, streamsMetrics, http);
     }
 
     /**
@@ -97,7 +96,7 @@ public final class StreamProcessorApp implements AutoCloseable {
     }
 
     public PrometheusMeterRegistry meters() {
-        return meters;
+        return meters.registry();
     }
 
     /** The port of the metrics endpoint, or -1 when it is off. */

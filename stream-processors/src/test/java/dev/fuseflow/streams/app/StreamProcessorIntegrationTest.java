@@ -130,7 +130,14 @@ class StreamProcessorIntegrationTest {
                 .contains("fuseflow_streams_state{state=\"RUNNING\"} 1.0")
                 .contains("fuseflow_streams_state{state=\"ERROR\"} 0.0")
                 .contains("kafka_stream_alive_stream_threads")
-                .contains("kafka_stream_failed_stream_threads_total");
+                .contains("kafka_stream_failed_stream_threads_total")
+                // What every service exports (ServiceMeters), and the Streams client's consumers and producers.
+                .contains("fuseflow_build_info{")
+                .contains("service=\"stream-processors\"")
+                .contains("jvm_memory_used_bytes{area=\"heap\"")
+                .contains("jvm_threads_live_threads")
+                .contains("kafka_consumer_fetch_manager_records_consumed_total{")
+                .contains("kafka_producer_record_send_total{");
         HttpResponse<String> health = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort() + "/health"))
                         .build(),

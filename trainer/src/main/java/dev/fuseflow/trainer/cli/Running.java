@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.runtime.ops.OpsHttpServer;
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.trainer.service.TrainerService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -19,15 +20,16 @@ public final class Running implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     private final TrainerService service;
-    private final PrometheusMeterRegistry registry;
+    private final ServiceMeters meters;
     private final OpsHttpServer http;
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Running(TrainerService service, PrometheusMeterRegistry registry, String metricsHost, int metricsPort) {
+    Running(TrainerService service, ServiceMeters meters, String metricsHost, int metricsPort) {
         this.service = service;
-        this.registry = registry;
-        this.http = metricsPort < 0 ? null : OpsHttpServer.start(metricsHost, metricsPort, registry, this::health);
+        this.meters = meters;
+        this.http =
+                metricsPort < 0 ? null : OpsHttpServer.start(metricsHost, metricsPort, meters.registry(), this::health);
         this.thread = new Thread(
                 () -> {
                     try {
@@ -56,7 +58,7 @@ public final class Running implements AutoCloseable {
     }
 
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return meters.registry();
     }
 
     /** The metrics port, or -1 when there is no endpoint. */
@@ -89,5 +91,6 @@ public final class Running implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        meters.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.fuseflow.runtime.config.ConfigFile;
 import dev.fuseflow.runtime.config.ConnectionOptions;
 import dev.fuseflow.runtime.config.FuseFlowVersion;
 import dev.fuseflow.runtime.ops.OpsHttpServer;
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.schemas.serde.AvroSerdeConfig;
 import dev.fuseflow.schemas.serde.KafkaAvroSerializer;
@@ -22,8 +23,6 @@ import dev.fuseflow.trainer.service.TrainerMetrics;
 import dev.fuseflow.trainer.service.TrainerService;
 import dev.fuseflow.trainer.training.Objective;
 import dev.fuseflow.trainer.training.Publication;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,10 +265,12 @@ public final class ServeCommand implements Callable<Integer> {
                 groupInstanceId));
         SampleIntake intake =
                 SampleIntake.kafka(consumerConfig, topics().deadLetters().name());
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        TrainerMetrics trainerMetrics = new TrainerMetrics(registry, progressEvery);
-        TrainerService service = TrainerService.open(settings, intake, publication(gate, metrics), trainerMetrics);
-        return new Running(service, registry, metricsHost, metricsPort);
+        ServiceMeters meters = ServiceMeters.start("trainer");
+        intake.bindClientMetrics(meters);
+        TrainerMetrics trainerMetrics = new TrainerMetrics(meters.registry(), progressEvery);
+        TrainerService service =
+                TrainerService.open(settings, intake, publication(gate, metrics, meters), trainerMetrics);
+        return new Running(service, meters, metricsHost, metricsPort);
     }
 
     private FuseFlowTopics topics() {
@@ -306,7 +307,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The eval gate and publication when a bucket is set; versions go to the model-versions topic in transactions. */
-    private Publication publication(GatedPublication.Settings gate, List<CandidateMetric> metrics) throws IOException {
+    private Publication publication(GatedPublication.Settings gate, List<CandidateMetric> metrics, ServiceMeters meters)
+            throws IOException {
         if (gate == null) {
             return Publication.none();
         }
@@ -316,6 +318,7 @@ public final class ServeCommand implements Callable<Integer> {
         values.configure(config, false);
         @SuppressWarnings({"unchecked", "rawtypes"})
         KafkaProducer<String, ModelVersion> producer = new KafkaProducer(config, new StringSerializer(), values);
+        meters.bindKafkaClient(producer);
         return GatedPublication.open(
                 gate,
                 new EvalGate(

@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.service;
 
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.schemas.avro.DeadLetter;
 import dev.fuseflow.schemas.avro.DeadLetterReason;
 import dev.fuseflow.schemas.avro.PreferenceSample;
@@ -100,6 +101,12 @@ public final class SampleIntake implements AutoCloseable {
                 new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
                 letters,
                 deadLetterTopic);
+    }
+
+    /** Exports the consumer's and the dead-letter producer's own metrics ({@code kafka_consumer_*}, {@code kafka_producer_*}). */
+    public void bindClientMetrics(ServiceMeters meters) {
+        meters.bindKafkaClient(consumer);
+        meters.bindKafkaClient(deadLetters);
     }
 
     Consumer<String, byte[]> consumer() {

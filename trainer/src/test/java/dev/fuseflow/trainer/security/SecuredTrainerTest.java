@@ -10,6 +10,7 @@ import dev.fuseflow.embedded.kafka.ChildProcessKafkaBroker;
 import dev.fuseflow.embedded.kafka.KafkaBrokerConfig;
 import dev.fuseflow.embedded.security.BasicAuthRegistryProxy;
 import dev.fuseflow.embedded.security.TlsMaterial;
+import dev.fuseflow.runtime.config.FuseFlowVersion;
 import dev.fuseflow.runtime.security.ComponentAccess;
 import dev.fuseflow.runtime.security.ComponentAccess.Component;
 import dev.fuseflow.runtime.topics.TopicProvisioner;
@@ -27,6 +28,10 @@ import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.publish.ModelStore;
 import dev.fuseflow.trainer.service.TrainerServiceTestSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -254,11 +259,12 @@ class SecuredTrainerTest {
                 "--eval-every",
                 "3",
                 "--metrics-port",
-                "-1")) {
+                "0")) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (store.versions(MODEL).isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(300);
             }
+            assertMetricsEndpoint(serve.metricsPort());
         }
         assertThat(store.versions(MODEL))
                 .as("versions published by the trainer's principal")
@@ -272,6 +278,31 @@ class SecuredTrainerTest {
         assertThat(registry.admitted())
                 .as("registry requests the trainer made with basic auth")
                 .isGreaterThan(admittedBefore);
+    }
+
+    /** What serve's /metrics shows after a publication: its own gauges, build, JVM and Kafka clients. */
+    private static void assertMetricsEndpoint(int port) throws Exception {
+        String scraped = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(scraped)
+                .contains(
+                        "fuseflow_trainer_loss{stage=\"sft\"}",
+                        "fuseflow_trainer_loss{stage=\"wrpo\"}",
+                        "fuseflow_trainer_learning_rate{stage=",
+                        "fuseflow_trainer_reward_margin{stage=\"wrpo\"}",
+                        "fuseflow_trainer_stage{stage=\"sft\"}",
+                        "fuseflow_trainer_freshness_seconds_bucket{le=",
+                        "fuseflow_build_info{",
+                        "service=\"trainer\",version=\"" + FuseFlowVersion.version() + "\"} 1",
+                        "jvm_memory_used_bytes{area=\"heap\"",
+                        "jvm_gc_memory_allocated_bytes_total",
+                        "kafka_consumer_fetch_manager_records_consumed_total{",
+                        "kafka_producer_record_send_total{")
+                .doesNotContain("fuseflow_trainer_metric");
     }
 
     private static ClientSecurity trainerSecurity() {

@@ -58,14 +58,14 @@ class TrainerServiceTest {
                 .contains(
                         "fuseflow_trainer_updates_total 5.0",
                         "fuseflow_trainer_samples_total 40.0",
-                        "fuseflow_trainer_metric{name=\"loss\"}",
+                        "fuseflow_trainer_loss{stage=\"wrpo\"}",
                         "fuseflow_trainer_consumer_lag_records",
                         "fuseflow_trainer_checkpoint_bytes",
                         "fuseflow_trainer_checkpoint_duration_seconds_count",
                         "fuseflow_trainer_skipped_updates_total 0.0",
-                        "fuseflow_trainer_stage",
+                        "fuseflow_trainer_stage{stage=\"wrpo\"} 1",
                         "fuseflow_trainer_alpha",
-                        "fuseflow_trainer_freshness_seconds");
+                        "fuseflow_trainer_freshness_seconds_bucket");
         assertThat(scraped).doesNotContain("fuseflow_trainer_tokens_total 0.0");
         long second;
         try (TrainerService service =

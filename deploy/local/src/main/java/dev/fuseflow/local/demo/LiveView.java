@@ -3,6 +3,8 @@ package dev.fuseflow.local.demo;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.trainer.report.TrainingCurves;
+import dev.fuseflow.trainer.service.TrainerMetrics.Quantity;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import java.io.PrintStream;
@@ -44,8 +46,8 @@ final class LiveView {
     void tick() {
         double updates = counter("fuseflow_trainer_updates");
         Map<String, Double> figures = new LinkedHashMap<>();
-        for (String name : List.of("loss", "rewards/margins", "rewards/accuracies")) {
-            figures.put(name, trainerMetric(name));
+        for (Quantity quantity : List.of(Quantity.LOSS, Quantity.REWARD_MARGIN, Quantity.REWARD_ACCURACY)) {
+            figures.put(quantity.reported(), trainerFigure(quantity));
         }
         if (updates > 0) {
             trainerCurves.record((long) updates, figures);
@@ -63,7 +65,7 @@ final class LiveView {
                 observer.deadLettersSeen(),
                 training.getAsBoolean() ? "" : " STOPPED (see the log)",
                 (long) updates,
-                gauge("fuseflow_trainer_stage") > 0 ? "WRPO" : "SFT",
+                runningStage(),
                 (long) gauge("fuseflow_trainer_consumer_lag_records"),
                 figures.get("loss"),
                 gauge("fuseflow_trainer_alpha"),
@@ -109,11 +111,21 @@ final class LiveView {
         return gauge == null ? Double.NaN : gauge.value();
     }
 
-    private double trainerMetric(String name) {
-        var gauge = Search.in(trainer)
-                .name("fuseflow_trainer_metric")
-                .tag("name", name)
-                .gauge();
-        return gauge == null ? Double.NaN : gauge.value();
+    /** The running stage's newest value: the other stages' series read NaN. */
+    private double trainerFigure(Quantity quantity) {
+        return Search.in(trainer).name(quantity.metricName()).gauges().stream()
+                .mapToDouble(Gauge::value)
+                .filter(Double::isFinite)
+                .findFirst()
+                .orElse(Double.NaN);
+    }
+
+    /** The stage whose {@code fuseflow_trainer_stage} series is 1, upper case as the logs write it. */
+    private String runningStage() {
+        return Search.in(trainer).name("fuseflow_trainer_stage").gauges().stream()
+                .filter(gauge -> gauge.value() > 0)
+                .map(gauge -> gauge.getId().getTag("stage").toUpperCase(Locale.ROOT))
+                .findFirst()
+                .orElse("SFT");
     }
 }

@@ -29,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,8 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MonitoringFilesTest {
 
-    /** FuseFlow's own metrics and Kafka Streams' (the alert rules use both). */
-    private static final Pattern METRIC = Pattern.compile("\\b(?:fuseflow|kafka_stream)_[a-z0-9_]+");
+    /** FuseFlow's own metrics, Kafka Streams' and the Kafka clients', and the JVM's (ServiceMeters). */
+    private static final Pattern METRIC =
+            Pattern.compile("\\b(?:fuseflow|kafka_stream|kafka_consumer|kafka_producer|jvm|process)_[a-z0-9_]+");
 
     private static final Path DEPLOY = Path.of("..").toAbsolutePath().normalize();
 
@@ -104,6 +106,8 @@ class MonitoringFilesTest {
                             && get(ops).contains("fuseflow_ops_dead_letters_total")
                             && get(ops).contains("fuseflow_ops_consumer_lag_seconds{")
                             && get(ops).contains("fuseflow_ops_model_current_age_seconds{"));
+            // jvm_gc_pause_seconds has a series once a collection ran after the binders started: make sure one did.
+            System.gc();
             PrometheusMeterRegistry trainer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new TrainerMetrics(trainer, Duration.ofSeconds(10));
             exposed = get(streams) + get(ops) + trainer.scrape() + gatewayMetrics;
@@ -117,6 +121,30 @@ class MonitoringFilesTest {
         assertThat(referenced)
                 .allSatisfy(
                         name -> assertThat(available).as("exposed metric names").contains(name));
+    }
+
+    @Test
+    void theDashboardHasARowPerServiceAndOneUnitPerPanel() throws Exception {
+        JsonNode dashboard = new ObjectMapper()
+                .readTree(DEPLOY.resolve("grafana/fuseflow-dashboard.json").toFile());
+        List<String> rows = new ArrayList<>();
+        dashboard.path("panels").forEach(panel -> {
+            if (panel.path("type").asText().equals("row")) {
+                rows.add(panel.path("title").asText());
+                return;
+            }
+            assertThat(panel.path("fieldConfig").path("defaults").path("unit").asText())
+                    .as("the unit of %s", panel.path("title").asText())
+                    .isNotEmpty();
+            assertThat(panel.path("fieldConfig").path("overrides").findValues("id"))
+                    .as("a second unit (axis) in %s", panel.path("title").asText())
+                    .noneMatch(id -> id.asText().equals("unit"));
+        });
+        assertThat(rows)
+                .anyMatch(title -> title.startsWith("JVM"))
+                .anyMatch(title -> title.startsWith("Gateway"))
+                .anyMatch(title -> title.startsWith("Stream processors"))
+                .anyMatch(title -> title.startsWith("Trainer"));
     }
 
     /** A real gateway on the stack, after one refused request (so its request timer has a series). */

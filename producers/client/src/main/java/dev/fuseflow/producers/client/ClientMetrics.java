@@ -5,24 +5,34 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The client's meters, tagged by client id and topic: {@code fuseflow.client.sent} (events
  * acknowledged), {@code fuseflow.client.failed} (by exception type), {@code fuseflow.client.bytes}
- * (serialized value sizes) and {@code fuseflow.client.latency} (send to acknowledgement).
+ * (serialized value sizes) and {@code fuseflow.client.latency} (send to acknowledgement); and the
+ * producer's own metrics ({@code kafka_producer_*} in Prometheus, tagged by {@code client_id}).
  */
 final class ClientMetrics {
 
     private final MeterRegistry registry;
     private final String clientId;
     private final List<Meter> registered = new ArrayList<>();
+    private KafkaClientMetrics producerMetrics;
 
     ClientMetrics(MeterRegistry registry, String clientId) {
         this.registry = registry;
         this.clientId = clientId;
+    }
+
+    /** Exports the producer's own metrics (record send rate, batch sizes, request latency, ...) until {@link #close}. */
+    synchronized void bindProducer(Producer<?, ?> producer) {
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
     }
 
     void sent(String topic, int bytes, long nanos) {
@@ -67,6 +77,9 @@ final class ClientMetrics {
 
     /** Removes this client's meters, so a closed client does not report stale figures. */
     synchronized void close() {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
         registered.forEach(registry::remove);
         registered.clear();
     }

@@ -68,6 +68,7 @@ public final class FeedbackClient implements AutoCloseable {
         this.validator = validator;
         this.topics = topics;
         this.metrics = new ClientMetrics(registry, clientId);
+        metrics.bindProducer(producer);
         this.closeTimeout = closeTimeout;
     }
 

@@ -10,6 +10,7 @@ import dev.fuseflow.producers.gateway.access.ServerTls;
 import dev.fuseflow.producers.json.EventJson;
 import dev.fuseflow.producers.json.FieldError;
 import dev.fuseflow.producers.json.InvalidEventJsonException;
+import dev.fuseflow.runtime.ops.ServiceMeters;
 import dev.fuseflow.schemas.avro.FeedbackEvent;
 import dev.fuseflow.schemas.avro.GenerationEvent;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
@@ -18,7 +19,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final FeedbackClient client;
+    private final ServiceMeters service;
     private final PrometheusMeterRegistry meters;
     private final EventJson events;
     private final Javalin server;
@@ -74,7 +75,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         config.access().requireProtected(config.host());
         this.access = new AccessControl(config.access());
-        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.service = ServiceMeters.start("gateway");
+        this.meters = service.registry();
         FeedbackClientBuilder builder = FeedbackClient.builder()
                 .bootstrapServers(config.bootstrapServers())
                 .schemaRegistryUrl(config.schemaRegistryUrl())
@@ -350,7 +352,7 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         access.close();
         client.close();
-        meters.close();
+        service.close();
     }
 
     int inFlight() {

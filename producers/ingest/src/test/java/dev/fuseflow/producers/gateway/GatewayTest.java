@@ -175,7 +175,15 @@ class GatewayTest {
             assertThat(get(gateway, "/health/live").statusCode()).isEqualTo(200);
             assertThat(get(gateway, "/health/ready").statusCode()).isEqualTo(200);
             String metrics = get(gateway, "/metrics").body();
-            assertThat(metrics).contains("fuseflow_gateway_requests_seconds_count", "fuseflow_client_sent_total");
+            assertThat(metrics)
+                    .contains(
+                            "fuseflow_gateway_requests_seconds_count",
+                            "fuseflow_client_sent_total",
+                            "service=\"gateway\"",
+                            "fuseflow_build_info{",
+                            "jvm_memory_used_bytes{area=\"heap\"",
+                            "jvm_gc_memory_allocated_bytes_total",
+                            "kafka_producer_record_send_total{client_id=\"fuseflow-gateway\"");
             String spec = get(gateway, "/openapi.yaml").body();
             assertThat(spec)
                     .contains("/v1/generations:", "/v1/feedback:", "/v1/events:", "/health/ready:", "/metrics:");
