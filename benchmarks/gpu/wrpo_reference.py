@@ -2,7 +2,7 @@
 
 The same Llama shape as the trainer's DJL model (RMSNorm, rotary embeddings, eager softmax
 attention over the full T x T matrix with an additive causal bias, SwiGLU MLP, untied lm_head),
-the same loss (WRPO.md: per-sequence response log-probs from a float32 log-softmax, the
+the same loss (docs/wrpo.md: per-sequence response log-probs from a float32 log-softmax, the
 alpha-weighted chosen log-ratio, softplus, weighted mean), the same update (policy forward and
 backward on y_ws, y_wt and y_l one after another, reference forward without gradients, global
 norm clipping at 1.0, AdamW betas (0.9, 0.999), eps 1e-8, no weight decay).

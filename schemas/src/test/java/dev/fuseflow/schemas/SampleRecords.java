@@ -135,7 +135,7 @@ public final class SampleRecords {
                 .build();
     }
 
-    /** One of each of the five record types of DESIGN.md (feedback with a reward score). */
+    /** One of each of the five record types of docs/design.md (feedback with a reward score). */
     public static List<SpecificRecord> oneOfEach() {
         return List.of(
                 generation(1), feedback(1, new RewardScore(0.73, "rm")), preference(1), deadLetter(1), modelVersion(1));

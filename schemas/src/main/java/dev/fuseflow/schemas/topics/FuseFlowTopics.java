@@ -36,7 +36,7 @@ public record FuseFlowTopics(
 
     private static final int EVENT_PARTITIONS = 6;
 
-    /** The defaults DESIGN.md names: {@code fuseflow.<kind>.v1}. */
+    /** The defaults docs/design.md names: {@code fuseflow.<kind>.v1}. */
     public static FuseFlowTopics defaults() {
         return new FuseFlowTopics(
                 new TopicSpec(

@@ -4,7 +4,10 @@ import dev.fuseflow.trainer.training.Objective;
 import dev.fuseflow.trainer.training.PreferenceObjective;
 import picocli.CommandLine.Option;
 
-/** {@code --beta} and {@code --alpha}: WRPO's implicit reward (WRPO.md), the same in training, in the eval gate and in {@code eval}. */
+/**
+ * {@code --beta} and {@code --alpha}: WRPO's implicit reward (docs/wrpo.md), the same in training, in
+ * the eval gate and in {@code eval}.
+ */
 public final class RewardOptions {
 
     @Option(names = "--beta", description = "WRPO's and DPO's beta (default ${DEFAULT-VALUE}, the paper's).")

@@ -6,7 +6,7 @@ import dev.fuseflow.trainer.kernels.TensorCasts;
 
 /**
  * The summed log-probability of each sequence's response tokens, the quantity every objective
- * here starts from (WRPO.md: no length normalisation; prompt and padding masked out; logits at
+ * here starts from (docs/wrpo.md: no length normalisation; prompt and padding masked out; logits at
  * position t score token t + 1). Works for left- and right-padded batches alike: only the mask
  * says which tokens count.
  */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.fuseflow.trainer.model.Scalar;
 
 /**
- * WRPO loss (WRPO.md; Yang et al., "Weighted-Reward Preference Optimization for Implicit Model
+ * WRPO loss (docs/wrpo.md; Yang et al., "Weighted-Reward Preference Optimization for Implicit Model
  * Fusion", ICLR 2025), with FuseFlow's sample weights:
  *
  * <pre>

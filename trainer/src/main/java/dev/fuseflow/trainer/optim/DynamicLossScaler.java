@@ -1,7 +1,7 @@
 package dev.fuseflow.trainer.optim;
 
 /**
- * Dynamic loss scaling for fp16 compute with fp32 master weights (DJL has no bf16, PLATFORM.md):
+ * Dynamic loss scaling for fp16 compute with fp32 master weights (DJL has no bf16, docs/platform.md):
  * the loss is multiplied by {@link #scale()} before backward, gradients are divided by it before the
  * update; when any gradient is non-finite the update is skipped and the scale halves, and after
  * {@code growthInterval} clean updates in a row it doubles. The logic is engine-free so that it is

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Scales all gradients together so that their joint L2 norm is at most {@code maxNorm}, as
  * PyTorch's {@code clip_grad_norm_} does. Written here because DJL's {@code optClipGrad} clamps each
- * element to {@code [-c, c]} on one side only (PLATFORM.md), which changes gradient directions.
+ * element to {@code [-c, c]} on one side only (docs/platform.md), which changes gradient directions.
  */
 public final class GlobalNormClipping {
 

@@ -124,7 +124,7 @@ public final class TrainerMetrics implements TrainingListener {
     }
 
     /**
-     * The figures of an update that get a gauge of their own: the WRPO.md name a stage reports, the
+     * The figures of an update that get a gauge of their own: the docs/wrpo.md name a stage reports, the
      * Prometheus name, and whether only the preference stage computes it.
      */
     public enum Quantity {
@@ -164,7 +164,7 @@ public final class TrainerMetrics implements TrainingListener {
             this.preferenceOnly = preferenceOnly;
         }
 
-        /** The name under which a {@link StepReport} carries it (WRPO.md's). */
+        /** The name under which a {@link StepReport} carries it (docs/wrpo.md's). */
         public String reported() {
             return reported;
         }
@@ -221,7 +221,7 @@ public final class TrainerMetrics implements TrainingListener {
         }
     }
 
-    /** One update: its metrics under WRPO.md's names, the samples and tokens it trained, whether it was skipped. */
+    /** One update: its metrics under docs/wrpo.md's names, the samples and tokens it trained, whether it was skipped. */
     private void update(
             String stageLabel,
             double alphaNow,

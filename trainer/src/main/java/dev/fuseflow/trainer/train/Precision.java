@@ -7,7 +7,7 @@ import java.util.Map;
  * How a step computes. FP32 everywhere (CPU default); TF32, float32 whose matrix products run on
  * tensor cores with a 10-bit mantissa (Ampere and newer GPUs); or FP16_MIXED: the model's weights
  * and activations in float16, float32 master weights that AdamW updates, a dynamic loss scale,
- * log-softmax in float32. DJL has no bfloat16 (PLATFORM.md), hence no BF16 mode.
+ * log-softmax in float32. DJL has no bfloat16 (docs/platform.md), hence no BF16 mode.
  */
 public enum Precision {
     FP32(DataType.FLOAT32),

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The per-step figures WRPO.md asks for, under the names users of preference trainers know
+ * The per-step figures docs/wrpo.md asks for, under the names users of preference trainers know
  * ({@code rewards/margins}, {@code logps/rejected}, ...). Rewards already carry beta; accuracies are
  * the share of samples whose reward beats the rejected one; lengths are mean response tokens, where
  * length exploitation shows. Rates (tokens/s, samples/s) belong to the loop that times the steps.

@@ -3,7 +3,7 @@ package dev.fuseflow.trainer.training;
 import dev.fuseflow.trainer.objective.AlphaSchedule;
 
 /**
- * What the preference stage optimises (WRPO.md): WRPO with beta and alpha ramped to
+ * What the preference stage optimises (docs/wrpo.md): WRPO with beta and alpha ramped to
  * {@code alphaFinal} over {@code alphaRamp} updates, DPO (alpha held at 0), or nothing after SFT.
  *
  * @param alphaRamp T in updates; -1 means the length of the preference stage

@@ -6,7 +6,7 @@ import java.util.Map;
  * What one trained micro-batch did, for metrics, logs and the CSV.
  *
  * @param stageName SFT, WRPO or DPO
- * @param metrics WRPO.md's names (loss, grad_norm, rewards/*, logps/*, alpha, learning_rate)
+ * @param metrics docs/wrpo.md's names (loss, grad_norm, rewards/*, logps/*, alpha, learning_rate)
  * @param applied false when the micro-batch's update was skipped for a non-finite loss or gradient
  * @param tokens  real (unpadded) tokens through the policy
  */

@@ -391,7 +391,7 @@ public final class TrainingLoop implements AutoCloseable {
             return;
         }
         if (state.trainedSinceCheckpoint()) {
-            checkpoint(); // DESIGN.md: a version covers only what a durable checkpoint covers
+            checkpoint(); // docs/design.md: a version covers only what a durable checkpoint covers
         }
         listener.published(publication.evaluate(
                 new Publication.Candidate(policy, stage.reference(), manager, batcher, state, weights)));

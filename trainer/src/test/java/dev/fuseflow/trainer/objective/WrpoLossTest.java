@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every property WRPO.md lists, on the PyTorch engine, gradients through DJL autograd. */
+/** Every property docs/wrpo.md lists, on the PyTorch engine, gradients through DJL autograd. */
 class WrpoLossTest {
 
     private static final double LN2 = Math.log(2);

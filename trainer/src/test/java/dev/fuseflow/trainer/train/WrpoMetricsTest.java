@@ -24,7 +24,8 @@ class WrpoMetricsTest {
     @Test
     void figuresFollowWrpoMdOnItsWorkedExampleAndASecondSampleThatLoses() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            // Sample 0 is WRPO.md's worked example; in sample 1 the rejected response gains more than either chosen
+            // Sample 0 is docs/wrpo.md's worked example; in sample 1 the rejected response gains more than either
+            // chosen
             // one.
             PreferenceLogps policy = new PreferenceLogps(
                     manager.create(new double[] {-120, -50}),
