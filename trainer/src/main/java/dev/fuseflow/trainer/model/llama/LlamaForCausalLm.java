@@ -122,13 +122,9 @@ public final class LlamaForCausalLm extends AbstractBlock implements CausalLangu
         return ps.getValue(weight, x.getDevice(), training);
     }
 
-    /** x (B, T, C) times {@code lm_head}, or times the embedding's transpose when tied. */
+    /** x (B, T, C) times the output projection's transpose (lm_head has no bias). */
     private NDList logits(ParameterStore ps, NDArray x, boolean training) {
-        if (lmHead != null) {
-            return lmHead.forward(ps, new NDList(x), training);
-        }
-        NDArray embedding = ps.getValue(embedTokens, x.getDevice(), training); // (V, C)
-        return Linear.linear(x, embedding); // (B, T, V), in x's manager
+        return Linear.linear(x, outputWeight(ps, x, training)); // (B, T, V), in x's manager
     }
 
     @Override
