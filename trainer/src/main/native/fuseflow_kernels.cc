@@ -13,12 +13,14 @@
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/autograd/profiler_kineto.h>
 #include <torch/version.h>
 
 #include <algorithm>
 #include <cmath>
 #include <exception>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -197,17 +199,60 @@ JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_castKeepingG
   });
 }
 
-// Hugging Face's LlamaRMSNorm: statistics in float32, the normalised row back in x's type, times the
-// weight (weight 0: none).
+// Hugging Face's LlamaRMSNorm: statistics in float32, the row back in x's type, times the weight
+// (weight 0: none). at::rms_norm accumulates in float32 for float16 inputs and, on CUDA in libtorch
+// 2.9 and later, runs as one fused kernel forward and one backward instead of seven elementwise passes
+// (earlier releases compose it from the same operations).
 JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_rmsNorm(JNIEnv* env, jclass, jlong x,
                                                                             jlong weight, jdouble eps) {
   return guarded(env, jlong{0}, [&]() -> jlong {
     const at::Tensor& input = tensor(x);
-    at::Tensor wide = input.to(at::kFloat);
-    const std::vector<int64_t> lastDim{-1};
-    at::Tensor meanSquare = wide.pow(2).mean(lastDim, /*keepdim=*/true);  // (..., 1)
-    at::Tensor normalised = (wide * at::rsqrt(meanSquare + eps)).to(input.scalar_type());
-    return handle(weight == 0 ? normalised : tensor(weight) * normalised);
+    const std::vector<int64_t> lastDim{input.size(-1)};
+    std::optional<at::Tensor> scale;
+    if (weight != 0) {
+      scale = tensor(weight);
+    }
+    return handle(at::rms_norm(input, lastDim, scale, eps));
+  });
+}
+
+// silu(gate) * up, SwiGLU's gate: libtorch's one-kernel SiLU, whose backward keeps only its input (x *
+// sigmoid(x) in three operations keeps the sigmoid and the product as well).
+JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_swiGlu(JNIEnv* env, jclass, jlong gate,
+                                                                           jlong up) {
+  return guarded(env, jlong{0}, [&]() -> jlong { return handle(at::silu(tensor(gate)) * tensor(up)); });
+}
+
+// libtorch's Kineto profiler (what torch.profiler runs): every operator on this thread and the
+// autograd threads it starts, and with cuda the GPU kernels, copies and memsets through CUPTI; with
+// memory, each allocation and free with the allocator's running total. DJL's own profiler is the
+// legacy one, which sees no kernels.
+JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_startKernelProfile(JNIEnv* env, jclass,
+                                                                                      jboolean cuda,
+                                                                                      jboolean memory) {
+  guarded(env, 0, [&]() -> int {
+    using torch::profiler::impl::ActivityType;
+    torch::profiler::impl::ProfilerConfig config(torch::profiler::impl::ProfilerState::KINETO,
+                                                 /*report_input_shapes=*/true, /*profile_memory=*/memory != JNI_FALSE);
+    std::set<ActivityType> activities{ActivityType::CPU};
+    if (cuda != JNI_FALSE) {
+      activities.insert(ActivityType::CUDA);
+    }
+    torch::autograd::profiler::prepareProfiler(config, activities);
+    torch::autograd::profiler::enableProfiler(config, activities);
+    return 0;
+  });
+}
+
+// Stops the profile startKernelProfile began and writes it as a Chrome trace (JSON) to path.
+JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_stopKernelProfile(JNIEnv* env, jclass,
+                                                                                     jstring path) {
+  guarded(env, 0, [&]() -> int {
+    const char* chars = env->GetStringUTFChars(path, nullptr);
+    const std::string file(chars);
+    env->ReleaseStringUTFChars(path, chars);
+    torch::autograd::profiler::disableProfiler()->save(file);
+    return 0;
   });
 }
 

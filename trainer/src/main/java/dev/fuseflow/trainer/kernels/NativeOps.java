@@ -23,8 +23,17 @@ final class NativeOps {
     /** {@code x.to(scalarType)} with autograd recording it; scalarType is a {@code c10::ScalarType} number. */
     static native long castKeepingGraph(long x, int scalarType);
 
-    /** Hugging Face's LlamaRMSNorm with float32 statistics; weight 0 for none. */
+    /** Hugging Face's LlamaRMSNorm with float32 statistics ({@code at::rms_norm}); weight 0 for none. */
     static native long rmsNorm(long x, long weight, double eps);
+
+    /** {@code silu(gate) * up}, differentiable in both. */
+    static native long swiGlu(long gate, long up);
+
+    /** Starts libtorch's Kineto profiler on this thread: operators, and with cuda the GPU kernels; with memory, allocations. */
+    static native void startKernelProfile(boolean cuda, boolean memory);
+
+    /** Stops the profiler {@link #startKernelProfile} started and writes its Chrome trace to path. */
+    static native void stopKernelProfile(String path);
 
     /**
      * log_softmax(hidden weightᵀ)[n, targets[n]] for hidden (N, C), weight (V, C), targets (N):

@@ -33,13 +33,13 @@ public final class GlobalNormClipping {
         try (NDManager scratch = first.getManager().newSubManager(first.getDevice())) {
             NDArray squared = scratch.zeros(new Shape(), DataType.FLOAT64, first.getDevice());
             for (NDArray g : gradients) {
-                NDArray wide = g.toType(DataType.FLOAT64, true);
-                wide.attach(scratch);
-                NDArray square = wide.square();
-                square.attach(scratch);
-                NDArray sum = square.sum();
-                sum.attach(scratch);
-                squared.addi(sum);
+                // Closed weight by weight: kept to the end, the float64 copies and their squares
+                // would hold 16 bytes per trained parameter at once.
+                try (NDArray wide = g.toType(DataType.FLOAT64, true);
+                        NDArray square = wide.square();
+                        NDArray sum = square.sum()) {
+                    squared.addi(sum);
+                }
             }
             double norm = Math.sqrt(squared.getDouble());
             if (!Double.isFinite(norm) || norm <= maxNorm) {

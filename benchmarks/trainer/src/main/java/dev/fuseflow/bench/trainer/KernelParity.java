@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import dev.fuseflow.trainer.kernels.AttentionKernel;
 import dev.fuseflow.trainer.kernels.FusedAdamW;
 import dev.fuseflow.trainer.kernels.RmsNormKernel;
+import dev.fuseflow.trainer.kernels.SwiGluKernel;
 import dev.fuseflow.trainer.kernels.TensorCasts;
 import dev.fuseflow.trainer.kernels.TokenLogpsKernel;
 import java.util.ArrayList;
@@ -107,6 +108,21 @@ public final class KernelParity {
                     twoLeafForwardBackward((h, w) -> RmsNormKernel.djlNormalize(h, w, 1e-5), x, weight, upstream, type);
             NDList candidate =
                     twoLeafForwardBackward((h, w) -> RmsNormKernel.normalize(h, w, 1e-5), x, weight, upstream, type);
+            return errors(candidate, reference);
+        }
+    }
+
+    /** The native SwiGLU gate against the pure-DJL one on (8, 256, 2816): the result and both inputs' gradients. */
+    public static Errors compareSwiGlu(DataType type, Device device, int seed) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(seed);
+            Shape shape = new Shape(8, 256, 2816);
+            NDArray gate = manager.randomNormal(0, 2, shape, DataType.FLOAT32, device);
+            NDArray up = manager.randomNormal(0, 1, shape, DataType.FLOAT32, device);
+            NDArray upstream =
+                    manager.randomNormal(0, 1, shape, DataType.FLOAT32, device).toType(type, false);
+            NDList reference = twoLeafForwardBackward(SwiGluKernel::djlApply, gate, up, upstream, type);
+            NDList candidate = twoLeafForwardBackward(SwiGluKernel::apply, gate, up, upstream, type);
             return errors(candidate, reference);
         }
     }

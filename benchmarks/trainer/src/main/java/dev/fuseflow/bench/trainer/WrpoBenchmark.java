@@ -4,8 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
+import dev.fuseflow.trainer.kernels.KernelProfiler;
 import dev.fuseflow.trainer.kernels.NativeKernels;
 import dev.fuseflow.trainer.lora.LoraAdapters;
 import dev.fuseflow.trainer.lora.LoraSettings;
@@ -117,9 +117,9 @@ public final class WrpoBenchmark {
                 firstLoss = Double.isNaN(firstLoss) ? loss : firstLoss;
             }
             if (s.profile().isPresent()) {
-                JniUtils.startProfile(device.isGpu(), true, true);
-                step.apply(batch, 0.1, 0.1);
-                JniUtils.stopProfile(s.profile().get().toString());
+                try (KernelProfiler profiler = KernelProfiler.start(s.profile().get(), device, true)) {
+                    step.apply(batch, 0.1, 0.1);
+                }
             }
             long skippedBefore = step.skippedUpdates();
             MemoryPoll memory = MemoryPoll.start(device);

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fuseflow.trainer.kernels.SwiGluKernel;
 import dev.fuseflow.trainer.model.AdaptableLinear;
 import dev.fuseflow.trainer.model.HuggingFaceNames;
 import dev.fuseflow.trainer.model.ShapePreservingBlock;
@@ -33,8 +33,7 @@ final class LlamaMlp extends ShapePreservingBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray gate = gateProj.forward(ps, inputs, training).singletonOrThrow(); // (B, T, I)
         NDArray up = upProj.forward(ps, inputs, training).singletonOrThrow(); // (B, T, I)
-        NDArray silu = gate.mul(Activation.sigmoid(gate)); // silu(x) = x * sigmoid(x)
-        return downProj.forward(ps, new NDList(silu.mul(up)), training); // (B, T, C)
+        return downProj.forward(ps, new NDList(SwiGluKernel.apply(gate, up)), training); // (B, T, C)
     }
 
     void huggingFaceParameters(String prefix, HuggingFaceNames names) {

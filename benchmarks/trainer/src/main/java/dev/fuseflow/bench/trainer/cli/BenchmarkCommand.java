@@ -92,7 +92,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "Seed of the weights and tokens (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--profile", description = "Also write a libtorch profiler trace (Chrome JSON) of one update here.")
+    @Option(
+            names = "--profile",
+            description = "Also write a Chrome trace of one update here: with the native kernels libtorch's Kineto"
+                    + " profiler (operators, GPU kernels, allocations), else DJL's (host operators only).")
     Path profile;
 
     @Option(names = "--json", description = "Append the result as one JSON line to this file.")

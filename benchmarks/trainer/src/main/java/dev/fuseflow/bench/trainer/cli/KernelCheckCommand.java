@@ -106,6 +106,8 @@ final class KernelCheckCommand implements Callable<Integer> {
         AttentionKernel nativeKernel = AttentionKernel.nativeKernel();
         boolean passed = attentionWithin(out, device, nativeKernel);
         passed &= rmsNormWithin(out, device);
+        passed &= bothTypesWithin(
+                out, "SwiGLU (8, 256, 2816)", "gate", "up", type -> KernelParity.compareSwiGlu(type, device, 45));
         passed &= castWithin(out, device);
         passed &= tokenLogpsWithin(out, device);
         if (timing.size() == 4 && timing.get(0) > 0) {
