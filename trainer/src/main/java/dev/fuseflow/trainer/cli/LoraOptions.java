@@ -36,6 +36,12 @@ final class LoraOptions {
             description = "Rank-stabilised scaling, alpha / sqrt(r) (PEFT's use_rslora) (default ${DEFAULT-VALUE}).")
     boolean rslora;
 
+    @Option(
+            names = "--lora-merged-versions",
+            description = "Each published version also holds the full model with the adapter merged in, in its"
+                    + " merged/ folder, for servers that load no adapters (default ${DEFAULT-VALUE}).")
+    boolean mergedVersions;
+
     /** The settings, validated; empty for full fine-tuning. */
     Optional<LoraSettings> settings() {
         if (rank < 0) {

@@ -149,6 +149,13 @@ final class TrainingOptions {
     TrainingSetup setup(Path model, Path output) throws IOException {
         TrainingRecipe recipe = recipe();
         precision.requireAvailable();
-        return new TrainingSetup(model, output, device.device(), sequences.budgetFor(model), recipe, keepCheckpoints);
+        return new TrainingSetup(
+                model,
+                output,
+                device.device(),
+                sequences.budgetFor(model),
+                recipe,
+                keepCheckpoints,
+                lora.mergedVersions);
     }
 }

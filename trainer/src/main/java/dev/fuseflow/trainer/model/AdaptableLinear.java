@@ -52,6 +52,18 @@ public final class AdaptableLinear extends Linear {
     }
 
     /**
+     * A new float32 array of the weight with the adapter folded in ({@code W + scaling * B A}),
+     * leaving the layer as it is: what a merged copy of the model holds for this layer.
+     */
+    public NDArray mergedWeight() {
+        GradMode.offForThisThread(); // publication runs outside the training step: nothing to record
+        try (NDArray delta = adapter.weightDelta();
+                NDArray wide = weight().getArray().toType(DataType.FLOAT32, true)) {
+            return wide.add(delta);
+        }
+    }
+
+    /**
      * Folds the adapter into the weight ({@code W += scaling * B A}, summed in float32 and rounded
      * once into the weight's type) and starts the adapter afresh: the layer computes as before.
      */

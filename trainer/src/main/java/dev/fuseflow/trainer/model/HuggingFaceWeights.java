@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Copies weights name for name between a model and a Hugging Face folder (single file or shards). */
 public final class HuggingFaceWeights {
@@ -96,7 +97,37 @@ public final class HuggingFaceWeights {
         save(names, modelDir, dtype, maxShardBytes, DEFAULT_CHUNK_ELEMENTS);
     }
 
+    /**
+     * Like {@link #save(HuggingFaceNames, Path, TensorDType)}, with every adapted layer's weight
+     * written with its adapter folded in: a merged model, one layer's float32 merged weight in
+     * memory at a time and the model itself unchanged.
+     */
+    public static void saveMerged(HuggingFaceNames names, Path modelDir, TensorDType dtype) throws IOException {
+        Map<String, AdaptableLinear> adapted = new LinkedHashMap<>();
+        names.adaptableLayers().forEach((prefix, layer) -> {
+            if (layer.adapter().isPresent()) {
+                adapted.put(prefix + ".weight", layer);
+            }
+        });
+        save(names, modelDir, dtype, DEFAULT_MAX_SHARD_BYTES, DEFAULT_CHUNK_ELEMENTS, name -> {
+            AdaptableLinear layer = adapted.get(name);
+            return layer == null ? null : layer.mergedWeight();
+        });
+    }
+
     static void save(HuggingFaceNames names, Path modelDir, TensorDType dtype, long maxShardBytes, long chunkElements)
+            throws IOException {
+        save(names, modelDir, dtype, maxShardBytes, chunkElements, name -> null);
+    }
+
+    /** replacement: a new array to write (and close) instead of the named parameter, or null for the parameter. */
+    private static void save(
+            HuggingFaceNames names,
+            Path modelDir,
+            TensorDType dtype,
+            long maxShardBytes,
+            long chunkElements,
+            Function<String, NDArray> replacement)
             throws IOException {
         Map<String, SafeTensors.Spec> specs = new LinkedHashMap<>();
         for (Map.Entry<String, HuggingFaceNames.Entry> e : names.entries().entrySet()) {
@@ -112,9 +143,17 @@ public final class HuggingFaceWeights {
         ShardedCheckpoint.removeWeights(modelDir);
         Map<String, String> metadata = Map.of("format", "pt");
         SafeTensors.TensorData data = (spec, out) -> {
-            for (Chunk chunk : Chunk.of(spec.shape(), chunkElements)) {
-                HuggingFaceNames.Entry entry = names.entries().get(spec.name());
-                out.accept(TensorTransfer.bytes(entry.parameter().getArray(), chunk, entry.transposed(), dtype));
+            HuggingFaceNames.Entry entry = names.entries().get(spec.name());
+            NDArray replaced = replacement.apply(spec.name());
+            try {
+                NDArray values = replaced != null ? replaced : entry.parameter().getArray();
+                for (Chunk chunk : Chunk.of(spec.shape(), chunkElements)) {
+                    out.accept(TensorTransfer.bytes(values, chunk, entry.transposed(), dtype));
+                }
+            } finally {
+                if (replaced != null) {
+                    replaced.close();
+                }
             }
         };
         if (shards.size() == 1) {

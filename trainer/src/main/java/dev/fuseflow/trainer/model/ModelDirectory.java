@@ -141,6 +141,20 @@ public final class ModelDirectory {
         write(model, dir, base, weightsType(base));
     }
 
+    /**
+     * Like {@link #save}, with each adapted layer's adapter folded into its weight: the full model a
+     * LoRA version stands for, for servers that take no adapters. The model itself is unchanged.
+     */
+    public static void saveMerged(CausalLanguageModel model, Path dir, Path base) throws IOException {
+        TensorDType dtype = weightsType(base);
+        writeFiles(
+                model,
+                dir,
+                base,
+                dtype,
+                () -> HuggingFaceWeights.saveMerged(model.huggingFaceParameters(), dir, dtype));
+    }
+
     /** Like {@link #save}, with float32 weights whatever the base's dtype: checkpoints and the frozen reference, exact. */
     public static void saveExact(CausalLanguageModel model, Path dir, Path base) throws IOException {
         write(model, dir, base, TensorDType.F32);
@@ -152,11 +166,22 @@ public final class ModelDirectory {
     }
 
     private static void write(CausalLanguageModel model, Path dir, Path base, TensorDType dtype) throws IOException {
+        writeFiles(model, dir, base, dtype, () -> HuggingFaceWeights.save(model.huggingFaceParameters(), dir, dtype));
+    }
+
+    /** Writes a model folder's weight files. */
+    private interface WeightsWriter {
+        void write() throws IOException;
+    }
+
+    private static void writeFiles(
+            CausalLanguageModel model, Path dir, Path base, TensorDType dtype, WeightsWriter weights)
+            throws IOException {
         Files.createDirectories(dir);
         ObjectNode config = Files.isRegularFile(base.resolve(CONFIG))
                 ? (ObjectNode) config(base).deepCopy()
                 : model.huggingFaceConfig();
-        HuggingFaceWeights.save(model.huggingFaceParameters(), dir, dtype);
+        weights.write();
         setDtype(config, dtype);
         new ObjectMapper()
                 .writerWithDefaultPrettyPrinter()

@@ -128,9 +128,10 @@ public final class ModelStore {
         CheckpointStore.writeAtomically(target, folder -> {
             model.writeTo(folder);
             Map<String, String> files = new TreeMap<>();
-            try (Stream<Path> paths = Files.list(folder)) {
+            // Every file, those of sub-folders (a LoRA version's merged model) by their relative path.
+            try (Stream<Path> paths = Files.walk(folder)) {
                 for (Path file : paths.filter(Files::isRegularFile).sorted().toList()) {
-                    files.put(file.getFileName().toString(), sha256(file));
+                    files.put(folder.relativize(file).toString().replace('\\', '/'), sha256(file));
                 }
             }
             Manifest complete = new Manifest(

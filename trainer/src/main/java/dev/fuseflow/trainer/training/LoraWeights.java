@@ -28,9 +28,14 @@ final class LoraWeights implements PolicyWeights {
     /** The SFT stage's adapter, kept in the run folder when the stage ends. */
     static final String SFT_ADAPTER = "sft-adapter";
 
+    /** The folder of a version that holds the merged full model, with {@link TrainingSetup#mergedLoraVersions}. */
+    static final String MERGED = "merged";
+
     private final TrainingSetup setup;
     private final LoraSettings settings;
     private LoraAdapters adapters;
+    /** The base with the adapters attached (and the SFT adapter merged in after SFT). */
+    private CausalLanguageModel policy;
     /** {@link BaseIdentity} of the starting model, recorded in every adapter this run writes and checked in every one it reads. */
     private String baseSha256;
     /** The SFT adapter merged into the base; empty while SFT trains or when there was no SFT stage. */
@@ -50,6 +55,7 @@ final class LoraWeights implements PolicyWeights {
         CausalLanguageModel base = ModelDirectory.load(setup.model(), manager, computeType());
         baseSha256 = BaseIdentity.sha256(setup.model());
         adapters = LoraAdapters.attach(base, settings, manager);
+        policy = base;
         Path sftFolder = setup.output().resolve(SFT_ADAPTER);
         if (start.state().stage() != Stage.SFT && Files.isDirectory(sftFolder)) {
             PeftAdapter sftAdapter = ofThisBase(sftFolder);
@@ -85,6 +91,10 @@ final class LoraWeights implements PolicyWeights {
     public void write(Path folder) throws IOException {
         PeftAdapter now = current();
         (sft.isPresent() ? now.stackedOn(sft.get()) : now).write(folder);
+        if (setup.mergedLoraVersions()) {
+            // The base in memory already holds the SFT adapter: merging the current one gives the version's model.
+            ModelDirectory.saveMerged(policy, folder.resolve(MERGED), setup.model());
+        }
     }
 
     @Override

@@ -1,9 +1,14 @@
 package dev.fuseflow.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
 import dev.fuseflow.schemas.avro.ArtifactKind;
@@ -17,7 +22,9 @@ import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.lora.AdaptedModels;
 import dev.fuseflow.trainer.lora.LoraSettings;
 import dev.fuseflow.trainer.lora.PeftAdapter;
+import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.FreshModel;
+import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
 import dev.fuseflow.trainer.publish.ModelStore;
@@ -65,9 +72,10 @@ class PublicationTest {
     }
 
     @Test
-    void aLoraRunPublishesAdaptersOfTheStartingModelThatLoadOntoIt(EmbeddedStack stack) throws Exception {
+    void aLoraRunPublishesAdaptersOfTheStartingModelThatLoadOntoItAndTheirMergedModels(EmbeddedStack stack)
+            throws Exception {
         LoraSettings lora = new LoraSettings(4, 8, 0, List.of(LoraSettings.ALL_LINEAR), false);
-        Published run = publish(stack, "publora", settings -> withLora(settings, lora));
+        Published run = publish(stack, "publora", settings -> withLora(settings, lora, true));
 
         assertVersions(run.versions(), run.store());
         String base = dir.resolve("start").toAbsolutePath().normalize().toString();
@@ -80,12 +88,21 @@ class PublicationTest {
         for (ModelStore.Stored version : stored) {
             assertThat(version.folder().resolve(PeftAdapter.CONFIG_FILE)).isRegularFile();
             assertThat(version.folder().resolve("model.safetensors")).doesNotExist();
+            // The merged copy is the model the adapter stands for: the same logits, and hashed in the manifest.
+            assertThat(version.manifest().files()).containsKeys("merged/model.safetensors", "merged/config.json");
             try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-                assertThat(AdaptedModels.load(version.folder(), manager, DataType.FLOAT32)
-                                .contextLength())
-                        .isPositive();
+                CausalLanguageModel adapted = AdaptedModels.load(version.folder(), manager, DataType.FLOAT32);
+                CausalLanguageModel merged =
+                        ModelDirectory.load(version.folder().resolve("merged"), manager, DataType.FLOAT32);
+                float[] viaAdapter = logits(adapted, manager);
+                float[] viaMerged = logits(merged, manager);
+                assertThat(viaMerged).hasSameSizeAs(viaAdapter);
+                for (int i = 0; i < viaAdapter.length; i++) {
+                    assertThat(viaMerged[i]).as("logit %d", i).isCloseTo(viaAdapter[i], within(1e-4f));
+                }
             }
         }
+        assertThat(ModelStore.verify(stored.get(stored.size() - 1))).isEmpty();
         // After SFT a version stacks the preference adapter on the SFT adapter: twice the rank.
         assertThat(PeftAdapter.read(stored.get(stored.size() - 1).folder())
                         .settings()
@@ -93,7 +110,17 @@ class PublicationTest {
                 .isEqualTo(8);
     }
 
-    private static TrainerService.Settings withLora(TrainerService.Settings settings, LoraSettings lora) {
+    /** The model's logits for a few tokens, flattened. */
+    private static float[] logits(CausalLanguageModel model, NDManager manager) {
+        NDArray tokens = manager.create(new long[] {5, 17, 42, 9, 77}, new Shape(1, 5));
+        NDArray mask = manager.ones(new Shape(1, 5), DataType.INT64);
+        return model.forward(new ParameterStore(manager, false), new NDList(tokens, mask), false)
+                .singletonOrThrow()
+                .toFloatArray();
+    }
+
+    private static TrainerService.Settings withLora(
+            TrainerService.Settings settings, LoraSettings lora, boolean merged) {
         TrainingSetup s = settings.training();
         TrainingRecipe r = s.recipe();
         TrainingRecipe adapted = new TrainingRecipe(
@@ -106,7 +133,7 @@ class PublicationTest {
                 r.checkpointEvery(),
                 Optional.of(lora));
         return new TrainerService.Settings(
-                new TrainingSetup(s.model(), s.output(), s.device(), s.budget(), adapted, s.keepCheckpoints()),
+                new TrainingSetup(s.model(), s.output(), s.device(), s.budget(), adapted, s.keepCheckpoints(), merged),
                 settings.sftSamples(),
                 settings.scheduleUpdates(),
                 settings.topic(),

@@ -79,8 +79,8 @@ public final class TrainerServiceTestSupport {
                 sftDedupeWindow,
                 checkpointEvery,
                 Optional.empty());
-        TrainingSetup setup =
-                new TrainingSetup(model, run, ComputeDevice.AUTO, new SequenceBudget(64, 48), recipe, keepCheckpoints);
+        TrainingSetup setup = new TrainingSetup(
+                model, run, ComputeDevice.AUTO, new SequenceBudget(64, 48), recipe, keepCheckpoints, false);
         return new TrainerService.Settings(setup, sftSamples, 100, topic, Duration.ofMillis(500));
     }
 
