@@ -293,6 +293,82 @@ JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_fusedAdamW(
   });
 }
 
+// Multi-tensor operations over all weights (libtorch's _foreach_ kernels: a few launches for the whole
+// list instead of one or more per weight), for the optimizer's bookkeeping around fused AdamW.
+
+// Float32 copies of the gradients, each times inverseScale (0: none), as new handles.
+JNIEXPORT jlongArray JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_widenedCopies(JNIEnv* env, jclass,
+                                                                                       jlongArray gradients,
+                                                                                       jlong inverseScale) {
+  return guarded(env, static_cast<jlongArray>(nullptr), [&]() -> jlongArray {
+    at::NoGradGuard noGrad;
+    std::vector<at::Tensor> source = tensors(env, gradients);
+    std::vector<at::Tensor> wide;
+    wide.reserve(source.size());
+    for (const at::Tensor& g : source) {
+      wide.push_back(at::empty_like(g, g.options().dtype(at::kFloat)));
+    }
+    at::_foreach_copy_(wide, source);
+    if (inverseScale != 0) {
+      at::_foreach_mul_(wide, tensor(inverseScale));
+    }
+    std::vector<jlong> handles;
+    handles.reserve(wide.size());
+    for (at::Tensor& w : wide) {
+      handles.push_back(handle(std::move(w)));
+    }
+    jlongArray result = env->NewLongArray(static_cast<jsize>(handles.size()));
+    env->SetLongArrayRegion(result, 0, static_cast<jsize>(handles.size()), handles.data());
+    return result;
+  });
+}
+
+// The L2 norm of all the tensors together, a 0-d float32 tensor on their device (accumulated in float32,
+// as torch.nn.utils.clip_grad_norm_ does).
+JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_globalNorm(JNIEnv* env, jclass,
+                                                                               jlongArray arrays) {
+  return guarded(env, jlong{0}, [&]() -> jlong {
+    at::NoGradGuard noGrad;
+    std::vector<at::Tensor> norms = at::_foreach_norm(tensors(env, arrays), 2);
+    for (at::Tensor& n : norms) {
+      n = n.to(at::kFloat);
+    }
+    return handle(at::linalg_vector_norm(at::stack(norms), 2));
+  });
+}
+
+// Every tensor times factor (a 0-d tensor on their device), in place.
+JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_scaleAll(JNIEnv* env, jclass, jlongArray arrays,
+                                                                           jlong factor) {
+  guarded(env, 0, [&]() -> int {
+    at::NoGradGuard noGrad;
+    std::vector<at::Tensor> all = tensors(env, arrays);
+    at::_foreach_mul_(all, tensor(factor).to(all.empty() ? at::kFloat : all[0].scalar_type()));
+    return 0;
+  });
+}
+
+// into[i] <- from[i], cast to into's type, in place.
+JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_copyAll(JNIEnv* env, jclass, jlongArray into,
+                                                                          jlongArray from) {
+  guarded(env, 0, [&]() -> int {
+    at::NoGradGuard noGrad;
+    std::vector<at::Tensor> targets = tensors(env, into);
+    at::_foreach_copy_(targets, tensors(env, from));
+    return 0;
+  });
+}
+
+// Every tensor set to zero, in place.
+JNIEXPORT void JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_zeroAll(JNIEnv* env, jclass, jlongArray arrays) {
+  guarded(env, 0, [&]() -> int {
+    at::NoGradGuard noGrad;
+    std::vector<at::Tensor> all = tensors(env, arrays);
+    at::_foreach_zero_(all);
+    return 0;
+  });
+}
+
 // log p(targets[n] | hidden[n]) under the output projection weight (V, C), (N) float32, differentiable
 // in hidden and weight; see ChunkedTokenLogps.
 JNIEXPORT jlong JNICALL Java_dev_fuseflow_trainer_kernels_NativeOps_tokenLogps(JNIEnv* env, jclass, jlong hidden,

@@ -59,21 +59,13 @@ public final class FusedAdamW {
                             + " to a libfuseflow_kernels.so built by bin/fuseflow-native-build");
         }
         NativeOps.fusedAdamW(
-                handles(state.weights(), "weight"),
-                handles(state.gradients(), "gradient"),
-                handles(state.expAvgs(), "first moment"),
-                handles(state.expAvgSqs(), "second moment"),
-                handles(state.steps(), "step"),
+                MultiTensor.handles(state.weights(), "weight"),
+                MultiTensor.handles(state.gradients(), "gradient"),
+                MultiTensor.handles(state.expAvgs(), "first moment"),
+                MultiTensor.handles(state.expAvgSqs(), "second moment"),
+                MultiTensor.handles(state.steps(), "step"),
                 hyperparameters.asArray(),
                 gradScale == null ? 0L : PtHandles.of(gradScale, "gradScale"),
                 foundInf == null ? 0L : PtHandles.of(foundInf, "foundInf"));
-    }
-
-    private static long[] handles(List<NDArray> arrays, String name) {
-        long[] handles = new long[arrays.size()];
-        for (int i = 0; i < handles.length; i++) {
-            handles[i] = PtHandles.of(arrays.get(i), name + " " + i);
-        }
-        return handles;
     }
 }

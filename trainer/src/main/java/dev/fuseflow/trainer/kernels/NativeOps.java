@@ -54,4 +54,19 @@ final class NativeOps {
             double[] hyperparameters,
             long gradScale,
             long foundInf);
+
+    /** float32 copies of gradients, each times inverseScale (0: none): new handles. */
+    static native long[] widenedCopies(long[] gradients, long inverseScale);
+
+    /** The L2 norm of all arrays together: a new 0-d float32 handle. */
+    static native long globalNorm(long[] arrays);
+
+    /** Every array times the 0-d factor, in place. */
+    static native void scaleAll(long[] arrays, long factor);
+
+    /** into[i] = from[i] cast to into's type, in place. */
+    static native void copyAll(long[] into, long[] from);
+
+    /** Every array zeroed in place. */
+    static native void zeroAll(long[] arrays);
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.fuseflow.trainer.kernels.MultiTensor;
+import dev.fuseflow.trainer.kernels.NativeKernels;
 import java.util.List;
 
 /**
@@ -25,6 +27,9 @@ public final class GlobalNormClipping {
         }
         if (gradients.isEmpty()) {
             return 0;
+        }
+        if (NativeKernels.available()) {
+            return clipAllAtOnce(gradients, maxNorm);
         }
         NDArray first = gradients.get(0);
         // One reduction on the device and one read of the result: a read per weight synchronised the
@@ -53,5 +58,18 @@ public final class GlobalNormClipping {
             }
             return norm;
         }
+    }
+
+    /** The same with libtorch's multi-tensor kernels: the norm accumulated in float32, as PyTorch's clip_grad_norm_. */
+    private static double clipAllAtOnce(List<NDArray> gradients, double maxNorm) {
+        double norm = MultiTensor.globalNorm(gradients);
+        if (!Double.isFinite(norm) || norm <= maxNorm) {
+            return norm;
+        }
+        NDArray first = gradients.get(0);
+        try (NDManager scratch = first.getManager().newSubManager(first.getDevice())) {
+            MultiTensor.scale(gradients, scratch.create((float) (maxNorm / (norm + 1e-6))));
+        }
+        return norm;
     }
 }

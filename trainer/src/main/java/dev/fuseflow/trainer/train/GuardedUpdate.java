@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import dev.fuseflow.trainer.format.Tensor;
+import dev.fuseflow.trainer.kernels.MultiTensor;
+import dev.fuseflow.trainer.kernels.NativeKernels;
 import dev.fuseflow.trainer.model.Scalar;
 import dev.fuseflow.trainer.model.TensorTransfer;
 import dev.fuseflow.trainer.optim.AdamW;
@@ -158,8 +160,12 @@ final class GuardedUpdate {
             // Gradients add up until cleared: in place (g - g would keep a NaN; copyTo into a
             // gradient handle and then closing it corrupts the heap in DJL 0.36), from the device's
             // zero (set(index, 0) would copy a host number to the device per weight).
-            for (NDArray g : gradients) {
-                g.set(new NDIndex("..."), Scalar.constant(g, 0));
+            if (NativeKernels.available()) {
+                MultiTensor.zero(gradients);
+            } else {
+                for (NDArray g : gradients) {
+                    g.set(new NDIndex("..."), Scalar.constant(g, 0));
+                }
             }
             return new Update(apply, norm);
         } finally {
@@ -193,6 +199,11 @@ final class GuardedUpdate {
         NDArray inverseScale = scratch.create((float) (1 / scaler.scale()))
                 .toDevice(gradients.get(0).getDevice(), false);
         inverseScale.attach(scratch);
+        if (NativeKernels.available()) {
+            List<NDArray> wide = MultiTensor.widened(gradients, inverseScale);
+            wide.forEach(w -> w.attach(scratch));
+            return wide;
+        }
         for (NDArray g : gradients) {
             NDArray wide = g.toType(DataType.FLOAT32, true);
             wide.attach(scratch);
@@ -202,6 +213,10 @@ final class GuardedUpdate {
     }
 
     private void roundMastersIntoWeights(NDManager scratch) {
+        if (NativeKernels.available()) {
+            MultiTensor.copy(parameters.stream().map(Parameter::getArray).toList(), masters);
+            return;
+        }
         for (int i = 0; i < masters.size(); i++) {
             NDArray half = masters.get(i).toType(DataType.FLOAT16, true);
             half.attach(scratch);

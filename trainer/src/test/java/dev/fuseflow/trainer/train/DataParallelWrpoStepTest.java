@@ -11,6 +11,7 @@ import dev.fuseflow.trainer.batch.PreferenceBatcher;
 import dev.fuseflow.trainer.batch.SequenceBudget;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
+import dev.fuseflow.trainer.kernels.NativeKernels;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.model.FreshModel;
 import dev.fuseflow.trainer.model.ModelDirectory;
@@ -60,10 +61,14 @@ class DataParallelWrpoStepTest {
                     manager,
                     settings(),
                     List.of(Device.cpu(), Device.cpu()));
+            // libtorch's vectorised CPU SiLU (the native SwiGLU) rounds an element by where it falls in a
+            // vector, so a shard's activations can differ from the whole batch's by an ulp: after four
+            // updates the losses then differ by about 2e-6. The pure-DJL path agrees within 1e-6.
+            double lossTolerance = NativeKernels.available() ? 1e-5 : 1e-6;
             for (PreferenceBatch batch : batches) {
                 WrpoStep.Outcome whole = one.apply(batch, 0.1, 0.1);
                 WrpoStep.Outcome split = two.apply(batch, 0.1, 0.1);
-                assertThat(split.loss()).isCloseTo(whole.loss(), within(1e-6));
+                assertThat(split.loss()).isCloseTo(whole.loss(), within(lossTolerance));
                 assertThat(split.gradNorm()).isCloseTo(whole.gradNorm(), within(1e-5 * Math.max(1, whole.gradNorm())));
                 assertThat(split.applied()).isTrue();
             }
