@@ -33,6 +33,7 @@ public final class SkillSamples {
             String targetWorst = prompt.skill().weakAnswer(prompt.input(), random);
             samples.add(new WrpoExample(
                     "skills-" + seed + "-" + i,
+                    "skills-" + seed + "-" + i,
                     List.of(new ChatMessage(ChatRole.USER, prompt.text())),
                     best,
                     targetBest,

@@ -76,8 +76,9 @@ final class TrainingOptions {
 
     @Option(
             names = "--sft-dedupe-window",
-            description = "SFT skips a (prompt, y_ws) pair seen among the last N (0: off, every"
-                    + " sample trains) (default ${DEFAULT-VALUE}).")
+            description =
+                    "SFT skips a sample whose asked prompt (its promptId) and y_ws it trained on among the"
+                            + " last N pairs: the stream's re-emissions (0: off, every sample trains) (default ${DEFAULT-VALUE}).")
     int sftDedupeWindow;
 
     @Option(

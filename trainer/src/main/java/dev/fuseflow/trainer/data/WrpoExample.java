@@ -6,9 +6,14 @@ import java.util.List;
 /**
  * One WRPO training example: prompt x, the source model's chosen response y_ws, the target's
  * chosen response y_wt, the target's rejected response y_l, and the sample weight w.
+ *
+ * @param sampleId one per sample (the stream's is a digest of its evidence)
+ * @param promptId the asked prompt the sample was built for: the stream emits several samples per
+ *     asked prompt, and again as its feedback grows, all with its id
  */
 public record WrpoExample(
         String sampleId,
+        String promptId,
         List<ChatMessage> prompt,
         String sourceChosen,
         String targetChosen,

@@ -24,7 +24,8 @@ import java.util.Locale;
  * {"sampleId": "s1", "prompt": [{"role": "USER", "content": "2+2?"}],
  *  "sourceChosen": {"text": "4"}, "targetChosen": {"text": "4."}, "targetRejected": {"text": "5"}, "weight": 0.8}
  * </pre>
- * {@code weight} defaults to 1. Blank lines are skipped. A bad line raises
+ * {@code weight} defaults to 1 and {@code promptId} (the asked prompt's id, shared by the samples built
+ * for it) to the sample id. Blank lines are skipped. A bad line raises
  * {@link BadLineException} naming the line number and the field, never a half-read example.
  */
 public final class WrpoExampleJsonl {
@@ -62,6 +63,7 @@ public final class WrpoExampleJsonl {
             for (WrpoExample sample : samples) {
                 ObjectNode line = JSON.createObjectNode();
                 line.put("sampleId", sample.sampleId());
+                line.put("promptId", sample.promptId());
                 var prompt = line.putArray("prompt");
                 for (ChatMessage message : sample.prompt()) {
                     prompt.addObject().put("role", message.getRole().name()).put("content", message.getContent());
@@ -93,6 +95,7 @@ public final class WrpoExampleJsonl {
         }
         return new WrpoExample(
                 field.text("sampleId"),
+                node.hasNonNull("promptId") ? field.text("promptId") : field.text("sampleId"),
                 field.prompt(),
                 field.text("sourceChosen", "text"),
                 field.text("targetChosen", "text"),

@@ -140,6 +140,7 @@ final class KafkaSampleFeed implements SampleFeed {
         List<ChatMessage> prompt = new ArrayList<>(s.getPrompt());
         return new WrpoExample(
                 s.getSampleId(),
+                s.getPromptId(),
                 prompt,
                 s.getSourceChosen().getText(),
                 s.getTargetChosen().getText(),

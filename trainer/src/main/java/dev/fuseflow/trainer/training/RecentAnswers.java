@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The (prompt, y_ws) pairs the SFT stage trained on lately. The stream processors emit several
- * samples per prompt, one per pair of target answers, and re-emit a prompt's samples as its
- * feedback grows (1.8 samples per prompt in the demo), all with the same y_ws: SFT would learn
- * the same answer twice in a row. A pair seen within the last {@code capacity} is consumed
- * without training, like a held-out sample. Off (capacity 0) by default: the exactly-once audit
- * counts every sample as trained.
+ * The (asked prompt, y_ws) pairs the SFT stage trained on lately. The stream processors emit
+ * several samples per asked prompt, one per pair of target answers, and re-emit them as its
+ * feedback grows (1.8 samples per prompt in the demo), all with the same prompt id and y_ws: SFT
+ * would learn the same answer twice in a row. A pair seen within the last {@code capacity} is
+ * consumed without training, like a held-out sample. Keyed on the prompt's id, not its text: a
+ * prompt asked again later (the demo's add skill has only ~350 training prompts) trains again, so
+ * a right answer keeps its weight against a source's one-off slips (docs/learning.md, section 5).
+ * Off (capacity 0) by default: the exactly-once audit counts every sample as trained.
  */
 final class RecentAnswers {
 
@@ -35,6 +37,6 @@ final class RecentAnswers {
         if (capacity == 0) {
             return true;
         }
-        return recent.put(example.prompt() + "\u0000" + example.sourceChosen(), Boolean.TRUE) == null;
+        return recent.put(example.promptId() + "\u0000" + example.sourceChosen(), Boolean.TRUE) == null;
     }
 }

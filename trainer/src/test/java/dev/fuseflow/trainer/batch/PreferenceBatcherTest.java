@@ -27,7 +27,13 @@ class PreferenceBatcherTest {
     private static WrpoExample example(
             String prompt, String sourceChosen, String targetChosen, String rejected, double weight) {
         return new WrpoExample(
-                "s", List.of(new ChatMessage(ChatRole.USER, prompt)), sourceChosen, targetChosen, rejected, weight);
+                "s",
+                "s",
+                List.of(new ChatMessage(ChatRole.USER, prompt)),
+                sourceChosen,
+                targetChosen,
+                rejected,
+                weight);
     }
 
     private PromptResponseEncoder encoder() throws IOException {

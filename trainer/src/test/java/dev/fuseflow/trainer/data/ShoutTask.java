@@ -54,6 +54,7 @@ public final class ShoutTask {
             String targetBest = random.nextDouble() < 0.7 ? answer(word) : slip(answer(word), random);
             samples.add(new WrpoExample(
                     "shout-" + seed + "-" + i,
+                    "shout-" + seed + "-" + i,
                     List.of(new ChatMessage(ChatRole.USER, prompt(word))),
                     answer(word),
                     targetBest,

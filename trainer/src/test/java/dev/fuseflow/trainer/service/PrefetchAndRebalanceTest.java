@@ -59,7 +59,13 @@ class PrefetchAndRebalanceTest {
         // trains them.
         List<WrpoExample> second = first.stream()
                 .map(e -> new WrpoExample(
-                        e.sampleId() + "-again", e.prompt(), e.sourceChosen(), e.rejected(), e.targetChosen(), 1.0))
+                        e.sampleId() + "-again",
+                        e.sampleId() + "-again",
+                        e.prompt(),
+                        e.sourceChosen(),
+                        e.rejected(),
+                        e.targetChosen(),
+                        1.0))
                 .toList();
         consumer.schedulePollTask(() -> {
             assign();

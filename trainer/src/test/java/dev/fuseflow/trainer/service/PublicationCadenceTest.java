@@ -75,7 +75,7 @@ class PublicationCadenceTest {
     private void holdOutOne(GatedPublication publication) {
         int id = nextId;
         while (!publication.holdOut(new WrpoExample(
-                "s" + id++, List.of(new ChatMessage(ChatRole.USER, "sort: 21")), "12", "12", "21", 1.0))) {
+                "s" + id++, "s" + id++, List.of(new ChatMessage(ChatRole.USER, "sort: 21")), "12", "12", "21", 1.0))) {
             assertThat(id).isLessThan(nextId + 100);
         }
         nextId = id;

@@ -77,7 +77,7 @@ class TrainerServiceRobustnessTest {
                 stack,
                 topics,
                 TrainerServiceTestSupport.sample(new WrpoExample(
-                        "utf", ShoutTask.samples(1, 98).get(0).prompt(), "QQQQQ!", "ABC!", "abc", 1.0))));
+                        "utf", "utf", ShoutTask.samples(1, 98).get(0).prompt(), "QQQQQ!", "ABC!", "abc", 1.0))));
         List<byte[]> poisoned = List.of(garbage, nanWeight, invalidUtf8);
         produceRaw(stack, topics.preferences().name(), poisoned);
         TrainerServiceTestSupport.produce(stack, topics.preferences().name(), good.subList(20, 40));
@@ -129,6 +129,7 @@ class TrainerServiceRobustnessTest {
         WrpoExample answer = ShoutTask.samples(1, 97).get(0);
         WrpoExample toolTurn = new WrpoExample(
                 "tool-turn",
+                "tool-turn",
                 List.of(
                         new ChatMessage(ChatRole.USER, "look it up"),
                         new ChatMessage(ChatRole.TOOL, "{\"found\": true}")),
@@ -137,6 +138,7 @@ class TrainerServiceRobustnessTest {
                 answer.rejected(),
                 1.0);
         WrpoExample unknownTurn = new WrpoExample(
+                "unknown-turn",
                 "unknown-turn",
                 List.of(new ChatMessage(ChatRole.USER, "hi"), new ChatMessage(ChatRole.UNKNOWN, "a later role")),
                 answer.sourceChosen(),
@@ -324,7 +326,8 @@ class TrainerServiceRobustnessTest {
     }
 
     private static WrpoExample withWeight(WrpoExample e, double weight) {
-        return new WrpoExample(e.sampleId(), e.prompt(), e.sourceChosen(), e.targetChosen(), e.rejected(), weight);
+        return new WrpoExample(
+                e.sampleId(), e.sampleId(), e.prompt(), e.sourceChosen(), e.targetChosen(), e.rejected(), weight);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -88,7 +88,7 @@ public final class TrainerServiceTestSupport {
     public static PreferenceSample sample(WrpoExample e) {
         return PreferenceSample.newBuilder()
                 .setSampleId(e.sampleId())
-                .setPromptId("prompt-" + e.sampleId())
+                .setPromptId(e.promptId())
                 .setPrompt(e.prompt())
                 .setSourceChosen(new SourceResponse("g-s-" + e.sampleId(), e.sourceChosen(), "big", 0.9))
                 .setTargetChosen(new TargetResponse("g-t-" + e.sampleId(), e.targetChosen(), 1L, 0.7))
