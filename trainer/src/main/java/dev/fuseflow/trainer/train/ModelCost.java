@@ -70,13 +70,9 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
     /**
      * Estimated peak GPU bytes: weights, gradients and AdamW state, plus what the graphs of a
      * sample's 3 sequences keep for backward, and 1 GiB of workspace. Sequences go forward one
-     * after another and keep their graphs, so all 3·B count. Per token and layer, counted from the
-     * Llama block's saved tensors (each layer's other intermediates are freed with the layer,
-     * {@code DecoderStack}): the two RMSNorms 3·C each, the q/k/v and gate/up inputs C each, q, k
-     * and v C each, the attention probabilities nh·T, the o_proj input C, and in the MLP the gate,
-     * its sigmoid, SiLU, up and the down_proj input I each: 12·C + 5·I + nh·T values in the compute
-     * type. Per token once: the float32 log-softmax over the vocabulary and the logits. How close
-     * this comes to the measured peaks on the H200: docs/results.md.
+     * after another and keep their graphs, so all 3·B count (one row each with the shared prompt).
+     * Per token and layer what {@link #keptPerLayerAndToken} counts, in the compute type; then the
+     * logits. How close this comes to the measured peaks: docs/results.md.
      */
     public long estimatedPeakBytes(Precision precision) {
         long p = parameters();
@@ -121,8 +117,7 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
 
     /**
      * What the graphs keep for backward. A row is x y (three per sample) or, with the shared prompt,
-     * x y_ws y_wt y_l (one per sample). Per token and layer {@link #estimatedPeakBytes} counts
-     * 12·C + 5·I values, plus the nh·T attention probabilities where DJL's attention keeps them;
+     * x y_ws y_wt y_l (one per sample). Per token and layer {@link #keptPerLayerAndToken};
      * then the logits ({@link #logitBytes}). With fused attention the peak comes
      * at the start of the backward, when the gradients of both exist beside every saved activation
      * (measured on the H200, docs/results.md), so they count twice. Checkpointed, a layer keeps only
@@ -134,15 +129,33 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
         ActivationLayout a = activations;
         double rowLength = a.sharedPrompt() ? a.promptLength() + 3.0 * (length - a.promptLength()) : length;
         double tokens = batch * (a.sharedPrompt() ? 1.0 : 3.0) * rowLength;
-        double attention = a.fusedAttention() ? 0 : config.numAttentionHeads() * rowLength;
-        double perLayer =
-                (12.0 * config.hiddenSize() + 5.0 * config.intermediateSize() + attention) * bytesPerValue; // per token
+        double perLayer = keptPerLayerAndToken(rowLength) * bytesPerValue;
         double logits = logitBytes(bytesPerValue);
         if (a.checkpointLayers()) {
             double layerInputs = (config.numHiddenLayers() + 1.0) * config.hiddenSize() * bytesPerValue; // per token
             return tokens * layerInputs + logits + batch * rowLength * perLayer;
         }
         return tokens * config.numHiddenLayers() * perLayer + logits;
+    }
+
+    /**
+     * Values a decoder layer keeps for its backward, per token of a row (counted from the tensors
+     * the Llama block's operations save; the layer's other intermediates are freed with it). With
+     * the native kernels: each fused RMSNorm its input, and its output as the q/k/v or gate/up
+     * input (4·C); SDPA q, k and v and its output, the o_proj input (2·q + 2·kv); SwiGLU the gate,
+     * SiLU(gate), up and their product, the down_proj input (4·I). In DJL operations: each RMSNorm
+     * 3·C, the q/k/v and gate/up inputs, q, k and v and the o_proj input C each, the gate, its
+     * sigmoid, SiLU, up and the product I each, and the nh·T attention probabilities.
+     */
+    private double keptPerLayerAndToken(double rowLength) {
+        double c = config.hiddenSize();
+        double i = config.intermediateSize();
+        if (activations.nativeKernels()) {
+            double q = (double) config.numAttentionHeads() * config.headDim();
+            double kv = (double) config.numKeyValueHeads() * config.headDim();
+            return 4 * c + 2 * q + 2 * kv + 4 * i;
+        }
+        return 12 * c + 5 * i + config.numAttentionHeads() * rowLength;
     }
 
     /**
@@ -154,9 +167,9 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
         ActivationLayout a = activations;
         double perToken = config.vocabSize() * (4.0 + bytesPerValue);
         if (!a.sharedPrompt()) {
-            return batch * 3.0 * length * perToken * (a.fusedAttention() ? 2 : 1);
+            return batch * 3.0 * length * perToken * (a.nativeKernels() ? 2 : 1);
         }
-        if (a.fusedAttention()) {
+        if (a.nativeKernels()) {
             return 3.0 * TokenLogpsKernel.CHUNK_BYTES;
         }
         return batch * 3.0 * (length - a.promptLength()) * perToken;
