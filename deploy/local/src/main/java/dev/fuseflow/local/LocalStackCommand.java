@@ -105,10 +105,11 @@ public final class LocalStackCommand implements Callable<Integer> {
 
     @Option(
             names = "--sources",
-            defaultValue = "SCRIPTED",
+            defaultValue = "NEURAL",
             description =
-                    "The demo's source models: NEURAL (a GPT-2 and a Qwen3 that FuseFlow trains on their own skills,"
-                            + " cached in --sources-dir) or SCRIPTED (rule-based stand-ins, instant) (default ${DEFAULT-VALUE}).")
+                    "The demo's source models: NEURAL (a GPT-2 and a Qwen3 that FuseFlow trains on their own skills"
+                            + " on first use, about 2 minutes on 2 cores, then cached in --sources-dir) or SCRIPTED (rule-based"
+                            + " stand-ins, instant) (default ${DEFAULT-VALUE}).")
     DemoSources.Kind sources;
 
     @Option(

@@ -85,6 +85,10 @@ public final class DemoRun {
             throws Exception {
         // Built (or found in the cache) before the trainer starts, so a source's training has the cores to itself.
         List<DemoSource> answering = sources.open(settings, out);
+        out.printf(
+                Locale.ROOT,
+                "demo sources: %s%n",
+                answering.stream().map(DemoSource::name).toList());
         Path trainerDir = dataDir.resolve("trainer");
         Path startModel = trainerDir.resolve("start-model");
         if (!Files.exists(startModel.resolve("config.json"))) {
