@@ -60,7 +60,7 @@ public final class DemoApp implements AutoCloseable {
     private volatile boolean stopping;
     private long round;
 
-    /** The app owns {@code sources} from here on and closes them with itself. */
+    /** {@code sources} stay the caller's to close. */
     DemoApp(
             DemoSettings settings,
             FeedbackClient client,
@@ -250,6 +250,5 @@ public final class DemoApp implements AutoCloseable {
     @Override
     public void close() {
         served.close();
-        sources.forEach(DemoSource::close);
     }
 }

@@ -98,7 +98,8 @@ public final class DemoRun {
         FuseFlowTopics topics = FuseFlowTopics.defaults();
         ScheduledExecutorService ticker =
                 Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-live-view"));
-        try (Running trainer = ServeCommand.start(args.toArray(String[]::new));
+        try (AutoCloseable closeSources = () -> answering.forEach(DemoSource::close);
+                Running trainer = ServeCommand.start(args.toArray(String[]::new));
                 FeedbackClient client = FeedbackClient.builder()
                         .bootstrapServers(bootstrapServers)
                         .schemaRegistryUrl(registryUrl)

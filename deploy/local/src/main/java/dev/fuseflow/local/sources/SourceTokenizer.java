@@ -94,6 +94,12 @@ public sealed interface SourceTokenizer {
         public String fingerprintText() {
             return "characters " + SPECIAL_TOKENS + " " + alphabet + " " + TEMPLATE;
         }
+
+        /** On one line, as {@code recipe.txt} shows it: the alphabet's newline written {@code \n}. */
+        @Override
+        public String toString() {
+            return "Characters[" + alphabet.replace("\n", "\\n") + "]";
+        }
     }
 
     private static void writeTemplate(Path dir, String template, String endOfTurn) throws IOException {

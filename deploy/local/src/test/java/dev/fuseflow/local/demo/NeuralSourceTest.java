@@ -79,7 +79,9 @@ class NeuralSourceTest {
         FreshModel.LLAMA_TINY.write(startModel, settings.seed());
         Map<String, Long> generations;
         LearningBoard board;
-        try (LocalStack stack = LocalStack.start(
+        List<DemoSource> sources = briefPair.open(settings, quiet());
+        try (AutoCloseable closeSources = () -> sources.forEach(DemoSource::close);
+                LocalStack stack = LocalStack.start(
                         LocalStackConfig.anyPorts(dir.resolve("stack"), BrokerMode.IN_PROCESS, false));
                 FeedbackClient client = FeedbackClient.builder()
                         .bootstrapServers(stack.bootstrapServers())
@@ -92,8 +94,7 @@ class NeuralSourceTest {
                         FuseFlowTopics.defaults(),
                         "target",
                         new EvalBucket(5));
-                DemoApp app = new DemoApp(
-                        settings, client, observer, startModel, "target", briefPair.open(settings, quiet()))) {
+                DemoApp app = new DemoApp(settings, client, observer, startModel, "target", sources)) {
             app.run();
             generations = app.generationsByModel();
             board = app.board();
