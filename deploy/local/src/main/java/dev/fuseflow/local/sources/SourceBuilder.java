@@ -60,6 +60,12 @@ public final class SourceBuilder {
             out.printf(Locale.ROOT, "source %s: reusing %s%n", recipe.name(), home.resolve(MODEL));
             return home.resolve(MODEL);
         }
+        build(recipe, home);
+        return home.resolve(MODEL);
+    }
+
+    /** Data, start model and SFT run in {@code <home>.partial}, renamed to {@code home} when all is done. */
+    private void build(SourceRecipe recipe, Path home) throws IOException {
         long started = System.nanoTime();
         Path partial = home.resolveSibling(home.getFileName() + PARTIAL);
         deleteTree(partial);
@@ -94,7 +100,6 @@ public final class SourceBuilder {
                 recipe.name(),
                 (System.nanoTime() - started) / 1e9,
                 home.resolve(MODEL));
-        return home.resolve(MODEL);
     }
 
     /** Where the recipe's build lives. */

@@ -25,33 +25,11 @@ public final class SourceRecipes {
     public static final String WORDSMITH_TOKENIZER = "/dev/fuseflow/local/sources/wordsmith-tokenizer.json";
 
     /** Offline SFT of a tiny model on a CPU: the demo trainer's micro-batch and peak rate, a cosine to a twentieth. */
-    private static final List<String> SFT = List.of(
-            "--objective",
-            "SFT",
-            "--sft-fraction",
-            "1",
-            "--micro-batch",
-            "32",
-            "--accumulation",
-            "1",
-            "--sft-lr",
-            "3e-3",
-            "--warmup-ratio",
-            "0.05",
-            "--min-lr-ratio",
-            "0.05",
-            "--max-length",
-            "64",
-            "--max-prompt-length",
-            "48",
-            "--log-every",
-            "250",
-            "--checkpoint-every",
-            "1000000",
-            "--keep-checkpoints",
-            "1",
-            "--device",
-            "cpu");
+    private static final List<String> SFT = List.of("""
+            --objective SFT --sft-fraction 1 --micro-batch 32 --accumulation 1 --sft-lr 3e-3 --warmup-ratio 0.05
+            --min-lr-ratio 0.05 --max-length 64 --max-prompt-length 48 --log-every 250 --checkpoint-every 1000000
+            --keep-checkpoints 1 --device cpu
+            """.strip().split("\\s+"));
 
     private SourceRecipes() {}
 
