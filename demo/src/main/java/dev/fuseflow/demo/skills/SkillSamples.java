@@ -18,6 +18,28 @@ public final class SkillSamples {
 
     private SkillSamples() {}
 
+    /**
+     * Supervised samples of {@code skills} only, for a source model to learn them: training-side prompts
+     * (never a held-out one, {@link SkillWorkload#isHeldOut}) with the right answer as y_ws and y_wt, and
+     * a weak answer as y_l (SFT reads only y_ws; the others keep the sample a valid WRPO sample).
+     */
+    public static List<WrpoExample> exact(int count, long seed, List<Skill> skills) {
+        Random random = new Random(seed);
+        SkillWorkload workload = new SkillWorkload(seed, skills);
+        List<WrpoExample> samples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SkillPrompt prompt = workload.next();
+            samples.add(new WrpoExample(
+                    "skills-exact-" + seed + "-" + i,
+                    List.of(new ChatMessage(ChatRole.USER, prompt.text())),
+                    prompt.answer(),
+                    prompt.answer(),
+                    prompt.skill().weakAnswer(prompt.input(), random),
+                    1.0));
+        }
+        return samples;
+    }
+
     public static List<WrpoExample> samples(int count, long seed, List<ScriptedSource> sources) {
         Random random = new Random(seed);
         SkillWorkload workload = new SkillWorkload(seed, List.of(Skill.values()));

@@ -4,6 +4,7 @@ import dev.fuseflow.embedded.BrokerMode;
 import dev.fuseflow.local.demo.DemoComparison;
 import dev.fuseflow.local.demo.DemoRun;
 import dev.fuseflow.local.demo.DemoSettings;
+import dev.fuseflow.local.demo.DemoSources;
 import dev.fuseflow.runtime.config.CommandLines;
 import dev.fuseflow.runtime.config.ConfigFile;
 import java.nio.file.Path;
@@ -102,15 +103,47 @@ public final class LocalStackCommand implements Callable<Integer> {
                             + " under <data-dir>/compare, for --demo-duration each, and print both with their spread.")
     int compareSeeds;
 
+    @Option(
+            names = "--sources",
+            defaultValue = "NEURAL",
+            description =
+                    "The demo's source models: NEURAL (a GPT-2 and a Qwen3 that FuseFlow trains on their own skills"
+                            + " on first use, about 2 minutes on 2 cores, then cached in --sources-dir) or SCRIPTED (rule-based"
+                            + " stand-ins, instant) (default ${DEFAULT-VALUE}).")
+    DemoSources.Kind sources;
+
+    @Option(
+            names = "--sources-dir",
+            defaultValue = "data/sources",
+            description = "Cache of the neural sources, outside --data-dir so that --reset keeps it; a source is"
+                    + " trained when its folder is missing (default ${DEFAULT-VALUE}).")
+    Path sourcesDir;
+
+    @Option(
+            names = "--build-sources",
+            description = "Instead of the demo: build the neural sources (or find them cached), print their held-out"
+                    + " reward per skill, and exit.")
+    boolean buildSources;
+
     @Option(names = "--exit-when-ready", hidden = true, description = "Start, print the endpoints, stop (smoke tests).")
     boolean exitWhenReady;
 
     @Override
     public Integer call() throws Exception {
+        if (buildSources) {
+            DemoRun.measureSources(DemoSettings.defaults(demoDuration), DemoSources.neural(sourcesDir), System.out);
+            return 0;
+        }
         if (compareSeeds > 0) {
             List<Long> seeds = LongStream.rangeClosed(1, compareSeeds).boxed().toList();
             DemoComparison.run(
-                    dataDir.resolve("compare"), demoDuration, seeds, DemoComparison.PAPER, trainerArgs, System.out);
+                    dataDir.resolve("compare"),
+                    demoDuration,
+                    seeds,
+                    DemoComparison.PAPER,
+                    DemoSources.of(sources, sourcesDir),
+                    trainerArgs,
+                    System.out);
             return 0;
         }
         LocalStackConfig config = new LocalStackConfig(
@@ -127,6 +160,7 @@ public final class LocalStackCommand implements Callable<Integer> {
                     stack.schemaRegistryUrl(),
                     dataDir,
                     DemoSettings.defaults(demoDuration),
+                    DemoSources.of(sources, sourcesDir),
                     trainerArgs,
                     System.out);
             System.out.println(summary(result));

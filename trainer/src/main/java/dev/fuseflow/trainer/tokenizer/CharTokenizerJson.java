@@ -28,8 +28,16 @@ public final class CharTokenizerJson {
 
     private CharTokenizerJson() {}
 
-    /** Writes a tokenizer for the given characters (each once) to {@code file}. */
+    /** Writes a tokenizer for the given characters (each once) to {@code file}, with {@link #SPECIAL_TOKENS}. */
     public static void write(Path file, String characters) throws IOException {
+        write(file, SPECIAL_TOKENS, characters);
+    }
+
+    /**
+     * Writes a tokenizer with the given special tokens (ids 0, 1, ... in order) and then the given
+     * characters (each once), for a model with a chat template of its own.
+     */
+    public static void write(Path file, List<String> specialTokens, String characters) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");
@@ -38,7 +46,7 @@ public final class CharTokenizerJson {
         ArrayNode added = root.putArray("added_tokens");
         ObjectNode vocab = json.createObjectNode();
         int id = 0;
-        for (String special : SPECIAL_TOKENS) {
+        for (String special : specialTokens) {
             added.addObject()
                     .put("id", id)
                     .put("content", special)

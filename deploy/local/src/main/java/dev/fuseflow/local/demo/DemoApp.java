@@ -1,6 +1,5 @@
 package dev.fuseflow.local.demo;
 
-import dev.fuseflow.demo.skills.ScriptedSource;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.SkillPrompt;
 import dev.fuseflow.demo.skills.SkillWorkload;
@@ -8,6 +7,7 @@ import dev.fuseflow.demo.skills.TaskRewardEvaluator;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.schemas.avro.GenerationEvent;
+import dev.fuseflow.schemas.avro.ModelRef;
 import dev.fuseflow.schemas.avro.ModelVersion;
 import dev.fuseflow.trainer.sampling.SamplingConfig;
 import dev.fuseflow.trainer.service.GatedPublication;
@@ -19,16 +19,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The demo app, closing the loop as a production app would: users ask workload prompts; the
- * scripted SOURCE models and the served TARGET version (several samples each) answer; every answer
+ * SOURCE models (neural or scripted) and the served TARGET version (several samples each) answer; every answer
  * is logged as a generation; the checker's graded reward is logged as a reward-model score and
  * some users give (noisy) thumbs. When a new version is PUBLISHED the app loads it and serves it
  * from the next round on, and measures it on the held-out prompts.
@@ -37,13 +40,13 @@ public final class DemoApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
     private static final String CHECKER = "skills-checker-v1";
-    private static final int MAX_NEW_TOKENS = 12;
-    private static final int EVAL_MAX_NEW_TOKENS = 16;
+    static final int MAX_NEW_TOKENS = 12;
+    static final int EVAL_MAX_NEW_TOKENS = 16;
 
     private final DemoSettings settings;
     private final FeedbackClient client;
     private final PipelineObserver observer;
-    private final List<ScriptedSource> sources;
+    private final List<DemoSource> sources;
     private final LearningBoard board;
     private final String modelName;
     private final SkillWorkload workload;
@@ -52,26 +55,35 @@ public final class DemoApp implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong failedSends = new AtomicLong();
     private final AtomicLong emptyAnswers = new AtomicLong();
-    private volatile ServedTarget served;
+    private final Map<String, AtomicLong> generationsByModel = new ConcurrentHashMap<>();
+    private volatile ServedModel served;
     private volatile boolean stopping;
     private long round;
 
-    public DemoApp(
-            DemoSettings settings, FeedbackClient client, PipelineObserver observer, Path startModel, String modelName)
+    /** {@code sources} stay the caller's to close. */
+    DemoApp(
+            DemoSettings settings,
+            FeedbackClient client,
+            PipelineObserver observer,
+            Path startModel,
+            String modelName,
+            List<DemoSource> sources)
             throws IOException {
         this.settings = settings;
         this.client = client;
         this.observer = observer;
         this.modelName = modelName;
-        this.sources = ScriptedSource.demoPair();
+        this.sources = List.copyOf(sources);
         this.workload = new SkillWorkload(settings.seed(), List.of(Skill.values()));
         this.random = new Random(settings.seed());
-        this.board = new LearningBoard(
-                SkillWorkload.heldOut(settings.seed() + 1, List.of(Skill.values()), settings.heldOutPerSkill()),
-                sources,
-                settings.seed() + 2);
-        this.served = ServedTarget.load(startModel, 0);
+        this.board = new LearningBoard(heldOut(settings), sources);
+        this.served = ServedModel.load(startModel, 0);
         board.measured(0, measure(served), false);
+    }
+
+    /** The held-out prompts every model is measured on: {@code heldOutPerSkill} of each skill, from seed + 1. */
+    static List<SkillPrompt> heldOut(DemoSettings settings) {
+        return SkillWorkload.heldOut(settings.seed() + 1, List.of(Skill.values()), settings.heldOutPerSkill());
     }
 
     /** Serves rounds until {@link #stop} or the demo duration is up. */
@@ -94,9 +106,9 @@ public final class DemoApp implements AutoCloseable {
 
     private void reload(ModelVersion version) {
         try {
-            ServedTarget next = ServedTarget.load(
-                    Path.of(URI.create(version.getArtifactUri().toString())), version.getVersion());
-            ServedTarget previous = served;
+            ServedModel next =
+                    ServedModel.load(Path.of(URI.create(version.getArtifactUri().toString())), version.getVersion());
+            ServedModel previous = served;
             served = next;
             previous.close();
             TaskReward reward = measure(next);
@@ -112,7 +124,7 @@ public final class DemoApp implements AutoCloseable {
         }
     }
 
-    private TaskReward measure(ServedTarget target) {
+    private TaskReward measure(ServedModel target) {
         return new TaskRewardEvaluator(target.responder(), EVAL_MAX_NEW_TOKENS)
                 .evaluate(target.model(), target.manager(), board.heldOut());
     }
@@ -129,41 +141,51 @@ public final class DemoApp implements AutoCloseable {
                 targetPrompts.add(prompt.text());
             }
         }
+        long thisRound = round++;
         List<String> targetAnswers = served.answer(
                 targetPrompts,
                 new SamplingConfig(
-                        settings.temperature(), 0, 1.0, MAX_NEW_TOKENS, settings.seed() * 1_000_003 + round++));
+                        settings.temperature(), 0, 1.0, MAX_NEW_TOKENS, settings.seed() * 1_000_003 + thisRound));
+        List<List<String>> sourceAnswers =
+                sources.stream().map(source -> source.answer(asked, thisRound)).toList();
         for (int i = 0; i < asked.size(); i++) {
             SkillPrompt prompt = asked.get(i);
             String promptId = UUID.randomUUID().toString();
             List<Answer> answers = new ArrayList<>();
-            for (ScriptedSource source : sources) {
-                answers.add(new Answer(
-                        FeedbackClient.generation(
-                                promptId,
-                                List.of(FeedbackClient.user(prompt.text())),
-                                source.respond(prompt, random),
-                                FeedbackClient.source(source.name())),
-                        prompt));
+            for (int s = 0; s < sources.size(); s++) {
+                addAnswer(
+                        answers,
+                        prompt,
+                        promptId,
+                        sourceAnswers.get(s).get(i),
+                        FeedbackClient.source(sources.get(s).name()));
             }
             for (String answer :
                     targetAnswers.subList(i * settings.targetSamples(), (i + 1) * settings.targetSamples())) {
-                if (answer.isBlank()) {
-                    emptyAnswers.incrementAndGet(); // an app shows nothing and logs nothing for a blank answer
-                    continue;
-                }
-                answers.add(new Answer(
-                        FeedbackClient.generation(
-                                promptId,
-                                List.of(FeedbackClient.user(prompt.text())),
-                                answer,
-                                FeedbackClient.target(modelName, served.version())),
-                        prompt));
+                addAnswer(answers, prompt, promptId, answer, FeedbackClient.target(modelName, served.version()));
             }
-            answers.forEach(answer -> count(client.send(answer.generation())));
+            answers.forEach(answer -> sendGeneration(answer.generation()));
             answers.forEach(answer -> feedback(promptId, answer));
             prompts.incrementAndGet();
         }
+    }
+
+    private void addAnswer(List<Answer> answers, SkillPrompt prompt, String promptId, String answer, ModelRef model) {
+        if (answer.isBlank()) {
+            emptyAnswers.incrementAndGet(); // an app shows nothing and logs nothing for a blank answer
+            return;
+        }
+        answers.add(new Answer(
+                FeedbackClient.generation(promptId, List.of(FeedbackClient.user(prompt.text())), answer, model),
+                prompt));
+    }
+
+    private void sendGeneration(GenerationEvent generation) {
+        String model = generation.getModel().getName().toString();
+        count(client.send(generation)
+                .thenRun(() -> generationsByModel
+                        .computeIfAbsent(model, name -> new AtomicLong())
+                        .incrementAndGet()));
     }
 
     /** The checker's graded reward as a reward-model score in [-1, 1]; thumbs from some users, some of them wrong. */
@@ -212,6 +234,13 @@ public final class DemoApp implements AutoCloseable {
 
     long emptyAnswers() {
         return emptyAnswers.get();
+    }
+
+    /** Generation events the broker acknowledged, per model name. */
+    Map<String, Long> generationsByModel() {
+        Map<String, Long> counts = new TreeMap<>();
+        generationsByModel.forEach((model, count) -> counts.put(model, count.get()));
+        return counts;
     }
 
     long servedVersion() {

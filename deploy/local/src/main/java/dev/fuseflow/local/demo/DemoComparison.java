@@ -36,12 +36,16 @@ public final class DemoComparison {
 
     private DemoComparison() {}
 
-    /** @param commonTrainerArgs serve options for every run (before the objective's own) */
+    /**
+     * @param sources           the sources of every run (neural ones are built once, then found in their cache)
+     * @param commonTrainerArgs serve options for every run (before the objective's own)
+     */
     public static List<Run> run(
             Path root,
             Duration budget,
             List<Long> seeds,
             List<Objective> objectives,
+            DemoSources sources,
             List<String> commonTrainerArgs,
             PrintStream out)
             throws Exception {
@@ -70,6 +74,7 @@ public final class DemoComparison {
                             stack.schemaRegistryUrl(),
                             dataDir,
                             settings,
+                            sources,
                             trainerArgs,
                             new PrintStream(OutputStream.nullOutputStream()));
                 }

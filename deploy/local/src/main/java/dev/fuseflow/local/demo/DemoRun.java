@@ -1,6 +1,7 @@
 package dev.fuseflow.local.demo;
 
 import dev.fuseflow.demo.skills.SkillTaskReward;
+import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.producers.client.FeedbackClient;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
 import dev.fuseflow.trainer.cli.Running;
@@ -15,13 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The closed loop on a running stack: the trainer service ({@code serve}, in this JVM, on a fresh
- * tiny model), the demo app feeding it, and the live view; at the end the learning result,
+ * tiny model), the demo app feeding it (with the sources chosen, {@link DemoSources}), and the live view; at the end the learning result,
  * freshness and plots in {@code <data>/demo}.
  */
 public final class DemoRun {
@@ -77,9 +79,16 @@ public final class DemoRun {
             String registryUrl,
             Path dataDir,
             DemoSettings settings,
+            DemoSources sources,
             List<String> trainerArgs,
             PrintStream out)
             throws Exception {
+        // Built (or found in the cache) before the trainer starts, so a source's training has the cores to itself.
+        List<DemoSource> answering = sources.open(settings, out);
+        out.printf(
+                Locale.ROOT,
+                "demo sources: %s%n",
+                answering.stream().map(DemoSource::name).toList());
         Path trainerDir = dataDir.resolve("trainer");
         Path startModel = trainerDir.resolve("start-model");
         if (!Files.exists(startModel.resolve("config.json"))) {
@@ -89,7 +98,8 @@ public final class DemoRun {
         FuseFlowTopics topics = FuseFlowTopics.defaults();
         ScheduledExecutorService ticker =
                 Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "demo-live-view"));
-        try (Running trainer = ServeCommand.start(args.toArray(String[]::new));
+        try (AutoCloseable closeSources = () -> answering.forEach(DemoSource::close);
+                Running trainer = ServeCommand.start(args.toArray(String[]::new));
                 FeedbackClient client = FeedbackClient.builder()
                         .bootstrapServers(bootstrapServers)
                         .schemaRegistryUrl(registryUrl)
@@ -97,7 +107,7 @@ public final class DemoRun {
                         .build();
                 PipelineObserver observer = new PipelineObserver(
                         bootstrapServers, registryUrl, topics, MODEL, new EvalBucket(EVAL_BUCKET_PERCENT));
-                DemoApp app = new DemoApp(settings, client, observer, startModel, MODEL)) {
+                DemoApp app = new DemoApp(settings, client, observer, startModel, MODEL, answering)) {
             out.printf(
                     Locale.ROOT,
                     "demo: %s for %s; trainer metrics on http://127.0.0.1:%d/metrics%n",
@@ -121,6 +131,22 @@ public final class DemoRun {
                     files);
         } finally {
             ticker.shutdownNow();
+        }
+    }
+
+    /**
+     * The sources alone, built when not cached, measured on the demo's held-out prompts: their
+     * table (as the demo's learning table shows them) goes to {@code out}, their rewards are returned.
+     */
+    public static Map<String, TaskReward> measureSources(DemoSettings settings, DemoSources sources, PrintStream out)
+            throws IOException {
+        List<DemoSource> opened = sources.open(settings, out);
+        try {
+            LearningBoard board = new LearningBoard(DemoApp.heldOut(settings), opened);
+            out.print(board.table());
+            return board.sources();
+        } finally {
+            opened.forEach(DemoSource::close);
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.fuseflow.local.demo;
 
-import dev.fuseflow.demo.skills.ScriptedSource;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.SkillPrompt;
-import dev.fuseflow.demo.skills.TaskRewardEvaluator;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import java.io.IOException;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * The learning result: every served target version's held-out reward per skill, next to each
@@ -36,11 +33,11 @@ final class LearningBoard {
     private final Map<String, TaskReward> sources = new LinkedHashMap<>();
     private final List<Row> target = new ArrayList<>();
 
-    LearningBoard(List<SkillPrompt> heldOut, List<ScriptedSource> scripted, long seed) {
+    /** Measures every source on {@code heldOut} once: a source does not change during the demo. */
+    LearningBoard(List<SkillPrompt> heldOut, List<DemoSource> demoSources) {
         this.heldOut = List.copyOf(heldOut);
-        Random random = new Random(seed);
-        for (ScriptedSource source : scripted) {
-            sources.put(source.name(), TaskRewardEvaluator.of(heldOut, prompt -> source.respond(prompt, random)));
+        for (DemoSource source : demoSources) {
+            sources.put(source.name(), source.measure(heldOut));
         }
     }
 

@@ -34,6 +34,7 @@ class DemoRunTest {
                     stack.schemaRegistryUrl(),
                     dataDir,
                     DemoSettings.defaults(Duration.ofSeconds(100)),
+                    DemoSources.scripted(),
                     List.of("--sft-samples", "6000", "--eval-interval", "PT10S"),
                     new PrintStream(console, true, StandardCharsets.UTF_8));
         }

@@ -14,7 +14,7 @@ class LearningBoardTest {
 
     @Test
     void theTableShowsTheEndOfSftBesideTheStartAndTheNewest() {
-        LearningBoard board = new LearningBoard(List.of(), List.of(), 1);
+        LearningBoard board = new LearningBoard(List.of(), List.of());
         board.measured(0, reward(0.1), false);
         board.measured(3, reward(0.5), false);
         board.measured(7, reward(0.8), false);

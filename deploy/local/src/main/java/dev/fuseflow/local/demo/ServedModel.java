@@ -13,8 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** One version of the target model loaded for serving, as an app would hold it. */
-final class ServedTarget implements AutoCloseable {
+/** One model loaded for serving, as an app would hold it: a version of the target, or a neural source. */
+final class ServedModel implements AutoCloseable {
 
     private final long version;
     private final NDManager manager;
@@ -22,7 +22,7 @@ final class ServedTarget implements AutoCloseable {
     private final PromptResponseEncoder encoder;
     private final ChatResponder responder;
 
-    private ServedTarget(long version, NDManager manager, CausalLanguageModel model, PromptResponseEncoder encoder) {
+    private ServedModel(long version, NDManager manager, CausalLanguageModel model, PromptResponseEncoder encoder) {
         this.version = version;
         this.manager = manager;
         this.model = model;
@@ -31,14 +31,14 @@ final class ServedTarget implements AutoCloseable {
     }
 
     /** A whole model, or a LoRA run's adapter applied to the base it names (the base's tokenizer and template). */
-    static ServedTarget load(Path folder, long version) throws IOException {
+    static ServedModel load(Path folder, long version) throws IOException {
         NDManager manager = NDManager.newBaseManager("PyTorch");
         try {
             Path modelFolder = AdaptedModels.modelFolder(folder);
             var tokenizer = ModelDirectory.tokenizer(modelFolder);
             PromptResponseEncoder encoder =
                     new PromptResponseEncoder(tokenizer, ChatTemplates.forModel(modelFolder, tokenizer));
-            return new ServedTarget(version, manager, AdaptedModels.load(folder, manager, DataType.FLOAT32), encoder);
+            return new ServedModel(version, manager, AdaptedModels.load(folder, manager, DataType.FLOAT32), encoder);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
