@@ -31,6 +31,7 @@ public final class SkillSamples {
             SkillPrompt prompt = workload.next();
             samples.add(new WrpoExample(
                     "skills-exact-" + seed + "-" + i,
+                    "skills-exact-" + seed + "-" + i,
                     List.of(new ChatMessage(ChatRole.USER, prompt.text())),
                     prompt.answer(),
                     prompt.answer(),
