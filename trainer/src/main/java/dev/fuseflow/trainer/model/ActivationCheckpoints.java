@@ -94,11 +94,18 @@ public final class ActivationCheckpoints implements AutoCloseable {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray gradient = segment.output().getGradient(); // (B, T, C)
                 gradient.attach(scope);
-                scope.tempAttachAll(segment.inputs());
-                NDArray recomputed = segment.layer()
-                        .forward(segment.ps(), segment.inputs(), segment.training())
-                        .get(0);
-                recomputed.attach(scope);
+                NDArray recomputed;
+                // The layer's intermediates go with their own manager before the backward, as in
+                // DecoderStack: the graph keeps what its backward needs, and DJL's handles would keep
+                // every other intermediate (a LoRA layer's base and adapter outputs, the rotary
+                // temporaries) through the backward too.
+                try (NDManager layerScope = manager.newSubManager()) {
+                    layerScope.tempAttachAll(segment.inputs());
+                    recomputed = segment.layer()
+                            .forward(segment.ps(), segment.inputs(), segment.training())
+                            .get(0);
+                    recomputed.attach(scope);
+                }
                 JniUtils.backward((PtNDArray) recomputed, (PtNDArray) gradient, false, false);
             }
             segment.output().close(); // with its gradient: the layer after it is done
