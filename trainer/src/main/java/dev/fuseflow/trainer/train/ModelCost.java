@@ -69,7 +69,7 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
 
     /**
      * Estimated peak GPU bytes: weights, gradients and AdamW state, plus what the graphs of a
-     * sample's 3 sequences keep for backward, and 1 GiB of workspace. Sequences go forward one
+     * sample's 3 sequences keep for backward, and what the device holds beside ({@link #reserveBytes}). Sequences go forward one
      * after another and keep their graphs, so all 3·B count (one row each with the shared prompt).
      * Per token and layer what {@link #keptPerLayerAndToken} counts, in the compute type; then the
      * logits. How close this comes to the measured peaks: docs/results.md.
@@ -80,7 +80,7 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
         long weights = mixed
                 ? p * (2 + 4 + 2 + 2)
                 : p * (4 + 4); // mixed: fp16 policy, fp32 masters, fp16 grads, fp16 reference
-        return weights + trainedStateBytes(p, mixed) + (long) activationBytes(mixed) + (1L << 30);
+        return weights + trainedStateBytes(p, mixed) + (long) (activationBytes(mixed) + reserveBytes(mixed));
     }
 
     /**
@@ -107,7 +107,7 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
         long base = parameters() * (mixed ? 2 : 4);
         long a = adapterParameters(rank);
         long adapters = a * (mixed ? 2 + 4 + 2 : 4 + 4); // weights (+ fp32 masters) and gradients
-        return base + adapters + trainedStateBytes(a, mixed) + (long) activationBytes(mixed) + (1L << 30);
+        return base + adapters + trainedStateBytes(a, mixed) + (long) (activationBytes(mixed) + reserveBytes(mixed));
     }
 
     /** AdamW's float32 moments and, in mixed precision, the unscaled float32 gradients at the update. */
@@ -127,15 +127,37 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
     private double activationBytes(boolean mixed) {
         double bytesPerValue = mixed ? 2.0 : 4.0;
         ActivationLayout a = activations;
-        double rowLength = a.sharedPrompt() ? a.promptLength() + 3.0 * (length - a.promptLength()) : length;
+        double rowLength = rowLength();
         double tokens = batch * (a.sharedPrompt() ? 1.0 : 3.0) * rowLength;
         double perLayer = keptPerLayerAndToken(rowLength) * bytesPerValue;
         double logits = logitBytes(bytesPerValue);
         if (a.checkpointLayers()) {
             double layerInputs = (config.numHiddenLayers() + 1.0) * config.hiddenSize() * bytesPerValue; // per token
-            return tokens * layerInputs + logits + batch * rowLength * perLayer;
+            return tokens * layerInputs + logits + oneLayerBytes(mixed);
         }
         return tokens * config.numHiddenLayers() * perLayer + logits;
+    }
+
+    /**
+     * What the device holds beyond the tensors allocated at the peak: 1.5 GiB of CUDA context and
+     * cuBLAS and cuDNN workspaces, and about one layer's activations of one pass's rows that the
+     * caching allocator keeps from one phase of the update (forward, recomputation, backward) and
+     * the next phase's block sizes do not reuse. Measured as the gap between cudaMemGetInfo's peak
+     * and Kineto's allocator total: 2.55 GiB at batch 16, 3.45 GiB checkpointed at batch 32
+     * (docs/results.md).
+     */
+    private double reserveBytes(boolean mixed) {
+        return 1.5 * (1L << 30) + oneLayerBytes(mixed);
+    }
+
+    /** What one layer keeps for the rows of one forward pass (B rows of x y, or B shared-prompt rows). */
+    private double oneLayerBytes(boolean mixed) {
+        return batch * rowLength() * keptPerLayerAndToken(rowLength()) * (mixed ? 2.0 : 4.0);
+    }
+
+    private double rowLength() {
+        ActivationLayout a = activations;
+        return a.sharedPrompt() ? a.promptLength() + 3.0 * (length - a.promptLength()) : length;
     }
 
     /**

@@ -113,6 +113,11 @@ class ModelCostTest {
                     .as("batch %d: %.1f GiB estimated, %.1f measured", batches[i], estimated, measuredGib[i])
                     .isCloseTo(1.0, within(0.05));
         }
+        // Checkpointed, the same card: 21.49 GiB at batch 32 (Kineto's allocator total 18.04 GiB).
+        ModelCost checkpointed = new ModelCost(LLAMA_0_5B, 32, 1024, ActivationLayout.trainerDefault(512, true))
+                .checkpointingLayers(true);
+        assertThat(checkpointed.estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30) / 21.49)
+                .isCloseTo(1.0, within(0.05));
         // The three-row layout with DJL's attention keeps far more: the estimate must not carry it over.
         assertThat(new ModelCost(LLAMA_0_5B, 8, 1024).estimatedPeakBytes(Precision.FP16_MIXED) / (double) (1L << 30))
                 .isGreaterThan(70);
