@@ -63,7 +63,7 @@ public final class DemoRun {
 
     /** The demo's trainer: a tiny model learning fast from a busy stream on two cores. */
     private static final String SERVE_OPTIONS = """
-            --micro-batch 32 --max-wait 1s --sft-samples 20000 --sft-dedupe-window 20000 --sft-lr 3e-3 --lr 5e-5
+            --micro-batch 32 --max-wait 1s --sft-samples 15000 --sft-dedupe-window 20000 --sft-lr 3e-3 --lr 5e-5
             --schedule-updates 1800 --beta 0.1 --alpha 0.1 --alpha-ramp 100 --max-length 64 --max-prompt-length 48
             --checkpoint-every 50 --eval-every 60 --eval-interval 20s --gate-lower-is-better= --gate-tolerance 0
             --metrics-port 0 --progress-every 30s
