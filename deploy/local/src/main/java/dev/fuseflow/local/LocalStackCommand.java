@@ -99,9 +99,41 @@ public final class LocalStackCommand implements Callable<Integer> {
             names = "--compare-seeds",
             defaultValue = "0",
             description =
-                    "Instead of the demo: run it with WRPO and with SFT+DPO (alpha 0) for this many seeds, each on a fresh stack"
-                            + " under <data-dir>/compare, for --demo-duration each, and print both with their spread.")
+                    "Instead of the demo: the learning experiment (docs/learning.md). Every arm of --compare-arms runs"
+                            + " for N seeds from --compare-first-seed, each run a whole demo of --demo-duration on a fresh stack under"
+                            + " <data-dir>/compare; prints and writes the per-skill table, the paired differences and"
+                            + " held-out-over-time.png.")
     int compareSeeds;
+
+    @Option(
+            names = "--compare-arms",
+            split = ",",
+            defaultValue = "WRPO,SFT+DPO,SFT",
+            description = "The arms of --compare-seeds, comma-separated: WRPO (alpha 0.1), SFT+DPO (target-only pairs),"
+                    + " SFT (no preference stage), WRPO-a0.3 (the alpha ablation) (default ${DEFAULT-VALUE}).")
+    List<String> compareArms;
+
+    @Option(
+            names = "--compare-first-seed",
+            defaultValue = "1",
+            description =
+                    "The first seed of --compare-seeds; the learning experiment keeps seed 0 for its calibration and"
+                            + " pilot runs (default ${DEFAULT-VALUE}).")
+    long compareFirstSeed;
+
+    @Option(
+            names = "--compare-resume",
+            description =
+                    "With --compare-seeds: keep the runs already in <data-dir>/compare/comparison.csv and run only"
+                            + " the (arm, seed) pairs it lacks, e.g. after an interruption.")
+    boolean compareResume;
+
+    @Option(
+            names = "--held-out-per-skill",
+            defaultValue = "30",
+            description = "Held-out prompts per skill that measure every served version; the learning experiment"
+                    + " uses 100 (default ${DEFAULT-VALUE}).")
+    int heldOutPerSkill;
 
     @Option(
             names = "--sources",
@@ -130,19 +162,23 @@ public final class LocalStackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DemoSettings settings = DemoSettings.defaults(demoDuration).withHeldOutPerSkill(heldOutPerSkill);
         if (buildSources) {
-            DemoRun.measureSources(DemoSettings.defaults(demoDuration), DemoSources.neural(sourcesDir), System.out);
+            DemoRun.measureSources(settings, DemoSources.neural(sourcesDir), System.out);
             return 0;
         }
         if (compareSeeds > 0) {
-            List<Long> seeds = LongStream.rangeClosed(1, compareSeeds).boxed().toList();
+            List<Long> seeds = LongStream.range(compareFirstSeed, compareFirstSeed + compareSeeds)
+                    .boxed()
+                    .toList();
             DemoComparison.run(
                     dataDir.resolve("compare"),
-                    demoDuration,
+                    settings,
                     seeds,
-                    DemoComparison.PAPER,
+                    DemoComparison.arms(compareArms),
                     DemoSources.of(sources, sourcesDir),
                     trainerArgs,
+                    compareResume,
                     System.out);
             return 0;
         }
@@ -159,7 +195,7 @@ public final class LocalStackCommand implements Callable<Integer> {
                     stack.bootstrapServers(),
                     stack.schemaRegistryUrl(),
                     dataDir,
-                    DemoSettings.defaults(demoDuration),
+                    settings,
                     DemoSources.of(sources, sourcesDir),
                     trainerArgs,
                     System.out);

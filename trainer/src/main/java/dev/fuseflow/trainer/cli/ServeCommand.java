@@ -21,7 +21,6 @@ import dev.fuseflow.trainer.service.GatedPublication;
 import dev.fuseflow.trainer.service.SampleIntake;
 import dev.fuseflow.trainer.service.TrainerMetrics;
 import dev.fuseflow.trainer.service.TrainerService;
-import dev.fuseflow.trainer.training.Objective;
 import dev.fuseflow.trainer.training.Publication;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +50,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO; exactly-once checkpoints.",
+            "Train continuously from the preferences topic: SFT on y_ws for --sft-samples, then WRPO (or DPO; with"
+                    + " --objective SFT, serve stops after the SFT samples); exactly-once checkpoints.",
             "Options also come from --config FILE or FUSEFLOW_SERVE_<OPTION> variables."
         })
 public final class ServeCommand implements Callable<Integer> {
@@ -226,11 +226,6 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give exactly one of --model DIR and --fresh-model PRESET");
         }
         training.recipe();
-        if (training.objective == Objective.SFT) {
-            throw new IllegalArgumentException(
-                    "--objective SFT: serve always follows SFT with a preference stage (WRPO or DPO);"
-                            + " size SFT with --sft-samples");
-        }
         GatedPublication.Settings gate = publicationSettings();
         List<CandidateMetric> metrics =
                 candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);

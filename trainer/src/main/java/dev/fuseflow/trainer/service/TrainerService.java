@@ -1,5 +1,6 @@
 package dev.fuseflow.trainer.service;
 
+import dev.fuseflow.trainer.training.Objective;
 import dev.fuseflow.trainer.training.Publication;
 import dev.fuseflow.trainer.training.RunLimits;
 import dev.fuseflow.trainer.training.Stage;
@@ -11,8 +12,9 @@ import java.time.Duration;
 
 /**
  * The streaming trainer: the training core fed by Kafka micro-batches of the preferences topic,
- * SFT on y_ws for the first {@code sftSamples} samples, then WRPO for as long as data arrives,
- * with the eval gate and publication when one is configured.
+ * SFT on y_ws for the first {@code sftSamples} samples, then WRPO (or DPO) for as long as data arrives,
+ * with the eval gate and publication when one is configured. With objective SFT there is no
+ * preference stage: the service trains its SFT quota and finishes.
  */
 public final class TrainerService implements AutoCloseable {
 
@@ -33,7 +35,15 @@ public final class TrainerService implements AutoCloseable {
                 throw new IllegalArgumentException("--sft-samples must be >= 0 and --schedule-updates >= 1, got "
                         + sftSamples + " and " + scheduleUpdates);
             }
+            if (sftOnly(training) && sftSamples == 0) {
+                throw new IllegalArgumentException(
+                        "--objective SFT trains --sft-samples samples and stops: give --sft-samples > 0");
+            }
         }
+    }
+
+    private static boolean sftOnly(TrainingSetup training) {
+        return training.recipe().preference().objective() == Objective.SFT;
     }
 
     private final TrainingLoop loop;
@@ -42,12 +52,15 @@ public final class TrainerService implements AutoCloseable {
         this.loop = loop;
     }
 
-    /** A stream's stages: SFT counted in samples (none when {@code sftSamples} is 0), then WRPO's schedule over its updates. */
+    /**
+     * A stream's stages: SFT counted in samples (none when {@code sftSamples} is 0), then the preference stage's
+     * schedule over its updates, or nothing (objective SFT: the run is done at the quota).
+     */
     static StagePlan plan(Settings settings) {
         return new StagePlan(
                 settings.sftSamples() > 0 ? Stage.SFT : Stage.PREFERENCE,
                 StagePlan.Length.samples(settings.sftSamples()),
-                Stage.PREFERENCE,
+                sftOnly(settings.training()) ? Stage.DONE : Stage.PREFERENCE,
                 StagePlan.Length.updates(settings.scheduleUpdates()));
     }
 
@@ -77,8 +90,9 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /**
-     * Trains until {@link #stop} is called, {@code maxUpdates} updates were made in this run, or no
-     * sample arrived for {@code idle}; then checkpoints what was trained since the last checkpoint.
+     * Trains until {@link #stop} is called, {@code maxUpdates} updates were made in this run, no
+     * sample arrived for {@code idle}, or the plan is done (objective SFT at its quota); then checkpoints what was
+     * trained since the last checkpoint.
      *
      * @return the updates made in this run
      */

@@ -360,8 +360,18 @@ public final class TrainingLoop implements AutoCloseable {
             stage = build(next);
         }
         checkpoint();
-        LOG.info(
-                "stage {} begins after {} updates ({} samples trained by SFT)", next, state.totalUpdates(), sftSamples);
+        if (next == Stage.DONE) {
+            LOG.info(
+                    "training is done after {} updates ({} samples trained by SFT): no stage follows",
+                    state.totalUpdates(),
+                    sftSamples);
+        } else {
+            LOG.info(
+                    "stage {} begins after {} updates ({} samples trained by SFT)",
+                    next,
+                    state.totalUpdates(),
+                    sftSamples);
+        }
         listener.stageStarted(state);
     }
 

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fuseflow.embedded.EmbeddedStack;
 import dev.fuseflow.embedded.junit.WithEmbeddedStack;
@@ -10,6 +11,7 @@ import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.model.FreshModel;
+import dev.fuseflow.trainer.training.Objective;
 import dev.fuseflow.trainer.training.Publication;
 import dev.fuseflow.trainer.training.RunState;
 import dev.fuseflow.trainer.training.RunStateCodec;
@@ -96,5 +98,53 @@ class TrainerServiceTest {
         try (var folders = Files.list(dir.resolve("run/checkpoints"))) {
             assertThat(folders.count()).isGreaterThan(2);
         }
+    }
+
+    @Test
+    void objectiveSftTrainsItsQuotaAndFinishesWithoutAPreferenceStage(EmbeddedStack stack) throws Exception {
+        FuseFlowTopics topics = TrainerServiceTestSupport.provision(stack, "sft-only");
+        List<WrpoExample> examples = ShoutTask.samples(SAMPLES, 11);
+        TrainerServiceTestSupport.produce(stack, topics.preferences().name(), examples);
+        Path model = dir.resolve("start");
+        FreshModel.LLAMA_TINY.write(model, 1);
+        TrainerService.Settings settings = TrainerServiceTestSupport.withObjective(
+                TrainerServiceTestSupport.settings(model, dir.resolve("sft-run"), topics, 24, 5, 2, 100),
+                Objective.SFT);
+        long updates;
+        long started = System.nanoTime();
+        try (TrainerService service = TrainerService.open(
+                settings,
+                TrainerServiceTestSupport.intake(
+                        stack, "trainer-" + TrainerServiceTestSupport.prefix(topics), topics))) {
+            updates = service.run(Long.MAX_VALUE, Duration.ofSeconds(60));
+        }
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("the run ends at the quota, not by waiting out the idle limit")
+                .isLessThan(Duration.ofSeconds(60));
+        RunState newest = RunStateCodec.read(CheckpointStore.complete(dir.resolve("sft-run/checkpoints"))
+                .get(CheckpointStore.complete(dir.resolve("sft-run/checkpoints"))
+                                .size()
+                        - 1));
+        assertThat(newest.stage()).isEqualTo(Stage.DONE);
+        assertThat(newest.sftSamples()).isGreaterThanOrEqualTo(24).isLessThan(24 + 8);
+        assertThat(updates).isEqualTo(newest.totalUpdates()).isLessThanOrEqualTo(4);
+        assertThat(newest.position().offsets().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
+                .as("the samples after the quota stay on the topic")
+                .isLessThan(SAMPLES);
+    }
+
+    @Test
+    void objectiveSftWithoutAnSftQuotaIsRefusedNamingTheOption() throws Exception {
+        Path model = dir.resolve("start");
+        FuseFlowTopics topics = FuseFlowTopics.defaults();
+        assertThatThrownBy(() -> TrainerServiceTestSupport.withObjective(
+                        TrainerServiceTestSupport.settings(model, dir.resolve("r"), topics, 0, 5, 2, 100),
+                        Objective.SFT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--objective SFT")
+                .hasMessageContaining("--sft-samples > 0");
     }
 }

@@ -84,6 +84,35 @@ public final class TrainerServiceTestSupport {
         return new TrainerService.Settings(setup, sftSamples, 100, topic, Duration.ofMillis(500));
     }
 
+    /** {@code settings} with another preference objective (SFT: no preference stage). */
+    public static TrainerService.Settings withObjective(TrainerService.Settings settings, Objective objective) {
+        TrainingSetup setup = settings.training();
+        TrainingRecipe recipe = setup.recipe();
+        PreferenceObjective preference = recipe.preference();
+        TrainingRecipe changed = new TrainingRecipe(
+                recipe.sftRate(),
+                recipe.rate(),
+                recipe.optimization(),
+                new PreferenceObjective(objective, preference.beta(), preference.alphaFinal(), preference.alphaRamp()),
+                recipe.microBatch(),
+                recipe.sftDedupeWindow(),
+                recipe.checkpointEvery(),
+                recipe.lora());
+        return new TrainerService.Settings(
+                new TrainingSetup(
+                        setup.model(),
+                        setup.output(),
+                        setup.device(),
+                        setup.budget(),
+                        changed,
+                        setup.keepCheckpoints(),
+                        setup.mergedLoraVersions()),
+                settings.sftSamples(),
+                settings.scheduleUpdates(),
+                settings.topic(),
+                settings.maxWait());
+    }
+
     /** A PreferenceSample carrying a demo example, as the stream processors would emit it. */
     public static PreferenceSample sample(WrpoExample e) {
         return PreferenceSample.newBuilder()

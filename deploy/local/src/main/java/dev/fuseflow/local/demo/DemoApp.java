@@ -58,6 +58,7 @@ public final class DemoApp implements AutoCloseable {
     private final Map<String, AtomicLong> generationsByModel = new ConcurrentHashMap<>();
     private volatile ServedModel served;
     private volatile boolean stopping;
+    private volatile long startedNanos = System.nanoTime();
     private long round;
 
     /** {@code sources} stay the caller's to close. */
@@ -78,7 +79,7 @@ public final class DemoApp implements AutoCloseable {
         this.random = new Random(settings.seed());
         this.board = new LearningBoard(heldOut(settings), sources);
         this.served = ServedModel.load(startModel, 0);
-        board.measured(0, measure(served), false);
+        board.measured(0, 0, measure(served), false);
     }
 
     /** The held-out prompts every model is measured on: {@code heldOutPerSkill} of each skill, from seed + 1. */
@@ -88,7 +89,8 @@ public final class DemoApp implements AutoCloseable {
 
     /** Serves rounds until {@link #stop} or the demo duration is up. */
     public void run() {
-        long deadline = System.nanoTime() + settings.duration().toNanos();
+        startedNanos = System.nanoTime();
+        long deadline = startedNanos + settings.duration().toNanos();
         while (!stopping && System.nanoTime() < deadline) {
             List<ModelVersion> announced = observer.poll(Duration.ofMillis(1));
             // The newest PUBLISHED record is the version to serve: a promotion or a rollback re-announces an older one.
@@ -104,6 +106,11 @@ public final class DemoApp implements AutoCloseable {
         stopping = true;
     }
 
+    /** Seconds since {@link #run} began (the demo's clock, which the live view and the results share). */
+    double secondsRunning() {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
     private void reload(ModelVersion version) {
         try {
             ServedModel next =
@@ -112,7 +119,7 @@ public final class DemoApp implements AutoCloseable {
             served = next;
             previous.close();
             TaskReward reward = measure(next);
-            board.measured(version.getVersion(), reward, publishedInPreferenceStage(version));
+            board.measured(version.getVersion(), secondsRunning(), reward, publishedInPreferenceStage(version));
             LOG.info(
                     "now serving {} v{}: held-out reward {}",
                     modelName,

@@ -3,163 +3,192 @@ package dev.fuseflow.local.demo;
 import dev.fuseflow.embedded.BrokerMode;
 import dev.fuseflow.local.LocalStack;
 import dev.fuseflow.local.LocalStackConfig;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * WRPO against the paper's ablation on the same workload, budget and seeds: each (objective, seed)
- * runs the whole loop on a fresh local stack of its own, and the newest version's held-out reward
- * is compared. The ablation is SFT then DPO on target-only pairs, which is WRPO with
- * alpha_final = 0 (y_ws still drives the SFT stage in both).
+ * The learning experiment of docs/learning.md: arms that differ only in the preference stage (SFT+WRPO, SFT+DPO on
+ * target-only pairs, SFT alone, and WRPO's alpha ablation) run on the same workload, budget and seeds, each (arm,
+ * seed) as a whole demo on a fresh local stack of its own. Every served version's held-out reward is kept; the
+ * start, the end of SFT and the newest version are compared per skill, arm against arm with paired statistics.
  */
 public final class DemoComparison {
 
-    /** An objective under comparison and the trainer options that make it. */
-    public record Objective(String name, List<String> trainerArgs) {}
+    /** An arm and the serve options that make it (on top of the demo's and the caller's common ones). */
+    public record Arm(String name, List<String> trainerArgs) {}
 
-    public static final List<Objective> PAPER =
-            List.of(new Objective("WRPO", List.of()), new Objective("SFT+DPO", List.of("--alpha", "0")));
+    public static final Arm WRPO = new Arm("WRPO", List.of("--objective", "WRPO", "--alpha", "0.1"));
+    /** Target-only pairs: WRPO with alpha held at 0. */
+    public static final Arm SFT_DPO = new Arm("SFT+DPO", List.of("--objective", "DPO"));
+    /** The trainer stops at the SFT quota; the app keeps serving the last SFT version. */
+    public static final Arm SFT = new Arm("SFT", List.of("--objective", "SFT"));
+    /** The ablation's other point (alpha 0 is SFT+DPO). */
+    public static final Arm WRPO_ALPHA_03 = new Arm("WRPO-a0.3", List.of("--objective", "WRPO", "--alpha", "0.3"));
 
-    /** One run's outcome. */
+    public static final List<Arm> ARMS = List.of(WRPO, SFT_DPO, SFT, WRPO_ALPHA_03);
+    /** The paper's three arms. */
+    public static final List<Arm> PRIMARY = List.of(WRPO, SFT_DPO, SFT);
+
+    /**
+     * One (arm, seed) run.
+     *
+     * @param served                  every version the app served, the start model first
+     * @param preferenceStageSeconds  when the trainer was seen past SFT (demo clock); NaN if never
+     */
     public record Run(
-            String objective, long seed, double startMean, double newestMean, double bestMean, int versions) {}
+            String arm, long seed, List<LearningBoard.Row> served, double preferenceStageSeconds, long samples) {
+
+        public LearningBoard.Row start() {
+            return served.get(0);
+        }
+
+        public LearningBoard.Row newest() {
+            return served.get(served.size() - 1);
+        }
+
+        /** The last SFT version before the preference stage published; for SFT alone (or a run that never left SFT), the newest. */
+        public LearningBoard.Row endOfSft() {
+            return LearningBoard.endOfSft(served).orElse(newest());
+        }
+    }
 
     private DemoComparison() {}
 
+    /** The arms named (comma-separated names of {@link #ARMS}), with a message listing them when one is unknown. */
+    public static List<Arm> arms(List<String> names) {
+        List<Arm> chosen = new ArrayList<>();
+        for (String name : names) {
+            chosen.add(ARMS.stream()
+                    .filter(arm -> arm.name().equalsIgnoreCase(name.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--compare-arms: unknown arm '" + name
+                            + "'; known: " + ARMS.stream().map(Arm::name).collect(Collectors.joining(", ")))));
+        }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("--compare-arms: name at least one arm");
+        }
+        return chosen;
+    }
+
     /**
+     * Runs every arm for every seed (seed-major, so a seed's arms run close together in time), then writes
+     * {@code comparison.csv}, {@code comparison-versions.csv}, {@code comparison.txt} and
+     * {@code held-out-over-time.png} under {@code root}.
+     *
+     * @param settings          the demo's settings; each run replaces the seed
      * @param sources           the sources of every run (neural ones are built once, then found in their cache)
-     * @param commonTrainerArgs serve options for every run (before the objective's own)
+     * @param commonTrainerArgs serve options for every run (before the arm's own)
+     * @param resume            keep the runs already in {@code root}'s files and run only the missing (arm, seed)
      */
     public static List<Run> run(
             Path root,
-            Duration budget,
+            DemoSettings settings,
             List<Long> seeds,
-            List<Objective> objectives,
+            List<Arm> arms,
             DemoSources sources,
             List<String> commonTrainerArgs,
+            boolean resume,
             PrintStream out)
             throws Exception {
-        List<Run> runs = new ArrayList<>();
+        List<Run> runs = new ArrayList<>(resume ? ComparisonRecords.read(root) : List.of());
+        int total = seeds.size() * arms.size();
+        int toRun = (int) seeds.stream()
+                .flatMap(seed -> arms.stream().filter(arm -> find(runs, arm, seed) == null))
+                .count();
+        int ran = 0;
+        long began = System.nanoTime();
         for (long seed : seeds) {
-            for (Objective objective : objectives) {
-                Path dataDir = root.resolve(objective.name().replace('+', '-') + "-seed" + seed);
-                out.printf(Locale.ROOT, "== %s, seed %d, %s (folder %s)%n", objective.name(), seed, budget, dataDir);
-                DemoSettings defaults = DemoSettings.defaults(budget);
-                DemoSettings settings = new DemoSettings(
-                        budget,
-                        defaults.promptsPerRound(),
-                        defaults.targetSamples(),
-                        defaults.temperature(),
-                        defaults.thumbsRate(),
-                        defaults.thumbsNoise(),
-                        defaults.heldOutPerSkill(),
-                        seed);
-                DemoRun.Result result;
-                try (LocalStack stack =
-                        LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, true))) {
-                    List<String> trainerArgs = new ArrayList<>(commonTrainerArgs);
-                    trainerArgs.addAll(objective.trainerArgs());
-                    result = DemoRun.run(
-                            stack.bootstrapServers(),
-                            stack.schemaRegistryUrl(),
-                            dataDir,
-                            settings,
-                            sources,
-                            trainerArgs,
-                            new PrintStream(OutputStream.nullOutputStream()));
+            for (Arm arm : arms) {
+                Path dataDir = root.resolve(arm.name().replace('+', '-') + "-seed" + seed);
+                if (find(runs, arm, seed) != null) {
+                    out.printf(
+                            Locale.ROOT,
+                            "== %s, seed %d: kept from %s%n",
+                            arm.name(),
+                            seed,
+                            root.resolve(ComparisonRecords.RUNS));
+                    continue;
                 }
-                double best = result.target().stream()
-                        .mapToDouble(r -> r.reward().mean())
-                        .max()
-                        .orElse(Double.NaN);
-                Run run = new Run(
-                        objective.name(),
-                        seed,
-                        result.startMean(),
-                        result.newestMean(),
-                        best,
-                        result.target().size() - 1);
                 out.printf(
                         Locale.ROOT,
-                        "   newest %.3f, best %.3f, start %.3f, %d versions; best single source %.3f%n",
-                        run.newestMean(),
-                        run.bestMean(),
-                        run.startMean(),
-                        run.versions(),
-                        result.bestSourceMean());
+                        "== run %d of %d (%d of %d in all): %s, seed %d, %s (folder %s)%s%n",
+                        ran + 1,
+                        toRun,
+                        total - toRun + ran + 1,
+                        total,
+                        arm.name(),
+                        seed,
+                        settings.duration(),
+                        dataDir,
+                        eta(began, ran, toRun));
+                Run run = runOne(dataDir, settings.withSeed(seed), arm, sources, commonTrainerArgs);
+                out.printf(
+                        Locale.ROOT,
+                        "   start %.3f, end of SFT v%d %.3f, newest v%d %.3f (add %.3f); %d versions, preference stage"
+                                + " from %s%n",
+                        run.start().reward().mean(),
+                        run.endOfSft().version(),
+                        run.endOfSft().reward().mean(),
+                        run.newest().version(),
+                        run.newest().reward().mean(),
+                        ComparisonReport.add(run.newest()),
+                        run.served().size() - 1,
+                        clock(run.preferenceStageSeconds()));
                 runs.add(run);
+                ran++;
+                ComparisonRecords.write(root, runs, settings.duration().toSeconds());
             }
         }
-        write(root.resolve("comparison.csv"), runs);
-        out.print(table(runs));
+        out.print(ComparisonReport.of(runs));
         return runs;
     }
 
-    /** Mean and sample standard deviation of the newest version's held-out reward per objective. */
-    static String table(List<Run> runs) {
-        Map<String, List<Run>> byObjective = new LinkedHashMap<>();
-        runs.forEach(run -> byObjective
-                .computeIfAbsent(run.objective(), k -> new ArrayList<>())
-                .add(run));
-        StringBuilder text = new StringBuilder(String.format(
-                Locale.ROOT, "%-10s %5s %22s %22s%n", "objective", "seeds", "newest mean +- sd", "best mean +- sd"));
-        byObjective.forEach((name, list) -> text.append(String.format(
-                Locale.ROOT,
-                "%-10s %5d %14.3f +- %.3f %14.3f +- %.3f%n",
-                name,
-                list.size(),
-                mean(list.stream().mapToDouble(Run::newestMean).toArray()),
-                sd(list.stream().mapToDouble(Run::newestMean).toArray()),
-                mean(list.stream().mapToDouble(Run::bestMean).toArray()),
-                sd(list.stream().mapToDouble(Run::bestMean).toArray()))));
-        return text.toString();
+    private static Run find(List<Run> runs, Arm arm, long seed) {
+        return runs.stream()
+                .filter(run -> run.arm().equals(arm.name()) && run.seed() == seed)
+                .findFirst()
+                .orElse(null);
     }
 
-    static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
+    private static Run runOne(
+            Path dataDir, DemoSettings settings, Arm arm, DemoSources sources, List<String> commonTrainerArgs)
+            throws Exception {
+        try (LocalStack stack = LocalStack.start(LocalStackConfig.anyPorts(dataDir, BrokerMode.IN_PROCESS, true))) {
+            List<String> trainerArgs = new ArrayList<>(commonTrainerArgs);
+            trainerArgs.addAll(arm.trainerArgs());
+            DemoRun.Result result = DemoRun.run(
+                    stack.bootstrapServers(),
+                    stack.schemaRegistryUrl(),
+                    dataDir,
+                    settings,
+                    sources,
+                    trainerArgs,
+                    new PrintStream(OutputStream.nullOutputStream()));
+            return new Run(
+                    arm.name(), settings.seed(), result.target(), result.preferenceStageSeconds(), result.samples());
         }
-        return sum / values.length;
     }
 
-    static double sd(double[] values) {
-        if (values.length < 2) {
-            return 0;
+    private static String eta(long began, int done, int total) {
+        if (done == 0) {
+            return "";
         }
-        double mean = mean(values);
-        double squares = 0;
-        for (double v : values) {
-            squares += (v - mean) * (v - mean);
-        }
-        return Math.sqrt(squares / (values.length - 1));
+        double perRun = (System.nanoTime() - began) / 1e9 / done;
+        return String.format(Locale.ROOT, "; about %s left", clock(perRun * (total - done)));
     }
 
-    private static void write(Path file, List<Run> runs) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(file))) {
-            csv.println("objective,seed,start_mean,newest_mean,best_mean,versions");
-            for (Run run : runs) {
-                csv.printf(
-                        Locale.ROOT,
-                        "%s,%d,%.4f,%.4f,%.4f,%d%n",
-                        run.objective(),
-                        run.seed(),
-                        run.startMean(),
-                        run.newestMean(),
-                        run.bestMean(),
-                        run.versions());
-            }
+    private static String clock(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "never";
         }
+        long s = Math.round(seconds);
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DemoRun {
 
-    /** What the demo showed. */
+    /**
+     * What the demo showed.
+     *
+     * @param target                  every served target version, the start model first
+     * @param preferenceStageSeconds  when the live view first saw the trainer in the preference stage (demo clock,
+     *                                seconds); NaN when it never left SFT
+     */
     public record Result(
             List<LearningBoard.Row> target,
+            double preferenceStageSeconds,
             double bestSourceMean,
             List<Double> freshnessSeconds,
             long events,
@@ -43,7 +51,16 @@ public final class DemoRun {
         }
 
         public double newestMean() {
-            return target.get(target.size() - 1).reward().mean();
+            return newest().reward().mean();
+        }
+
+        public LearningBoard.Row newest() {
+            return target.get(target.size() - 1);
+        }
+
+        /** The last version published in SFT, once the preference stage has published one. */
+        public Optional<LearningBoard.Row> endOfSft() {
+            return LearningBoard.endOfSft(target);
         }
 
         /** Percentile p (0-100) of freshness, NaN when no sample reached a published version. */
@@ -123,6 +140,7 @@ public final class DemoRun {
             out.print(app.board().table());
             return new Result(
                     app.board().target(),
+                    view.preferenceStageSeen(),
                     app.board().bestSourceMean(),
                     observer.freshness(),
                     app.events(),

@@ -39,6 +39,23 @@ public record DemoSettings(
         }
     }
 
+    public DemoSettings withHeldOutPerSkill(int prompts) {
+        return new DemoSettings(
+                duration, promptsPerRound, targetSamples, temperature, thumbsRate, thumbsNoise, prompts, seed);
+    }
+
+    public DemoSettings withSeed(long newSeed) {
+        return new DemoSettings(
+                duration,
+                promptsPerRound,
+                targetSamples,
+                temperature,
+                thumbsRate,
+                thumbsNoise,
+                heldOutPerSkill,
+                newSeed);
+    }
+
     public static DemoSettings defaults(Duration duration) {
         return new DemoSettings(duration, 16, 3, 0.7, 0.3, 0.2, 30, 7);
     }

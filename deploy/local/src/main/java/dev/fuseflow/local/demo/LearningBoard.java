@@ -25,9 +25,10 @@ final class LearningBoard {
     /**
      * One measured target version.
      *
+     * @param seconds         when the app began serving it, since the demo started (the start model: 0)
      * @param preferenceStage published from the preference stage (WRPO or DPO), not SFT
      */
-    record Row(long version, TaskReward reward, boolean preferenceStage) {}
+    record Row(long version, double seconds, TaskReward reward, boolean preferenceStage) {}
 
     private final List<SkillPrompt> heldOut;
     private final Map<String, TaskReward> sources = new LinkedHashMap<>();
@@ -45,16 +46,21 @@ final class LearningBoard {
         return heldOut;
     }
 
-    synchronized void measured(long version, TaskReward reward, boolean preferenceStage) {
-        target.add(new Row(version, reward, preferenceStage));
+    synchronized void measured(long version, double seconds, TaskReward reward, boolean preferenceStage) {
+        target.add(new Row(version, seconds, reward, preferenceStage));
     }
 
     /** The last version published in the SFT stage, once a preference-stage version exists. */
     synchronized Optional<Row> endOfSft() {
-        if (target.stream().noneMatch(Row::preferenceStage)) {
+        return endOfSft(target);
+    }
+
+    /** The last of {@code served} published in the SFT stage, once one published in the preference stage follows. */
+    static Optional<Row> endOfSft(List<Row> served) {
+        if (served.stream().noneMatch(Row::preferenceStage)) {
             return Optional.empty();
         }
-        return target.stream().filter(row -> !row.preferenceStage()).reduce((first, second) -> second);
+        return served.stream().filter(row -> !row.preferenceStage()).reduce((first, second) -> second);
     }
 
     synchronized List<Row> target() {
@@ -106,14 +112,22 @@ final class LearningBoard {
     synchronized List<Path> write(Path directory) throws IOException {
         Files.createDirectories(directory);
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(directory.resolve("learning.csv")))) {
-            csv.print("model,version,stage");
+            csv.print("model,version,stage,seconds");
             for (Skill skill : Skill.values()) {
                 csv.print("," + skill.promptName());
             }
             csv.println(",mean");
             target.forEach(row -> csvRow(
-                    csv, "target", row.version() + "," + (row.preferenceStage() ? "preference" : "sft"), row.reward()));
-            sources.forEach((name, reward) -> csvRow(csv, name, ",", reward));
+                    csv,
+                    "target",
+                    String.format(
+                            Locale.ROOT,
+                            "%d,%s,%.1f",
+                            row.version(),
+                            row.preferenceStage() ? "preference" : "sft",
+                            row.seconds()),
+                    row.reward()));
+            sources.forEach((name, reward) -> csvRow(csv, name, ",,", reward));
         }
         TrainingCurves curves = new TrainingCurves("published version");
         List<String> series = new ArrayList<>();

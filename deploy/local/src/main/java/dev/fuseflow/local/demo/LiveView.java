@@ -30,9 +30,9 @@ final class LiveView {
     private final PipelineObserver observer;
     private final BooleanSupplier training;
     private final PrintStream out;
-    private final long startedNanos = System.nanoTime();
     private final TrainingCurves trainerCurves = new TrainingCurves("trainer update");
     private long ticks;
+    private volatile double preferenceStageSeen = Double.NaN;
 
     LiveView(DemoApp app, MeterRegistry trainer, BooleanSupplier training, PipelineObserver observer, PrintStream out) {
         this.app = app;
@@ -52,7 +52,12 @@ final class LiveView {
         if (updates > 0) {
             trainerCurves.record((long) updates, figures);
         }
-        long seconds = (System.nanoTime() - startedNanos) / 1_000_000_000L;
+        double now = app.secondsRunning();
+        long seconds = (long) now;
+        String stage = runningStage();
+        if (!"SFT".equals(stage) && Double.isNaN(preferenceStageSeen)) {
+            preferenceStageSeen = now;
+        }
         StringBuilder line = new StringBuilder(String.format(
                 Locale.ROOT,
                 "[%02d:%02d] events %,d (%,.0f/s) | samples %,d | dlq %,d | trainer%s update %,d %s lag %d loss %.3f alpha %.3f"
@@ -65,7 +70,7 @@ final class LiveView {
                 observer.deadLettersSeen(),
                 training.getAsBoolean() ? "" : " STOPPED (see the log)",
                 (long) updates,
-                runningStage(),
+                stage,
                 (long) gauge("fuseflow_trainer_consumer_lag_records"),
                 figures.get("loss"),
                 gauge("fuseflow_trainer_alpha"),
@@ -90,6 +95,14 @@ final class LiveView {
 
     TrainingCurves trainerCurves() {
         return trainerCurves;
+    }
+
+    /**
+     * The demo's clock (seconds) at the first tick that saw the trainer past SFT, so up to one tick after the
+     * trainer's switch; NaN while it has not.
+     */
+    double preferenceStageSeen() {
+        return preferenceStageSeen;
     }
 
     private static String skills(TaskReward reward) {

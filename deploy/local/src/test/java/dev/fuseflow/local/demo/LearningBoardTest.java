@@ -15,17 +15,17 @@ class LearningBoardTest {
     @Test
     void theTableShowsTheEndOfSftBesideTheStartAndTheNewest() {
         LearningBoard board = new LearningBoard(List.of(), List.of());
-        board.measured(0, reward(0.1), false);
-        board.measured(3, reward(0.5), false);
-        board.measured(7, reward(0.8), false);
+        board.measured(0, 0, reward(0.1), false);
+        board.measured(3, 30, reward(0.5), false);
+        board.measured(7, 70, reward(0.8), false);
 
         assertThat(board.endOfSft()).as("no preference-stage version yet").isEmpty();
         assertThat(board.table())
                 .contains("target v0 (start)", "target v7 (newest)")
                 .doesNotContain("end of SFT");
 
-        board.measured(9, reward(0.85), true);
-        board.measured(11, reward(0.9), true);
+        board.measured(9, 90, reward(0.85), true);
+        board.measured(11, 110, reward(0.9), true);
 
         assertThat(board.endOfSft())
                 .get()

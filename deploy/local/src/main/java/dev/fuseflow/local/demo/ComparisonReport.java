@@ -1,0 +1,114 @@
+package dev.fuseflow.local.demo;
+
+import dev.fuseflow.demo.skills.Skill;
+import dev.fuseflow.local.demo.DemoComparison.Run;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/** The comparison's text: each arm's held-out reward over its seeds, then the experiment's claims as paired differences. */
+final class ComparisonReport {
+
+    /** The comparisons the experiment's claims rest on, first against second, where both arms ran. */
+    private static final List<List<String>> CLAIMS = List.of(
+            List.of(DemoComparison.WRPO.name(), DemoComparison.SFT_DPO.name()),
+            List.of(DemoComparison.SFT_DPO.name(), DemoComparison.SFT.name()),
+            List.of(DemoComparison.WRPO.name(), DemoComparison.SFT.name()),
+            List.of(DemoComparison.WRPO_ALPHA_03.name(), DemoComparison.WRPO.name()));
+
+    private ComparisonReport() {}
+
+    /**
+     * Per arm: seeds, and mean ± sd of the newest version's and the end of SFT's held-out reward, per skill and
+     * overall; then each claim's paired difference of the newest versions, seed by seed.
+     */
+    static String of(List<Run> runs) {
+        Map<String, List<Run>> byArm = byArm(runs);
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%-10s %5s %-11s", "arm", "seeds", "version"));
+        for (Skill skill : Skill.values()) {
+            text.append(String.format(Locale.ROOT, " %15s", skill.promptName()));
+        }
+        text.append(String.format(Locale.ROOT, " %15s%n", "mean"));
+        byArm.forEach((arm, list) -> {
+            armRow(text, arm, list, "end of SFT", Run::endOfSft);
+            armRow(text, arm, list, "newest", Run::newest);
+        });
+        text.append(String.format(
+                Locale.ROOT,
+                "%npaired differences of the newest version's held-out reward (mean over skills; add):%n"));
+        for (List<String> claim : CLAIMS) {
+            if (byArm.containsKey(claim.get(0)) && byArm.containsKey(claim.get(1))) {
+                for (String metric : List.of("mean", Skill.ADD.promptName())) {
+                    ToDoubleFunction<LearningBoard.Row> reward =
+                            metric.equals("mean") ? row -> row.reward().mean() : ComparisonReport::add;
+                    PairedDifference d = PairedDifference.of(
+                            claim.get(0),
+                            newestBySeed(byArm.get(claim.get(0)), reward),
+                            claim.get(1),
+                            newestBySeed(byArm.get(claim.get(1)), reward));
+                    text.append(describe(d, metric));
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private static String describe(PairedDifference d, String metric) {
+        String seeds = d.differences().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "s%d %+.3f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        return String.format(
+                Locale.ROOT,
+                "  %-9s - %-9s %-4s %+.3f (2 SE paired %.3f, unpaired %.3f)%s  [%s]%n",
+                d.first(),
+                d.second(),
+                metric,
+                d.mean(),
+                d.twoStandardErrors(),
+                d.twoStandardErrorsUnpaired(),
+                d.exceedsTwoStandardErrors() ? " > 2 SE" : "",
+                seeds);
+    }
+
+    private static void armRow(
+            StringBuilder text, String arm, List<Run> list, String label, Function<Run, LearningBoard.Row> version) {
+        text.append(String.format(Locale.ROOT, "%-10s %5d %-11s", arm, list.size(), label));
+        for (Skill skill : Skill.values()) {
+            text.append(meanSd(list, run -> skill(version.apply(run), skill)));
+        }
+        text.append(meanSd(list, run -> version.apply(run).reward().mean()));
+        text.append(System.lineSeparator());
+    }
+
+    private static String meanSd(List<Run> runs, ToDoubleFunction<Run> value) {
+        double[] values = runs.stream().mapToDouble(value).toArray();
+        return String.format(Locale.ROOT, " %7.3f +- %.3f", PairedDifference.mean(values), PairedDifference.sd(values));
+    }
+
+    private static Map<Long, Double> newestBySeed(List<Run> runs, ToDoubleFunction<LearningBoard.Row> reward) {
+        Map<Long, Double> bySeed = new LinkedHashMap<>();
+        runs.forEach(run -> bySeed.put(run.seed(), reward.applyAsDouble(run.newest())));
+        return bySeed;
+    }
+
+    static Map<String, List<Run>> byArm(List<Run> runs) {
+        Map<String, List<Run>> byArm = new LinkedHashMap<>();
+        runs.forEach(
+                run -> byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>()).add(run));
+        return byArm;
+    }
+
+    static double add(LearningBoard.Row row) {
+        return skill(row, Skill.ADD);
+    }
+
+    private static double skill(LearningBoard.Row row, Skill skill) {
+        return row.reward().perSkill().getOrDefault(skill, Double.NaN);
+    }
+}
