@@ -47,8 +47,14 @@ public final class AdaptableLinear extends Linear {
         if (adapter == null || !adapter.enabled()) {
             return base;
         }
+        NDArray frozen = base.singletonOrThrow();
         NDArray update = adapter.forward(ps, inputs, training, params).singletonOrThrow(); // (B, T, out)
-        return new NDList(base.singletonOrThrow().add(update));
+        NDArray sum = frozen.add(update);
+        // The addends are no input of any backward: closing their handles frees them now rather than with the
+        // caller's manager (a checkpointed layer's recomputation held every projection's three outputs at once).
+        frozen.close();
+        update.close();
+        return new NDList(sum);
     }
 
     /**

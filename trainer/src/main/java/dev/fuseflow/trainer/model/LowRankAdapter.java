@@ -59,7 +59,14 @@ public final class LowRankAdapter extends AbstractBlock {
         NDArray dropped = dropout > 0 ? Dropout.dropout(x, dropout, training).singletonOrThrow() : x;
         NDArray down = Linear.linear(dropped, a).singletonOrThrow(); // (B, T, r)
         NDArray up = Linear.linear(down, b).singletonOrThrow(); // (B, T, out)
-        return new NDList(up.mul(Scalar.like(up, scaling)));
+        NDArray scaled = up.mul(Scalar.like(up, scaling));
+        // Autograd keeps what its backward reads (x, dropped and down, by reference); the handles go now.
+        up.close();
+        down.close();
+        if (dropped != x) {
+            dropped.close();
+        }
+        return new NDList(scaled);
     }
 
     @Override

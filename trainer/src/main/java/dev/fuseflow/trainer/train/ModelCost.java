@@ -17,6 +17,17 @@ import dev.fuseflow.trainer.model.llama.LlamaConfig;
  */
 public record ModelCost(LlamaConfig config, int batch, int length, ActivationLayout activations) {
 
+    /** CUDA context and library workspaces beside the allocated tensors. */
+    private static final double RESERVE = 1.5 * (1L << 30);
+
+    /**
+     * A checkpointed update peaks in the backward of a recomputed layer: its saved activations
+     * (one layer of one pass), their gradients and the forward's intermediates that its handles
+     * still hold, together about 2.3 times one layer's saved activations (fitted to the H100's
+     * checkpointed peaks at batches 128, 192 and 224 of the 0.477 B shape, within 1.5 %; docs/results.md).
+     */
+    private static final double RECOMPUTED_LAYER = 2.3;
+
     /** Three rows per sample, DJL's attention, nothing recomputed ({@link ActivationLayout#SEPARATE_ROWS}). */
     public ModelCost(LlamaConfig config, int batch, int length) {
         this(config, batch, length, ActivationLayout.SEPARATE_ROWS);
@@ -133,21 +144,20 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
         double logits = logitBytes(bytesPerValue);
         if (a.checkpointLayers()) {
             double layerInputs = (config.numHiddenLayers() + 1.0) * config.hiddenSize() * bytesPerValue; // per token
-            return tokens * layerInputs + logits + oneLayerBytes(mixed);
+            return tokens * layerInputs + logits + RECOMPUTED_LAYER * oneLayerBytes(mixed);
         }
         return tokens * config.numHiddenLayers() * perLayer + logits;
     }
 
     /**
      * What the device holds beyond the tensors allocated at the peak: 1.5 GiB of CUDA context and
-     * cuBLAS and cuDNN workspaces, and about one layer's activations of one pass's rows that the
-     * caching allocator keeps from one phase of the update (forward, recomputation, backward) and
-     * the next phase's block sizes do not reuse. Measured as the gap between cudaMemGetInfo's peak
-     * and Kineto's allocator total: 2.55 GiB at batch 16, 3.45 GiB checkpointed at batch 32
-     * (docs/results.md).
+     * cuBLAS and cuDNN workspaces, and, without checkpointing, about one layer's activations of one
+     * pass's rows that the caching allocator keeps from the forward and the backward's block sizes do
+     * not reuse (cudaMemGetInfo's peak against Kineto's allocator total: 2.55 GiB at batch 16).
+     * Checkpointed, with the launchers' expandable segments (docs/gpu.md), about 1.1 GiB was left.
      */
     private double reserveBytes(boolean mixed) {
-        return 1.5 * (1L << 30) + oneLayerBytes(mixed);
+        return RESERVE + (activations.checkpointLayers() ? 0 : oneLayerBytes(mixed));
     }
 
     /** What one layer keeps for the rows of one forward pass (B rows of x y, or B shared-prompt rows). */
