@@ -102,7 +102,7 @@ public final class LocalStackCommand implements Callable<Integer> {
                     "Instead of the demo: the learning experiment (docs/learning.md). Every arm of --compare-arms runs"
                             + " for N seeds from --compare-first-seed, each run a whole demo of --demo-duration on a fresh stack under"
                             + " <data-dir>/compare; prints and writes the per-skill table, the paired differences and"
-                            + " held-out-over-time.png.")
+                            + " held-out-over-time.png (default ${DEFAULT-VALUE}: the demo instead).")
     int compareSeeds;
 
     @Option(
