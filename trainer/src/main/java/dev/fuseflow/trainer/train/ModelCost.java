@@ -30,8 +30,7 @@ public record ModelCost(LlamaConfig config, int batch, int length, ActivationLay
 
     /**
      * The same with LoRA on every projection: 1.85 times (fitted to the H100's peaks of the 8B Llama 3
-     * shape at batches 8 and 16, within 1.5 %). Less than a full update's, as measured; the frozen
-     * projections' backward forms no weight gradients.
+     * shape at batches 8 and 16, within 1.5 %). Less than a full update's; why was not measured.
      */
     private static final double RECOMPUTED_LORA_LAYER = 1.85;
 

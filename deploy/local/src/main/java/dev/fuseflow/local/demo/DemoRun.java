@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +55,6 @@ public final class DemoRun {
 
         public LearningBoard.Row newest() {
             return target.get(target.size() - 1);
-        }
-
-        /** The last version published in SFT, once the preference stage has published one. */
-        public Optional<LearningBoard.Row> endOfSft() {
-            return LearningBoard.endOfSft(target);
         }
 
         /** Percentile p (0-100) of freshness, NaN when no sample reached a published version. */

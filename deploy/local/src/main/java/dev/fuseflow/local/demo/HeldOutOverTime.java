@@ -7,8 +7,6 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -73,9 +71,7 @@ final class HeldOutOverTime {
 
     /** Writes {@code held-out-over-time.png}; returns it, or nothing where this Java cannot draw. */
     static List<Path> write(Path directory, List<Run> runs, double seconds) throws IOException {
-        Map<String, List<Run>> byArm = new LinkedHashMap<>();
-        runs.forEach(
-                run -> byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>()).add(run));
+        Map<String, List<Run>> byArm = ComparisonReport.byArm(runs);
         List<XYChart> panels = List.of(
                 panel(
                         "Held-out reward, mean over skills",
