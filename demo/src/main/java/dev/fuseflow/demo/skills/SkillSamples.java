@@ -28,17 +28,34 @@ public final class SkillSamples {
         SkillWorkload workload = new SkillWorkload(seed, skills);
         List<WrpoExample> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            SkillPrompt prompt = workload.next();
-            samples.add(new WrpoExample(
-                    "skills-exact-" + seed + "-" + i,
-                    "skills-exact-" + seed + "-" + i,
-                    List.of(new ChatMessage(ChatRole.USER, prompt.text())),
-                    prompt.answer(),
-                    prompt.answer(),
-                    prompt.skill().weakAnswer(prompt.input(), random),
-                    1.0));
+            samples.add(exact(workload.next(), "skills-exact-" + seed + "-" + i, random));
         }
         return samples;
+    }
+
+    /**
+     * The held-out prompts as samples of the same shape (the right answer as y_ws and y_wt, a weak one as y_l): an
+     * offline run's {@code --eval-data}, whose prompts the task reward answers and whose pairs the held-out
+     * preference accuracy scores.
+     */
+    public static List<WrpoExample> heldOut(List<SkillPrompt> prompts, long seed) {
+        Random random = new Random(seed);
+        List<WrpoExample> samples = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            samples.add(exact(prompts.get(i), "skills-held-out-" + seed + "-" + i, random));
+        }
+        return samples;
+    }
+
+    private static WrpoExample exact(SkillPrompt prompt, String id, Random random) {
+        return new WrpoExample(
+                id,
+                id,
+                List.of(new ChatMessage(ChatRole.USER, prompt.text())),
+                prompt.answer(),
+                prompt.answer(),
+                prompt.skill().weakAnswer(prompt.input(), random),
+                1.0);
     }
 
     public static List<WrpoExample> samples(int count, long seed, List<ScriptedSource> sources) {

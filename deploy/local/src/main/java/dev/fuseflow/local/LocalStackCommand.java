@@ -5,6 +5,7 @@ import dev.fuseflow.local.demo.DemoComparison;
 import dev.fuseflow.local.demo.DemoRun;
 import dev.fuseflow.local.demo.DemoSettings;
 import dev.fuseflow.local.demo.DemoSources;
+import dev.fuseflow.local.demo.LearningDataExport;
 import dev.fuseflow.runtime.config.CommandLines;
 import dev.fuseflow.runtime.config.ConfigFile;
 import java.nio.file.Path;
@@ -157,6 +158,13 @@ public final class LocalStackCommand implements Callable<Integer> {
                     + " reward per skill, and exit.")
     boolean buildSources;
 
+    @Option(
+            names = "--export-to",
+            description = "After the demo (or, with --no-demo, from the data dir's stream as it is), write the stream's"
+                    + " samples and the held-out prompts to this folder (samples.jsonl, held-out.jsonl) for train --data"
+                    + " and --eval-data, then stop unless --keep-running.")
+    Path exportTo;
+
     @Option(names = "--exit-when-ready", hidden = true, description = "Start, print the endpoints, stop (smoke tests).")
     boolean exitWhenReady;
 
@@ -200,10 +208,14 @@ public final class LocalStackCommand implements Callable<Integer> {
                     trainerArgs,
                     System.out);
             System.out.println(summary(result));
-            if (!keepRunning) {
-                stack.close();
-                return 0;
-            }
+        }
+        if (exportTo != null) {
+            LearningDataExport.write(
+                    stack.bootstrapServers(), stack.schemaRegistryUrl(), settings, exportTo, System.out);
+        }
+        if (!keepRunning && (!noDemo || exportTo != null)) {
+            stack.close();
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -77,13 +77,8 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     SequenceOptions sequences = new SequenceOptions();
 
-    @Option(
-            names = "--candidate-metrics",
-            split = ",",
-            description =
-                    "Plug-in metrics scored on the samples besides the preference metrics, by name (default: every one"
-                            + " on the class path, as serve's eval gate).")
-    List<String> candidateMetrics;
+    @Mixin
+    CandidateMetricOptions candidateMetrics = new CandidateMetricOptions();
 
     @Option(names = "--json", description = "One JSON object instead of the table.")
     boolean json;
@@ -93,8 +88,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<CandidateMetric> metrics =
-                candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
+        List<CandidateMetric> metrics = candidateMetrics.chosen();
         rewards.objective(Objective.WRPO, -1);
         Path modelFolder = AdaptedModels.modelFolder(model);
         if (reference != null) {

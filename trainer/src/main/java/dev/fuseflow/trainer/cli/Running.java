@@ -52,9 +52,20 @@ public final class Running implements AutoCloseable {
         return new OpsHttpServer.Health(thread.isAlive(), thread.isAlive() ? "training" : "stopped");
     }
 
-    /** Whether training still runs (false after a stop or a failure). */
-    public boolean isTraining() {
-        return thread.isAlive();
+    /** What the training thread is doing. */
+    public enum Status {
+        TRAINING,
+        /** It ended on its own: a run with a last stage (serve --objective SFT) trained it. */
+        DONE,
+        /** It stopped on an error (logged; {@link #awaitEnd} rethrows it). */
+        FAILED
+    }
+
+    public Status status() {
+        if (failure.get() != null) {
+            return Status.FAILED;
+        }
+        return thread.isAlive() ? Status.TRAINING : Status.DONE;
     }
 
     public PrometheusMeterRegistry registry() {

@@ -147,13 +147,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Which gate metrics are better when lower (default ${DEFAULT-VALUE}).")
     List<String> gateLowerIsBetter;
 
-    @Option(
-            names = "--candidate-metrics",
-            split = ",",
-            description =
-                    "Plug-in metrics scored for every candidate besides the preference metrics, by name (default: every one"
-                            + " on the class path; the demo's is skills-task-reward, giving eval/task_reward).")
-    List<String> candidateMetrics;
+    @Mixin
+    CandidateMetricOptions candidateMetrics = new CandidateMetricOptions();
 
     @Option(
             names = "--max-eval-samples",
@@ -227,8 +222,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         training.recipe();
         GatedPublication.Settings gate = publicationSettings();
-        List<CandidateMetric> metrics =
-                candidateMetrics == null ? CandidateMetric.available() : CandidateMetric.named(candidateMetrics);
+        List<CandidateMetric> metrics = candidateMetrics.chosen();
         if (freshModel != null) {
             // Written once; a restart finds it and resumes from the run's checkpoints.
             model = output.resolve("start-model");

@@ -1,6 +1,7 @@
 package dev.fuseflow.trainer.cli;
 
 import dev.fuseflow.runtime.config.ConfigFile;
+import dev.fuseflow.trainer.offline.OfflineEvaluation;
 import dev.fuseflow.trainer.offline.OfflineTraining;
 import dev.fuseflow.trainer.offline.OfflineTrainingSettings;
 import java.nio.file.Path;
@@ -48,8 +49,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the run folder's newest checkpoint.")
     boolean resume;
 
-    @Option(names = "--eval-data", description = "Held-out JSONL scored at the end.")
+    @Option(
+            names = "--eval-data",
+            description = "Held-out JSONL scored at the end (and every --eval-every updates): eval-<stage>.csv, plots.")
     Path evalData;
+
+    @Option(
+            names = "--eval-every",
+            defaultValue = "0",
+            description = "Updates between held-out evaluations during training; each also writes a checkpoint"
+                    + " (default ${DEFAULT-VALUE}: only at the end).")
+    long evalEvery;
+
+    @Mixin
+    CandidateMetricOptions candidateMetrics = new CandidateMetricOptions();
 
     @Option(
             names = "--sft-fraction",
@@ -81,7 +94,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OfflineTrainingSettings settings = new OfflineTrainingSettings(
-                data, Optional.ofNullable(evalData), sftFraction, sftEpochs, epochs, training.seed, logEvery);
+                data,
+                new OfflineEvaluation(Optional.ofNullable(evalData), evalEvery, candidateMetrics.chosen()),
+                sftFraction,
+                sftEpochs,
+                epochs,
+                training.seed,
+                logEvery);
         new OfflineTraining(
                         settings,
                         training.setup(model, output),

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             ServeCommand.class,
             VersionsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            ExportSamplesCommand.class
         })
 public final class TrainerCommand {
 

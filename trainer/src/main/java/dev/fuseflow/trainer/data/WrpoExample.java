@@ -1,6 +1,8 @@
 package dev.fuseflow.trainer.data;
 
 import dev.fuseflow.schemas.avro.ChatMessage;
+import dev.fuseflow.schemas.avro.PreferenceSample;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,4 +20,17 @@ public record WrpoExample(
         String sourceChosen,
         String targetChosen,
         String rejected,
-        double weight) {}
+        double weight) {
+
+    /** The example a stream's sample carries (texts only; its evidence stays in the topic). */
+    public static WrpoExample of(PreferenceSample s) {
+        return new WrpoExample(
+                s.getSampleId(),
+                s.getPromptId(),
+                new ArrayList<>(s.getPrompt()),
+                s.getSourceChosen().getText(),
+                s.getTargetChosen().getText(),
+                s.getTargetRejected().getText(),
+                s.getWeight());
+    }
+}

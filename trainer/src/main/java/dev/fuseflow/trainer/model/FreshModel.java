@@ -39,11 +39,40 @@ public enum FreshModel {
                     model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
                     ModelDirectory.saveNew(model, dir);
                 }
-                case LLAMA_TINY -> llama(LlamaConfig.of(VOCAB, 64, 172, 2, 4, 2, 512), manager, dir);
-                default -> llama(LlamaConfig.of(VOCAB, 512, 1376, 8, 8, 4, 512), manager, dir);
+                default -> llama(llamaConfig(VOCAB), manager, dir);
             }
         }
         CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
+    }
+
+    /** Writes the presets' character tokenizer into {@code dir}; returns the vocabulary its models are sized for. */
+    public static int writeCharacterTokenizer(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
+        return VOCAB;
+    }
+
+    /** Whether the preset is a Llama, whose shape and tokenizer {@code init-model} can change. */
+    public boolean isLlama() {
+        return this != GPT2_TINY;
+    }
+
+    /** The Llama preset's config for a tokenizer of {@code vocab} ids. */
+    public LlamaConfig llamaConfig(int vocab) {
+        return switch (this) {
+            case LLAMA_TINY -> LlamaConfig.of(vocab, 64, 172, 2, 4, 2, 512);
+            case LLAMA_30M -> LlamaConfig.of(vocab, 512, 1376, 8, 8, 4, 512);
+            case GPT2_TINY -> throw new IllegalArgumentException("GPT2_TINY is not a Llama preset");
+        };
+    }
+
+    /** A Llama of {@code config} with weights drawn from {@code seed}, beside the tokenizer already in {@code dir}. */
+    public static void writeLlama(Path dir, LlamaConfig config, long seed) throws IOException {
+        Files.createDirectories(dir);
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            llama(config, manager, dir);
+        }
     }
 
     private static void llama(LlamaConfig config, NDManager manager, Path dir) throws IOException {

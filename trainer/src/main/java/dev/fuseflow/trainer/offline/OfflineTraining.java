@@ -3,12 +3,12 @@ package dev.fuseflow.trainer.offline;
 import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
-import dev.fuseflow.trainer.eval.EvalReport;
-import dev.fuseflow.trainer.eval.PreferenceEvaluator;
-import dev.fuseflow.trainer.model.CausalLanguageModel;
+import dev.fuseflow.trainer.eval.CandidateScore;
 import dev.fuseflow.trainer.report.MetricsCsv;
+import dev.fuseflow.trainer.report.Progress;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import dev.fuseflow.trainer.training.Objective;
+import dev.fuseflow.trainer.training.PreferenceObjective;
 import dev.fuseflow.trainer.training.Publication;
 import dev.fuseflow.trainer.training.RunLimits;
 import dev.fuseflow.trainer.training.RunState;
@@ -46,7 +46,7 @@ public final class OfflineTraining {
             Path model,
             RunState state,
             Map<String, Double> lastMetrics,
-            Optional<EvalReport> eval,
+            Map<String, Double> eval,
             List<Path> plots,
             long truncatedSamples) {}
 
@@ -83,30 +83,32 @@ public final class OfflineTraining {
                     + start.checkpoint().get().getFileName()
                     + "): pass --resume to continue that run, or choose an empty --output");
         }
-        console.printf(
-                Locale.ROOT,
-                "%d samples from %s: %d for SFT on y_ws, %d for %s; %s%n",
-                examples.size(),
-                settings.data(),
-                split.sft().size(),
-                split.preference().size(),
-                objective,
-                start.checkpoint().isPresent()
-                        ? "resuming from " + start.checkpoint().get().getFileName() + " at " + start.state()
-                        : "fresh start");
+        printStart(examples.size(), split, objective, start);
         int microBatch = run.recipe().microBatch();
         long total = microBatches(split.sft(), microBatch) * settings.sftEpochs()
                 + (objective == Objective.SFT ? 0 : microBatches(split.preference(), microBatch) * settings.epochs());
         FileFeed feed = new FileFeed(
                 split, settings.sftEpochs(), settings.epochs(), microBatch, settings.seed(), start.state());
+        Optional<PeriodicEvaluation> evaluation = evaluation(run, start.state());
         try (ProgressBar progress = Progress.bar(
-                        "train", total, microBatchesBefore(start.state(), split, microBatch, total), progressOut);
+                        "train",
+                        "batches",
+                        total,
+                        microBatchesBefore(start.state(), split, microBatch, total),
+                        progressOut);
                 FileReport report = new FileReport(out, console, progress, settings.logEvery(), start.state());
-                TrainingLoop loop = TrainingLoop.open(run, plan, start, feed, Publication.none(), report)) {
+                TrainingLoop loop = TrainingLoop.open(
+                        run,
+                        plan,
+                        start,
+                        feed,
+                        evaluation.<Publication>map(e -> e).orElse(Publication.none()),
+                        report)) {
             loop.run(RunLimits.NONE);
             report.close();
             CheckpointStore.writeAtomically(out.resolve(FINAL), loop::writeVersion);
-            Optional<EvalReport> eval = evaluate(loop, run, objective);
+            Map<String, Double> eval = evaluation.isPresent() ? evaluation.get().evaluateFinal(loop) : Map.of();
+            evaluation.ifPresent(PeriodicEvaluation::close);
             List<Path> plots = plots(out);
             console.printf(
                     Locale.ROOT,
@@ -115,7 +117,9 @@ public final class OfflineTraining {
                     loop.batcher().truncatedSamples(),
                     loop.skippedUpdates(),
                     plots);
-            eval.ifPresent(e -> console.println("eval: " + e.metrics()));
+            if (!eval.isEmpty()) {
+                console.println("eval: " + eval);
+            }
             return new Result(
                     out.resolve(FINAL),
                     loop.state(),
@@ -124,6 +128,20 @@ public final class OfflineTraining {
                     plots,
                     loop.batcher().truncatedSamples());
         }
+    }
+
+    private void printStart(int examples, DataSplit split, Objective objective, TrainingLoop.StartPoint start) {
+        console.printf(
+                Locale.ROOT,
+                "%d samples from %s: %d for SFT on y_ws, %d for %s; %s%n",
+                examples,
+                settings.data(),
+                split.sft().size(),
+                split.preference().size(),
+                objective,
+                start.checkpoint().isPresent()
+                        ? "resuming from " + start.checkpoint().get().getFileName() + " at " + start.state()
+                        : "fresh start");
     }
 
     /** SFT then the preference stage, each counted in updates of its share of the data. */
@@ -154,29 +172,27 @@ public final class OfflineTraining {
         };
     }
 
-    private Optional<EvalReport> evaluate(TrainingLoop loop, TrainingSetup run, Objective objective)
-            throws IOException {
-        if (settings.evalData().isEmpty()) {
+    /** The held-out scoring of {@code --eval-data}, if given: the end, and every {@code --eval-every} updates. */
+    private Optional<PeriodicEvaluation> evaluation(TrainingSetup run, RunState start) throws IOException {
+        OfflineEvaluation plan = settings.evaluation();
+        if (plan.data().isEmpty()) {
             return Optional.empty();
         }
-        CausalLanguageModel reference =
-                objective == Objective.SFT ? null : loop.reference().orElse(null);
-        PreferenceEvaluator evaluator = new PreferenceEvaluator(
-                loop.policy(),
-                reference,
-                loop.manager(),
-                run.recipe().preference().effectiveAlphaFinal(),
-                run.recipe().preference().beta());
-        return Optional.of(evaluator.evaluate(
-                WrpoExampleJsonl.read(settings.evalData().get()),
-                loop.batcher(),
-                run.recipe().microBatch()));
+        PreferenceObjective preference = run.recipe().preference();
+        CandidateScore scoring = new CandidateScore(
+                preference.effectiveAlphaFinal(),
+                preference.beta(),
+                plan.plugins(),
+                run.recipe().microBatch());
+        return Optional.of(new PeriodicEvaluation(
+                WrpoExampleJsonl.read(plan.data().get()), plan.every(), scoring, run.output(), start, console));
     }
 
     private static List<Path> plots(Path out) throws IOException {
         List<Path> written = new ArrayList<>();
         written.addAll(curves(out, FileReport.csvName(Stage.SFT), TrainingCurves.SFT_CHARTS));
         written.addAll(curves(out, FileReport.csvName(Stage.PREFERENCE), TrainingCurves.WRPO_CHARTS));
+        written.addAll(PeriodicEvaluation.plot(out, out.resolve(PLOTS)));
         return written;
     }
 

@@ -9,8 +9,7 @@ import dev.fuseflow.trainer.checkpoint.CheckpointStore;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.eval.CandidateMetric;
-import dev.fuseflow.trainer.eval.EvalReport;
-import dev.fuseflow.trainer.eval.PreferenceEvaluator;
+import dev.fuseflow.trainer.eval.CandidateScore;
 import dev.fuseflow.trainer.model.CausalLanguageModel;
 import dev.fuseflow.trainer.publish.EvalBucket;
 import dev.fuseflow.trainer.publish.EvalGate;
@@ -101,10 +100,8 @@ public final class GatedPublication implements Publication {
     private final Duration evalInterval;
     private long updatesAtLastEval;
     private long lastEvalNanos = System.nanoTime();
-    private final double alpha;
-    private final double beta;
+    private final CandidateScore scoring;
     private final EvalGate gate;
-    private final List<CandidateMetric> candidateMetrics;
     private final ModelStore store;
     private final VersionPublisher versions;
     private final Deque<WrpoExample> evalSet = new ArrayDeque<>();
@@ -123,15 +120,13 @@ public final class GatedPublication implements Publication {
             ModelStore store,
             VersionPublisher versions,
             long lastVersion) {
-        this.candidateMetrics = List.copyOf(candidateMetrics);
         this.modelName = settings.modelName();
         this.provenance = settings.provenance();
         this.bucket = settings.bucket();
         this.maxEvalSamples = settings.maxEvalSamples();
         this.evalEvery = settings.evalEvery();
         this.evalInterval = settings.evalInterval();
-        this.alpha = settings.alpha();
-        this.beta = settings.beta();
+        this.scoring = new CandidateScore(settings.alpha(), settings.beta(), candidateMetrics, 8);
         this.gate = gate;
         this.store = store;
         this.versions = versions;
@@ -289,14 +284,8 @@ public final class GatedPublication implements Publication {
             NDManager manager,
             PreferenceBatcher batcher,
             List<WrpoExample> samples) {
-        EvalReport report =
-                new PreferenceEvaluator(model, reference, manager, alpha, beta).evaluate(samples, batcher, 8);
-        Map<String, Double> metrics = new TreeMap<>(report.metrics());
+        Map<String, Double> metrics = new TreeMap<>(scoring.of(model, reference, manager, batcher, samples));
         metrics.put(STAGE_METRIC, reference == null ? 0.0 : 1.0);
-        List<WrpoExample> heldOut = List.copyOf(evalSet);
-        for (CandidateMetric metric : candidateMetrics) {
-            metrics.putAll(metric.score(model, manager, batcher.encoder(), heldOut));
-        }
         return metrics;
     }
 

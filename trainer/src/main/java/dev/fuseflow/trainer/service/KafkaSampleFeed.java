@@ -1,7 +1,5 @@
 package dev.fuseflow.trainer.service;
 
-import dev.fuseflow.schemas.avro.ChatMessage;
-import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.training.Cursor;
 import dev.fuseflow.trainer.training.FedSample;
@@ -93,7 +91,7 @@ final class KafkaSampleFeed implements SampleFeed {
                     Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000))))) {
                 // A poisoned record keeps its place (no example): its offset is passed only when its turn comes.
                 FedSample sample = intake.decode(r)
-                        .map(KafkaSampleFeed::example)
+                        .map(WrpoExample::of)
                         .map(e -> FedSample.of(e, r.timestamp()))
                         .orElseGet(() -> FedSample.unusable(r.timestamp()));
                 buffered.add(new Read(sample, new TopicPartition(r.topic(), r.partition()), r.offset()));
@@ -134,18 +132,6 @@ final class KafkaSampleFeed implements SampleFeed {
                     "committing offsets to Kafka failed ({}); the checkpoint is durable, the next one commits again",
                     e.toString());
         }
-    }
-
-    static WrpoExample example(PreferenceSample s) {
-        List<ChatMessage> prompt = new ArrayList<>(s.getPrompt());
-        return new WrpoExample(
-                s.getSampleId(),
-                s.getPromptId(),
-                prompt,
-                s.getSourceChosen().getText(),
-                s.getTargetChosen().getText(),
-                s.getTargetRejected().getText(),
-                s.getWeight());
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.Set;
  * Text that was not valid UTF-8 arrives with U+FFFD replacement characters (Avro decodes leniently),
  * so those count as undecodable.
  */
-final class SampleCheck {
+public final class SampleCheck {
 
     private static final char REPLACEMENT = '\uFFFD';
     private static final EventValidator CONTRACT = new EventValidator(SharedSettings.MAX_TEXT_BYTES.defaultValue());
@@ -31,7 +31,7 @@ final class SampleCheck {
     private SampleCheck() {}
 
     /** @param sample null for a record without a value (a tombstone) */
-    static Optional<Violation> problem(PreferenceSample sample) {
+    public static Optional<Violation> problem(PreferenceSample sample) {
         Optional<Violation> contract = CONTRACT.check(sample);
         if (contract.isPresent()) {
             return contract;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
+import dev.fuseflow.trainer.model.ModelDirectory;
 import dev.fuseflow.trainer.report.MetricsCsv;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -158,12 +160,18 @@ class TrainCommandTest {
                 .orElseThrow();
         assertThat(lateLoss).isLessThan(Math.log(2) - 0.1);
         assertThat(first.out())
-                .contains("[preference] update 24 ", "rewards/margins=", "[sft] update 8 ", "eval: {eval/samples=48.0");
+                .contains(
+                        "[preference] update 24 ",
+                        "rewards/margins=",
+                        "[sft] update 8 ",
+                        "eval: {",
+                        "eval/samples=48.0");
         try (Stream<Path> plots = Files.list(a.resolve("plots"))) {
             List<Path> pngs = plots.sorted().toList();
             assertThat(pngs)
                     .extracting(p -> p.getFileName().toString())
-                    .containsExactly("accuracy.png", "loss.png", "reward-margin.png", "sft-loss.png");
+                    .containsExactly(
+                            "accuracy.png", "eval-preference.png", "loss.png", "reward-margin.png", "sft-loss.png");
             for (Path png : pngs) {
                 BufferedImage image = ImageIO.read(png.toFile());
                 assertThat(image.getWidth()).isEqualTo(800);
@@ -205,6 +213,121 @@ class TrainCommandTest {
         Run again = run(Map.of(), train(dir.resolve("a")));
         assertThat(again.exit()).isEqualTo(2);
         assertThat(again.err()).contains("already holds checkpoints (newest step-000000032)", "pass --resume");
+    }
+
+    @Test
+    @Order(3)
+    void evalEveryScoresTheHeldOutSamplesAlongTheWayInOneFilePerStage() throws IOException {
+        Path periodic = dir.resolve("periodic");
+        Run run = run(Map.of(), train(periodic, "--eval-every", "3"));
+        assertThat(run.exit()).as(run.err()).isZero();
+
+        List<MetricsCsv.Row> sft = MetricsCsv.read(periodic.resolve("eval-sft.csv"));
+        List<MetricsCsv.Row> preference = MetricsCsv.read(periodic.resolve("eval-preference.csv"));
+        assertThat(sft).extracting(MetricsCsv.Row::step).containsExactly(3L, 6L);
+        assertThat(sft.get(0).metrics())
+                .as("SFT has no reference: no loss column, not a NaN one")
+                .containsKeys("eval/samples", "eval/rewards/accuracies")
+                .doesNotContainKey("eval/loss");
+        assertThat(preference)
+                .as("every third update of 32, then the final model at 32")
+                .extracting(MetricsCsv.Row::step)
+                .containsExactly(9L, 12L, 15L, 18L, 21L, 24L, 27L, 30L, 32L);
+        assertThat(preference.get(0).metrics()).containsKey("eval/loss");
+        MetricsCsv.Row last = preference.get(preference.size() - 1);
+        MetricsCsv.Row onlyAtTheEnd =
+                MetricsCsv.read(dir.resolve("a").resolve("eval-preference.csv")).get(0);
+        assertThat(last.metrics().get("eval/rewards/margins"))
+                .as("the final row scores the same model as the run without --eval-every")
+                .isCloseTo(onlyAtTheEnd.metrics().get("eval/rewards/margins"), within(1e-6));
+        assertThat(last.metrics().get("eval/rewards/accuracies"))
+                .as("held-out SHOUT preferences are learned")
+                .isGreaterThan(preference.get(0).metrics().get("eval/rewards/accuracies") - 1e-9)
+                .isGreaterThan(0.8);
+        assertThat(run.out()).contains("eval at update 3 (sft): ", "eval at update 30 (preference): loss ");
+        assertThat(periodic.resolve("plots").resolve("eval-preference.png")).isRegularFile();
+    }
+
+    @Test
+    void initModelWritesALlamaOfAnotherShapeForAUsersBpeTokenizerAndTrainTakesIt() throws Exception {
+        Path tokenizer =
+                Path.of(getClass().getResource("/golden/chat/qwen3-style").toURI());
+        Path bpe = dir.resolve("bpe-start");
+        Run init = run(
+                Map.of(),
+                "init-model",
+                "--output",
+                bpe.toString(),
+                "--tokenizer",
+                tokenizer.toString(),
+                "--hidden",
+                "48",
+                "--intermediate",
+                "96",
+                "--layers",
+                "3",
+                "--heads",
+                "4",
+                "--kv-heads",
+                "2",
+                "--context",
+                "256");
+        assertThat(init.exit()).as(init.err()).isZero();
+        int ids = ModelDirectory.tokenizerIds(tokenizer);
+        JsonNode config = new ObjectMapper().readTree(bpe.resolve("config.json").toFile());
+        assertThat(config.get("vocab_size").asInt()).isEqualTo(ids);
+        assertThat(config.get("hidden_size").asInt()).isEqualTo(48);
+        assertThat(config.get("num_hidden_layers").asInt()).isEqualTo(3);
+        assertThat(config.get("num_key_value_heads").asInt()).isEqualTo(2);
+        assertThat(config.get("max_position_embeddings").asInt()).isEqualTo(256);
+        assertThat(bpe.resolve("chat_template.jinja"))
+                .hasSameTextualContentAs(tokenizer.resolve("chat_template.jinja"));
+        long parameters = 2L * ids * 48 + 3 * (2L * 48 * 48 + 2L * 48 * 24 + 3L * 48 * 96 + 2 * 48) + 48;
+        assertThat(init.out()).contains(String.format(Locale.ROOT, "%,d parameters", parameters));
+
+        Run sft = run(
+                Map.of(),
+                "train",
+                "--model",
+                bpe.toString(),
+                "--data",
+                data.toString(),
+                "--output",
+                dir.resolve("bpe-run").toString(),
+                "--objective",
+                "SFT",
+                "--sft-fraction",
+                "1",
+                "--micro-batch",
+                "16",
+                "--accumulation",
+                "1",
+                "--sft-epochs",
+                "3",
+                "--sft-lr",
+                "3e-3");
+        assertThat(sft.exit()).as(sft.err()).isZero();
+        List<MetricsCsv.Row> rows = MetricsCsv.read(dir.resolve("bpe-run").resolve("metrics-sft.csv"));
+        assertThat(rows).hasSize(36);
+        assertThat(meanLoss(rows.subList(30, 36)))
+                .as("the BPE model learns its SFT data (36 updates)")
+                .isLessThan(meanLoss(rows.subList(0, 6)) - 0.5);
+
+        Run gpt2 = run(
+                Map.of(),
+                "init-model",
+                "--preset",
+                "GPT2_TINY",
+                "--output",
+                dir.resolve("x").toString(),
+                "--layers",
+                "3");
+        assertThat(gpt2.exit()).isNotZero();
+        assertThat(gpt2.err()).contains("Llama presets only", "GPT2_TINY");
+    }
+
+    private static double meanLoss(List<MetricsCsv.Row> rows) {
+        return rows.stream().mapToDouble(r -> r.metrics().get("loss")).average().orElseThrow();
     }
 
     @Test

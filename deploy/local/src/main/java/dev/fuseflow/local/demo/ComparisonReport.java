@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -25,7 +26,8 @@ final class ComparisonReport {
 
     /**
      * Per arm: seeds, and mean ± sd of the newest version's and the end of SFT's held-out reward, per skill and
-     * overall; then each claim's paired difference of the newest versions, seed by seed.
+     * overall; then each claim's paired difference of the newest versions, seed by seed, and of the preference
+     * stage's gain over the end of SFT.
      */
     static String of(List<Run> runs) {
         Map<String, List<Run>> byArm = byArm(runs);
@@ -39,9 +41,18 @@ final class ComparisonReport {
             armRow(text, arm, list, "end of SFT", Run::endOfSft);
             armRow(text, arm, list, "newest", Run::newest);
         });
-        text.append(String.format(
-                Locale.ROOT,
-                "%npaired differences of the newest version's held-out reward (mean over skills; add):%n"));
+        claims(text, byArm, "the newest version's held-out reward", ComparisonReport::newest);
+        claims(text, byArm, "the preference stage's gain (newest minus end of SFT; secondary)", ComparisonReport::gain);
+        return text.toString();
+    }
+
+    /** Each claim's paired difference of {@code measure}, over the mean of the skills and over add. */
+    private static void claims(
+            StringBuilder text,
+            Map<String, List<Run>> byArm,
+            String title,
+            BiFunction<Run, ToDoubleFunction<LearningBoard.Row>, Double> measure) {
+        text.append(String.format(Locale.ROOT, "%npaired differences of %s (mean over skills; add):%n", title));
         for (List<String> claim : CLAIMS) {
             if (byArm.containsKey(claim.get(0)) && byArm.containsKey(claim.get(1))) {
                 for (String metric : List.of("mean", Skill.ADD.promptName())) {
@@ -49,14 +60,22 @@ final class ComparisonReport {
                             metric.equals("mean") ? row -> row.reward().mean() : ComparisonReport::add;
                     PairedDifference d = PairedDifference.of(
                             claim.get(0),
-                            newestBySeed(byArm.get(claim.get(0)), reward),
+                            bySeed(byArm.get(claim.get(0)), run -> measure.apply(run, reward)),
                             claim.get(1),
-                            newestBySeed(byArm.get(claim.get(1)), reward));
+                            bySeed(byArm.get(claim.get(1)), run -> measure.apply(run, reward)));
                     text.append(describe(d, metric));
                 }
             }
         }
-        return text.toString();
+    }
+
+    private static double newest(Run run, ToDoubleFunction<LearningBoard.Row> reward) {
+        return reward.applyAsDouble(run.newest());
+    }
+
+    /** What the preference stage added to the SFT model it started from: the arms' SFT stages differ by run. */
+    private static double gain(Run run, ToDoubleFunction<LearningBoard.Row> reward) {
+        return reward.applyAsDouble(run.newest()) - reward.applyAsDouble(run.endOfSft());
     }
 
     private static String describe(PairedDifference d, String metric) {
@@ -91,9 +110,9 @@ final class ComparisonReport {
         return String.format(Locale.ROOT, " %7.3f +- %.3f", PairedDifference.mean(values), PairedDifference.sd(values));
     }
 
-    private static Map<Long, Double> newestBySeed(List<Run> runs, ToDoubleFunction<LearningBoard.Row> reward) {
+    private static Map<Long, Double> bySeed(List<Run> runs, ToDoubleFunction<Run> value) {
         Map<Long, Double> bySeed = new LinkedHashMap<>();
-        runs.forEach(run -> bySeed.put(run.seed(), reward.applyAsDouble(run.newest())));
+        runs.forEach(run -> bySeed.put(run.seed(), value.applyAsDouble(run)));
         return bySeed;
     }
 

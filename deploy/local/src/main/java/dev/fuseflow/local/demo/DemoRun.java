@@ -125,7 +125,7 @@ public final class DemoRun {
                     MODEL,
                     settings.duration(),
                     trainer.metricsPort());
-            LiveView view = new LiveView(app, trainer.registry(), trainer::isTraining, observer, out);
+            LiveView view = new LiveView(app, trainer.registry(), trainer::status, observer, out);
             ticker.scheduleAtFixedRate(view::tick, 5, 5, TimeUnit.SECONDS);
             app.run();
             ticker.shutdownNow();

@@ -101,15 +101,21 @@ final class HeldOutOverTime {
         XYChart chart = new XYChartBuilder()
                 .width(900)
                 .height(450)
-                .title(title + " (mean over seeds, dashed: ± 1 sd; vertical: switch to the preference stage)")
-                .xAxisTitle("minutes since the demo started")
+                .title(title)
+                .xAxisTitle("minutes since the demo started (dashed: ± 1 sd over seeds; dotted: switch to preference)")
                 .yAxisTitle("held-out reward")
                 .build();
         int index = 0;
         for (Map.Entry<String, List<Run>> arm : byArm.entrySet()) {
             Color color = COLORS[index++ % COLORS.length];
             Band band = band(arm.getValue(), seconds, reward);
-            line(chart, arm.getKey() + " (" + arm.getValue().size() + " seeds)", band.minutes(), band.mean(), color)
+            int seeds = arm.getValue().size();
+            line(
+                            chart,
+                            arm.getKey() + " (" + seeds + (seeds == 1 ? " seed)" : " seeds)"),
+                            band.minutes(),
+                            band.mean(),
+                            color)
                     .setShowInLegend(true);
             double[] upper = new double[band.mean().length];
             double[] lower = new double[band.mean().length];

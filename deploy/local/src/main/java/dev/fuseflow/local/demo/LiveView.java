@@ -2,6 +2,7 @@ package dev.fuseflow.local.demo;
 
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
+import dev.fuseflow.trainer.cli.Running;
 import dev.fuseflow.trainer.report.TrainingCurves;
 import dev.fuseflow.trainer.service.TrainerMetrics.Quantity;
 import io.micrometer.core.instrument.Gauge;
@@ -12,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -28,13 +29,18 @@ final class LiveView {
     private final DemoApp app;
     private final MeterRegistry trainer;
     private final PipelineObserver observer;
-    private final BooleanSupplier training;
+    private final Supplier<Running.Status> training;
     private final PrintStream out;
     private final TrainingCurves trainerCurves = new TrainingCurves("trainer update");
     private long ticks;
     private volatile double preferenceStageSeen = Double.NaN;
 
-    LiveView(DemoApp app, MeterRegistry trainer, BooleanSupplier training, PipelineObserver observer, PrintStream out) {
+    LiveView(
+            DemoApp app,
+            MeterRegistry trainer,
+            Supplier<Running.Status> training,
+            PipelineObserver observer,
+            PrintStream out) {
         this.app = app;
         this.trainer = trainer;
         this.training = training;
@@ -68,7 +74,11 @@ final class LiveView {
                 app.events() / Math.max(1.0, seconds),
                 observer.samplesSeen(),
                 observer.deadLettersSeen(),
-                training.getAsBoolean() ? "" : " STOPPED (see the log)",
+                switch (training.get()) {
+                    case TRAINING -> "";
+                    case DONE -> " done";
+                    case FAILED -> " STOPPED (see the log)";
+                },
                 (long) updates,
                 stage,
                 (long) gauge("fuseflow_trainer_consumer_lag_records"),

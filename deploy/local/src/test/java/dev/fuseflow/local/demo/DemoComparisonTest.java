@@ -129,6 +129,12 @@ class DemoComparisonTest {
                 .contains("SFT+DPO   - SFT       mean +0.040")
                 .contains("s1 +0.070, s2 +0.080")
                 .doesNotContain("WRPO-a0.3");
+        String gains = report.substring(report.indexOf("the preference stage's gain"));
+        assertThat(gains)
+                .as("gain = newest - end of SFT: WRPO +0.12/+0.13, SFT+DPO +0.05/+0.04, SFT 0")
+                .contains("WRPO      - SFT+DPO   mean +0.080")
+                .contains("s1 +0.070, s2 +0.090")
+                .contains("SFT+DPO   - SFT       mean +0.045");
     }
 
     @Test

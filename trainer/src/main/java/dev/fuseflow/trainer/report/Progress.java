@@ -1,4 +1,4 @@
-package dev.fuseflow.trainer.offline;
+package dev.fuseflow.trainer.report;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -9,16 +9,17 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** The console progress bar of long commands: count, rate and ETA; one line every 10 s when not on a terminal (logs, CI). */
-final class Progress {
+public final class Progress {
 
     private Progress() {}
 
-    static ProgressBar bar(String task, long total, long done, PrintStream out) {
+    /** @param unit what is counted, e.g. "batches" */
+    public static ProgressBar bar(String task, String unit, long total, long done, PrintStream out) {
         boolean terminal = System.console() != null && out == System.err;
         ProgressBarBuilder builder = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
-                .setUnit(" batches", 1)
+                .setUnit(" " + unit, 1)
                 .setMaxRenderedLength(120)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)

@@ -1,0 +1,83 @@
+package dev.fuseflow.trainer.topics;
+
+import dev.fuseflow.schemas.serde.AvroSerdeConfig;
+import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A topic read from its beginning to the end offsets it had when the read began, read_committed (what the trainer
+ * could see), by assignment, so no consumer group is joined and no offset is committed: what the audit and the
+ * sample export read.
+ */
+public final class TopicSnapshot {
+
+    private final Map<String, Object> config;
+    private final Duration idleTimeout;
+
+    /**
+     * @param clientConfig the connection settings (bootstrap servers, registry URL, security)
+     * @param idleTimeout  how long the broker may send nothing before the read gives up
+     */
+    public TopicSnapshot(Map<String, Object> clientConfig, Duration idleTimeout) {
+        this.config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // a wrong --topic-prefix creates nothing
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** A deserializer of the registry's Avro records into FuseFlow's specific classes. */
+    public KafkaAvroDeserializer deserializer() {
+        KafkaAvroDeserializer avro = new KafkaAvroDeserializer();
+        avro.configure(config, false);
+        return avro;
+    }
+
+    /** Every record of {@code topic} up to its current end; {@code offsets} first hears how many offsets that spans. */
+    public void readToEnd(String topic, LongConsumer offsets, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, idleTimeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalArgumentException("topic " + topic + " does not exist (check --topic-prefix)");
+            }
+            List<TopicPartition> partitions = infos.stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, idleTimeout);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, idleTimeout);
+            consumer.seekToBeginning(partitions);
+            offsets.accept(partitions.stream()
+                    .mapToLong(p -> end.get(p) - start.get(p))
+                    .sum());
+            long lastProgress = System.nanoTime();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, idleTimeout) < end.get(p))) {
+                if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
+                    throw new IllegalStateException("no record of " + topic + " for " + idleTimeout
+                            + " before its end offsets " + end + " (raise --timeout)");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    lastProgress = System.nanoTime();
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < end.get(partition)) {
+                        each.accept(record);
+                    }
+                }
+            }
+        }
+    }
+}
