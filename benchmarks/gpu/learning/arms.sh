@@ -8,8 +8,8 @@
 #
 # TRAINER: the runtime image's bin/fuseflow-trainer (its plugins/ carry the skills task reward); DATA_DIR: samples.jsonl
 # and held-out.jsonl. Settings from the environment: DEVICE (gpu0), PRECISION (FP16_MIXED), SHAPE (the init-model shape options),
-# ARMS ("WRPO DPO SFT"), MICRO_BATCH (64), SFT_LR (3e-4), LR (1e-5), ALPHA (0.1), EVAL_EVERY (100), MAX_LENGTH (96),
-# EXTRA (more train options). Each arm's run folder: OUT_DIR/<arm>-seed<seed> (metrics, eval-*.csv, plots, model);
+# ARMS ("WRPO DPO SFT"), MICRO_BATCH (64), SFT_LR (3e-4), LR (1e-5), ALPHA (0.1), EVAL_EVERY (100), MAX_LENGTH (96), MAX_PROMPT_LENGTH (64),
+# EXTRA (more train options). A run cut short continues from its newest checkpoint when called again. Each arm's run folder: OUT_DIR/<arm>-seed<seed> (metrics, eval-*.csv, plots, model);
 # OUT_DIR/summary.csv collects every evaluation row of every run.
 set -euo pipefail
 trainer=$1 data=$2 out=$3; shift 3
@@ -27,26 +27,39 @@ for seed in "$@"; do
   for arm in $ARMS; do
     run="$out/$arm-seed$seed"
     [[ -f "$run/model/config.json" ]] && { echo "$run done already"; continue; }
-    rm -rf "$run"
-    echo "$(date +%T) $arm seed $seed"
+    # A run cut short (a time limit) continues from its newest checkpoint: each evaluation writes one.
+    resume=""
+    if compgen -G "$run/checkpoints/step-*" > /dev/null; then resume="--resume"; else rm -rf "$run"; fi
+    echo "$(date +%T) $arm seed $seed ${resume:-fresh}"
     # shellcheck disable=SC2086
     "$trainer" train --model "$start" --data "$data/samples.jsonl" --eval-data "$data/held-out.jsonl" \
         --eval-every "${EVAL_EVERY:-100}" --output "$run" --objective "$arm" --seed "$seed" --device "$DEVICE" --precision "${PRECISION:-FP16_MIXED}" \
         --micro-batch "${MICRO_BATCH:-64}" --accumulation 1 --sft-lr "${SFT_LR:-3e-4}" --lr "${LR:-1e-5}" \
-        --alpha "${ALPHA:-0.1}" --warmup-ratio 0.05 --max-length "${MAX_LENGTH:-96}" --checkpoint-every 1000000 \
-        --keep-checkpoints 1 --log-every 50 ${EXTRA:-} > "$run.log" 2>&1 || { tail -30 "$run.log"; exit 1; }
+        --alpha "${ALPHA:-0.1}" --warmup-ratio 0.05 --max-length "${MAX_LENGTH:-96}" --max-prompt-length "${MAX_PROMPT_LENGTH:-64}" --checkpoint-every 1000000 \
+        --keep-checkpoints 1 --log-every 50 $resume ${EXTRA:-} >> "$run.log" 2>&1 || { tail -30 "$run.log"; exit 1; }
+    if [[ -d "$run/reference-model" ]]; then
+      # The end of SFT (the preference stage's reference and starting point) on the same held-out file.
+      "$trainer" eval --model "$run/reference-model" --data "$data/held-out.jsonl" --device "$DEVICE" --json \
+          > "$run/end-of-sft.json" 2>> "$run.log"
+    fi
     grep "^eval at\|^done" "$run.log" | tail -3
   done
 done
-# Every evaluation row of every run: arm, seed, update, stage, then the metrics.
+# Every evaluation row of every run (and the end of SFT, stage end-of-sft): arm, seed, update, stage, the metrics.
 python3 - "$out" <<'PY'
-import csv, pathlib, sys
+import csv, json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 rows, names = [], []
 for run in sorted(out.glob("*-seed*")):
     if not run.is_dir():
         continue
     arm, seed = run.name.rsplit("-seed", 1)
+    end_of_sft = run / "end-of-sft.json"
+    if end_of_sft.exists():
+        e = json.loads(end_of_sft.read_text())
+        r = {"step": "", "stage": "end-of-sft", "eval/rewards/accuracies": e["accuracy"], **e["candidateMetrics"]}
+        rows.append({"arm": arm, "seed": seed, **r})
+        names += [k for k in r if k not in names]
     for stage in ("sft", "preference"):
         f = run / f"eval-{stage}.csv"
         if f.exists():

@@ -68,6 +68,8 @@ public final class SampleExport {
                     });
         } finally {
             if (progress[0] != null) {
+                // The offsets counted at the start include transaction markers, which are not records.
+                progress[0].maxHint(progress[0].getCurrent());
                 progress[0].close();
             }
         }
