@@ -37,29 +37,19 @@ for seed in "$@"; do
         --micro-batch "${MICRO_BATCH:-64}" --accumulation 1 --sft-lr "${SFT_LR:-3e-4}" --lr "${LR:-1e-5}" \
         --alpha "${ALPHA:-0.1}" --warmup-ratio 0.05 --max-length "${MAX_LENGTH:-96}" --max-prompt-length "${MAX_PROMPT_LENGTH:-64}" --checkpoint-every 1000000 \
         --keep-checkpoints 1 --log-every 50 $resume ${EXTRA:-} >> "$run.log" 2>&1 || { tail -30 "$run.log"; exit 1; }
-    if [[ -d "$run/reference-model" ]]; then
-      # The end of SFT (the preference stage's reference and starting point) on the same held-out file.
-      "$trainer" eval --model "$run/reference-model" --data "$data/held-out.jsonl" --device "$DEVICE" --json \
-          > "$run/end-of-sft.json" 2>> "$run.log"
-    fi
     grep "^eval at\|^done" "$run.log" | tail -3
   done
 done
-# Every evaluation row of every run (and the end of SFT, stage end-of-sft): arm, seed, update, stage, the metrics.
+# Every evaluation row of every run: arm, seed, update, stage, the metrics (the last sft row of WRPO and DPO is
+# the SFT model their preference stage starts from).
 python3 - "$out" <<'PY'
-import csv, json, pathlib, sys
+import csv, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 rows, names = [], []
 for run in sorted(out.glob("*-seed*")):
     if not run.is_dir():
         continue
     arm, seed = run.name.rsplit("-seed", 1)
-    end_of_sft = run / "end-of-sft.json"
-    if end_of_sft.exists():
-        e = json.loads(end_of_sft.read_text())
-        r = {"step": "", "stage": "end-of-sft", "eval/rewards/accuracies": e["accuracy"], **e["candidateMetrics"]}
-        rows.append({"arm": arm, "seed": seed, **r})
-        names += [k for k in r if k not in names]
     for stage in ("sft", "preference"):
         f = run / f"eval-{stage}.csv"
         if f.exists():

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             VersionsCommand.class,
             AuditCommand.class,
-            ExportSamplesCommand.class
+            ExportSamplesCommand.class,
+            CompareRunsCommand.class
         })
 public final class TrainerCommand {
 

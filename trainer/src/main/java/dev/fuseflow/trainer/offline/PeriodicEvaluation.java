@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
 /**
  * An offline run's learning curve on held-out samples: every {@code every} updates the policy is scored (against
  * the reference in the preference stage) and the row goes to {@code eval-<stage>.csv}, one file per stage because
- * the stages define different metrics. Nothing is held out of training and nothing is published: the held-out
- * samples come from their own file.
+ * the stages define different metrics; the SFT curve ends with the model the preference stage starts from.
+ * Nothing is held out of training and nothing is published: the held-out samples come from their own file.
  */
 final class PeriodicEvaluation implements Publication, AutoCloseable {
 
@@ -78,9 +78,16 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
     @Override
     public void trained(List<Long> sampleTimestamps) {}
 
+    /** Every {@code every} updates, and when the preference stage begins: the SFT model it starts from. */
     @Override
     public boolean due(RunState state) {
-        return every > 0 && state.totalUpdates() % every == 0 && state.totalUpdates() != lastEvaluated;
+        return every > 0
+                && (state.totalUpdates() % every == 0 || startsPreference(state))
+                && state.totalUpdates() != lastEvaluated;
+    }
+
+    private static boolean startsPreference(RunState state) {
+        return state.stage() == Stage.PREFERENCE && state.stageUpdates() == 0;
     }
 
     private boolean evaluated(RunState state) {
@@ -108,9 +115,11 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
             PreferenceBatcher batcher,
             RunState state)
             throws IOException {
-        Map<String, Double> metrics = scoring.of(policy, reference.orElse(null), manager, batcher, samples);
-        Stage stage =
-                state.stage() != Stage.DONE ? state.stage() : reference.isPresent() ? Stage.PREFERENCE : Stage.SFT;
+        // The preference stage's first candidate is the SFT model itself: the last row of the SFT curve.
+        boolean endOfSft = startsPreference(state);
+        Map<String, Double> metrics =
+                scoring.of(policy, endOfSft ? null : reference.orElse(null), manager, batcher, samples);
+        Stage stage = endOfSft ? Stage.SFT : stageOf(state, reference.isPresent());
         file(stage).append(state.totalUpdates(), stage.label(), metrics);
         lastEvaluated = state.totalUpdates();
         last = metrics;
@@ -118,6 +127,14 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
                 Locale.ROOT, "eval at update %d (%s): %s%n", state.totalUpdates(), stage.label(), brief(metrics));
         console.flush();
         return metrics;
+    }
+
+    /** The stage a state's model was trained in; a finished run's is the last one it trained. */
+    private static Stage stageOf(RunState state, boolean withReference) {
+        if (state.stage() != Stage.DONE) {
+            return state.stage();
+        }
+        return withReference ? Stage.PREFERENCE : Stage.SFT;
     }
 
     private MetricsCsv file(Stage stage) throws IOException {

@@ -2,6 +2,7 @@ package dev.fuseflow.local.demo;
 
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.local.demo.DemoComparison.Run;
+import dev.fuseflow.trainer.report.PairedDifference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.fuseflow.local.demo;
 
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.local.demo.DemoComparison.Run;
+import dev.fuseflow.trainer.report.PairedDifference;
 import java.awt.AWTError;
 import java.awt.Color;
 import java.io.IOException;

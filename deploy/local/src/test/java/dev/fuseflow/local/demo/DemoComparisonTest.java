@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.local.demo.DemoComparison.Run;
+import dev.fuseflow.trainer.report.PairedDifference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;

@@ -1,4 +1,4 @@
-package dev.fuseflow.local.demo;
+package dev.fuseflow.trainer.report;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +8,12 @@ import java.util.TreeMap;
 /**
  * Arm A against arm B over the seeds both ran: per seed d_s = A_s - B_s, their mean, and two standard errors of
  * that mean (paired, 2·sd(d)/√N) beside the unpaired 2·√(sd_A²/N + sd_B²/N). The learning experiment's claim
- * needs mean(d) above two paired standard errors (docs/learning.md, section 3).
+ * needs mean(d) above two paired standard errors (docs/learning.md, section 3); the demo's comparison and
+ * {@code compare-runs} both report it.
  *
  * @param differences d_s by seed
  */
-record PairedDifference(
+public record PairedDifference(
         String first,
         String second,
         Map<Long, Double> differences,
@@ -21,7 +22,8 @@ record PairedDifference(
         double twoStandardErrorsUnpaired) {
 
     /** {@code first} and {@code second}: a value per seed; seeds missing from either are left out. */
-    static PairedDifference of(String firstName, Map<Long, Double> first, String secondName, Map<Long, Double> second) {
+    public static PairedDifference of(
+            String firstName, Map<Long, Double> first, String secondName, Map<Long, Double> second) {
         Map<Long, Double> differences = new TreeMap<>();
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
@@ -42,11 +44,11 @@ record PairedDifference(
     }
 
     /** The experiment's bar: the mean difference exceeds two paired standard errors (needs two seeds or more). */
-    boolean exceedsTwoStandardErrors() {
+    public boolean exceedsTwoStandardErrors() {
         return mean > twoStandardErrors;
     }
 
-    static double mean(double[] values) {
+    public static double mean(double[] values) {
         if (values.length == 0) {
             return Double.NaN;
         }
@@ -58,7 +60,7 @@ record PairedDifference(
     }
 
     /** Sample standard deviation (n - 1); 0 for fewer than two values. */
-    static double sd(double[] values) {
+    public static double sd(double[] values) {
         if (values.length < 2) {
             return 0;
         }
