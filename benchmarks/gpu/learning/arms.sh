@@ -12,6 +12,7 @@
 # EXTRA (more train options). A run cut short continues from its newest checkpoint when called again. Each arm's run folder: OUT_DIR/<arm>-seed<seed> (metrics, eval-*.csv, plots, model);
 # OUT_DIR/summary.csv collects every evaluation row of every run.
 set -euo pipefail
+[[ $# -ge 4 ]] || { echo "usage: $0 TRAINER DATA_DIR OUT_DIR SEED..." >&2; exit 2; }
 trainer=$1 data=$2 out=$3; shift 3
 here="$(cd "$(dirname "$0")" && pwd)"
 DEVICE=${DEVICE:-gpu0}
@@ -29,7 +30,7 @@ for seed in "$@"; do
     [[ -f "$run/model/config.json" ]] && { echo "$run done already"; continue; }
     # A run cut short (a time limit) continues from its newest checkpoint: each evaluation writes one.
     resume=""
-    if compgen -G "$run/checkpoints/step-*" > /dev/null; then resume="--resume"; else rm -rf "$run"; fi
+    if ls "$run/checkpoints" 2> /dev/null | grep -qx 'step-[0-9]*'; then resume="--resume"; else rm -rf "$run"; fi
     echo "$(date +%T) $arm seed $seed ${resume:-fresh}"
     # shellcheck disable=SC2086
     "$trainer" train --model "$start" --data "$data/samples.jsonl" --eval-data "$data/held-out.jsonl" \
@@ -37,7 +38,7 @@ for seed in "$@"; do
         --micro-batch "${MICRO_BATCH:-64}" --accumulation 1 --sft-lr "${SFT_LR:-3e-4}" --lr "${LR:-1e-5}" \
         --alpha "${ALPHA:-0.1}" --warmup-ratio 0.05 --max-length "${MAX_LENGTH:-96}" --max-prompt-length "${MAX_PROMPT_LENGTH:-64}" --checkpoint-every 1000000 \
         --keep-checkpoints 1 --log-every 50 $resume ${EXTRA:-} >> "$run.log" 2>&1 || { tail -30 "$run.log"; exit 1; }
-    grep "^eval at\|^done" "$run.log" | tail -3
+    grep "^eval at\|^done" "$run.log" | tail -3 || true
   done
 done
 # Every evaluation row of every run: arm, seed, update, stage, the metrics (the last sft row of WRPO and DPO is

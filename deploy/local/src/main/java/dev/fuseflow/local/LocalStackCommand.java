@@ -8,6 +8,7 @@ import dev.fuseflow.local.demo.DemoSources;
 import dev.fuseflow.local.demo.LearningDataExport;
 import dev.fuseflow.runtime.config.CommandLines;
 import dev.fuseflow.runtime.config.ConfigFile;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -210,8 +211,7 @@ public final class LocalStackCommand implements Callable<Integer> {
             System.out.println(summary(result));
         }
         if (exportTo != null) {
-            LearningDataExport.write(
-                    stack.bootstrapServers(), stack.schemaRegistryUrl(), settings, exportTo, System.out);
+            export(stack, settings);
         }
         if (!keepRunning && (!noDemo || exportTo != null)) {
             stack.close();
@@ -227,6 +227,17 @@ public final class LocalStackCommand implements Callable<Integer> {
                         "local-stack-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** --export-to: the stream and the held-out prompts as files; the stack stops if that fails. */
+    private void export(LocalStack stack, DemoSettings settings) throws IOException {
+        try {
+            LearningDataExport.write(
+                    stack.bootstrapServers(), stack.schemaRegistryUrl(), settings, exportTo, System.out);
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
     }
 
     static String summary(DemoRun.Result result) {

@@ -55,7 +55,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(
             names = "--timeout",
             defaultValue = "60s",
-            description = "Longest wait for reading a topic to its end (default ${DEFAULT-VALUE}).")
+            description = "Longest wait without progress while reading a topic to its end (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(

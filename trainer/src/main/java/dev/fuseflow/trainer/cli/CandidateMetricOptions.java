@@ -11,7 +11,8 @@ final class CandidateMetricOptions {
             names = "--candidate-metrics",
             split = ",",
             description =
-                    "Plug-in metrics scored on held-out samples besides the preference metrics, by name (default:"
+                    "Plug-in metrics scored besides the preference metrics (on serve's eval set, train's --eval-data,"
+                            + " eval's --data), by name (default:"
                             + " every one on the class path; the skills demo's is skills-task-reward, giving eval/task_reward).")
     List<String> names;
 

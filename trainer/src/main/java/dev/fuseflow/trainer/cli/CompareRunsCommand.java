@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +38,8 @@ final class CompareRunsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var byArm = RunComparison.read(runs);
         if (byArm.isEmpty()) {
-            throw new IllegalArgumentException("--runs " + runs
-                    + " holds no run folder <arm>-seed<seed> with eval-sft.csv or eval-preference.csv");
+            throw new IllegalArgumentException("--runs " + runs + " holds no finished run folder <arm>-seed<seed>"
+                    + " (with model/ and eval-sft.csv or eval-preference.csv)");
         }
         if (RunComparison.metrics(byArm, metric).isEmpty()) {
             throw new IllegalArgumentException("--metric " + metric + " is in none of the runs' evaluations");
@@ -47,6 +48,10 @@ final class CompareRunsCommand implements Callable<Integer> {
         Files.writeString(runs.resolve("comparison.txt"), table, StandardCharsets.UTF_8);
         PrintWriter out = spec.commandLine().getOut();
         out.print(table);
+        List<String> unfinished = RunComparison.unfinished(runs);
+        if (!unfinished.isEmpty()) {
+            out.println("left out, no model/ yet (cut short or still training): " + String.join(", ", unfinished));
+        }
         RunComparison.plot(
                         byArm, metric, runs.resolve("comparison-" + metric.replaceAll("[^A-Za-z0-9]+", "-") + ".png"))
                 .ifPresent(file -> out.println("curves: " + file));

@@ -44,7 +44,8 @@ final class ExportSamplesCommand implements Callable<Integer> {
     @Option(
             names = "--timeout",
             defaultValue = "60s",
-            description = "Longest wait without a record before the topic's end (default ${DEFAULT-VALUE}).")
+            description =
+                    "Longest wait without progress while reading the topic to its end (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override

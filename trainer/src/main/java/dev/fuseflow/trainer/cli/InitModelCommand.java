@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,8 +89,14 @@ final class InitModelCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--tokenizer and the shape options apply to Llama presets only, not --preset " + preset);
         }
-        int vocab = tokenizer != null ? copyTokenizer() : FreshModel.writeCharacterTokenizer(output);
-        LlamaConfig config = shaped(preset.llamaConfig(vocab));
+        // Checked before anything is written: a refused shape leaves no half-written --output.
+        LlamaConfig config = shaped(preset.llamaConfig(
+                tokenizer != null ? ModelDirectory.tokenizerIds(requireTokenizer()) : FreshModel.CHARACTER_VOCAB));
+        if (tokenizer != null) {
+            copyTokenizer();
+        } else {
+            FreshModel.writeCharacterTokenizer(output);
+        }
         FreshModel.writeLlama(output, config, seed);
         spec.commandLine()
                 .getOut()
@@ -118,11 +126,15 @@ final class InitModelCommand implements Callable<Integer> {
                 || context != null;
     }
 
-    /** Copies the tokenizer's files; returns its number of ids. */
-    private int copyTokenizer() throws IOException {
+    private Path requireTokenizer() {
         if (!Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
             throw new IllegalArgumentException("--tokenizer " + tokenizer + " holds no tokenizer.json");
         }
+        return tokenizer;
+    }
+
+    /** Copies the tokenizer folder's files that a model folder carries. */
+    private void copyTokenizer() throws IOException {
         Files.createDirectories(output);
         for (String file : TOKENIZER_FILES) {
             Path from = tokenizer.resolve(file);
@@ -130,19 +142,40 @@ final class InitModelCommand implements Callable<Integer> {
                 Files.copy(from, output.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        return ModelDirectory.tokenizerIds(output);
     }
 
+    /**
+     * The preset's shape with the options' changes. Without --kv-heads, the preset's key/value heads stay where they
+     * divide --heads; otherwise every head gets its own.
+     */
     private LlamaConfig shaped(LlamaConfig base) {
-        int h = hidden != null ? hidden : base.hiddenSize();
+        Map<String, Integer> given = new LinkedHashMap<>();
+        given.put("--hidden", hidden);
+        given.put("--intermediate", intermediate);
+        given.put("--layers", layers);
+        given.put("--heads", heads);
+        given.put("--kv-heads", keyValueHeads);
+        given.put("--context", context);
+        given.forEach((option, value) -> {
+            if (value != null && value < 1) {
+                throw new IllegalArgumentException(option + " must be >= 1, got " + value);
+            }
+        });
         int n = heads != null ? heads : base.numAttentionHeads();
-        return LlamaConfig.of(
-                base.vocabSize(),
-                h,
-                intermediate != null ? intermediate : base.intermediateSize(),
-                layers != null ? layers : base.numHiddenLayers(),
-                n,
-                keyValueHeads != null ? keyValueHeads : Math.min(n, base.numKeyValueHeads()),
-                context != null ? context : base.maxPositionEmbeddings());
+        int kv = keyValueHeads != null ? keyValueHeads : n % base.numKeyValueHeads() == 0 ? base.numKeyValueHeads() : n;
+        try {
+            return LlamaConfig.of(
+                    base.vocabSize(),
+                    hidden != null ? hidden : base.hiddenSize(),
+                    intermediate != null ? intermediate : base.intermediateSize(),
+                    layers != null ? layers : base.numHiddenLayers(),
+                    n,
+                    kv,
+                    context != null ? context : base.maxPositionEmbeddings());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--hidden, --heads and --kv-heads do not make a Llama ("
+                    + e.getMessage() + "): --hidden must divide by --heads, --heads by --kv-heads,"
+                    + " and --hidden / --heads must be even");
+        }
     }
 }

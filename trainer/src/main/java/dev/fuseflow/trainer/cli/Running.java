@@ -55,7 +55,7 @@ public final class Running implements AutoCloseable {
     /** What the training thread is doing. */
     public enum Status {
         TRAINING,
-        /** It ended on its own: a run with a last stage (serve --objective SFT) trained it. */
+        /** It ended without an error: it trained its last stage (serve --objective SFT), or it was asked to stop. */
         DONE,
         /** It stopped on an error (logged; {@link #awaitEnd} rethrows it). */
         FAILED

@@ -26,30 +26,29 @@ public enum FreshModel {
     /** Printable ASCII and newline: what the tiny models can read and write. */
     public static final String CHARACTERS = characters();
 
-    private static final int VOCAB = 128;
+    /** The vocabulary the presets' character tokenizer sizes a model for (its ids, rounded up). */
+    public static final int CHARACTER_VOCAB = 128;
 
     /** Writes the model folder (config.json, model.safetensors, tokenizer.json) with weights drawn from {@code seed}. */
     public void write(Path dir, long seed) throws IOException {
-        Files.createDirectories(dir);
+        writeCharacterTokenizer(dir);
+        if (isLlama()) {
+            writeLlama(dir, llamaConfig(CHARACTER_VOCAB), seed);
+            return;
+        }
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            switch (this) {
-                case GPT2_TINY -> {
-                    Gpt2LmHeadModel model = new Gpt2LmHeadModel(new Gpt2Config(VOCAB, 512, 64, 2, 4, 1e-5f));
-                    model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-                    ModelDirectory.saveNew(model, dir);
-                }
-                default -> llama(llamaConfig(VOCAB), manager, dir);
-            }
+            Gpt2LmHeadModel model = new Gpt2LmHeadModel(new Gpt2Config(CHARACTER_VOCAB, 512, 64, 2, 4, 1e-5f));
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
+            ModelDirectory.saveNew(model, dir);
         }
-        CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
     }
 
     /** Writes the presets' character tokenizer into {@code dir}; returns the vocabulary its models are sized for. */
     public static int writeCharacterTokenizer(Path dir) throws IOException {
         Files.createDirectories(dir);
         CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
-        return VOCAB;
+        return CHARACTER_VOCAB;
     }
 
     /** Whether the preset is a Llama, whose shape and tokenizer {@code init-model} can change. */
@@ -71,14 +70,10 @@ public enum FreshModel {
         Files.createDirectories(dir);
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            llama(config, manager, dir);
+            LlamaForCausalLm model = new LlamaForCausalLm(config);
+            model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
+            ModelDirectory.saveNew(model, dir);
         }
-    }
-
-    private static void llama(LlamaConfig config, NDManager manager, Path dir) throws IOException {
-        LlamaForCausalLm model = new LlamaForCausalLm(config);
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1, 1));
-        ModelDirectory.saveNew(model, dir);
     }
 
     private static String characters() {

@@ -17,6 +17,7 @@ import dev.fuseflow.trainer.training.StagePlan;
 import dev.fuseflow.trainer.training.TrainingLoop;
 import dev.fuseflow.trainer.training.TrainingRecipe;
 import dev.fuseflow.trainer.training.TrainingSetup;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -97,6 +98,7 @@ public final class OfflineTraining {
                         microBatchesBefore(start.state(), split, microBatch, total),
                         progressOut);
                 FileReport report = new FileReport(out, console, progress, settings.logEvery(), start.state());
+                Closeable closeEvaluation = () -> evaluation.ifPresent(PeriodicEvaluation::close);
                 TrainingLoop loop = TrainingLoop.open(
                         run,
                         plan,
@@ -104,30 +106,41 @@ public final class OfflineTraining {
                         feed,
                         evaluation.<Publication>map(e -> e).orElse(Publication.none()),
                         report)) {
+            if (start.checkpoint().isPresent() && evaluation.isPresent()) {
+                // An evaluation the previous attempt checkpointed for but did not finish.
+                evaluation.get().catchUp(loop);
+            }
             loop.run(RunLimits.NONE);
             report.close();
-            CheckpointStore.writeAtomically(out.resolve(FINAL), loop::writeVersion);
-            Map<String, Double> eval = evaluation.isPresent() ? evaluation.get().evaluateFinal(loop) : Map.of();
-            evaluation.ifPresent(PeriodicEvaluation::close);
-            List<Path> plots = plots(out);
-            console.printf(
-                    Locale.ROOT,
-                    "done: model in %s, %d truncated samples, %d skipped updates, plots %s%n",
-                    out.resolve(FINAL),
-                    loop.batcher().truncatedSamples(),
-                    loop.skippedUpdates(),
-                    plots);
-            if (!eval.isEmpty()) {
-                console.println("eval: " + eval);
-            }
-            return new Result(
-                    out.resolve(FINAL),
-                    loop.state(),
-                    report.lastMetrics(),
-                    eval,
-                    plots,
-                    loop.batcher().truncatedSamples());
+            return finish(loop, report, evaluation);
         }
+    }
+
+    /** The final evaluation, model/, the plots and the summary line. */
+    private Result finish(TrainingLoop loop, FileReport report, Optional<PeriodicEvaluation> evaluation)
+            throws IOException {
+        Path out = setup.output();
+        // Scored before model/ is written: a run folder with model/ has its final row.
+        Map<String, Double> eval = evaluation.isPresent() ? evaluation.get().evaluateFinal(loop) : Map.of();
+        CheckpointStore.writeAtomically(out.resolve(FINAL), loop::writeVersion);
+        List<Path> plots = plots(out);
+        console.printf(
+                Locale.ROOT,
+                "done: model in %s, %d truncated samples, %d skipped updates, plots %s%n",
+                out.resolve(FINAL),
+                loop.batcher().truncatedSamples(),
+                loop.skippedUpdates(),
+                plots);
+        if (!eval.isEmpty()) {
+            console.println("eval: " + eval);
+        }
+        return new Result(
+                out.resolve(FINAL),
+                loop.state(),
+                report.lastMetrics(),
+                eval,
+                plots,
+                loop.batcher().truncatedSamples());
     }
 
     private void printStart(int examples, DataSplit split, Objective objective, TrainingLoop.StartPoint start) {

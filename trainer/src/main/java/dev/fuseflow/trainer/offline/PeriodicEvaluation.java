@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
     private Map<String, Double> last = Map.of();
 
     /**
-     * @param every 0: only when {@link #evaluate} is called for the final model
+     * @param every 0: only the final model ({@link #evaluateFinal})
      * @param start where the run starts: a resumed run keeps the rows up to its checkpoint
      */
     PeriodicEvaluation(
@@ -100,6 +101,27 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
         return new Outcome(++evaluations, ModelVersionStatus.CANDIDATE, List.of());
     }
 
+    /**
+     * On resuming: scores the checkpoint's model if an evaluation was due there and its row is missing (the previous
+     * attempt checkpointed for it, then stopped while scoring). A due evaluation is otherwise checked after updates.
+     */
+    void catchUp(TrainingLoop loop) throws IOException {
+        RunState state = loop.state();
+        if (due(state) && !hasRow(state.totalUpdates())) {
+            score(loop.policy(), loop.reference(), loop.manager(), loop.batcher(), state);
+        }
+    }
+
+    private boolean hasRow(long step) throws IOException {
+        for (Stage stage : List.of(Stage.SFT, Stage.PREFERENCE)) {
+            Path csv = output.resolve(csvName(stage));
+            if (Files.exists(csv) && MetricsCsv.read(csv).stream().anyMatch(row -> row.step() == step)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Scores the finished run's model, unless the last update's evaluation already did. */
     Map<String, Double> evaluateFinal(TrainingLoop loop) throws IOException {
         if (evaluated(loop.state())) {
@@ -151,13 +173,18 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
      * (held-out preference accuracy and margin) and {@code eval-plugins.png} (every plug-in metric).
      */
     static List<Path> plot(Path runFolder, Path plots) throws IOException {
-        TrainingCurves curves = new TrainingCurves();
+        // SFT's rewards are log-likelihoods and the preference stage's are against the reference: not one curve.
+        TrainingCurves preference = new TrainingCurves();
+        TrainingCurves all = new TrainingCurves();
         Set<String> names = new TreeSet<>();
         for (Stage stage : List.of(Stage.SFT, Stage.PREFERENCE)) {
             Path csv = runFolder.resolve(csvName(stage));
             if (Files.exists(csv)) {
                 for (MetricsCsv.Row row : MetricsCsv.read(csv)) {
-                    curves.record(row.step(), row.metrics());
+                    all.record(row.step(), row.metrics());
+                    if (stage == Stage.PREFERENCE) {
+                        preference.record(row.step(), row.metrics());
+                    }
                     names.addAll(row.metrics().keySet());
                 }
             }
@@ -166,14 +193,15 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
                 .filter(name ->
                         !name.startsWith("eval/rewards/") && !name.equals("eval/loss") && !name.equals("eval/samples"))
                 .toList();
-        return curves.write(
+        List<Path> written = new ArrayList<>(preference.write(
                 plots,
-                List.of(
-                        new TrainingCurves.Chart(
-                                "eval-preference",
-                                "Held-out preference accuracy and margin",
-                                List.of("eval/rewards/accuracies", "eval/rewards/margins")),
-                        new TrainingCurves.Chart("eval-plugins", "Held-out plug-in metrics", plugins)));
+                List.of(new TrainingCurves.Chart(
+                        "eval-preference",
+                        "Held-out preference accuracy and margin (preference stage)",
+                        List.of("eval/rewards/accuracies", "eval/rewards/margins")))));
+        written.addAll(all.write(
+                plots, List.of(new TrainingCurves.Chart("eval-plugins", "Held-out plug-in metrics", plugins))));
+        return written;
     }
 
     private static String brief(Map<String, Double> metrics) {

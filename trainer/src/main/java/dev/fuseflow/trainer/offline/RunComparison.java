@@ -43,21 +43,43 @@ public final class RunComparison {
 
     private RunComparison() {}
 
-    /** The runs under {@code folder}, by arm in name order, each arm's by seed. */
+    /** The finished runs under {@code folder} (those with {@code model/}), by arm in name order, each arm's by seed. */
     public static Map<String, List<Run>> read(Path folder) throws IOException {
         Map<String, List<Run>> byArm = new TreeMap<>();
-        try (Stream<Path> children = Files.list(folder)) {
-            for (Path dir : children.sorted().toList()) {
-                Matcher name = RUN.matcher(dir.getFileName().toString());
-                if (Files.isDirectory(dir) && name.matches()) {
-                    read(dir, name.group(1), Long.parseLong(name.group(2)))
-                            .ifPresent(run -> byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>())
-                                    .add(run));
-                }
+        for (Path dir : runFolders(folder)) {
+            Matcher name = RUN.matcher(dir.getFileName().toString());
+            if (name.matches() && finished(dir)) {
+                read(dir, name.group(1), Long.parseLong(name.group(2)))
+                        .ifPresent(run -> byArm.computeIfAbsent(run.arm(), k -> new ArrayList<>())
+                                .add(run));
             }
         }
         byArm.values().forEach(runs -> runs.sort(Comparator.comparingLong(Run::seed)));
         return byArm;
+    }
+
+    /** Run folders without {@code model/} yet: cut short or still training; their last row is not a final model. */
+    public static List<String> unfinished(Path folder) throws IOException {
+        return runFolders(folder).stream()
+                .filter(dir -> !finished(dir))
+                .map(dir -> dir.getFileName().toString())
+                .toList();
+    }
+
+    private static List<Path> runFolders(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("--runs " + folder + " is not a folder");
+        }
+        try (Stream<Path> children = Files.list(folder)) {
+            return children.filter(Files::isDirectory)
+                    .filter(dir -> RUN.matcher(dir.getFileName().toString()).matches())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static boolean finished(Path run) {
+        return Files.exists(run.resolve(OfflineTraining.FINAL).resolve("config.json"));
     }
 
     private static Optional<Run> read(Path dir, String arm, long seed) throws IOException {

@@ -65,13 +65,20 @@ public final class TopicSnapshot {
                     .mapToLong(p -> end.get(p) - start.get(p))
                     .sum());
             long lastProgress = System.nanoTime();
+            long positions = -1;
             while (partitions.stream().anyMatch(p -> consumer.position(p, idleTimeout) < end.get(p))) {
-                if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
+                // Progress is the position moving: aborted transactions move it without returning records.
+                long now = partitions.stream()
+                        .mapToLong(p -> consumer.position(p, idleTimeout))
+                        .sum();
+                if (now != positions) {
+                    positions = now;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
                     throw new IllegalStateException("no record of " + topic + " for " + idleTimeout
                             + " before its end offsets " + end + " (raise --timeout)");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    lastProgress = System.nanoTime();
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition)) {
                         each.accept(record);

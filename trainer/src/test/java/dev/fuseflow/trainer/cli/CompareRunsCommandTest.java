@@ -31,6 +31,8 @@ class CompareRunsCommandTest {
             run("SFT", seed, new double[] {0.2, 0.45 + seed / 100.0}, null);
         }
         Files.createDirectories(dir.resolve("notes")); // not a run folder: ignored
+        run("WRPO", 3, new double[] {0.9}, null); // cut short in SFT: no model/, left out
+        Files.delete(dir.resolve("WRPO-seed3").resolve("model").resolve("config.json"));
 
         StringWriter out = new StringWriter();
         String[] args = {"compare-runs", "--runs", dir.toString()};
@@ -39,7 +41,9 @@ class CompareRunsCommandTest {
         assertThat(line.execute(args)).as(out.toString()).isZero();
 
         String table = Files.readString(dir.resolve("comparison.txt"));
-        assertThat(out.toString()).contains(table);
+        assertThat(out.toString())
+                .contains(table)
+                .contains("left out, no model/ yet (cut short or still training): WRPO-seed3");
         assertThat(table)
                 .containsPattern("WRPO +2 eval/task_reward +0\\.4000 \\+- 0\\.0000 +0\\.6150 \\+- 0\\.0071 +0\\.2150")
                 .containsPattern("DPO +2 eval/task_reward +0\\.4000 \\+- 0\\.0000 +0\\.5000 \\+- 0\\.0000 +0\\.1000")
@@ -60,9 +64,14 @@ class CompareRunsCommandTest {
         assertThat(err.toString()).contains("--metric eval/bleu is in none of the runs' evaluations");
     }
 
-    /** eval-sft.csv (updates 10, 20, ...) and, unless null, eval-preference.csv after it; add is the mean minus 0.1. */
+    /**
+     * A finished run folder (model/config.json): eval-sft.csv (updates 10, 20, ...) and, unless null,
+     * eval-preference.csv after it; add is the mean minus 0.1.
+     */
     private void run(String arm, long seed, double[] sft, double[] preference) throws Exception {
         Path run = dir.resolve(arm + "-seed" + seed);
+        Files.createDirectories(run.resolve("model"));
+        Files.writeString(run.resolve("model").resolve("config.json"), "{}");
         long step = 0;
         try (MetricsCsv csv = new MetricsCsv(run.resolve("eval-sft.csv"))) {
             for (double v : sft) {

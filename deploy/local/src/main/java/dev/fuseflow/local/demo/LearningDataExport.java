@@ -1,8 +1,8 @@
 package dev.fuseflow.local.demo;
 
-import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.SkillSamples;
 import dev.fuseflow.schemas.topics.FuseFlowTopics;
+import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.export.SampleExport;
 import dev.fuseflow.trainer.topics.TopicSnapshot;
@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * A demo's stream and its held-out prompts as the files of an offline run ({@code train --data --eval-data}):
  * {@code samples.jsonl}, every preference sample the stream emitted (what {@code export-samples} writes), and
- * {@code held-out.jsonl}, the learning board's held-out prompts with their right answer as the chosen responses
- * and a weak one as the rejected. The learning experiment trains its GPU-scale arms on these (docs/learning.md).
+ * {@code held-out.jsonl}, the learning board's held-out prompts of these settings' seed (never asked in any
+ * stream: {@code SkillWorkload.isHeldOut}) with their right answer as the chosen responses and a weak one as the
+ * rejected. The learning experiment trains its GPU-scale arms on these (docs/learning.md).
  */
 public final class LearningDataExport {
 
@@ -39,14 +40,15 @@ public final class LearningDataExport {
                 Duration.ofSeconds(60));
         SampleExport.Result samples = new SampleExport(snapshot).export(topic, dir.resolve(SAMPLES), out);
         Path heldOut = dir.resolve(HELD_OUT);
-        WrpoExampleJsonl.write(heldOut, SkillSamples.heldOut(DemoApp.heldOut(settings), settings.seed() + 1));
+        List<WrpoExample> heldOutSamples = SkillSamples.heldOut(DemoApp.heldOut(settings), settings.seed() + 1);
+        WrpoExampleJsonl.write(heldOut, heldOutSamples);
         out.printf(
                 Locale.ROOT,
                 "exported %d samples (left out: %s) to %s and %d held-out prompts to %s%n",
                 samples.exported(),
                 samples.leftOut(),
                 samples.file(),
-                settings.heldOutPerSkill() * Skill.values().length,
+                heldOutSamples.size(),
                 heldOut);
         return List.of(samples.file(), heldOut);
     }
