@@ -249,6 +249,24 @@ class TrainCommandTest {
                 .isGreaterThan(0.8);
         assertThat(run.out()).contains("eval at update 3 (sft): ", "eval at update 30 (preference): loss ");
         assertThat(periodic.resolve("plots").resolve("eval-preference.png")).isRegularFile();
+
+        // A crash while scoring update 9: its checkpoint is durable, its row is not. The resumed run scores it first.
+        Path cut = dir.resolve("periodic-cut-at-9");
+        copyTree(periodic.resolve("checkpoints").resolve("step-000000009"), cut.resolve("checkpoints/step-000000009"));
+        copyTree(periodic.resolve("reference-model"), cut.resolve("reference-model"));
+        Files.copy(periodic.resolve("metrics-sft.csv"), cut.resolve("metrics-sft.csv"));
+        Files.copy(periodic.resolve("metrics-preference.csv"), cut.resolve("metrics-preference.csv"));
+        Files.copy(periodic.resolve("eval-sft.csv"), cut.resolve("eval-sft.csv"));
+        Run resumed = run(Map.of(), train(cut, "--eval-every", "3", "--resume"));
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("eval at update 9 (preference)");
+        assertThat(MetricsCsv.read(cut.resolve("eval-preference.csv")))
+                .extracting(MetricsCsv.Row::step)
+                .containsExactlyElementsOf(
+                        preference.stream().map(MetricsCsv.Row::step).toList());
+        assertThat(MetricsCsv.read(cut.resolve("eval-sft.csv")))
+                .extracting(MetricsCsv.Row::step)
+                .containsExactly(3L, 6L, 8L);
     }
 
     @Test
