@@ -61,21 +61,26 @@ public final class WrpoExampleJsonl {
     public static void write(Path file, List<WrpoExample> samples) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (WrpoExample sample : samples) {
-                ObjectNode line = JSON.createObjectNode();
-                line.put("sampleId", sample.sampleId());
-                line.put("promptId", sample.promptId());
-                var prompt = line.putArray("prompt");
-                for (ChatMessage message : sample.prompt()) {
-                    prompt.addObject().put("role", message.getRole().name()).put("content", message.getContent());
-                }
-                line.putObject("sourceChosen").put("text", sample.sourceChosen());
-                line.putObject("targetChosen").put("text", sample.targetChosen());
-                line.putObject("targetRejected").put("text", sample.rejected());
-                line.put("weight", sample.weight());
-                out.write(JSON.writeValueAsString(line));
+                out.write(line(sample));
                 out.newLine();
             }
         }
+    }
+
+    /** One sample as a line of {@link #write}'s file (without the line break). */
+    public static String line(WrpoExample sample) throws JsonProcessingException {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("sampleId", sample.sampleId());
+        line.put("promptId", sample.promptId());
+        var prompt = line.putArray("prompt");
+        for (ChatMessage message : sample.prompt()) {
+            prompt.addObject().put("role", message.getRole().name()).put("content", message.getContent());
+        }
+        line.putObject("sourceChosen").put("text", sample.sourceChosen());
+        line.putObject("targetChosen").put("text", sample.targetChosen());
+        line.putObject("targetRejected").put("text", sample.rejected());
+        line.put("weight", sample.weight());
+        return JSON.writeValueAsString(line);
     }
 
     static WrpoExample parse(Path file, long number, String line) {

@@ -1,34 +1,32 @@
 package dev.fuseflow.trainer.export;
 
-import dev.fuseflow.schemas.avro.PreferenceSample;
 import dev.fuseflow.schemas.serde.KafkaAvroDeserializer;
-import dev.fuseflow.schemas.validation.EventValidator.Violation;
 import dev.fuseflow.trainer.data.WrpoExample;
 import dev.fuseflow.trainer.data.WrpoExampleJsonl;
 import dev.fuseflow.trainer.report.Progress;
 import dev.fuseflow.trainer.service.SampleCheck;
 import dev.fuseflow.trainer.topics.TopicSnapshot;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The preference topic as a JSONL file for {@code train}: every committed sample from the start of each partition
  * up to where it ended when the export began (later ones are for the next export), in {@link WrpoExampleJsonl}'s
- * format, each sample id once. A record the trainer would refuse (not a PreferenceSample, or one that breaks the sample contract) is
- * counted by reason and left out, not dead-lettered again: the trainer did that when it read it. The file appears
- * only when complete.
+ * format, each sample id once. A record the trainer would refuse ({@link SampleCheck#decode}: not a
+ * PreferenceSample, or one that breaks the sample contract) is counted by the reason the trainer dead-letters it
+ * with, and left out, not dead-lettered again: the trainer did that when it read it. The file appears only when
+ * complete.
  */
 public final class SampleExport {
 
@@ -46,9 +44,27 @@ public final class SampleExport {
 
     /** Writes the samples of {@code topic} to {@code output}, with a progress bar (records, rate, ETA) on {@code progressOut}. */
     public Result export(String topic, Path output, PrintStream progressOut) throws IOException {
-        KafkaAvroDeserializer avro = snapshot.deserializer();
-        List<WrpoExample> exported = new ArrayList<>();
+        Path absolute = output.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
         Map<String, Long> leftOut = new TreeMap<>();
+        long exported;
+        try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+            exported = copy(topic, out, leftOut, progressOut);
+        } catch (UncheckedIOException e) {
+            Files.deleteIfExists(partial);
+            throw e.getCause();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new Result(output, exported, leftOut);
+    }
+
+    /** Streams each usable sample to {@code out} as it is read (only the ids seen stay in memory); returns how many. */
+    private long copy(String topic, BufferedWriter out, Map<String, Long> leftOut, PrintStream progressOut) {
+        KafkaAvroDeserializer avro = snapshot.deserializer();
         Set<String> seen = new HashSet<>();
         ProgressBar[] progress = new ProgressBar[1];
         try {
@@ -57,13 +73,14 @@ public final class SampleExport {
                     offsets -> progress[0] = Progress.bar("export", "records", offsets, 0, progressOut),
                     record -> {
                         progress[0].step();
-                        Optional<WrpoExample> example = decode(avro, record);
-                        if (example.isEmpty()) {
-                            leftOut.merge(reason(avro, record), 1L, Long::sum);
-                        } else if (!seen.add(example.get().sampleId())) {
+                        SampleCheck.Checked checked = SampleCheck.decode(
+                                () -> avro.deserialize(record.topic(), record.headers(), record.value()));
+                        if (checked.violation().isPresent()) {
+                            leftOut.merge(checked.violation().get().reason().name(), 1L, Long::sum);
+                        } else if (!seen.add(checked.sample().getSampleId())) {
                             leftOut.merge(REPEATED, 1L, Long::sum);
                         } else {
-                            exported.add(example.get());
+                            write(out, WrpoExample.of(checked.sample()));
                         }
                     });
         } finally {
@@ -73,40 +90,15 @@ public final class SampleExport {
                 progress[0].close();
             }
         }
-        Path absolute = output.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
-        WrpoExampleJsonl.write(partial, exported);
-        Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Result(output, exported.size(), leftOut);
+        return seen.size();
     }
 
-    private static Optional<WrpoExample> decode(KafkaAvroDeserializer avro, ConsumerRecord<byte[], byte[]> record) {
-        return sample(avro, record)
-                .filter(sample -> SampleCheck.problem(sample).isEmpty())
-                .map(WrpoExample::of);
-    }
-
-    /** Why a record was left out: not a sample at all, or the sample contract's reason. */
-    private static String reason(KafkaAvroDeserializer avro, ConsumerRecord<byte[], byte[]> record) {
-        return sample(avro, record)
-                .flatMap(SampleCheck::problem)
-                .map(Violation::reason)
-                .map(Enum::name)
-                .orElse("NOT_A_PREFERENCE_SAMPLE");
-    }
-
-    private static Optional<PreferenceSample> sample(
-            KafkaAvroDeserializer avro, ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
-            return Optional.empty();
-        }
+    private static void write(BufferedWriter out, WrpoExample sample) {
         try {
-            return avro.deserialize(record.topic(), record.headers(), record.value()) instanceof PreferenceSample s
-                    ? Optional.of(s)
-                    : Optional.empty();
-        } catch (RuntimeException notASample) {
-            return Optional.empty();
+            out.write(WrpoExampleJsonl.line(sample));
+            out.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

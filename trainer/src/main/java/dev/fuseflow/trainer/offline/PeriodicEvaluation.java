@@ -71,14 +71,6 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
         return "eval-" + stage.label() + ".csv";
     }
 
-    @Override
-    public boolean holdOut(WrpoExample example) {
-        return false;
-    }
-
-    @Override
-    public void trained(List<Long> sampleTimestamps) {}
-
     /** Every {@code every} updates, and when the preference stage begins: the SFT model it starts from. */
     @Override
     public boolean due(RunState state) {
@@ -210,12 +202,6 @@ final class PeriodicEvaluation implements Publication, AutoCloseable {
                 .map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey().replaceFirst("^eval/", ""), e.getValue()))
                 .collect(Collectors.joining(", "));
     }
-
-    @Override
-    public void save(Path runFolder) {}
-
-    @Override
-    public void restore(Path runFolder) {}
 
     @Override
     public void close() {

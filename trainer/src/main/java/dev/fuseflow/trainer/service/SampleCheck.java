@@ -12,6 +12,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What the trainer refuses to train on, each problem named with its field: the samples' contract
@@ -29,6 +31,53 @@ public final class SampleCheck {
             EnumSet.of(ChatRole.SYSTEM, ChatRole.USER, ChatRole.ASSISTANT, ChatRole.TOOL);
 
     private SampleCheck() {}
+
+    /**
+     * A record's value decoded and checked: the sample, or why the trainer refuses it (with the decoder's exception
+     * where decoding failed). The intake dead-letters with this reason; the export counts it.
+     */
+    public record Checked(PreferenceSample sample, Optional<Violation> violation, Optional<RuntimeException> cause) {
+
+        static Checked usable(PreferenceSample sample) {
+            return new Checked(sample, Optional.empty(), Optional.empty());
+        }
+
+        static Checked refused(Violation violation, Optional<RuntimeException> cause) {
+            return new Checked(null, Optional.of(violation), cause);
+        }
+
+        /** This, or refused with {@code further}'s violation of a sample that passed so far. */
+        public Checked andThen(Function<PreferenceSample, Optional<Violation>> further) {
+            return violation.isPresent()
+                    ? this
+                    : further.apply(sample)
+                            .map(v -> refused(v, Optional.empty()))
+                            .orElse(this);
+        }
+    }
+
+    /** Decodes a record's value with {@code decoder} (null for a tombstone) and checks it with {@link #problem}. */
+    public static Checked decode(Supplier<Object> decoder) {
+        Object value;
+        try {
+            value = decoder.get();
+        } catch (RuntimeException e) {
+            return Checked.refused(
+                    new Violation(
+                            DeadLetterReason.DESERIALIZATION_FAILED,
+                            "value is not a PreferenceSample: " + e.getMessage()),
+                    Optional.of(e));
+        }
+        if (value != null && !(value instanceof PreferenceSample)) {
+            return Checked.refused(
+                    new Violation(
+                            DeadLetterReason.DESERIALIZATION_FAILED,
+                            "value is a " + value.getClass().getSimpleName() + ", not a PreferenceSample"),
+                    Optional.empty());
+        }
+        PreferenceSample sample = (PreferenceSample) value;
+        return problem(sample).map(v -> Checked.refused(v, Optional.empty())).orElseGet(() -> Checked.usable(sample));
+    }
 
     /** @param sample null for a record without a value (a tombstone) */
     public static Optional<Violation> problem(PreferenceSample sample) {

@@ -130,24 +130,16 @@ public final class SampleIntake implements AutoCloseable {
 
     /** The sample in a record, or empty after dead-lettering a poisoned one (waiting until the broker has it). */
     Optional<PreferenceSample> decode(ConsumerRecord<String, byte[]> record) {
-        PreferenceSample sample;
-        try {
-            sample = values.deserialize(record.topic(), record.headers(), record.value());
-        } catch (RuntimeException e) {
+        SampleCheck.Checked checked = SampleCheck.decode(
+                        () -> values.deserialize(record.topic(), record.headers(), record.value()))
+                .andThen(sample -> encoder.flatMap(e -> SampleCheck.unencodable(sample, e)));
+        if (checked.violation().isPresent()) {
+            EventValidator.Violation problem = checked.violation().get();
             deadLetter(
-                    record,
-                    DeadLetterReason.DESERIALIZATION_FAILED,
-                    "value is not a PreferenceSample: " + e.getMessage(),
-                    e);
+                    record, problem.reason(), problem.message(), checked.cause().orElse(null));
             return Optional.empty();
         }
-        Optional<EventValidator.Violation> problem =
-                SampleCheck.problem(sample).or(() -> encoder.flatMap(e -> SampleCheck.unencodable(sample, e)));
-        if (problem.isPresent()) {
-            deadLetter(record, problem.get().reason(), problem.get().message(), null);
-            return Optional.empty();
-        }
-        return Optional.of(sample);
+        return Optional.of(checked.sample());
     }
 
     private void deadLetter(

@@ -17,11 +17,13 @@ import java.util.Optional;
  */
 public interface Publication {
 
-    /** Keeps the sample for evaluation instead of training it; true means: do not train it. */
-    boolean holdOut(WrpoExample example);
+    /** Keeps the sample for evaluation instead of training it; true means: do not train it. None is, unless overridden. */
+    default boolean holdOut(WrpoExample example) {
+        return false;
+    }
 
-    /** Samples of these record times trained: the next published version's freshness. */
-    void trained(List<Long> sampleTimestamps);
+    /** Samples of these record times trained: the next published version's freshness. Ignored unless overridden. */
+    default void trained(List<Long> sampleTimestamps) {}
 
     /** Whether a candidate is due at this state. */
     boolean due(RunState state);
@@ -29,11 +31,11 @@ public interface Publication {
     /** Scores the candidate, gates it, and publishes or rejects it. */
     Outcome evaluate(Candidate candidate) throws IOException;
 
-    /** Saves what a restart needs (the eval set) into the run folder, before each checkpoint. */
-    void save(Path runFolder) throws IOException;
+    /** Saves what a restart needs (the eval set) into the run folder, before each checkpoint; nothing by default. */
+    default void save(Path runFolder) throws IOException {}
 
     /** Restores what {@link #save} wrote, if anything. */
-    void restore(Path runFolder) throws IOException;
+    default void restore(Path runFolder) throws IOException {}
 
     /**
      * The model to judge and what it covers.
@@ -70,14 +72,6 @@ public interface Publication {
         INSTANCE;
 
         @Override
-        public boolean holdOut(WrpoExample example) {
-            return false;
-        }
-
-        @Override
-        public void trained(List<Long> sampleTimestamps) {}
-
-        @Override
         public boolean due(RunState state) {
             return false;
         }
@@ -86,11 +80,5 @@ public interface Publication {
         public Outcome evaluate(Candidate candidate) {
             throw new IllegalStateException("no publication is configured; no candidate is ever due");
         }
-
-        @Override
-        public void save(Path runFolder) {}
-
-        @Override
-        public void restore(Path runFolder) {}
     }
 }

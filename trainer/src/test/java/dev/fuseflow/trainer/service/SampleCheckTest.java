@@ -12,6 +12,7 @@ import dev.fuseflow.trainer.data.ShoutTask;
 import dev.fuseflow.trainer.tokenizer.PromptResponseEncoder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The trainer refuses what the stream processors would refuse, and what only it cannot use. */
@@ -99,5 +100,36 @@ class SampleCheckTest {
                     .satisfies(v -> assertThat(v.reason()).isEqualTo(DeadLetterReason.INVALID_VALUE))
                     .satisfies(v -> assertThat(v.message()).contains("System role not supported"));
         }
+    }
+
+    @Test
+    void aRecordIsDecodedAndCheckedWithTheReasonTheIntakeDeadLettersItWith() {
+        IllegalStateException badBytes = new IllegalStateException("unknown magic byte");
+
+        SampleCheck.Checked thrown = SampleCheck.decode(() -> {
+            throw badBytes;
+        });
+        SampleCheck.Checked other = SampleCheck.decode(() -> "a string");
+        SampleCheck.Checked tombstone = SampleCheck.decode(() -> null);
+        SampleCheck.Checked usable = SampleCheck.decode(SampleCheckTest::good);
+
+        assertThat(thrown.violation())
+                .get()
+                .extracting(Violation::reason)
+                .isEqualTo(DeadLetterReason.DESERIALIZATION_FAILED);
+        assertThat(thrown.violation().get().message()).contains("unknown magic byte");
+        assertThat(thrown.cause()).containsSame(badBytes);
+        assertThat(other.violation().get().message()).isEqualTo("value is a String, not a PreferenceSample");
+        assertThat(tombstone.violation()).get().extracting(Violation::reason).isEqualTo(DeadLetterReason.MISSING_FIELD);
+        assertThat(usable.violation()).isEmpty();
+        assertThat(usable.sample().getSampleId()).isEqualTo(good().getSampleId());
+
+        Violation late = new Violation(DeadLetterReason.INVALID_VALUE, "prompt cannot be rendered");
+        assertThat(usable.andThen(sample -> Optional.of(late)).violation()).containsSame(late);
+        assertThat(usable.andThen(sample -> Optional.empty())).isSameAs(usable);
+        assertThat(tombstone.andThen(sample -> {
+                    throw new AssertionError("a refused record is not checked further");
+                }))
+                .isSameAs(tombstone);
     }
 }

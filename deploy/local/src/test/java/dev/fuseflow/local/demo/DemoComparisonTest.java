@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.fuseflow.demo.skills.Skill;
 import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.local.demo.DemoComparison.Run;
+import dev.fuseflow.trainer.report.BandChart;
 import dev.fuseflow.trainer.report.PairedDifference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,14 +65,18 @@ class DemoComparisonTest {
         assertThat(HeldOutOverTime.servedAt(served, 599, r -> r.reward().mean()))
                 .isEqualTo(0.6);
 
-        HeldOutOverTime.Band band = HeldOutOverTime.band(
+        BandChart.Band band = HeldOutOverTime.band(
+                "WRPO",
                 List.of(run("WRPO", 1, served, 150), run("WRPO", 2, List.of(row(0, 0, 0.3, false)), Double.NaN)),
                 60,
                 r -> r.reward().mean());
-        assertThat(band.minutes()).containsExactly(0, 1.0 / 6, 2.0 / 6, 0.5, 4.0 / 6, 5.0 / 6, 1);
+        assertThat(band.x()).containsExactly(0, 1.0 / 6, 2.0 / 6, 0.5, 4.0 / 6, 5.0 / 6, 1);
         assertThat(band.mean()[0]).isCloseTo(0.2, within(1e-12));
         assertThat(band.mean()[6]).isCloseTo(0.35, within(1e-12));
         assertThat(band.sd()[6]).isCloseTo(Math.sqrt(0.005), within(1e-12));
+        assertThat(band.switchAt())
+                .as("the seed that never left SFT is not in the mean")
+                .isEqualTo(2.5);
     }
 
     @Test
