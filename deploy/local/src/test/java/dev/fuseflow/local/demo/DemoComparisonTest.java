@@ -10,8 +10,12 @@ import dev.fuseflow.demo.skills.TaskRewardEvaluator.TaskReward;
 import dev.fuseflow.local.demo.DemoComparison.Run;
 import dev.fuseflow.trainer.report.BandChart;
 import dev.fuseflow.trainer.report.PairedDifference;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +166,24 @@ class DemoComparisonTest {
         assertThat(read.get(0).newest().reward().perSkill()).containsEntry(Skill.ADD, 0.62);
         assertThat(read.get(1).preferenceStageSeconds()).isNaN();
         assertThat(ComparisonRecords.read(dir.resolve("none"))).isEmpty();
+
+        Files.delete(dir.resolve("comparison.txt"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Run> resumed = DemoComparison.run(
+                dir,
+                DemoSettings.defaults(Duration.ofMinutes(10)),
+                List.of(3L),
+                List.of(DemoComparison.WRPO, DemoComparison.SFT),
+                DemoSources.scripted(),
+                List.of(),
+                true,
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(resumed).hasSize(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("== WRPO, seed 3: kept from");
+        assertThat(dir.resolve("comparison.txt"))
+                .as("a resumed comparison with nothing left to run rewrites its report")
+                .content()
+                .contains("paired differences");
     }
 
     @Test
