@@ -44,11 +44,10 @@ public enum FreshModel {
         }
     }
 
-    /** Writes the presets' character tokenizer into {@code dir}; returns the vocabulary its models are sized for. */
-    public static int writeCharacterTokenizer(Path dir) throws IOException {
+    /** Writes the presets' character tokenizer into {@code dir}; its models are sized {@link #CHARACTER_VOCAB}. */
+    public static void writeCharacterTokenizer(Path dir) throws IOException {
         Files.createDirectories(dir);
         CharTokenizerJson.write(dir.resolve("tokenizer.json"), CHARACTERS);
-        return CHARACTER_VOCAB;
     }
 
     /** Whether the preset is a Llama, whose shape and tokenizer {@code init-model} can change. */

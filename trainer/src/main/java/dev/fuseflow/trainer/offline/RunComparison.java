@@ -123,8 +123,9 @@ public final class RunComparison {
                 "end of SFT",
                 "final",
                 "gain"));
+        List<String> names = metrics(byArm, metric);
         for (Map.Entry<String, List<Run>> arm : byArm.entrySet()) {
-            for (String name : metrics(byArm, metric)) {
+            for (String name : names) {
                 List<Run> runs = arm.getValue();
                 text.append(String.format(
                         Locale.ROOT,

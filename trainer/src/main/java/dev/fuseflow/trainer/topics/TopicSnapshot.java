@@ -65,26 +65,32 @@ public final class TopicSnapshot {
                     .mapToLong(p -> end.get(p) - start.get(p))
                     .sum());
             long lastProgress = System.nanoTime();
-            long positions = -1;
-            while (partitions.stream().anyMatch(p -> consumer.position(p, idleTimeout) < end.get(p))) {
-                // Progress is the position moving: aborted transactions move it without returning records.
-                long now = partitions.stream()
-                        .mapToLong(p -> consumer.position(p, idleTimeout))
-                        .sum();
-                if (now != positions) {
-                    positions = now;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
-                    throw new IllegalStateException("no record of " + topic + " for " + idleTimeout
-                            + " before its end offsets " + end + " (raise --timeout)");
-                }
+            long remaining = remaining(consumer, partitions, end);
+            while (remaining > 0) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition)) {
                         each.accept(record);
                     }
                 }
+                // Progress is the position moving: aborted transactions move it without returning records.
+                long now = remaining(consumer, partitions, end);
+                if (now < remaining) {
+                    remaining = now;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
+                    throw new IllegalStateException("no record of " + topic + " for " + idleTimeout
+                            + " before its end offsets " + end + " (raise --timeout)");
+                }
             }
         }
+    }
+
+    /** Offsets left before {@code end}, summed over the partitions (a partition past its end counts 0). */
+    private long remaining(
+            KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
+        return partitions.stream()
+                .mapToLong(p -> Math.max(0, end.get(p) - consumer.position(p, idleTimeout)))
+                .sum();
     }
 }
